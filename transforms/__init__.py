@@ -1,0 +1,1 @@
+"""Pure transforms: raw bytes → text → ParsedTrial → Arrow tables (no I/O, no Prefect, no DuckDB)."""

@@ -1,0 +1,96 @@
+"""Bytes → normalised text: encoding detection, BOM, newlines, non-breaking spaces."""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from transforms.errors import DecodeError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Bytes that never occur in text in any encoding we accept (NUL is allowed only in UTF-16/32).
+_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
+_MAGIC = {b"\x89PNG": "PNG image", b"%PDF": "PDF document", b"PK\x03\x04": "ZIP archive",
+          b"\x1f\x8b": "gzip archive", b"\xff\xd8\xff": "JPEG image", b"GIF8": "GIF image"}
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """Text ready for layout detection, with the encoding it was read in."""
+
+    text: str
+    encoding: str
+
+
+def decode(data: bytes, source: str = "<bytes>") -> DecodedText:
+    """Decode raw bytes to text with LF newlines and plain spaces, or raise DecodeError saying why."""
+    if not data.strip():
+        raise DecodeError(source, "empty file (no text at all)" if not data else "file holds only whitespace")
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise DecodeError(source, f"binary file ({what}), expected text")
+    text, encoding = _to_str(data, source)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\ufeff", "")
+    if not text.strip():
+        raise DecodeError(source, "file holds only whitespace")
+    return DecodedText(text, encoding)
+
+
+def _to_str(data: bytes, source: str) -> tuple[str, str]:
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc), enc + "-bom" if enc == "utf-8" else enc
+            except UnicodeDecodeError as exc:
+                raise DecodeError(source, f"starts with a {enc} byte-order mark but is not {enc}: {exc}") from exc
+    utf16 = _guess_utf16(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        _refuse_binary(text, source)
+        return text, "utf-8"
+    import charset_normalizer  # imported lazily: most files are UTF-8 and never need it
+
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    if encoding.startswith("utf_8"):  # detector fell back to UTF-8 but it did not decode: legacy Windows text
+        encoding = "cp1252"
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        text = data.decode("latin-1")
+        encoding = "latin-1"
+    _refuse_binary(text, source)
+    return text, encoding.replace("_", "-")
+
+
+def _guess_utf16(data: bytes) -> str | None:
+    """BOM-less UTF-16 shows as NUL in every other byte of ASCII text."""
+    head = data[:4000]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > len(head) * 0.4 and even < len(head) * 0.05:
+        return "utf-16-le"
+    if even > len(head) * 0.4 and odd < len(head) * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _refuse_binary(text: str, source: str) -> None:
+    sample = text[:8000]
+    bad = sum(1 for ch in sample if ord(ch) in _CONTROL)
+    if bad > max(2, len(sample) // 100):
+        raise DecodeError(source, f"looks binary ({bad} control characters in the first {len(sample)}), expected text")

@@ -1,0 +1,18 @@
+"""Layout `ctgov_legacy_text` (placeholder until its parser lands): declines every text."""
+from __future__ import annotations
+
+from transforms.errors import ParseError
+from transforms.record import ParsedTrial
+
+NAME = "ctgov_legacy_text"
+DESCRIPTION = "not implemented yet"
+
+
+def detect(text: str) -> bool:
+    """Never accepts: this layout is not implemented yet."""
+    return False
+
+
+def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
+    """Not implemented yet."""
+    raise ParseError(source, NAME, "layout", "not implemented")

@@ -1,0 +1,305 @@
+"""Closed vocabularies (ClinicalTrials.gov API v2 enum spelling) and the normalisers that map raw text to them.
+
+Every normaliser returns a member of its vocabulary or None: an unknown spelling is never guessed.
+Source of the enums: the ClinicalTrials.gov data dictionary (API v2 `Status`, `Phase`, `StudyType`, ...).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+STATUSES = (
+    "NOT_YET_RECRUITING", "RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING", "SUSPENDED",
+    "TERMINATED", "COMPLETED", "WITHDRAWN", "UNKNOWN", "AVAILABLE", "NO_LONGER_AVAILABLE",
+    "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD",
+)
+PHASES = ("NA", "EARLY_PHASE1", "PHASE1", "PHASE1_PHASE2", "PHASE2", "PHASE2_PHASE3", "PHASE3", "PHASE4")
+STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
+ALLOCATIONS = ("RANDOMIZED", "NON_RANDOMIZED", "NA")
+INTERVENTION_MODELS = ("SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL")
+PRIMARY_PURPOSES = (
+    "TREATMENT", "PREVENTION", "DIAGNOSTIC", "SUPPORTIVE_CARE", "SCREENING", "HEALTH_SERVICES_RESEARCH",
+    "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "ECT", "OTHER",
+)
+MASKINGS = ("NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE")
+SEXES = ("ALL", "FEMALE", "MALE")
+ARM_TYPES = ("EXPERIMENTAL", "ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "OTHER")
+INTERVENTION_TYPES = (
+    "DRUG", "DEVICE", "BIOLOGICAL", "PROCEDURE", "RADIATION", "BEHAVIORAL", "GENETIC", "DIETARY_SUPPLEMENT",
+    "COMBINATION_PRODUCT", "DIAGNOSTIC_TEST", "OTHER",
+)
+CRITERION_KINDS = ("INCLUSION", "EXCLUSION")
+OUTCOME_KINDS = ("PRIMARY", "SECONDARY", "OTHER")
+
+_NON_WORD = re.compile(r"[^A-Z0-9]+")
+_ROMAN = {"IV": "4", "III": "3", "II": "2", "I": "1"}
+
+
+def _key(raw: str) -> str:
+    """Upper-case, NFKC (so `Ⅲ` becomes `III`), every run of non-alphanumerics one underscore."""
+    s = unicodedata.normalize("NFKC", raw).upper().replace("&", " AND ")
+    return _NON_WORD.sub("_", s).strip("_")
+
+
+def _lookup(raw: str | None, members: tuple[str, ...], aliases: dict[str, str]) -> str | None:
+    if raw is None:
+        return None
+    key = _key(str(raw))
+    if not key:
+        return None
+    if key in members:
+        return key
+    return aliases.get(key)
+
+
+_STATUS_ALIASES = {
+    "ACTIVE_BUT_NOT_RECRUITING": "ACTIVE_NOT_RECRUITING", "ACTIVE": "ACTIVE_NOT_RECRUITING",
+    "ENROLLING_BY_INVITATION_ONLY": "ENROLLING_BY_INVITATION", "INVITATION_ONLY": "ENROLLING_BY_INVITATION",
+    "UNKNOWN_STATUS": "UNKNOWN", "NOT_RECRUITING": "ACTIVE_NOT_RECRUITING", "OPEN": "RECRUITING",
+    "CLOSED": "COMPLETED", "TEMPORARILY_UNAVAILABLE": "TEMPORARILY_NOT_AVAILABLE",
+    "NO_LONGER_AVAILABLE_FOR_EXPANDED_ACCESS": "NO_LONGER_AVAILABLE",
+}
+
+
+def status(raw: str | None) -> str | None:
+    """Overall or site recruitment status in API v2 spelling (`Not yet recruiting` → NOT_YET_RECRUITING)."""
+    return _lookup(raw, STATUSES, _STATUS_ALIASES)
+
+
+_PHASE_TOKEN = re.compile(r"(EARLY_)?(?:PHASE|PH)_?(\d|IV|III|II|I)\b")
+
+
+def phase(raw: str | None) -> str | None:
+    """Phase in API v2 spelling: `Phase 1/Phase 2`, `Phase I/II`, `phase Ⅲ`, `PHASE2, PHASE3`, `N/A`."""
+    if raw is None:
+        return None
+    key = _key(str(raw))
+    if not key:
+        return None
+    if key in PHASES:
+        return key
+    if key in ("N_A", "NOT_APPLICABLE", "NONE", "NA_NOT_APPLICABLE"):
+        return "NA"
+    if key in ("EARLY_PHASE_1", "EARLY_PHASE_I", "PHASE_0", "PHASE0"):
+        return "EARLY_PHASE1"
+    # "PHASE_1_PHASE_2" / "PHASE_I_II" / "PHASE1_PHASE2" / "PHASE_2_3"
+    compact = key.replace("PHASE_", "PHASE")
+    numbers = []
+    early = False
+    for m in re.finditer(r"(EARLY_)?PHASE(\d|IV|III|II|I)(?:_(\d|IV|III|II|I)(?![A-Z0-9]))?", compact):
+        early = early or bool(m.group(1))
+        numbers.append(_ROMAN.get(m.group(2), m.group(2)))
+        if m.group(3):
+            numbers.append(_ROMAN.get(m.group(3), m.group(3)))
+    if not numbers:
+        return None
+    if early and numbers == ["1"]:
+        return "EARLY_PHASE1"
+    if numbers == ["0"]:
+        return "EARLY_PHASE1"
+    candidate = "_".join(f"PHASE{n}" for n in sorted(set(numbers)))
+    return candidate if candidate in PHASES else None
+
+
+_STUDY_TYPE_ALIASES = {"EXPANDED_ACCESS_STUDY": "EXPANDED_ACCESS", "OBSERVATIONAL_PATIENT_REGISTRY": "OBSERVATIONAL",
+                       "PATIENT_REGISTRY": "OBSERVATIONAL", "INTERVENTIONAL_CLINICAL_TRIAL": "INTERVENTIONAL"}
+
+
+def study_type(raw: str | None) -> str | None:
+    """Study type: INTERVENTIONAL, OBSERVATIONAL or EXPANDED_ACCESS."""
+    if raw is not None and _key(str(raw)).startswith("OBSERVATIONAL"):
+        return "OBSERVATIONAL"
+    return _lookup(raw, STUDY_TYPES, _STUDY_TYPE_ALIASES)
+
+
+_ALLOCATION_ALIASES = {"RANDOMISED": "RANDOMIZED", "NON_RANDOMISED": "NON_RANDOMIZED", "NONRANDOMIZED": "NON_RANDOMIZED",
+                       "NON_RANDOMIZED_ALLOCATION": "NON_RANDOMIZED", "N_A": "NA", "NOT_APPLICABLE": "NA",
+                       "RANDOMIZED_ALLOCATION": "RANDOMIZED"}
+
+
+def allocation(raw: str | None) -> str | None:
+    """Allocation: RANDOMIZED, NON_RANDOMIZED or NA."""
+    return _lookup(raw, ALLOCATIONS, _ALLOCATION_ALIASES)
+
+
+_MODEL_ALIASES = {"SINGLE_GROUP_ASSIGNMENT": "SINGLE_GROUP", "PARALLEL_ASSIGNMENT": "PARALLEL",
+                  "CROSSOVER_ASSIGNMENT": "CROSSOVER", "CROSS_OVER": "CROSSOVER", "FACTORIAL_ASSIGNMENT": "FACTORIAL",
+                  "SEQUENTIAL_ASSIGNMENT": "SEQUENTIAL", "SINGLE_GROUP_DESIGN": "SINGLE_GROUP", "SINGLE_ARM": "SINGLE_GROUP"}
+
+
+def intervention_model(raw: str | None) -> str | None:
+    """Interventional model: SINGLE_GROUP, PARALLEL, CROSSOVER, FACTORIAL or SEQUENTIAL."""
+    return _lookup(raw, INTERVENTION_MODELS, _MODEL_ALIASES)
+
+
+_PURPOSE_ALIASES = {"SUPPORTIVE": "SUPPORTIVE_CARE", "HEALTH_SERVICES": "HEALTH_SERVICES_RESEARCH",
+                    "EDUCATIONAL_COUNSELING_TRAINING": "OTHER", "DEVICE_FEASIBILITY_STUDY": "DEVICE_FEASIBILITY",
+                    "DIAGNOSIS": "DIAGNOSTIC", "BASIC_SCIENCE_RESEARCH": "BASIC_SCIENCE"}
+
+
+def primary_purpose(raw: str | None) -> str | None:
+    """Primary purpose in API v2 spelling (`Supportive Care` → SUPPORTIVE_CARE)."""
+    return _lookup(raw, PRIMARY_PURPOSES, _PURPOSE_ALIASES)
+
+
+def masking(raw: str | None) -> str | None:
+    """Masking: `None (Open Label)` → NONE, `Double (Participant, Investigator)` → DOUBLE, `Double Blind` → DOUBLE."""
+    if raw is None:
+        return None
+    key = _key(str(raw))
+    if not key:
+        return None
+    first = key.split("_")[0]
+    if first in MASKINGS:
+        return first
+    if first in ("OPEN", "NO", "UNMASKED") or key.startswith("OPEN_LABEL"):
+        return "NONE"
+    return None
+
+
+def sex(raw: str | None) -> str | None:
+    """Sex eligible: ALL, FEMALE or MALE (`Both` → ALL)."""
+    return _lookup(raw, SEXES, {"BOTH": "ALL", "FEMALES": "FEMALE", "MALES": "MALE", "WOMEN": "FEMALE", "MEN": "MALE",
+                                "ALL_GENDERS": "ALL"})
+
+
+def arm_type(raw: str | None) -> str | None:
+    """Arm type in API v2 spelling (`Placebo Comparator` → PLACEBO_COMPARATOR)."""
+    return _lookup(raw, ARM_TYPES, {"NO_INTERVENTION_ARM": "NO_INTERVENTION", "ACTIVE_CONTROL": "ACTIVE_COMPARATOR",
+                                    "PLACEBO": "PLACEBO_COMPARATOR", "SHAM": "SHAM_COMPARATOR"})
+
+
+def intervention_type(raw: str | None) -> str | None:
+    """Intervention type in API v2 spelling (`Dietary Supplement` → DIETARY_SUPPLEMENT, `Biologic` → BIOLOGICAL)."""
+    return _lookup(raw, INTERVENTION_TYPES, {"BIOLOGIC": "BIOLOGICAL", "DIAGNOSTIC": "DIAGNOSTIC_TEST",
+                                             "GENETIC_TEST": "GENETIC", "SUPPLEMENT": "DIETARY_SUPPLEMENT",
+                                             "COMBINATION": "COMBINATION_PRODUCT", "RADIOTHERAPY": "RADIATION",
+                                             "SURGERY": "PROCEDURE", "BEHAVIOURAL": "BEHAVIORAL"})
+
+
+def yes_no(raw: str | None) -> bool | None:
+    """`Yes`/`No`/`true`/`Accepts Healthy Volunteers` → bool; anything else → None."""
+    if raw is None:
+        return None
+    key = _key(str(raw))
+    if key in ("YES", "Y", "TRUE", "ACCEPTS_HEALTHY_VOLUNTEERS", "1"):
+        return True
+    if key in ("NO", "N", "FALSE", "0", "NO_HEALTHY_VOLUNTEERS"):
+        return False
+    return None
+
+
+# ---------------------------------------------------------------- dates and ages
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[T ].*)?$")
+_MONTH_NAME = re.compile(r"^([A-Za-z]{3,9})\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})$")
+_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_YEAR_MONTH_SLASH = re.compile(r"^(\d{4})/(\d{1,2})(?:/(\d{1,2}))?$")
+
+
+def parse_date(raw: str | None) -> date | None:
+    """A date in any common spelling (`2022-12-31`, `2022-12`, `December 31, 2022`, `Dec 2022`, `12/31/2022`);
+    a month-only date is its first day; an unreadable one is None."""
+    if raw is None:
+        return None
+    s = re.sub(r"\s+", " ", str(raw)).strip().rstrip(".")
+    s = re.sub(r"\s*\((?:actual|anticipated|estimated)\)$", "", s, flags=re.I)
+    s = re.sub(r"^(?:actual|anticipated|estimated)[:\s]+", "", s, flags=re.I)
+    if not s:
+        return None
+    try:
+        if m := _ISO_DATE.match(s):
+            return date(int(m[1]), int(m[2]), int(m[3] or 1))
+        if m := _YEAR_MONTH_SLASH.match(s):
+            return date(int(m[1]), int(m[2]), int(m[3] or 1))
+        if m := _MONTH_NAME.match(s):
+            month = _MONTHS.get(m[1][:3].lower())
+            return date(int(m[3]), month, int(m[2] or 1)) if month else None
+        if m := _DAY_MONTH_NAME.match(s):
+            month = _MONTHS.get(m[2][:3].lower())
+            return date(int(m[3]), month, int(m[1])) if month else None
+        if m := _SLASHED.match(s):  # US order, as CT.gov's own exports write it
+            return date(int(m[3]), int(m[1]), int(m[2]))
+        if re.fullmatch(r"\d{4}", s):
+            return date(int(s), 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
+_AGE = re.compile(r"^(\d+(?:\.\d+)?)\s*([A-Za-z]+)?\.?$")
+_AGE_UNITS = {"year": 1.0, "yr": 1.0, "y": 1.0, "month": 1 / 12, "mo": 1 / 12, "week": 1 / 52.1775,
+              "wk": 1 / 52.1775, "w": 1 / 52.1775, "day": 1 / 365.25, "d": 1 / 365.25,
+              "hour": 1 / (365.25 * 24), "hr": 1 / (365.25 * 24), "h": 1 / (365.25 * 24),
+              "minute": 1 / (365.25 * 24 * 60), "min": 1 / (365.25 * 24 * 60)}
+
+
+def parse_age_years(raw: str | None) -> float | None:
+    """`18 Years`, `6 Months`, `18`, `P18Y`-free spellings → years as float; `N/A`, `None` → None."""
+    if raw is None:
+        return None
+    s = re.sub(r"\s+", " ", str(raw)).strip().lower()
+    m = _AGE.match(s)
+    if not m:
+        return None
+    unit = (m[2] or "years").rstrip("s") or "year"
+    factor = _AGE_UNITS.get(unit)
+    if factor is None:
+        return None
+    return round(float(m[1]) * factor, 6)
+
+
+# ---------------------------------------------------------------- text
+
+_MD_ESCAPE = re.compile(r"\\([\\\[\]\^><*\-.()_~`#+!|{}=])")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_ALL_WS = re.compile(r"\s+")
+_NCT = re.compile(r"\bNCT\d{8}\b")
+
+
+def unescape_markdown(text: str) -> str:
+    """Undo CT.gov's markdown escapes (`\\[`, `\\^`, `\\>`, `1\\.`)."""
+    return _MD_ESCAPE.sub(r"\1", text)
+
+
+def clean(text: str | None) -> str | None:
+    """One-line text: markdown escapes undone, whitespace collapsed, empty → None."""
+    if text is None:
+        return None
+    s = _ALL_WS.sub(" ", unescape_markdown(str(text))).strip()
+    return s or None
+
+
+def clean_block(text: str | None) -> str | None:
+    """Multi-line text: markdown escapes undone, spaces collapsed per line, blank edges trimmed, empty → None."""
+    if text is None:
+        return None
+    lines = [_SPACES.sub(" ", line).strip() for line in unescape_markdown(str(text)).split("\n")]
+    s = "\n".join(lines).strip()
+    s = re.sub(r"\n{3,}", "\n\n", s)
+    return s or None
+
+
+def nct_id(raw: str | None) -> str | None:
+    """The first `NCT` + 8 digits in the text, or None."""
+    if raw is None:
+        return None
+    m = _NCT.search(str(raw).upper())
+    return m.group(0) if m else None
+
+
+def to_int(raw: str | None) -> int | None:
+    """`104`, `1,200`, `50 participants` → int; anything else → None."""
+    if raw is None:
+        return None
+    m = re.match(r"^\s*(\d[\d,]*)\b", str(raw))
+    if not m:
+        return None
+    try:
+        return int(m.group(1).replace(",", ""))
+    except ValueError:
+        return None
