@@ -1,9 +1,273 @@
-"""Eligibility text → inclusion/exclusion criterion items (placeholder until the splitter lands)."""
+"""Eligibility text → inclusion/exclusion criterion items, whatever the bullets, numbering, headers or wrapping.
+
+Works on every shape the layouts hand over: CT.gov markdown (`* 1\\. item`, nested `  * sub`), the legacy XML
+textblock (indented `-  item` with indented wrapped lines), text dumps re-wrapped at a fixed width (`- item` with
+unindented continuation lines) and plain prose. Segment, then assemble: every line is first classified (blank,
+header, item, text), then the lines are folded into criteria:
+
+* a header (`Inclusion Criteria:`, `EXCLUSION CRITERIA`, `Key Exclusion Criteria -`, `Patients will be excluded
+  if:`) sets the kind of what follows; text before any header, or with no header at all, is INCLUSION;
+* the first item of a section fixes the top-level marker (indent + marker style); a later item with the same
+  marker at the same indent starts a new criterion, a deeper or differently-marked item is a sub-item and is
+  appended to its parent criterion (`a) … b) …` under `Laboratory values:`);
+* a text line right after a line of the criterion is a wrapped continuation and is joined back; after a blank
+  line it is joined only when indented under the item or when the criterion ends with `:`, otherwise it is a
+  paragraph criterion of its own.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
+from transforms import vocab
 from transforms.record import Criterion
+
+INCLUSION = "INCLUSION"
+EXCLUSION = "EXCLUSION"
+
+# ---------------------------------------------------------------- line shapes
+
+# A bullet: `*`/`-`/`•`/`⁃`/`+`/`·`/… followed by a space (or the end of the line); `-`, `•`, `⁃` also glued to
+# a word (`-Men with ED`, seen in legacy dumps). A markdown-escaped `\-` / `\*` bullet counts too.
+_BULLET = re.compile(
+    r"^(?:\\?[*+\-•⁃·▪◦●○■□–—‣∙➢►✓]+(?=\s|$)|[\-•⁃·▪◦●‣∙](?=[^\W\d_]|\())\s*"
+)
+# A number or letter marker: `1.`, `1\.`, `1)`, `(1)`, `1.2`, `a)`, `(a)`, `a.`, `iv.`, `IV)`; digits may be glued
+# to the text (`1.Age`). The delimiter style is part of the marker class: `1.` items and `1)` items are two lists.
+_NUMBERED = re.compile(
+    r"^(?P<open>\()?(?P<tok>\d{1,3}(?:\.\d{1,2})*|[ivxIVX]{1,5}|[A-Za-z])(?P<close>\\?\.|\)|(?(open)\)|(?!)))"
+    r"(?:\s+|(?<=[.)])(?=[^\W\d_]))"
+)
+# `* 1\. text`, `- (2) text`, `* 7, text`: the number CT.gov authors repeat inside a bullet.
+_INNER_NUMBER = re.compile(r"^(?:\(\d{1,3}\)|\d{1,3}(?:\\?\.|\))|\d{1,3},(?=\s+[^\W\d_]))\s*")
+_DIGITS = re.compile(r"\d+")
+_EMPHASIS = re.compile(r"^[*_#\s]+|[*_\s]+$")
+_ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x{1,3})$", re.I)
+
+# ---------------------------------------------------------------- headers
+
+_LEAD_WORDS = (r"(?:(?:key|main|major|general|additional|specific|other|study|trial|patients?|subjects?|"
+               r"participants?|principal|primary|secondary|important|selection|medical|clinical)\s+)")
+# `Inclusion Criteria:`, `KEY EXCLUSION CRITERIA`, `Exclusion criteria -`, `Inclusion criteria (cohort A): rest`.
+_KIND_HEADER = re.compile(
+    rf"^{_LEAD_WORDS}{{0,3}}(?P<kind>inclusion|inclusionary|inclusive|exclusion|exclusionary|exclusive)"
+    r"(?P<both>\s*(?:and|&|/|or)\s*(?:inclusion|exclusion)(?:ary)?)?"
+    r"(?:\s+(?P<noun>criteria|criterion|criterias|requirements?|conditions?)\b)?"
+    r"(?P<qualifier>\s*\([^()]{0,60}\)|\s+(?:for|of|in|to)\s+[^:]{1,60}?)?"
+    r"\s*(?:(?P<sep>[:：]|\s[-–—]|[.])\s*(?P<rest>.*)|(?P<end>))$",
+    re.I,
+)
+# `Eligibility criteria:`, `Criteria:` — a header that names no kind.
+_NEUTRAL_HEADER = re.compile(
+    r"^(?:(?:key|main|general|study|patient|subject|participant)\s+)?(?:eligibility\s+)?"
+    r"(?:criteria|eligibility)(?:\s+for\s+[^:]{1,40})?\s*[:：]?$",
+    re.I,
+)
+# `Patients will be excluded if:`, `Subjects are not eligible if they:`, `You may be eligible if you:`.
+_SENTENCE_HEADER = re.compile(
+    r"^[^:]{0,80}?\b(?:(?:will|shall|may|must|can|are|is|were)\s+(?P<neg>not\s+)?(?:be\s+)?"
+    r"(?P<what>included|excluded|eligible|ineligible|enrolled|considered)"
+    r"|(?P<inel>ineligible|not\s+eligible))\b[^:]{0,60}[:：]$",
+    re.I,
+)
+
+
+def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[str | None, str] | None:
+    """(kind or None for a kind-less header, text after the header) when the line is a header, else None.
+
+    `wrapped`: the line directly follows criterion text, so it may be a wrapped piece of a sentence (`… meet all
+    the\ninclusion criteria.`); only a capitalised header ending in `:` or naming `Criteria` is taken then.
+    `bulleted`: the line wore a bullet, so only a plain `Inclusion Criteria:`-style header is taken.
+    """
+    bare = _EMPHASIS.sub("", body)
+    m = _KIND_HEADER.match(bare)
+    if m and not (m.group("qualifier") and m.group("end") is not None and not m.group("noun")):
+        sep = m.group("sep")
+        if wrapped and not (bare[:1].isupper() and (sep in (":", "：") or m.group("end") is not None
+                                                    and m.group("noun"))):
+            return None
+        if m.group("noun") or sep in (":", "：") or m.group("end") is not None or (sep and sep.strip() in "-–—"):
+            rest = (m.group("rest") or "").strip()
+            if sep == "." and not m.group("noun"):
+                return None  # `Exclusion. Patients who …` is prose, not a header
+            kind = None if m.group("both") else (INCLUSION if m.group("kind").lower().startswith("inclus")
+                                                 else EXCLUSION)
+            return kind, rest
+    if _NEUTRAL_HEADER.match(bare):
+        return None, ""
+    # A bulleted sentence (`* Patients who meet any of the following will be excluded:`) is a criterion.
+    m = None if wrapped or bulleted else _SENTENCE_HEADER.match(bare)
+    if m:
+        what = (m.group("what") or "").lower()
+        negative = bool(m.group("neg") or m.group("inel")) or what in ("excluded", "ineligible")
+        return (EXCLUSION if negative else INCLUSION), ""
+    return None
+
+
+# ---------------------------------------------------------------- items
+
+
+@dataclass(slots=True)
+class _Item:
+    """One list-item line: its marker class, its ordinal in its list, its text without the marker."""
+
+    style: str  # marker class: "bullet", "num.", "num)", "(num)", "alpha.", "roman)", "sub." …
+    ordinal: int | None  # 3 for `3.`/`c)`/`iii.` and for `* 3\.`; None for a plain bullet
+    text: str
+
+
+def _ordinal(tok: str, roman: bool) -> int:
+    if tok.isdigit():
+        return int(tok)
+    if not roman:
+        return ord(tok.lower()) - ord("a") + 1
+    values = {"i": 1, "v": 5, "x": 10}
+    low = tok.lower()
+    return sum(-values[c] if n + 1 < len(low) and values[low[n + 1]] > values[c] else values[c]
+               for n, c in enumerate(low))
+
+
+def _item(body: str, last_alpha: int | None) -> _Item | None:
+    """The line as a list item, or None for plain text. `last_alpha` tells `i.` after `h.` from roman `i.`."""
+    m = _BULLET.match(body)
+    if m:
+        text = body[m.end():]
+        inner = _INNER_NUMBER.match(text)
+        ordinal = int(_DIGITS.search(inner.group(0)).group(0)) if inner else None
+        return _Item("bullet", ordinal, text[inner.end():] if inner else text)
+    m = _NUMBERED.match(body)
+    if not m:
+        return None
+    tok = m.group("tok")
+    shape = ("(" if m.group("open") else "") + m.group("close").lstrip("\\")
+    low = tok.lower()
+    if tok.isdigit():
+        kind = "num"
+    elif "." in tok:
+        kind = "sub"
+    elif _ROMAN.match(tok) and (len(tok) > 1 or low == "i" and last_alpha != 8 or low != "i" and last_alpha is None):
+        kind = "roman"
+    else:
+        kind = "alpha"
+    if kind != "num" and not m.group(0)[-1].isspace():
+        return None  # only digits may be glued to their text (`1.Age`); `e.g.` is no item
+    ordinal = None if kind == "sub" else _ordinal(tok, kind == "roman")
+    return _Item(kind + shape, ordinal, body[m.end():])
+
+
+# ---------------------------------------------------------------- assembly
+
+
+@dataclass(slots=True)
+class _Criterion:
+    kind: str
+    indent: int  # indent of its first line, to tell text nested under it from a new paragraph
+    pieces: list[str]
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Folds classified lines into criteria; one section (header) at a time."""
+
+    kind: str = INCLUSION
+    built: list[_Criterion] = field(default_factory=list)
+    current: _Criterion | None = None  # the criterion text lines are appended to
+    top: tuple[int, str] | None = None  # (indent, marker class) of the section's first item
+    top_ordinal: int | None = None  # number of the current top-level item (`3.` or `* 3\.`)
+    sub_style: str | None = None  # marker class of the sub-items under the current criterion
+    last_ordinal: dict[str, int] = field(default_factory=dict)  # last ordinal seen per marker class
+
+    def header(self, kind: str | None) -> None:
+        self.kind = kind or self.kind
+        self.current = self.top = self.top_ordinal = self.sub_style = None
+        self.last_ordinal = {}
+
+    def starts_item(self, item: _Item, after_break: bool) -> bool:
+        """A numbered line right after text must go on with its list (`2.` after `1.`), else it is wrapped text."""
+        if item.ordinal is None or after_break or item.style == "bullet":
+            return True
+        last = self.last_ordinal.get(item.style)
+        return last is None or item.ordinal in (1, last + 1)
+
+    def add_item(self, item: _Item, indent: int) -> None:
+        if item.ordinal is not None:
+            self.last_ordinal["num." if item.style == "bullet" else item.style] = item.ordinal
+            if item.style.startswith("alpha"):
+                self.last_ordinal["alpha"] = item.ordinal
+        text = item.text.strip()
+        if not text:
+            return  # a lone `-` before a numbered list (legacy seed 003): nothing to keep
+        if self.current is not None and self.top is not None and self._is_sub_item(item, indent):
+            self.current.pieces.append(text)
+            self.sub_style = item.style
+            return
+        if self.top is None or self.current is None or indent < self.top[0] - 1:
+            self.top = (indent, item.style)
+        self.top_ordinal = item.ordinal
+        self.sub_style = None
+        self._start(text, indent)
+
+    def _is_sub_item(self, item: _Item, indent: int) -> bool:
+        """Deeper than the top marker, or another marker at its depth (dumps lose indentation), unless it goes on
+        with the top numbering (`2. …` then `4) …`, `- 1. …` then `2. …`)."""
+        top_indent, top_style = self.top  # type: ignore[misc]
+        if indent > top_indent + 1:
+            return True
+        if indent < top_indent - 1 or item.style == top_style:
+            return False
+        if item.style == self.sub_style:
+            return True
+        return not (item.style.startswith("num") and self.top_ordinal is not None and item.ordinal is not None
+                    and item.ordinal > self.top_ordinal)
+
+    def add_text(self, body: str, indent: int, after_break: bool) -> None:
+        cur = self.current
+        if cur is not None and (not after_break or indent > cur.indent + 1 or cur.pieces[-1].endswith((":", "："))):
+            cur.pieces.append(body)
+        else:
+            self._start(body, indent)
+
+    def _start(self, text: str, indent: int) -> None:
+        self.current = _Criterion(self.kind, indent, [text])
+        self.built.append(self.current)
+
+
+_WORDY = re.compile(r"[^\W_]")
 
 
 def split_eligibility(text: str | None) -> list[Criterion]:
-    """Split an eligibility block into criteria; placeholder returns nothing."""
-    return []
+    """Split an eligibility block into INCLUSION/EXCLUSION criteria, each without its bullet or number."""
+    if not text:
+        return []
+    builder = _Builder()
+    after_break = True  # the previous line was blank or a header
+    for raw_line in text.split("\n"):
+        line = raw_line.expandtabs(4).rstrip()
+        body = line.strip()
+        if not body:
+            after_break = True
+            continue
+        indent = len(line) - len(line.lstrip())
+        wrapped = builder.current is not None and not after_break
+        bullet = _BULLET.match(body)
+        header = _header(body[bullet.end():] if bullet else body, wrapped, bulleted=bullet is not None)
+        if bullet and header and header[1]:
+            header = None  # only a bare `* Exclusion Criteria:` is a header wearing a bullet
+        if header is not None:
+            builder.header(header[0])
+            after_break = True
+            if not header[1]:
+                continue
+            body = header[1]  # `Inclusion Criteria: Age 18 or over` — the rest is the first criterion
+        item = _item(body, builder.last_ordinal.get("alpha"))
+        if item is not None and builder.starts_item(item, after_break):
+            builder.add_item(item, indent)
+        else:
+            builder.add_text(body, indent, after_break)
+        after_break = False
+    criteria = []
+    for crit in builder.built:
+        cleaned = vocab.clean(" ".join(crit.pieces))
+        if cleaned and _WORDY.search(cleaned):
+            criteria.append(Criterion(kind=crit.kind, text=cleaned))
+    return criteria
