@@ -40,6 +40,8 @@ _NUMBERED = re.compile(
 )
 # `* 1\. text`, `- (2) text`, `* 7, text`: the number CT.gov authors repeat inside a bullet.
 _INNER_NUMBER = re.compile(r"^(?:\(\d{1,3}\)|\d{1,3}(?:\\?\.|\))|\d{1,3},(?=\s+[^\W\d_]))\s*")
+# `1. -Infants between 24-36 months`: a dash the author put after the number.
+_INNER_BULLET = re.compile(r"^(?:[\-–•*·]\s*(?=[^\W\d_]))?")
 _DIGITS = re.compile(r"\d+")
 _EMPHASIS = re.compile(r"^[*_#\s]+|[*_\s]+$")
 _ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x{1,3})$", re.I)
@@ -77,7 +79,7 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
 
     `wrapped`: the line directly follows criterion text, so it may be a wrapped piece of a sentence (`… meet all
     the\ninclusion criteria.`); only a capitalised header ending in `:` or naming `Criteria` is taken then.
-    `bulleted`: the line wore a bullet, so only a plain `Inclusion Criteria:`-style header is taken.
+    `bulleted`: the line wore a bullet or number, so only a plain `Inclusion Criteria:`-style header is taken.
     """
     bare = _EMPHASIS.sub("", body)
     m = _KIND_HEADER.match(bare)
@@ -152,7 +154,8 @@ def _item(body: str, last_alpha: int | None) -> _Item | None:
     if kind != "num" and not m.group(0)[-1].isspace():
         return None  # only digits may be glued to their text (`1.Age`); `e.g.` is no item
     ordinal = None if kind == "sub" else _ordinal(tok, kind == "roman")
-    return _Item(kind + shape, ordinal, body[m.end():])
+    text = body[m.end():]
+    return _Item(kind + shape, ordinal, text[_INNER_BULLET.match(text).end():])
 
 
 # ---------------------------------------------------------------- assembly
@@ -249,10 +252,10 @@ def split_eligibility(text: str | None) -> list[Criterion]:
             continue
         indent = len(line) - len(line.lstrip())
         wrapped = builder.current is not None and not after_break
-        bullet = _BULLET.match(body)
-        header = _header(body[bullet.end():] if bullet else body, wrapped, bulleted=bullet is not None)
-        if bullet and header and header[1]:
-            header = None  # only a bare `* Exclusion Criteria:` is a header wearing a bullet
+        marker = _BULLET.match(body) or _NUMBERED.match(body)
+        header = _header(body[marker.end():] if marker else body, wrapped, bulleted=marker is not None)
+        if marker and header and header[1]:
+            header = None  # only a bare `* Exclusion Criteria:` / `2. Exclusion Criteria` is a header with a marker
         if header is not None:
             builder.header(header[0])
             after_break = True
