@@ -1,18 +1,353 @@
-"""Layout `aggregator_page` (placeholder until its parser lands): declines every text."""
+"""Layout `aggregator_page`: a trial page copied from a registry aggregator site.
+
+Shape (seed 004): blank-line separated paragraphs. The title, `NCT ID: …`, `Last Updated: …`, then section
+headings (`Basic Information`, `Study Design`, `Study Groups`, `Eligibility Criteria`, …) each followed by a
+boilerplate help sentence, and sub-headings (`Recruitment Status`, `Clinical Phase`, …) each followed by its value
+in API v2 spelling (`NOT_YET_RECRUITING`, `PHASE1, PHASE2`, ISO dates, `50 participants`). Study Groups list each
+arm (label, description, `Group Type X`) and then its interventions (name, `Intervention Type X`, description);
+the Interventions section lists each intervention as name, description, `Intervention Type X`. Eligibility is raw
+CT.gov markdown (`* 1\\.`) with `Minimum Eligible Age` glued to it by a single newline (seed quirk). Sponsors,
+locations (`facility` / `city, state, country` / `Site Status X`), contacts and identifiers follow. No outcomes.
+
+Segment, then assemble: `_segment` finds the headings (a heading name counts only where it is followed by its
+help sentence when the page has help sentences, so an arm called `Interventions` is not a heading) and cuts the
+paragraphs into sections; `parse` builds the trial from those sections.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+from transforms import vocab
+from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
-from transforms.record import ParsedTrial
+from transforms.record import Arm, Intervention, ParsedTrial, Site
 
 NAME = "aggregator_page"
-DESCRIPTION = "not implemented yet"
+DESCRIPTION = "aggregator trial page: title, 'NCT ID: …', headings with help sentences, v2 enum values, Study Groups"
+
+# Section headings in page order, with the boilerplate help sentence shown under each (None: no help sentence).
+_SECTIONS: tuple[tuple[str, str | None], ...] = (
+    ("Study Results", None),
+    ("Basic Information", "Get a concise snapshot of the trial, including recruitment status, study phase, "
+                          "enrollment targets, and key timeline milestones."),
+    ("Brief Summary", "Review the sponsor-provided synopsis that highlights what the study is about and why it is "
+                      "being conducted."),
+    ("Detailed Description", "Dive into the extended narrative that explains the scientific background, objectives, "
+                             "and procedures in greater depth."),
+    ("Conditions", "See the medical conditions and disease areas that this research is targeting or investigating."),
+    ("Study Design", "Understand how the trial is structured, including allocation methods, masking strategies, "
+                     "primary purpose, and other design elements."),
+    ("Study Groups", "Review each arm or cohort in the study, along with the interventions and objectives associated "
+                     "with them."),
+    ("Interventions", "Learn about the drugs, procedures, or behavioral strategies being tested and how they are "
+                      "applied within this trial."),
+    ("Eligibility Criteria", "Check the participation requirements, including inclusion and exclusion rules, age "
+                             "limits, and whether healthy volunteers are accepted."),
+    ("Sponsors", "Meet the organizations funding or collaborating on the study and learn about their roles."),
+    ("Responsible Party", "Identify the individual or organization who holds primary responsibility for the study "
+                          "information submitted to regulators."),
+    ("Locations", "Explore where the study is taking place and check the recruitment status at each participating "
+                  "site."),
+    ("Countries", "Review the countries where the study has at least one active or historical site."),
+    ("Facility Contacts", "Find local site contact details for specific facilities participating in the trial."),
+    ("Other Identifiers", "Review additional registry numbers or institutional identifiers associated with this "
+                          "trial."),
+    ("More Related Trials", "Additional clinical trials that may be relevant based on similarity analysis."),
+)
+# Sub-headings of a section, each followed by its value paragraph(s).
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "Basic Information": ("Recruitment Status", "Clinical Phase", "Total Enrollment", "Study Classification",
+                          "Study Start Date", "Primary Completion Date", "Study Completion Date"),
+    "Study Design": ("Allocation Method", "Intervention Model", "Primary Study Purpose", "Blinding Strategy"),
+    "Eligibility Criteria": ("Minimum Eligible Age", "Maximum Eligible Age", "Eligible Sex",
+                             "Accepts Healthy Volunteers"),
+}
+_ALL_HEADINGS = {name.casefold() for name, _ in _SECTIONS} | {f.casefold() for fs in _FIELDS.values() for f in fs}
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_WS = re.compile(r"\s+")
+_NCT_PARA = re.compile(r"^\s*NCT\s*ID\s*:\s*(\S.*)$", re.I)
+_UPDATED_PARA = re.compile(r"^\s*Last\s+Updated\s*:\s*(\S.*)$", re.I)
+_GROUP_TYPE = re.compile(r"^\s*Group\s+Type\b[ \t]*(.*)$", re.I)
+_INTERVENTION_TYPE = re.compile(r"^\s*Intervention\s+Type\b[ \t]*(.*)$", re.I)
+_SPONSOR_ROLE = re.compile(r"^\s*Sponsor\s+Role\b[ \t]*(.*)$", re.I)
+_SITE_STATUS = re.compile(r"^\s*Site\s+Status\b[ \t]*(.*)$", re.I)
+_LIST_SEP = re.compile(r",\s+")
+# Country names that contain a comma in the CT.gov country list (`Korea, Republic of`).
+_COUNTRY_TAIL = re.compile(
+    r"^(?:Republic of|Islamic Republic of|Democratic People's Republic of|The Democratic Republic of the|"
+    r"Province of China|United Republic of|The Former Yugoslav Republic of|Bolivarian Republic of|U\.S\.|"
+    r"Federated States of|Occupied|Plurinational State of)$", re.I)
+_DETECT_HEAD = re.compile(r"\A\s*[^\n]+\n[ \t]*\n[ \t]*NCT\s*ID\s*:\s*NCT\d{8}[ \t]*\n", re.I)
+_DETECT_HEADINGS = re.compile(
+    r"^[ \t]*(?:Study Results|Basic Information|Recruitment Status|Clinical Phase|Total Enrollment|"
+    r"Study Classification|Last Updated:.*)[ \t]*$", re.I | re.M)
+
+
+@dataclass(slots=True)
+class _Section:
+    """One heading found on the page and the paragraphs under it (help sentence removed)."""
+
+    name: str
+    paragraphs: list[str]
 
 
 def detect(text: str) -> bool:
-    """Never accepts: this layout is not implemented yet."""
-    return False
+    """Title paragraph, then `NCT ID: NCT…` as its own paragraph, then aggregator headings (`Basic Information` …)."""
+    head = text[:5000]
+    if not _DETECT_HEAD.match(head):
+        return False
+    return len({m.group(0).strip().casefold()[:12] for m in _DETECT_HEADINGS.finditer(head)}) >= 3
+
+
+def _key(paragraph: str) -> str:
+    return _WS.sub(" ", paragraph).strip().casefold()
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs; a heading glued to the end of a paragraph by one newline is split off
+    (seed quirk: the criteria end `…;\\nMinimum Eligible Age`)."""
+    out: list[str] = []
+    for para in _PARAGRAPH_BREAK.split(text):
+        para = para.strip("\n")
+        if not para.strip():
+            continue
+        lines = para.split("\n")
+        if len(lines) > 1 and _key(lines[-1]) in _ALL_HEADINGS:
+            out.append("\n".join(lines[:-1]))
+            out.append(lines[-1])
+        else:
+            out.append(para)
+    return out
+
+
+def _segment(paras: list[str]) -> tuple[list[str], dict[str, _Section]]:
+    """(paragraphs before the first heading, {section name: section}); sub-headings become sections too."""
+    keys = [_key(p) for p in paras]
+    helps = {name: _key(help_text) for name, help_text in _SECTIONS if help_text}
+    has_help = any(keys[i + 1] == helps.get(name) for name, _ in _SECTIONS
+                   for i in range(len(keys) - 1) if keys[i] == name.casefold())
+    found: list[tuple[int, str, int]] = []  # (paragraph index, name, paragraphs to skip)
+    pos = 0
+    for name, help_text in _SECTIONS:
+        want = name.casefold()
+        for i in range(pos, len(keys)):
+            if keys[i] != want:
+                continue
+            followed_by_help = help_text is not None and i + 1 < len(keys) and keys[i + 1] == helps[name]
+            if has_help and help_text is not None and not followed_by_help:
+                continue
+            found.append((i, name, 2 if followed_by_help else 1))
+            pos = i + 1
+            break
+    sections: dict[str, _Section] = {}
+    for n, (i, name, skip) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(paras)
+        body = paras[i + skip:end]
+        sections[name] = _Section(name, body)
+        if name in _FIELDS:
+            body_out, fields = _split_fields(body, _FIELDS[name], from_end=name == "Eligibility Criteria")
+            sections[name] = _Section(name, body_out)
+            sections.update(fields)
+    preamble = paras[: found[0][0]] if found else paras
+    return preamble, sections
+
+
+def _split_fields(body: list[str], names: tuple[str, ...], from_end: bool) -> tuple[list[str], dict[str, _Section]]:
+    """Cut a section body at its sub-headings (in order; searched from the end where free text comes first)."""
+    keys = [_key(p) for p in body]
+    hits: list[tuple[int, str]] = []
+    if from_end:
+        limit = len(keys)
+        for name in reversed(names):
+            for i in range(limit - 1, -1, -1):
+                if keys[i] == name.casefold():
+                    hits.append((i, name))
+                    limit = i
+                    break
+        hits.reverse()
+    else:
+        pos = 0
+        for name in names:
+            for i in range(pos, len(keys)):
+                if keys[i] == name.casefold():
+                    hits.append((i, name))
+                    pos = i + 1
+                    break
+    fields = {}
+    for n, (i, name) in enumerate(hits):
+        end = hits[n + 1][0] if n + 1 < len(hits) else len(body)
+        fields[name] = _Section(name, body[i + 1:end])
+    return body[: hits[0][0]] if hits else body, fields
+
+
+def _value(sections: dict[str, _Section], name: str) -> str | None:
+    """The one-line value under a sub-heading, or None when absent or empty."""
+    section = sections.get(name)
+    if section is None or not section.paragraphs:
+        return None
+    return vocab.clean(" ".join(section.paragraphs))
+
+
+def _text(sections: dict[str, _Section], name: str) -> str | None:
+    section = sections.get(name)
+    if section is None:
+        return None
+    return vocab.clean_block("\n\n".join(section.paragraphs))
+
+
+def _catalogue(paras: list[str]) -> list[tuple[Intervention, int]]:
+    """Interventions section: name, description paragraphs, `Intervention Type X`; with each description's size."""
+    out: list[tuple[Intervention, int]] = []
+    start = 0
+    for i, para in enumerate(paras):
+        m = _INTERVENTION_TYPE.match(para)
+        if not m or i == start:
+            continue
+        name = vocab.clean(paras[start])
+        if name:
+            description = vocab.clean(" ".join(paras[start + 1:i]))
+            out.append((Intervention(name=name, intervention_type=vocab.intervention_type(m.group(1)),
+                                     description=description), i - start - 1))
+        start = i + 1
+    return out
+
+
+def _groups(paras: list[str], desc_size: dict[tuple[str, str | None], int]) -> list[tuple[Arm, list[Intervention]]]:
+    """Study Groups: label, description, `Group Type X`, then (name, `Intervention Type X`, description)*.
+
+    Where one group's interventions end and the next group's label starts is told by the size of each
+    intervention's description in the Interventions section."""
+    group_at = [i for i, p in enumerate(paras) if _GROUP_TYPE.match(p)]
+    out: list[tuple[Arm, list[Intervention]]] = []
+    start = 0
+    for n, g in enumerate(group_at):
+        head = paras[start:g]
+        if not head:
+            start = g + 1
+            continue
+        label = vocab.clean(head[0])
+        arm = Arm(label=label or "", arm_type=vocab.arm_type(_GROUP_TYPE.match(paras[g]).group(1)),
+                  description=vocab.clean(" ".join(head[1:])))
+        used: list[Intervention] = []
+        next_group = group_at[n + 1] if n + 1 < len(group_at) else len(paras)
+        i = g + 1
+        while i + 1 < next_group and (m := _INTERVENTION_TYPE.match(paras[i + 1])):
+            name = vocab.clean(paras[i]) or ""
+            kind = vocab.intervention_type(m.group(1))
+            size = desc_size.get((name.casefold(), kind))
+            if size is None:
+                # not in the Interventions section: the description runs to the next intervention, else one
+                # paragraph is left for the next group's label
+                j = i + 2
+                while j + 1 < next_group and not _INTERVENTION_TYPE.match(paras[j + 1]):
+                    j += 1
+                size = j - (i + 2) if j + 1 < next_group else max(0, next_group - (i + 2) - (n + 1 < len(group_at)))
+            used.append(Intervention(name=name, intervention_type=kind,
+                                     description=vocab.clean(" ".join(paras[i + 2:i + 2 + size]))))
+            i += 2 + size
+        if label:
+            arm.intervention_names = [iv.name for iv in used if iv.name]
+            out.append((arm, used))
+        start = min(i, next_group)
+    return out
+
+
+def _sites(paras: list[str]) -> list[Site]:
+    """Locations: facility, `city, state, country`, `Site Status X` per site."""
+    sites: list[Site] = []
+    start = 0
+    for i, para in enumerate(paras):
+        m = _SITE_STATUS.match(para)
+        if not m:
+            continue
+        chunk = [vocab.clean(p) for p in paras[start:i]]
+        chunk = [c for c in chunk if c]
+        start = i + 1
+        if not chunk:
+            continue
+        site = Site(status=vocab.status(m.group(1)))
+        place = chunk[-1] if len(chunk) > 1 else None
+        site.facility = chunk[0] if len(chunk) > 1 or "," not in chunk[0] else None
+        if len(chunk) == 1 and site.facility is None:
+            place = chunk[0]
+        if place:
+            parts = _LIST_SEP.split(place)
+            if len(parts) > 1 and _COUNTRY_TAIL.match(parts[-1]):
+                parts[-2:] = [f"{parts[-2]}, {parts[-1]}"]
+            site.country = parts[-1]
+            if len(parts) >= 2:
+                site.city = parts[0]
+            if len(parts) >= 3:
+                site.state = ", ".join(parts[1:-1])
+        sites.append(site)
+    return sites
+
+
+def _lead_sponsor(paras: list[str]) -> str | None:
+    """Sponsors: name, class, `Sponsor Role lead|collaborator`; the name of the lead."""
+    start = 0
+    for i, para in enumerate(paras):
+        m = _SPONSOR_ROLE.match(para)
+        if not m:
+            continue
+        if m.group(1).strip().casefold() == "lead" and i > start:
+            return vocab.clean(paras[start])
+        start = i + 1
+    return None
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
-    """Not implemented yet."""
-    raise ParseError(source, NAME, "layout", "not implemented")
+    """Parse one aggregator page into one trial."""
+    paras = _paragraphs(text)
+    if not paras:
+        raise ParseError(source, NAME, "text", "no paragraphs")
+    preamble, sections = _segment(paras)
+    trial = ParsedTrial(layout=NAME)
+    for para in preamble:
+        if m := _NCT_PARA.match(para):
+            trial.nct_id = vocab.nct_id(m.group(1))
+        elif m := _UPDATED_PARA.match(para):
+            trial.last_update_date = vocab.parse_date(m.group(1))
+        elif trial.title is None and trial.nct_id is None:
+            trial.title = vocab.clean(para)
+    trial.overall_status = vocab.status(_value(sections, "Recruitment Status"))
+    trial.phase = vocab.phase(_value(sections, "Clinical Phase"))
+    trial.enrollment = vocab.to_int(_value(sections, "Total Enrollment"))
+    trial.study_type = vocab.study_type(_value(sections, "Study Classification"))
+    trial.start_date = vocab.parse_date(_value(sections, "Study Start Date"))
+    trial.primary_completion_date = vocab.parse_date(_value(sections, "Primary Completion Date"))
+    trial.completion_date = vocab.parse_date(_value(sections, "Study Completion Date"))
+    trial.brief_summary = _text(sections, "Brief Summary")
+    trial.detailed_description = _text(sections, "Detailed Description")
+    if "Conditions" in sections:
+        trial.conditions = [c for c in (vocab.clean(p) for p in sections["Conditions"].paragraphs) if c]
+    trial.allocation = vocab.allocation(_value(sections, "Allocation Method"))
+    trial.intervention_model = vocab.intervention_model(_value(sections, "Intervention Model"))
+    trial.primary_purpose = vocab.primary_purpose(_value(sections, "Primary Study Purpose"))
+    trial.masking = vocab.masking(_value(sections, "Blinding Strategy"))
+
+    catalogue = _catalogue(sections["Interventions"].paragraphs) if "Interventions" in sections else []
+    desc_size = {(iv.name.casefold(), iv.intervention_type): size for iv, size in catalogue}
+    groups = _groups(sections["Study Groups"].paragraphs, desc_size) if "Study Groups" in sections else []
+    trial.arms = [arm for arm, _ in groups]
+    seen: set[tuple[str | None, str]] = set()
+    for iv in [iv for iv, _ in catalogue] + [iv for _, used in groups for iv in used]:
+        if iv.name and (iv.intervention_type, iv.name.casefold()) not in seen:
+            seen.add((iv.intervention_type, iv.name.casefold()))
+            trial.interventions.append(iv)
+
+    trial.eligibility_text = _text(sections, "Eligibility Criteria")
+    trial.criteria = split_eligibility(trial.eligibility_text)
+    trial.min_age_years = vocab.parse_age_years(_value(sections, "Minimum Eligible Age"))
+    trial.max_age_years = vocab.parse_age_years(_value(sections, "Maximum Eligible Age"))
+    trial.sex = vocab.sex(_value(sections, "Eligible Sex"))
+    trial.healthy_volunteers = vocab.yes_no(_value(sections, "Accepts Healthy Volunteers"))
+    if "Sponsors" in sections:
+        trial.lead_sponsor = _lead_sponsor(sections["Sponsors"].paragraphs)
+    if "Locations" in sections:
+        trial.sites = _sites(sections["Locations"].paragraphs)
+    if trial.nct_id is None and trial.title is None:
+        raise ParseError(source, NAME, "trial", "neither a title nor 'NCT ID:' found before the first heading")
+    return [trial]

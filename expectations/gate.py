@@ -1,0 +1,126 @@
+"""The validation gate: runs the GX suites on staged batches and decides what may load.
+
+GX validates pandas DataFrames of the staged Parquet (validating DuckDB through GX's SQL datasource does not work
+with DuckDB 2.0, see ../shared/NOTES.md); nothing reaches the warehouse before the gate has passed it.
+"""
+from __future__ import annotations
+
+import logging
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from expectations.suites import TRIAL_IDS_PARAMETER, Check, all_checks
+from schemas.derive import RECORD_COLUMN
+
+
+@dataclass(slots=True)
+class GateResult:
+    """What the gate decided: records to quarantine (with reasons), blocking table failures, warnings."""
+
+    quarantined: dict[str, str] = field(default_factory=dict)  # record key -> reason
+    table_failures: list[str] = field(default_factory=list)
+    warnings: Counter = field(default_factory=Counter)  # check name -> rows
+    failures: Counter = field(default_factory=Counter)  # check name -> rows
+    checks_run: int = 0
+
+    @property
+    def blocked(self) -> bool:
+        """True when a table-level fail check failed: the whole load must stop."""
+        return bool(self.table_failures)
+
+    def merge(self, other: GateResult) -> None:
+        """Fold another batch's result into this one."""
+        for k, v in other.quarantined.items():
+            self.quarantined.setdefault(k, v)
+        self.table_failures += other.table_failures
+        self.warnings.update(other.warnings)
+        self.failures.update(other.failures)
+        self.checks_run += other.checks_run
+
+
+class Gate:
+    """GX context with one suite per star table, built once and reused for every batch of a run."""
+
+    def __init__(self, checks: list[Check] | None = None, docs_dir: Path | None = None):
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
+        for name in list(logging.root.manager.loggerDict):  # GX sets INFO on some of its loggers at import
+            if name.startswith("great_expectations"):
+                logging.getLogger(name).setLevel(logging.WARNING)
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.checks = checks if checks is not None else all_checks()
+        self.docs_dir = docs_dir
+        source = self.context.data_sources.add_pandas("staged")
+        self._definitions: dict[str, Any] = {}
+        self._by_table: dict[str, list[Check]] = {}
+        for check in self.checks:
+            self._by_table.setdefault(check.table, []).append(check)
+        for table, checks in self._by_table.items():
+            batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("batch")
+            suite = self.context.suites.add(gx.ExpectationSuite(name=f"{table}_suite"))
+            for check in checks:
+                cls = getattr(gx.expectations, check.expectation)
+                suite.add_expectation(cls(**check.kwargs, meta={"level": check.level, "scope": check.scope,
+                                                                "check": check.name}))
+            self._definitions[table] = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=f"{table}_validation", data=batch, suite=suite))
+
+    def validate(self, frames: dict[str, pd.DataFrame]) -> GateResult:
+        """Validate one batch of staged tables (DataFrames with the `_record` column)."""
+        frames = _with_derived_columns(frames)
+        trial_ids = frames["trial"]["trial_id"].dropna().unique().tolist() if "trial" in frames else []
+        result = GateResult()
+        for table, definition in self._definitions.items():
+            df = frames.get(table)
+            if df is None or df.empty:
+                continue
+            run = definition.run(
+                batch_parameters={"dataframe": df},
+                expectation_parameters={TRIAL_IDS_PARAMETER: trial_ids},
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [RECORD_COLUMN]},
+            )
+            for r in run.results:
+                result.checks_run += 1
+                meta = r.expectation_config.meta or {}
+                if r.success:
+                    continue
+                name = meta.get("check", r.expectation_config.type)
+                if r.exception_info and r.exception_info.get("raised_exception"):
+                    result.table_failures.append(f"{table}: {name}: expectation raised "
+                                                 f"{r.exception_info.get('exception_message')}")
+                    continue
+                bad = [row.get(RECORD_COLUMN) for row in (r.result.get("unexpected_index_list") or [])]
+                if meta.get("level") == "warn":
+                    result.warnings[name] += len(bad)
+                    continue
+                result.failures[name] += len(bad)
+                if meta.get("scope") == "table":
+                    sample = r.result.get("partial_unexpected_list", [])[:3]
+                    result.table_failures.append(f"{table}: {name} failed for {len(bad)} rows, e.g. {sample}")
+                else:
+                    for key in bad:
+                        result.quarantined.setdefault(key, f"failed expectation: {name}")
+        return result
+
+
+def _with_derived_columns(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Add the `_`-prefixed columns the hand-written checks read (new frames; the inputs are not mutated)."""
+    out = dict(frames)
+    trial = frames.get("trial")
+    if trial is not None:
+        out["trial"] = trial.assign(_has_identity=trial["title"].notna() | trial["nct_id"].notna())
+    crit = frames.get("criterion")
+    if crit is not None:
+        norm = crit["text"].fillna("").str.casefold().str.split().str.join(" ")
+        duplicate = pd.DataFrame({"trial": crit["trial_id"], "kind": crit["kind"], "text": norm}).duplicated()
+        out["criterion"] = crit.assign(_is_duplicate=duplicate.astype(bool))
+    return out

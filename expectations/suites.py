@@ -1,0 +1,82 @@
+"""Expectation suites: generated from the table declarations, plus hand-written cross-column checks.
+
+Every expectation carries `meta.level` (`fail` blocks, `warn` only reports) and `meta.scope` (`record`: the
+offending records are quarantined and the rest loads; `table`: the whole load stops).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from schemas.tables import STAR_TABLES, Table
+
+TRIAL_IDS_PARAMETER = "staged_trial_ids"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One expectation to build: GX class name, its keyword arguments, severity and scope."""
+
+    table: str
+    expectation: str  # class name in great_expectations.expectations
+    kwargs: dict[str, Any]
+    level: str  # fail | warn
+    scope: str  # record | table
+    name: str
+
+
+def generated_checks(table: Table) -> list[Check]:
+    """Checks that follow from a table's declaration: keys, nullability, allowed values, patterns, ranges, FKs."""
+    checks = []
+    if len(table.primary_key) == 1:
+        key = table.primary_key[0]
+        checks.append(Check(table.name, "ExpectColumnValuesToBeUnique", {"column": key}, "fail", "table",
+                            f"{table.name}.{key} is unique"))
+    else:
+        checks.append(Check(table.name, "ExpectCompoundColumnsToBeUnique", {"column_list": list(table.primary_key)},
+                            "fail", "table", f"{table.name}({', '.join(table.primary_key)}) is unique"))
+    for c in table.columns:
+        if not c.nullable and c.name not in ("run_id",):
+            checks.append(Check(table.name, "ExpectColumnValuesToNotBeNull", {"column": c.name}, "fail", "record",
+                                f"{table.name}.{c.name} is not null"))
+        if c.allowed:
+            checks.append(Check(table.name, "ExpectColumnValuesToBeInSet",
+                                {"column": c.name, "value_set": list(c.allowed)}, "fail", "record",
+                                f"{table.name}.{c.name} is one of its allowed values"))
+        if c.pattern:
+            checks.append(Check(table.name, "ExpectColumnValuesToMatchRegex", {"column": c.name, "regex": c.pattern},
+                                "fail", "record", f"{table.name}.{c.name} matches {c.pattern}"))
+        if c.min_value is not None or c.max_value is not None:
+            checks.append(Check(table.name, "ExpectColumnValuesToBeBetween",
+                                {"column": c.name, "min_value": c.min_value, "max_value": c.max_value},
+                                "fail", "record", f"{table.name}.{c.name} is within [{c.min_value}, {c.max_value}]"))
+    if table.foreign_keys.get("trial_id") == "trial.trial_id":
+        checks.append(Check(table.name, "ExpectColumnValuesToBeInSet",
+                            {"column": "trial_id", "value_set": {"$PARAMETER": TRIAL_IDS_PARAMETER}},
+                            "fail", "record", f"every {table.name} row has its trial"))
+    return checks
+
+
+# Hand-written invariants the declarations cannot say (columns starting with `_` are derived by the gate).
+HAND_WRITTEN: tuple[Check, ...] = (
+    Check("trial", "ExpectColumnPairValuesAToBeGreaterThanB",
+          {"column_A": "max_age_years", "column_B": "min_age_years", "or_equal": True,
+           "ignore_row_if": "either_value_is_missing"}, "fail", "record", "min_age_years ≤ max_age_years"),
+    Check("trial", "ExpectColumnPairValuesAToBeGreaterThanB",
+          {"column_A": "completion_date", "column_B": "start_date", "or_equal": True,
+           "ignore_row_if": "either_value_is_missing"}, "warn", "record", "start_date ≤ completion_date"),
+    Check("trial", "ExpectColumnValuesToBeBetween", {"column": "enrollment", "min_value": 0, "max_value": 100_000},
+          "warn", "record", "enrollment in a sane range (0–100,000)"),
+    Check("trial", "ExpectColumnValuesToBeInSet", {"column": "_has_identity", "value_set": [True]}, "warn", "record",
+          "a trial has a title or an NCT id"),
+    Check("criterion", "ExpectColumnValuesToBeInSet", {"column": "_is_duplicate", "value_set": [False]}, "warn",
+          "record", "no duplicate criteria within a trial"),
+)
+
+
+def all_checks() -> list[Check]:
+    """Every check of every star table, generated first, then hand-written."""
+    out = []
+    for table in STAR_TABLES:
+        out += generated_checks(table)
+    return out + list(HAND_WRITTEN)

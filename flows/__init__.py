@@ -1,0 +1,1 @@
+"""Orchestration and the user's entry points: the only layer that knows Prefect."""

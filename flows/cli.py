@@ -1,0 +1,173 @@
+"""The `trialhouse` command line: ingest, query, layouts, parse, validate, docs."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+# Prefect's INFO chatter hides the run summary; users can still ask for it with PREFECT_LOGGING_LEVEL.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+app = typer.Typer(help="trialhouse: raw clinical-trial records → a DuckDB star-schema warehouse.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console()
+err = Console(stderr=True)
+
+WarehouseOpt = Annotated[Path | None, typer.Option("--warehouse", "-w",
+                                                   help="DuckDB file [default: $TRIALHOUSE_WAREHOUSE or warehouse/trials.duckdb]")]
+
+
+def _settings():
+    from flows.settings import load_settings
+
+    return load_settings()
+
+
+@app.command()
+def ingest(
+    source_dir: Annotated[Path, typer.Argument(help="folder of raw trial files (searched recursively)")],
+    warehouse: WarehouseOpt = None,
+    parquet_dir: Annotated[Path | None, typer.Option(help="Parquet root [default: warehouse/parquet]")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="files per parse task [default: 250]")] = None,
+    full_refresh: Annotated[bool, typer.Option("--full-refresh", help="re-parse files even if their content is known")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="exit 3 when any file or record was quarantined")] = False,
+) -> None:
+    """Parse every file under SOURCE_DIR, validate it and load the warehouse in one transaction."""
+    settings = _settings()
+    from flows.ingest import ingest as ingest_flow
+    from warehouse.lock import WarehouseBusy
+
+    try:
+        summary = ingest_flow(source_dir=source_dir, warehouse=warehouse or settings.warehouse,
+                              parquet_dir=parquet_dir or settings.parquet_dir,
+                              batch_size=batch_size or settings.batch_size, full_refresh=full_refresh,
+                              max_file_bytes=settings.max_file_bytes, show_progress=sys.stderr.isatty())
+    except WarehouseBusy as exc:
+        err.print(f"[red]refused:[/] {exc}")
+        raise typer.Exit(2) from None
+    except Exception as exc:  # the run failed: say why in one line, the warehouse is unchanged
+        err.print(f"[red]ingest failed:[/] {type(exc).__name__}: {exc}")
+        err.print("The warehouse was left as it was before this run.")
+        raise typer.Exit(1) from None
+    _print_summary(summary)
+    if strict and (summary.files_quarantined or summary.records_quarantined):
+        raise typer.Exit(3)
+
+
+def _print_summary(summary) -> None:
+    table = RichTable(title=f"run {summary.run_id}: {summary.status}", show_header=True)
+    table.add_column("files")
+    table.add_column("count", justify="right")
+    for name in ("seen", "loaded", "quarantined", "unchanged", "removed"):
+        table.add_row(name, f"{getattr(summary, 'files_' + name):,}")
+    table.add_row("records quarantined", f"{summary.records_quarantined:,}")
+    rows = RichTable(title="rows written", show_header=True)
+    rows.add_column("table")
+    rows.add_column("rows", justify="right")
+    for name, n in summary.rows_written.items():
+        rows.add_row(name, f"{n:,}")
+    console.print(table)
+    console.print(rows)
+    if summary.warnings:
+        console.print("expectation warnings: " + ", ".join(f"{k} ({v})" for k, v in sorted(summary.warnings.items())))
+    if summary.files_quarantined or summary.records_quarantined:
+        console.print("see why: trialhouse query \"SELECT file_path, error FROM ingest_file WHERE status = 'QUARANTINED'\"")
+    console.print(f"warehouse: {summary.warehouse}")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL to run read-only against the warehouse")],
+    warehouse: WarehouseOpt = None,
+    max_rows: Annotated[int, typer.Option(help="rows to print at most")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON lines instead of a table")] = False,
+) -> None:
+    """Run read-only SQL against the warehouse and print the result."""
+    import duckdb
+
+    path = warehouse or _settings().warehouse
+    if not path.exists():
+        err.print(f"[red]no warehouse at {path}[/]: run `trialhouse ingest SOURCE_DIR` first")
+        raise typer.Exit(2)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        cur = con.execute(sql)
+    except duckdb.Error as exc:
+        err.print(f"[red]query failed:[/] {exc}")
+        raise typer.Exit(1) from None
+    columns = [d[0] for d in cur.description or []]
+    rows = cur.fetchmany(max_rows + 1)
+    if as_json:
+        for r in rows[:max_rows]:
+            print(json.dumps(dict(zip(columns, r, strict=True)), default=str, ensure_ascii=False))
+        return
+    out = RichTable(show_header=True)
+    for c in columns:
+        out.add_column(c, overflow="fold")
+    for r in rows[:max_rows]:
+        out.add_row(*["NULL" if v is None else str(v) for v in r])
+    console.print(out)
+    if len(rows) > max_rows:
+        console.print(f"(first {max_rows} rows shown; use --max-rows)")
+
+
+@app.command()
+def layouts() -> None:
+    """List the supported input layouts, in the order they are tried."""
+    from transforms.layouts import REGISTRY
+
+    for n, layout in enumerate(REGISTRY, start=1):
+        console.print(f"{n}. [bold]{layout.NAME}[/]: {layout.DESCRIPTION}")
+
+
+@app.command()
+def parse(file: Annotated[Path, typer.Argument(help="a raw trial file", exists=True, dir_okay=False)]) -> None:
+    """Parse one file and print its layout and record(s) as JSON (a debugging aid; nothing is written)."""
+    from transforms.decode import decode
+    from transforms.errors import TrialhouseError
+    from transforms.layouts import parse_text
+    from transforms.record import ParsedTrial
+
+    try:
+        decoded = decode(file.read_bytes(), str(file))
+        layout, results = parse_text(decoded.text, str(file))
+    except TrialhouseError as exc:
+        err.print(f"[red]{type(exc).__name__}:[/] {exc}")
+        raise typer.Exit(1) from None
+    out = {"file": str(file), "encoding": decoded.encoding, "layout": layout,
+           "records": [r.to_dict() if isinstance(r, ParsedTrial) else {"error": str(r)} for r in results]}
+    print(json.dumps(out, indent=1, ensure_ascii=False))
+
+
+@app.command()
+def docs(
+    check: Annotated[bool, typer.Option("--check", help="exit 1 if docs/tables.md is stale instead of writing it")] = False,
+) -> None:
+    """Generate docs/tables.md from schemas/ and the marts."""
+    from schemas.docs import render
+    from warehouse.store import mart_grains
+
+    target = Path(__file__).resolve().parents[1] / "docs" / "tables.md"
+    text = render(mart_grains())
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            err.print(f"{target} is stale: run `trialhouse docs`")
+            raise typer.Exit(1)
+        console.print(f"{target} is up to date")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    console.print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,303 @@
+"""The `ingest` flow: discover → read → parse → stage Parquet → validate → load DuckDB → publish → record the run."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from expectations.gate import Gate, GateResult
+from transforms.decode import decode
+from transforms.errors import TrialhouseError
+from transforms.layouts import parse_text
+from transforms.record import ParsedTrial
+from transforms.shape import SourceRecord, shape_batch, trial_key
+from warehouse.lineage import FileOutcome, lineage_tables
+from warehouse.lock import writer_lock
+from warehouse.store import RunRecord, known_files, load_run, publish_parquet, record_failed_run
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file found under the source root."""
+
+    path: Path
+    rel: str
+    size_bytes: int
+
+
+@dataclass(slots=True)
+class RawFile:
+    """A file's bytes and hash, or why it could not be read."""
+
+    rel: str
+    sha256: str
+    size_bytes: int | None
+    data: bytes | None = None
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class StagedBatch:
+    """One parsed batch: its lineage and its Arrow tables, before anything is written."""
+
+    outcomes: list[FileOutcome]
+    tables: dict[str, pa.Table]
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What a run did, for the CLI, the Prefect artifact and tests."""
+
+    run_id: str
+    status: str
+    files_seen: int = 0
+    files_loaded: int = 0
+    files_quarantined: int = 0
+    files_unchanged: int = 0
+    files_removed: int = 0
+    records_quarantined: int = 0
+    rows_written: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+    warehouse: str = ""
+
+
+class LoadBlocked(RuntimeError):
+    """A table-level expectation failed: nothing of this run was loaded."""
+
+
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+
+def new_run_id() -> str:
+    """UTC timestamp plus a random suffix: sortable and unique."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    """Consecutive slices of `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def discover_files(source_dir: Path) -> list[SourceFile]:
+    """Every regular, non-hidden file under the source root, sorted; links leading outside the root are refused."""
+    root = source_dir.resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(f"source folder {source_dir} does not exist or is not a folder")
+    found: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            try:
+                target = path.resolve()
+                size = path.stat().st_size
+            except OSError:
+                found.append(SourceFile(path, rel, -1))
+                continue
+            if not target.is_relative_to(root):
+                found.append(SourceFile(path, rel, -2))  # a link escaping the source root: read nothing from it
+                continue
+            found.append(SourceFile(path, rel, size))
+    return found
+
+
+@task(cache_policy=NO_CACHE)
+def read_known_files(warehouse: Path) -> dict[str, str]:
+    """file path → content hash of everything the warehouse has already accounted for."""
+    return known_files(warehouse)
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def read_batch(files: list[SourceFile], max_file_bytes: int) -> list[RawFile]:
+    """Read and hash a batch of files; an unreadable, escaping or oversized file carries its reason instead."""
+    out = []
+    for f in files:
+        if f.size_bytes == -2:
+            out.append(RawFile(f.rel, EMPTY_SHA256, None, error="refused: a link pointing outside the source folder"))
+            continue
+        try:
+            size = f.path.stat().st_size
+            if size > max_file_bytes:
+                digest = hashlib.sha256()
+                with f.path.open("rb") as fh:  # hash in chunks: never hold an oversized file in memory
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(block)
+                out.append(RawFile(f.rel, digest.hexdigest(), size,
+                                   error=f"file too large: {size:,} bytes (limit {max_file_bytes:,}; "
+                                         f"set TRIALHOUSE_MAX_FILE_BYTES to raise it)"))
+                continue
+            data = f.path.read_bytes()
+        except OSError as exc:
+            out.append(RawFile(f.rel, EMPTY_SHA256, None, error=f"could not read the file: {exc.strerror or exc}"))
+            continue
+        out.append(RawFile(f.rel, hashlib.sha256(data).hexdigest(), len(data), data=data))
+    return out
+
+
+def parse_files(files: list[RawFile], run_id: str) -> StagedBatch:
+    """Decode, detect, parse and shape a batch of files (pure: no I/O)."""
+    outcomes: list[FileOutcome] = []
+    records: list[SourceRecord] = []
+    for f in files:
+        outcome = FileOutcome(f.rel, f.sha256, f.size_bytes, error=f.error)
+        outcomes.append(outcome)
+        if f.data is None:
+            continue
+        try:
+            decoded = decode(f.data, f.rel)
+            outcome.encoding = decoded.encoding
+            outcome.layout, results = parse_text(decoded.text, f.rel)
+        except TrialhouseError as exc:
+            outcome.error = str(exc)
+            continue
+        except Exception as exc:  # a parser bug must not lose the file: quarantine it with the bug's message
+            outcome.error = f"internal parser error ({type(exc).__name__}): {exc}"
+            continue
+        if not results:
+            outcome.error = f"{f.rel}: {outcome.layout}: the file holds no trial record"
+        for index, result in enumerate(results):
+            if isinstance(result, ParsedTrial):
+                record = SourceRecord(result, f.rel, f.sha256, index, run_id)
+                records.append(record)
+                outcome.records.append((index, trial_key(result, f.sha256, index), None))
+            else:
+                outcome.records.append((index, None, str(result)))
+    return StagedBatch(outcomes, shape_batch(records))
+
+
+@task(cache_policy=NO_CACHE)
+def parse_batch(files: list[RawFile], run_id: str) -> StagedBatch:
+    """Parse one batch of read files into staged tables and lineage."""
+    return parse_files(files, run_id)
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def stage_batch(batch: StagedBatch, staging: Path, batch_no: int) -> None:
+    """Write a batch's tables and lineage as Parquet (temp file, then rename)."""
+    files, records = lineage_tables(batch.outcomes)
+    for name, table in list(batch.tables.items()) + [("_files", files), ("_records", records)]:
+        folder = staging / name
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".batch-{batch_no:06d}.parquet.tmp"
+        pq.write_table(table, tmp)
+        tmp.replace(folder / f"batch-{batch_no:06d}.parquet")
+
+
+@task(cache_policy=NO_CACHE)
+def validate_batch(batch: StagedBatch, gate: Gate) -> GateResult:
+    """Run the expectation suites on one staged batch."""
+    return gate.validate({name: table.to_pandas() for name, table in batch.tables.items()})
+
+
+@task(cache_policy=NO_CACHE)
+def load_warehouse(warehouse: Path, staging: Path, run: RunRecord, verdict: GateResult,
+                   unchanged: list[tuple[str, str]], present: list[str]) -> dict:
+    """Load every staged batch in one DuckDB transaction; refuse when a table-level expectation failed."""
+    if verdict.blocked:
+        raise LoadBlocked("load stopped by failed expectations, the warehouse is unchanged: "
+                          + "; ".join(verdict.table_failures[:5]))
+    return load_run(warehouse, staging, run, verdict.quarantined, unchanged, present)
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def publish_tables(warehouse: Path, parquet_dir: Path) -> None:
+    """Export the warehouse tables to the Parquet root for other engines."""
+    publish_parquet(warehouse, parquet_dir)
+
+
+@task(cache_policy=NO_CACHE)
+def record_summary(summary: RunSummary) -> None:
+    """Attach the run summary to the flow run as a markdown artifact."""
+    rows = "\n".join(f"| {name} | {n:,} |" for name, n in sorted(summary.rows_written.items()))
+    warn = "\n".join(f"- {name}: {n} rows" for name, n in sorted(summary.warnings.items())) or "- none"
+    create_markdown_artifact(
+        key="ingest-summary",
+        description=f"trialhouse ingest run {summary.run_id}",
+        markdown=(f"# Ingest run `{summary.run_id}`: {summary.status}\n\n"
+                  f"| files | count |\n|---|---|\n| seen | {summary.files_seen} |\n| loaded | {summary.files_loaded} |\n"
+                  f"| quarantined | {summary.files_quarantined} |\n| unchanged | {summary.files_unchanged} |\n"
+                  f"| removed | {summary.files_removed} |\n\n"
+                  f"| table | rows written |\n|---|---|\n{rows}\n\nExpectation warnings:\n{warn}\n"),
+    )
+
+
+def progress_bar(enabled: bool):
+    """A rich progress bar on stderr when enabled, else a do-nothing context."""
+    if not enabled:
+        return nullcontext(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    transient=False)
+
+
+def process_batches(files: list[SourceFile], known: dict[str, str], staging: Path, run_id: str, batch_size: int,
+                    max_file_bytes: int, show_progress: bool) -> tuple[GateResult, list[tuple[str, str]]]:
+    """Read, parse, stage and validate the files batch by batch; return the gate's verdict and the unchanged paths."""
+    gate = Gate()
+    verdict, unchanged = GateResult(), []  # unchanged: (path, content hash)
+    with progress_bar(show_progress) as bar:
+        bar_task = bar.add_task("parsing", total=len(files)) if bar else None
+        for batch_no, batch in enumerate(chunks(files, batch_size)):
+            raw = read_batch(batch, max_file_bytes)
+            changed = [f for f in raw if known.get(f.rel) != f.sha256 or f.error]
+            unchanged += [(f.rel, f.sha256) for f in raw if known.get(f.rel) == f.sha256 and not f.error]
+            if changed:
+                staged = parse_batch(changed, run_id)
+                stage_batch(staged, staging, batch_no)
+                verdict.merge(validate_batch(staged, gate))
+            if bar:
+                bar.advance(bar_task, len(batch))
+    return verdict, unchanged
+
+
+@flow(name="ingest", log_prints=False, validate_parameters=True)
+def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
+           parquet_dir: Path = Path("warehouse/parquet"), batch_size: int = 250, full_refresh: bool = False,
+           max_file_bytes: int = 50 * 1024 * 1024, show_progress: bool = False) -> RunSummary:
+    """Ingest every file under `source_dir` into the warehouse; unchanged files are only hashed."""
+    logger = get_run_logger()
+    run = RunRecord(new_run_id(), datetime.now().replace(microsecond=0), str(source_dir), 0)
+    staging = parquet_dir / "_staging" / run.run_id
+    with writer_lock(warehouse):
+        files = discover_files(source_dir)
+        run = RunRecord(run.run_id, run.started_at, run.source_dir, len(files))
+        known = {} if full_refresh else read_known_files(warehouse)
+        try:
+            verdict, unchanged = process_batches(files, known, staging, run.run_id, batch_size, max_file_bytes,
+                                                 show_progress)
+            row = load_warehouse(warehouse, staging, run, verdict, unchanged, [f.rel for f in files])
+        except Exception as exc:
+            record_failed_run(warehouse, run, f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        publish_tables(warehouse, parquet_dir)
+    summary = RunSummary(
+        run_id=run.run_id, status=row["status"], files_seen=row["files_seen"], files_loaded=row["files_loaded"],
+        files_quarantined=row["files_quarantined"], files_unchanged=row["files_unchanged"],
+        files_removed=row["files_removed"], records_quarantined=row["records_quarantined"],
+        rows_written=json.loads(row["rows_written"]), warnings=dict(verdict.warnings),
+        warehouse=str(warehouse))
+    record_summary(summary)
+    logger.info("run %s: %s", summary.run_id, summary.status)
+    return summary

@@ -1,0 +1,279 @@
+"""Every warehouse table declared once: columns, types, nullability, keys, foreign keys, allowed values, grain.
+
+The Arrow schemas (schemas.arrow), DuckDB DDL (schemas.ddl), expectation suites (expectations.suites) and
+docs/tables.md (schemas.docs) are all generated from the declarations below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from transforms import vocab
+
+NCT_PATTERN = r"^NCT\d{8}$"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: name, logical type, nullability, meaning and optional constraints."""
+
+    name: str
+    type: str  # VARCHAR | INTEGER | BIGINT | DOUBLE | BOOLEAN | DATE | TIMESTAMP
+    description: str
+    nullable: bool = True
+    allowed: tuple[str, ...] | None = None  # closed vocabulary
+    pattern: str | None = None  # regex every non-null value matches
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One table: its grain in one sentence, columns, primary key and foreign keys to `trial`."""
+
+    name: str
+    grain: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: dict[str, str] = field(default_factory=dict)  # column -> "table.column"
+    kind: str = "star"  # star | dimension | lineage | history
+
+    def column(self, name: str) -> Column:
+        """The column called `name`."""
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def column_names(self) -> list[str]:
+        """Column names in declaration order."""
+        return [c.name for c in self.columns]
+
+
+# Shared columns, defined once.
+TRIAL_ID = Column("trial_id", "VARCHAR", "the trial this row belongs to (NCT ID or a deterministic key)", nullable=False)
+ORDINAL = Column("ordinal", "INTEGER", "1-based position in the source's order", nullable=False, min_value=1)
+RUN_ID = Column("run_id", "VARCHAR", "the ingest run that wrote this row", nullable=False)
+
+
+def _key(name: str, what: str) -> Column:
+    return Column(name, "VARCHAR", f"deterministic key of the {what}: trial_id, kind and ordinal (`NCT01234567:{what}:1`)",
+                  nullable=False)
+
+
+TRIAL = Table(
+    "trial",
+    "one row per trial (current state; a trial whose source files all disappeared keeps its row with `removed_at`)",
+    (
+        Column("trial_id", "VARCHAR", "the NCT ID when the record has one; otherwise a deterministic key `TH-…`",
+               nullable=False),
+        Column("nct_id", "VARCHAR", "`NCT` + 8 digits, or NULL when the source states none", pattern=NCT_PATTERN),
+        Column("title", "VARCHAR", "brief title"),
+        Column("official_title", "VARCHAR", "official title"),
+        Column("brief_summary", "VARCHAR", "brief summary as given, markdown escapes undone"),
+        Column("detailed_description", "VARCHAR", "detailed description as given, markdown escapes undone"),
+        Column("overall_status", "VARCHAR", "overall recruitment status", allowed=vocab.STATUSES),
+        Column("phase", "VARCHAR", "trial phase", allowed=vocab.PHASES),
+        Column("study_type", "VARCHAR", "study type", allowed=vocab.STUDY_TYPES),
+        Column("allocation", "VARCHAR", "allocation", allowed=vocab.ALLOCATIONS),
+        Column("intervention_model", "VARCHAR", "interventional model", allowed=vocab.INTERVENTION_MODELS),
+        Column("primary_purpose", "VARCHAR", "primary purpose", allowed=vocab.PRIMARY_PURPOSES),
+        Column("masking", "VARCHAR", "masking", allowed=vocab.MASKINGS),
+        Column("enrollment", "INTEGER", "enrollment (actual or anticipated)", min_value=0),
+        Column("start_date", "DATE", "study start; a month-only date is its first day"),
+        Column("primary_completion_date", "DATE", "primary completion; a month-only date is its first day"),
+        Column("completion_date", "DATE", "study completion; a month-only date is its first day"),
+        Column("last_update_date", "DATE", "last update posted by the registry"),
+        Column("min_age_years", "DOUBLE", "minimum eligible age in years (months/12, weeks/52.1775, days/365.25)",
+               min_value=0, max_value=150),
+        Column("max_age_years", "DOUBLE", "maximum eligible age in years", min_value=0, max_value=150),
+        Column("sex", "VARCHAR", "sex eligible", allowed=vocab.SEXES),
+        Column("healthy_volunteers", "BOOLEAN", "whether healthy volunteers are accepted"),
+        Column("lead_sponsor", "VARCHAR", "lead sponsor name"),
+        Column("source_file", "VARCHAR", "path of the raw file this row was built from, relative to the source root",
+               nullable=False),
+        Column("source_layout", "VARCHAR", "layout the raw file was recognised as", nullable=False),
+        Column("source_sha256", "VARCHAR", "SHA-256 of the raw file's bytes", nullable=False, pattern=r"^[0-9a-f]{64}$"),
+        Column("removed_at", "TIMESTAMP", "when the trial's source file left the source folder (soft delete), else NULL"),
+        RUN_ID,
+    ),
+    primary_key=("trial_id",),
+)
+
+CONDITION = Table(
+    "condition",
+    "one row per trial × condition",
+    (TRIAL_ID, ORDINAL, Column("name", "VARCHAR", "condition as the source names it", nullable=False)),
+    primary_key=("trial_id", "ordinal"),
+    foreign_keys={"trial_id": "trial.trial_id"},
+)
+
+ARM = Table(
+    "arm",
+    "one row per trial × arm / study group",
+    (
+        _key("arm_id", "arm"), TRIAL_ID, ORDINAL,
+        Column("label", "VARCHAR", "arm label", nullable=False),
+        Column("arm_type", "VARCHAR", "arm type", allowed=vocab.ARM_TYPES),
+        Column("description", "VARCHAR", "arm description"),
+    ),
+    primary_key=("arm_id",),
+    foreign_keys={"trial_id": "trial.trial_id"},
+)
+
+INTERVENTION = Table(
+    "intervention",
+    "one row per distinct (type, name) intervention of a trial",
+    (
+        _key("intervention_id", "intervention"), TRIAL_ID, ORDINAL,
+        Column("intervention_type", "VARCHAR", "intervention type", allowed=vocab.INTERVENTION_TYPES),
+        Column("name", "VARCHAR", "intervention name", nullable=False),
+        Column("description", "VARCHAR", "intervention description"),
+    ),
+    primary_key=("intervention_id",),
+    foreign_keys={"trial_id": "trial.trial_id"},
+)
+
+ARM_INTERVENTION = Table(
+    "arm_intervention",
+    "bridge: one row per arm × intervention it uses",
+    (
+        TRIAL_ID,
+        Column("arm_id", "VARCHAR", "the arm", nullable=False),
+        Column("intervention_id", "VARCHAR", "the intervention the arm uses", nullable=False),
+    ),
+    primary_key=("arm_id", "intervention_id"),
+    foreign_keys={"trial_id": "trial.trial_id", "arm_id": "arm.arm_id", "intervention_id": "intervention.intervention_id"},
+)
+
+CRITERION = Table(
+    "criterion",
+    "one row per trial × eligibility criterion",
+    (
+        _key("criterion_id", "criterion"), TRIAL_ID,
+        Column("kind", "VARCHAR", "inclusion or exclusion", nullable=False, allowed=vocab.CRITERION_KINDS),
+        Column("ordinal", "INTEGER", "1-based position within its kind", nullable=False, min_value=1),
+        Column("text", "VARCHAR", "the criterion without its bullet or number", nullable=False),
+    ),
+    primary_key=("criterion_id",),
+    foreign_keys={"trial_id": "trial.trial_id"},
+)
+
+OUTCOME = Table(
+    "outcome",
+    "one row per trial × registered outcome measure",
+    (
+        _key("outcome_id", "outcome"), TRIAL_ID,
+        Column("kind", "VARCHAR", "primary, secondary or other outcome", nullable=False, allowed=vocab.OUTCOME_KINDS),
+        Column("ordinal", "INTEGER", "1-based position within its kind", nullable=False, min_value=1),
+        Column("measure", "VARCHAR", "what is measured", nullable=False),
+        Column("description", "VARCHAR", "how it is measured"),
+        Column("time_frame", "VARCHAR", "when it is measured"),
+    ),
+    primary_key=("outcome_id",),
+    foreign_keys={"trial_id": "trial.trial_id"},
+)
+
+SITE = Table(
+    "site",
+    "one row per trial × facility (location)",
+    (
+        _key("site_id", "site"), TRIAL_ID, ORDINAL,
+        Column("facility", "VARCHAR", "facility name"),
+        Column("city", "VARCHAR", "city"),
+        Column("state", "VARCHAR", "state, province or region"),
+        Column("zip", "VARCHAR", "postal code"),
+        Column("country", "VARCHAR", "country"),
+        Column("status", "VARCHAR", "the site's recruitment status", allowed=vocab.STATUSES),
+    ),
+    primary_key=("site_id",),
+    foreign_keys={"trial_id": "trial.trial_id"},
+)
+
+
+def _dimension(name: str, what: str, members: tuple[str, ...]) -> Table:
+    return Table(
+        name,
+        f"one row per {what} value of the closed vocabulary (for BI labels and sort order)",
+        (
+            Column(what, "VARCHAR", f"the {what} code as stored in the star tables", nullable=False, allowed=members),
+            Column("label", "VARCHAR", "human-readable label", nullable=False),
+            Column("sort_order", "INTEGER", "display order", nullable=False, min_value=1),
+        ),
+        primary_key=(what,),
+        kind="dimension",
+    )
+
+
+DIM_STATUS = _dimension("dim_status", "status", vocab.STATUSES)
+DIM_PHASE = _dimension("dim_phase", "phase", vocab.PHASES)
+DIM_INTERVENTION_TYPE = _dimension("dim_intervention_type", "intervention_type", vocab.INTERVENTION_TYPES)
+
+INGEST_FILE = Table(
+    "ingest_file",
+    "one row per raw file content seen (file path × SHA-256)",
+    (
+        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes (empty-file hash when unreadable)", nullable=False),
+        Column("size_bytes", "BIGINT", "file size in bytes", min_value=0),
+        Column("encoding", "VARCHAR", "text encoding the file was decoded with"),
+        Column("layout", "VARCHAR", "layout the file was recognised as, NULL when none"),
+        Column("status", "VARCHAR", "LOADED; QUARANTINED (see error); UNCHANGED (re-seen, not re-read); SUPERSEDED (another source of its trial won); REPLACED (the path now holds other content); REMOVED (gone from the source)", nullable=False,
+               allowed=("LOADED", "QUARANTINED", "UNCHANGED", "SUPERSEDED", "REPLACED", "REMOVED")),
+        Column("trial_id", "VARCHAR", "the trial built from the file (first one for a multi-trial file), NULL when quarantined"),
+        Column("record_count", "INTEGER", "trials the file yielded", min_value=0),
+        Column("quarantined_records", "INTEGER", "records of the file that were quarantined", min_value=0),
+        Column("error", "VARCHAR", "why the file (or some of its records) was quarantined"),
+        RUN_ID,
+        Column("first_seen_at", "TIMESTAMP", "first run that saw this content", nullable=False),
+        Column("last_seen_at", "TIMESTAMP", "latest run that saw this content", nullable=False),
+    ),
+    primary_key=("file_path", "file_sha256"),
+    kind="lineage",
+)
+
+INGEST_RECORD = Table(
+    "ingest_record",
+    "one row per record (trial) a raw file content yielded, loaded or quarantined",
+    (
+        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+        Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False, min_value=0),
+        Column("trial_id", "VARCHAR", "the trial the record describes, NULL when it could not be built"),
+        Column("status", "VARCHAR", "LOADED, SUPERSEDED (another source of the trial won) or QUARANTINED",
+               nullable=False, allowed=("LOADED", "SUPERSEDED", "QUARANTINED")),
+        Column("error", "VARCHAR", "why the record was quarantined"),
+        RUN_ID,
+    ),
+    primary_key=("file_path", "file_sha256", "record_index"),
+    kind="lineage",
+)
+
+INGEST_RUN = Table(
+    "ingest_run",
+    "one row per pipeline run",
+    (
+        Column("run_id", "VARCHAR", "run identifier (UTC timestamp + random suffix)", nullable=False),
+        Column("started_at", "TIMESTAMP", "when the run started", nullable=False),
+        Column("finished_at", "TIMESTAMP", "when the run finished"),
+        Column("status", "VARCHAR", "how the run ended", nullable=False,
+               allowed=("RUNNING", "COMPLETED", "COMPLETED_WITH_QUARANTINE", "FAILED")),
+        Column("source_dir", "VARCHAR", "the source folder the run read"),
+        Column("files_seen", "INTEGER", "files found in the source folder", nullable=False, min_value=0),
+        Column("files_loaded", "INTEGER", "files whose records were loaded", nullable=False, min_value=0),
+        Column("files_quarantined", "INTEGER", "files quarantined (nothing loaded from them)", nullable=False, min_value=0),
+        Column("files_unchanged", "INTEGER", "files skipped because their content was already loaded", nullable=False,
+               min_value=0),
+        Column("files_removed", "INTEGER", "files gone from the source since the previous run", nullable=False,
+               min_value=0),
+        Column("records_quarantined", "INTEGER", "records quarantined (in files that loaded otherwise too)",
+               nullable=False, min_value=0),
+        Column("rows_written", "VARCHAR", "JSON object: rows written per table"),
+        Column("error", "VARCHAR", "why the run failed"),
+    ),
+    primary_key=("run_id",),
+    kind="lineage",
+)
+
+STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTERVENTION, CRITERION, OUTCOME, SITE)
+DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE)
+LINEAGE_TABLES: tuple[Table, ...] = (INGEST_FILE, INGEST_RECORD, INGEST_RUN)
+ALL_TABLES: tuple[Table, ...] = STAR_TABLES + DIMENSION_TABLES + LINEAGE_TABLES
+BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}

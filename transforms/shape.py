@@ -1,0 +1,134 @@
+"""ParsedTrial → rows of the star tables with deterministic keys, as Arrow tables ready for staging."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from schemas.derive import RECORD_COLUMN, arrow_schema
+from schemas.tables import STAR_TABLES
+from transforms import vocab
+from transforms.record import ParsedTrial
+
+_TRIAL_FIELDS = (
+    "nct_id", "title", "official_title", "brief_summary", "detailed_description", "overall_status", "phase",
+    "study_type", "allocation", "intervention_model", "primary_purpose", "masking", "enrollment", "start_date",
+    "primary_completion_date", "completion_date", "last_update_date", "min_age_years", "max_age_years", "sex",
+    "healthy_volunteers", "lead_sponsor",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """A parsed trial together with where it came from."""
+
+    trial: ParsedTrial
+    file_path: str
+    file_sha256: str
+    record_index: int
+    run_id: str
+
+    @property
+    def record_key(self) -> str:
+        """`file_path#record_index`: which record of which file a staged row came from."""
+        return f"{self.file_path}#{self.record_index}"
+
+
+def trial_key(trial: ParsedTrial, file_sha256: str, record_index: int) -> str:
+    """The NCT ID, else `TH-` + a hash of the normalised title (or summary, or file content and position)."""
+    if trial.nct_id:
+        return trial.nct_id
+    for label, text in (("title", trial.title), ("official", trial.official_title), ("summary", trial.brief_summary)):
+        if text and text.strip():
+            basis = f"{label}:{' '.join(text.casefold().split())}"
+            break
+    else:
+        basis = f"file:{file_sha256}:{record_index}"
+    return "TH-" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _strip_type_prefix(name: str) -> str:
+    """`Drug: Aspirin` → `Aspirin` (CT.gov arm groups name interventions with their type)."""
+    head, sep, tail = name.partition(":")
+    if sep and vocab.intervention_type(head) is not None and tail.strip():
+        return tail.strip()
+    return name
+
+
+def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
+    """Rows for every star table from one source record, keyed by table name."""
+    t = rec.trial
+    tid = trial_key(t, rec.file_sha256, rec.record_index)
+    tag = {RECORD_COLUMN: rec.record_key}
+    trial_row = {f: getattr(t, f) for f in _TRIAL_FIELDS}
+    trial_row.update(trial_id=tid, source_file=rec.file_path, source_layout=t.layout, source_sha256=rec.file_sha256,
+                     removed_at=None, run_id=rec.run_id, **tag)
+    rows: dict[str, list[dict]] = {tbl.name: [] for tbl in STAR_TABLES}
+    rows["trial"].append(trial_row)
+
+    seen_conditions: set[str] = set()
+    for name in t.conditions:
+        key = _name_key(name)
+        if key and key not in seen_conditions:
+            seen_conditions.add(key)
+            rows["condition"].append({"trial_id": tid, "ordinal": len(seen_conditions), "name": name, **tag})
+
+    intervention_ids: dict[str, str] = {}
+    seen_interventions: set[tuple[str | None, str]] = set()
+    for iv in t.interventions:
+        dedupe = (iv.intervention_type, _name_key(iv.name))
+        if not dedupe[1] or dedupe in seen_interventions:
+            continue
+        seen_interventions.add(dedupe)
+        ordinal = len(seen_interventions)
+        iid = f"{tid}:intervention:{ordinal}"
+        intervention_ids.setdefault(dedupe[1], iid)
+        rows["intervention"].append({"intervention_id": iid, "trial_id": tid, "ordinal": ordinal,
+                                     "intervention_type": iv.intervention_type, "name": iv.name,
+                                     "description": iv.description, **tag})
+
+    for ordinal, arm in enumerate(t.arms, start=1):
+        aid = f"{tid}:arm:{ordinal}"
+        rows["arm"].append({"arm_id": aid, "trial_id": tid, "ordinal": ordinal, "label": arm.label,
+                            "arm_type": arm.arm_type, "description": arm.description, **tag})
+        linked: set[str] = set()
+        for name in arm.intervention_names:
+            iid = intervention_ids.get(_name_key(name)) or intervention_ids.get(_name_key(_strip_type_prefix(name)))
+            if iid and iid not in linked:
+                linked.add(iid)
+                rows["arm_intervention"].append({"trial_id": tid, "arm_id": aid, "intervention_id": iid, **tag})
+
+    per_kind: dict[str, int] = {}
+    for c in t.criteria:
+        per_kind[c.kind] = per_kind.get(c.kind, 0) + 1
+        rows["criterion"].append({"criterion_id": f"{tid}:{c.kind.lower()}:{per_kind[c.kind]}", "trial_id": tid,
+                                  "kind": c.kind, "ordinal": per_kind[c.kind], "text": c.text, **tag})
+
+    per_kind = {}
+    for o in t.outcomes:
+        per_kind[o.kind] = per_kind.get(o.kind, 0) + 1
+        rows["outcome"].append({"outcome_id": f"{tid}:{o.kind.lower()}_outcome:{per_kind[o.kind]}", "trial_id": tid,
+                                "kind": o.kind, "ordinal": per_kind[o.kind], "measure": o.measure,
+                                "description": o.description, "time_frame": o.time_frame, **tag})
+
+    for ordinal, s in enumerate(t.sites, start=1):
+        rows["site"].append({"site_id": f"{tid}:site:{ordinal}", "trial_id": tid, "ordinal": ordinal,
+                             "facility": s.facility, "city": s.city, "state": s.state, "zip": s.zip,
+                             "country": s.country, "status": s.status, **tag})
+    return rows
+
+
+def shape_batch(records: Iterable[SourceRecord]) -> dict[str, pa.Table]:
+    """Arrow staging tables (one per star table, `_record` column included) for a batch of source records."""
+    merged: dict[str, list[dict]] = {tbl.name: [] for tbl in STAR_TABLES}
+    for rec in records:
+        for name, rows in shape_trial(rec).items():
+            merged[name].extend(rows)
+    return {tbl.name: pa.Table.from_pylist(merged[tbl.name], schema=arrow_schema(tbl, staging=True))
+            for tbl in STAR_TABLES}

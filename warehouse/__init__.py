@@ -1,0 +1,1 @@
+"""The DuckDB side: schema, transactional loads, lineage, marts, the writer lock."""

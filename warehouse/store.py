@@ -1,0 +1,275 @@
+"""The DuckDB warehouse: schema from schemas/, one-transaction loads from staged Parquet, lineage, marts."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from schemas.derive import RECORD_COLUMN, arrow_schema, create_table_sql, select_list
+from schemas.tables import ALL_TABLES, DIMENSION_TABLES, STAR_TABLES, Table
+from transforms import vocab
+
+MARTS_DIR = Path(__file__).parent / "marts"
+_DIMENSION_MEMBERS = {"dim_status": vocab.STATUSES, "dim_phase": vocab.PHASES,
+                      "dim_intervention_type": vocab.INTERVENTION_TYPES}
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """The facts of one run that go into `ingest_run`."""
+
+    run_id: str
+    started_at: datetime
+    source_dir: str
+    files_seen: int
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file (creating its folder when writing)."""
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def _label(code: str) -> str:
+    words = code.replace("_", " ").lower()
+    return words.replace("phase1 phase2", "Phase 1/2").replace("phase2 phase3", "Phase 2/3").capitalize()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every declared table, fill the small dimensions and (re)create the mart views."""
+    for table in ALL_TABLES:
+        con.execute(create_table_sql(table))
+    for table in DIMENSION_TABLES:
+        code = table.primary_key[0]
+        members = _DIMENSION_MEMBERS[table.name]
+        con.executemany(
+            f'INSERT OR REPLACE INTO "{table.name}" ("{code}", label, sort_order) VALUES (?, ?, ?)',
+            [(m, _label(m), i) for i, m in enumerate(members, start=1)],
+        )
+    for sql_file in sorted(MARTS_DIR.glob("*.sql")):
+        con.execute(sql_file.read_text(encoding="utf-8"))
+
+
+def mart_grains() -> list[tuple[str, str]]:
+    """(view name, grain sentence) of every mart, read from the `-- grain:` line of its SQL file."""
+    out = []
+    for sql_file in sorted(MARTS_DIR.glob("*.sql")):
+        grain = next((line.split(":", 1)[1].strip() for line in sql_file.read_text(encoding="utf-8").splitlines()
+                      if line.startswith("-- grain:")), "")
+        out.append((sql_file.stem, grain))
+    return out
+
+
+def known_files(path: Path) -> dict[str, str]:
+    """file_path → SHA-256 of every file content already accounted for (loaded, superseded or quarantined)."""
+    if not path.exists():
+        return {}
+    con = connect(path, read_only=True)
+    try:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'ingest_file'").fetchone()[0]:
+            return {}
+        rows = con.execute(
+            """SELECT file_path, arg_max(file_sha256, last_seen_at) FROM ingest_file
+               WHERE status NOT IN ('REMOVED', 'REPLACED') GROUP BY file_path"""
+        ).fetchall()
+        return dict(rows)
+    finally:
+        con.close()
+
+
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[str]]) -> None:
+    """Create a VARCHAR temp table from Python lists in one Arrow hand-off (executemany is slow at registry scale)."""
+    data = pa.table({k: pa.array(v, type=pa.string()) for k, v in columns.items()})
+    con.register("_incoming", data)
+    con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM _incoming')
+    con.unregister("_incoming")
+
+
+def _staged(con: duckdb.DuckDBPyConnection, staging: Path, name: str, table: Table | None, schema=None) -> None:
+    """Create temp table st_<name> from the staged Parquet files (empty, typed, when there are none)."""
+    files = sorted((staging / name).glob("*.parquet"))
+    if files:
+        paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        con.execute(f'CREATE TEMP TABLE "st_{name}" AS SELECT * FROM read_parquet([{paths}])')
+    else:
+        empty = (schema or arrow_schema(table, staging=True)).empty_table()  # type: ignore[arg-type]
+        con.register("_empty", empty)
+        con.execute(f'CREATE TEMP TABLE "st_{name}" AS SELECT * FROM _empty')
+        con.unregister("_empty")
+
+
+def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[str, str],
+             unchanged: list[tuple[str, str]], present: list[str]) -> dict:
+    """Load one run's staged batches into the warehouse in a single transaction and record its lineage.
+
+    `quarantined` maps staged record keys to the reason the expectations gave; `unchanged` lists (path, hash) of files
+    seen with known content; `present` every file path found in the source (to soft-delete trials whose file left).
+    Returns the ingest_run row that was written.
+    """
+    from warehouse.lineage import FILE_SCHEMA, RECORD_SCHEMA
+
+    con = connect(warehouse)
+    try:
+        ensure_schema(con)
+        con.execute("BEGIN TRANSACTION")
+        now = datetime.now().replace(microsecond=0)
+        for table in STAR_TABLES:
+            _staged(con, staging, table.name, table)
+        _staged(con, staging, "_files", None, FILE_SCHEMA)
+        _staged(con, staging, "_records", None, RECORD_SCHEMA)
+        _temp_table(con, "q", {"_record": list(quarantined), "reason": list(quarantined.values())})
+        _temp_table(con, "present", {"file_path": present})
+
+        # One winner per trial among this run's records (newest last_update_date, then source path: documented rule).
+        con.execute(f"""
+            CREATE TEMP TABLE winner AS
+            SELECT trial_id, {RECORD_COLUMN}, last_update_date, source_file FROM (
+                SELECT *, row_number() OVER (PARTITION BY trial_id
+                    ORDER BY last_update_date DESC NULLS LAST, source_file, {RECORD_COLUMN}) AS rn
+                FROM st_trial WHERE {RECORD_COLUMN} NOT IN (SELECT _record FROM q)) WHERE rn = 1""")
+        # A trial already loaded from another file that is still present and not re-read keeps its row when it ranks higher.
+        con.execute("""
+            DELETE FROM winner w WHERE EXISTS (
+                SELECT 1 FROM trial t WHERE t.trial_id = w.trial_id AND t.removed_at IS NULL
+                  AND t.source_file <> w.source_file
+                  AND t.source_file IN (SELECT file_path FROM present)
+                  AND t.source_file NOT IN (SELECT file_path FROM st__files)
+                  AND ((t.last_update_date IS NOT NULL AND (w.last_update_date IS NULL
+                                                            OR t.last_update_date > w.last_update_date))
+                       OR (t.last_update_date IS NOT DISTINCT FROM w.last_update_date AND t.source_file < w.source_file)))""")
+        written = {}
+        for table in reversed(STAR_TABLES):
+            con.execute(f'DELETE FROM "{table.name}" WHERE trial_id IN (SELECT trial_id FROM winner)')
+        for table in STAR_TABLES:
+            cols = select_list(table)
+            con.execute(f'INSERT INTO "{table.name}" ({cols}) SELECT {cols} FROM "st_{table.name}" '
+                        f"WHERE {RECORD_COLUMN} IN (SELECT {RECORD_COLUMN} FROM winner)")
+            written[table.name] = con.execute(
+                f'SELECT count(*) FROM "st_{table.name}" WHERE {RECORD_COLUMN} IN (SELECT {RECORD_COLUMN} FROM winner)'
+            ).fetchone()[0]
+
+        # Trials whose source file left the folder are kept, marked removed (history is never deleted).
+        con.execute("""
+            UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
+              AND source_file NOT IN (SELECT file_path FROM present)""", [now])
+        removed = con.execute("""
+            SELECT count(DISTINCT file_path) FROM ingest_file
+            WHERE status NOT IN ('REMOVED', 'REPLACED') AND file_path NOT IN (SELECT file_path FROM present)""").fetchone()[0]
+        con.execute("""UPDATE ingest_file SET status = 'REMOVED', last_seen_at = ?, run_id = ?
+                       WHERE status NOT IN ('REMOVED', 'REPLACED') AND file_path NOT IN (SELECT file_path FROM present)""",
+                    [now, run.run_id])
+
+        _record_lineage(con, run, now, unchanged)
+        counts = con.execute("""
+            SELECT count(*) FILTER (WHERE status IN ('LOADED', 'SUPERSEDED')),
+                   count(*) FILTER (WHERE status = 'QUARANTINED')
+            FROM ingest_file WHERE (file_path, file_sha256) IN (SELECT file_path, file_sha256 FROM st__files)""").fetchone()
+        records_quarantined = con.execute(
+            "SELECT count(*) FROM ingest_record WHERE run_id = ? AND status = 'QUARANTINED'", [run.run_id]).fetchone()[0]
+        status = "COMPLETED" if counts[1] == 0 and records_quarantined == 0 else "COMPLETED_WITH_QUARANTINE"
+        row = {"run_id": run.run_id, "started_at": run.started_at, "finished_at": datetime.now().replace(microsecond=0),
+               "status": status, "source_dir": run.source_dir, "files_seen": run.files_seen,
+               "files_loaded": counts[0], "files_quarantined": counts[1], "files_unchanged": len(unchanged),
+               "files_removed": removed, "records_quarantined": records_quarantined,
+               "rows_written": json.dumps(written, sort_keys=True), "error": None}
+        con.execute(f"INSERT INTO ingest_run ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+        con.execute("COMMIT")
+        return row
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+    finally:
+        con.close()
+
+
+def _record_lineage(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetime,
+                    unchanged: list[tuple[str, str]]) -> None:
+    """Upsert ingest_record and ingest_file rows for this run's files (and touch the unchanged ones)."""
+    con.execute("""
+        CREATE TEMP TABLE rec AS
+        SELECT r.file_path, r.file_sha256, r.record_index, r.trial_id,
+               CASE WHEN r.error IS NOT NULL OR q._record IS NOT NULL THEN 'QUARANTINED'
+                    WHEN w._record IS NOT NULL THEN 'LOADED' ELSE 'SUPERSEDED' END AS status,
+               coalesce(r.error, q.reason) AS error
+        FROM st__records r LEFT JOIN q USING (_record) LEFT JOIN winner w USING (_record)""")
+    # Older contents of a re-read path are kept for lineage, marked REPLACED.
+    con.execute("""UPDATE ingest_file SET status = 'REPLACED'
+                   WHERE status NOT IN ('REMOVED', 'REPLACED') AND file_path IN (SELECT file_path FROM st__files)
+                     AND (file_path, file_sha256) NOT IN (SELECT file_path, file_sha256 FROM st__files)""")
+    con.execute("""DELETE FROM ingest_record WHERE (file_path, file_sha256) IN
+                   (SELECT file_path, file_sha256 FROM st__files)""")
+    con.execute("""INSERT INTO ingest_record (file_path, file_sha256, record_index, trial_id, status, error, run_id)
+                   SELECT file_path, file_sha256, record_index,
+                          CASE WHEN status = 'QUARANTINED' AND trial_id IS NULL THEN NULL ELSE trial_id END,
+                          status, error, ? FROM rec""", [run.run_id])
+    con.execute("""
+        INSERT INTO ingest_file AS f (file_path, file_sha256, size_bytes, encoding, layout, status, trial_id,
+                                      record_count, quarantined_records, error, run_id, first_seen_at, last_seen_at)
+        SELECT s.file_path, s.file_sha256, s.size_bytes, s.encoding, s.layout,
+               CASE WHEN s.error IS NOT NULL OR coalesce(agg.ok, 0) = 0 THEN 'QUARANTINED'
+                    WHEN agg.loaded > 0 THEN 'LOADED' ELSE 'SUPERSEDED' END,
+               CASE WHEN s.error IS NULL THEN agg.first_trial END,
+               coalesce(agg.n, 0), coalesce(agg.bad, 0),
+               coalesce(s.error, agg.first_error), ?, ?, ?
+        FROM st__files s LEFT JOIN (
+            SELECT file_path, count(*) AS n,
+                   count(*) FILTER (WHERE status <> 'QUARANTINED') AS ok,
+                   count(*) FILTER (WHERE status = 'LOADED') AS loaded,
+                   count(*) FILTER (WHERE status = 'QUARANTINED') AS bad,
+                   min(trial_id ORDER BY record_index) FILTER (WHERE status <> 'QUARANTINED') AS first_trial,
+                   min(error ORDER BY record_index) FILTER (WHERE status = 'QUARANTINED') AS first_error
+            FROM rec GROUP BY file_path) agg USING (file_path)
+        ON CONFLICT (file_path, file_sha256) DO UPDATE SET
+            size_bytes = excluded.size_bytes, encoding = excluded.encoding, layout = excluded.layout,
+            status = excluded.status, trial_id = excluded.trial_id, record_count = excluded.record_count,
+            quarantined_records = excluded.quarantined_records, error = excluded.error, run_id = excluded.run_id,
+            last_seen_at = excluded.last_seen_at""", [run.run_id, now, now])
+    if unchanged:
+        _temp_table(con, "unchanged", {"file_path": [p for p, _ in unchanged], "file_sha256": [h for _, h in unchanged]})
+        # A quarantined file stays QUARANTINED (with its reason) until its content changes.
+        con.execute("""UPDATE ingest_file SET last_seen_at = ?, run_id = ?,
+                           status = CASE WHEN status = 'QUARANTINED' THEN status ELSE 'UNCHANGED' END
+                       WHERE (file_path, file_sha256) IN (SELECT file_path, file_sha256 FROM unchanged)""",
+                    [now, run.run_id])
+
+
+def record_failed_run(warehouse: Path, run: RunRecord, error: str) -> None:
+    """Write a FAILED ingest_run row (the data tables stay as they were)."""
+    con = connect(warehouse)
+    try:
+        ensure_schema(con)
+        con.execute("""INSERT OR REPLACE INTO ingest_run (run_id, started_at, finished_at, status, source_dir, files_seen,
+                           files_loaded, files_quarantined, files_unchanged, files_removed, records_quarantined,
+                           rows_written, error)
+                       VALUES (?, ?, ?, 'FAILED', ?, ?, 0, 0, 0, 0, 0, NULL, ?)""",
+                    [run.run_id, run.started_at, datetime.now().replace(microsecond=0), run.source_dir,
+                     run.files_seen, error[:4000]])
+    finally:
+        con.close()
+
+
+def publish_parquet(warehouse: Path, parquet_dir: Path) -> dict[str, Path]:
+    """Export every table to `<parquet_dir>/<table>/<table>.parquet` (temp file, then rename: never half-written)."""
+    con = connect(warehouse, read_only=True)
+    out = {}
+    try:
+        for table in ALL_TABLES:
+            folder = parquet_dir / table.name
+            folder.mkdir(parents=True, exist_ok=True)
+            final = folder / f"{table.name}.parquet"
+            tmp = folder / f".{table.name}.parquet.tmp"
+            order = ", ".join(f'"{k}"' for k in table.primary_key)
+            con.execute(f"COPY (SELECT * FROM \"{table.name}\" ORDER BY {order}) TO '{tmp}' (FORMAT parquet)")
+            tmp.replace(final)
+            out[table.name] = final
+    finally:
+        con.close()
+    return out
