@@ -31,7 +31,7 @@ def detect(text: str) -> bool:
     lines = _lines(text)
     if lines is None or not lines[0].strip() or len(lines[0]) > _MAX_TITLE_CHARS:
         return False
-    if any(_FOREIGN_LINE.match(line) or _LABEL_LINE.match(line) for line in lines):
+    if any(_FOREIGN_LINE.match(line) or _LABEL_LINE.match(line) for line in lines[:4]):
         return False
     interventions = lines[3].strip()
     if interventions:
