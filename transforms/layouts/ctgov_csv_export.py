@@ -68,14 +68,16 @@ _AGE_MAX = re.compile(r"^\s*up\s+to\s+(?P<high>\d+(?:\.\d+)?\s*[A-Za-z]+)", re.I
 
 # ---- Locations: `Facility, City, State, Zip, Country` with empty parts left out and no escaping of `, `.
 _LOCATION_PART = re.compile(r",\s+")
-# A postal code: short, at least two digits, letters/digits in at most three groups (`43215-7312`,
-# `SW1A 1AA`, `C.P. 20230`, `H3T 1E2`, `D02 YN77`). A city with a district number (`Praha 2`) has one digit.
-_ZIP = re.compile(r"^\d+$|^(?=(?:\D*\d){2})(?:[A-Za-z]{1,3}\.?(?:[A-Za-z]\.?)?\s?)?[A-Za-z0-9]{1,8}(?:[\s-][A-Za-z0-9]{1,5}){0,2}$")
+# A postal code: short, at least two digits, its first group holding one, letters/digits in at most three groups
+# (`43215-7312`, `SW1A 1AA`, `C.P. 20230`, `H3T 1E2`, `40.290-000`, `3435 CM`). Not a city with a district
+# number: `Praha 2`, `Lyon Cedex 03`.
+_ZIP = re.compile(r"^\d+$|^(?=(?:\D*\d){2})(?:[A-Za-z]{1,3}\.?(?:[A-Za-z]\.?)?\s?)?(?=[A-Za-z]*\d)[A-Za-z0-9]{1,8}"
+                  r"(?:[\s.-][A-Za-z0-9]{1,5}){0,2}$")
 # Words that name a first-level division (`Beijing Municipality`, `Moscow Oblast`, `Gyeonggi-do`, `Aichi-ken`).
 _ADMIN_WORD = re.compile(
     r"\b(?:province|provincia|provincie|municipality|region|región|regione|oblast|governorate|county|district|"
     r"prefecture|territory|voivodeship|department|departamento|kanton|canton|krai|okrug|okruha|comunidad|"
-    r"autonomous|state|estado|land)\b|-(?:do|ken|to|fu)$", re.I)
+    r"autonomous|state|estado|land)\b|-(?:do|ken|to|fu)$|^co\.? [a-z]", re.I)
 _STATE_ABBREVIATION = re.compile(r"^[A-Z]{2,3}$")
 # `Korea, Republic of`, `Iran, Islamic Republic of`, `Congo, The Democratic Republic of the`, `Virgin Islands, U.S.`
 _COUNTRY_TAIL = re.compile(r"^(?:[A-Za-z' ]*\bof(?: the)?|U\.S\.|British)$", re.I)
@@ -85,10 +87,14 @@ _FACILITY_WORD = re.compile(
     r"universidad|université|college|faculty|school|institut\w*|centre|center|centro|centrum|research|site|"
     r"medical|medicine|health\w*|department|dept|foundation|fundaci\w+|laborator\w+|practice|office|associates|"
     r"group|inc|llc|ltd|gmbh|co|corp\w*|pharma\w*|unit|ward|service|servicio|infirmary|azienda|praxis|"
+    r"\w*klini\w*|\w*clini\w*|policlinic\w*|polyclinique|ambulan\w+|gabinet|praktyka|przychodnia|szpital|"
+    r"nemocnice|hastane\w*|sanatori\w*|kft|zrt|s\.?r\.?o|s\.?r\.?l|s\.?p\.?a|b\.?v|mc|ag|"
     r"\w+olog(?:y|ie|ia|ical))\b\.?", re.I)
 # An all-capital word (`APHP`, `CHU`, `UMHAT`, `AZ`) stands for an institution, not a city.
 _ACRONYM_WORD = re.compile(r"^[A-Z][A-Z.&]{1,9}$")
 _NOT_PLACE_CHAR = re.compile(r"[\d/\"()@&;:]|\.$")
+# German sites carry a district code after the state: `Sachsen / 313`.
+_STATE_CODE_SUFFIX = re.compile(r"\s*/\s*\d+$")
 _PLACE_CONNECTORS = frozenset("de del della di da do dos das la le les el al am an der den im bei sur sous upon on en "
                               "y i of the and au aux von van zu".split())
 # The first-level divisions of the countries whose CT.gov sites nearly always carry one (US, Canada, Australia).
@@ -326,9 +332,10 @@ def _has_state(parts: list[str], country: str) -> bool:
     # have no state
     if not _place_like(parts[-2]):
         return False
-    if _ADMIN_WORD.search(parts[-1]) or _STATE_ABBREVIATION.match(parts[-1]):
+    state = _STATE_CODE_SUFFIX.sub("", parts[-1])
+    if _ADMIN_WORD.search(state) or _STATE_ABBREVIATION.match(state):
         return True
-    if not _place_like(parts[-1]):
+    if not _place_like(state.removesuffix(".")):
         return False
     return len(parts) >= 3 or _LEN2_DEFAULT
 
