@@ -43,7 +43,6 @@ _INNER_NUMBER = re.compile(r"^(?:\(\d{1,3}\)|\d{1,3}(?:\\?\.|\))|\d{1,3},(?=\s+[
 # `1. -Infants between 24-36 months`: a dash the author put after the number.
 _INNER_BULLET = re.compile(r"^(?:[\-–•*·]\s*(?=[^\W\d_]))?")
 _DIGITS = re.compile(r"\d+")
-_EMPHASIS = re.compile(r"^[*_#\s]+|[*_\s]+$")
 _ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x{1,3})$", re.I)
 
 # ---------------------------------------------------------------- headers
@@ -81,7 +80,7 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
     the\ninclusion criteria.`); only a capitalised header ending in `:` or naming `Criteria` is taken then.
     `bulleted`: the line wore a bullet or number, so only a plain `Inclusion Criteria:`-style header is taken.
     """
-    bare = _EMPHASIS.sub("", body)
+    bare = body.lstrip("*_# \t").rstrip("*_ \t")  # `**Inclusion Criteria:**`, `## Exclusion`
     m = _KIND_HEADER.match(bare)
     if m and not (m.group("qualifier") and m.group("end") is not None and not m.group("noun")):
         sep = m.group("sep")
@@ -225,7 +224,8 @@ class _Builder:
 
     def add_text(self, body: str, indent: int, after_break: bool) -> None:
         cur = self.current
-        if cur is not None and (not after_break or indent > cur.indent + 1 or cur.pieces[-1].endswith((":", "："))):
+        if cur is not None and (not after_break or indent > cur.indent + 1 or cur.pieces[-1].endswith((":", "："))
+                                or _MID_SENTENCE.search(cur.pieces[-1]) and _SENTENCE_GOES_ON.match(body)):
             cur.pieces.append(body)
         else:
             self._start(body, indent)
@@ -236,6 +236,10 @@ class _Builder:
 
 
 _WORDY = re.compile(r"[^\W_]")
+# A wrapped line cut off by a stray blank line: the piece before stops mid-sentence (a word or a comma) and the
+# next one goes on in lower case (`… with a documented positive straight leg raise (SLR) test or` / `femoral …`).
+_MID_SENTENCE = re.compile(r"[\w,\-/(]$")
+_SENTENCE_GOES_ON = re.compile(r"^[a-z(]")
 
 
 def split_eligibility(text: str | None) -> list[Criterion]:
