@@ -79,10 +79,9 @@ _COUNTRY_TAIL = re.compile(
     r"^(?:Republic of|Islamic Republic of|Democratic People's Republic of|The Democratic Republic of the|"
     r"Province of China|United Republic of|The Former Yugoslav Republic of|Bolivarian Republic of|U\.S\.|"
     r"Federated States of|Occupied|Plurinational State of)$", re.I)
-_DETECT_HEAD = re.compile(r"\A\s*[^\n]+\n[ \t]*\n[ \t]*NCT\s*ID\s*:\s*NCT\d{8}[ \t]*\n", re.I)
-_DETECT_HEADINGS = re.compile(
-    r"^[ \t]*(?:Study Results|Basic Information|Recruitment Status|Clinical Phase|Total Enrollment|"
-    r"Study Classification|Last Updated:.*)[ \t]*$", re.I | re.M)
+_DETECT_HEADINGS = frozenset(name.casefold() for name in (
+    "Study Results", "Basic Information", "Recruitment Status", "Clinical Phase", "Total Enrollment",
+    "Study Classification", "Study Start Date", "Brief Summary"))
 
 
 @dataclass(slots=True)
@@ -95,10 +94,10 @@ class _Section:
 
 def detect(text: str) -> bool:
     """Title paragraph, then `NCT ID: NCT…` as its own paragraph, then aggregator headings (`Basic Information` …)."""
-    head = text[:5000]
-    if not _DETECT_HEAD.match(head):
+    paras = [p for p in _PARAGRAPH_BREAK.split(text[:5000]) if p.strip()]
+    if len(paras) < 3 or not _NCT_PARA.match(paras[1].strip()):
         return False
-    return len({m.group(0).strip().casefold()[:12] for m in _DETECT_HEADINGS.finditer(head)}) >= 3
+    return len({_key(p) for p in paras[2:]} & _DETECT_HEADINGS) >= 3
 
 
 def _key(paragraph: str) -> str:

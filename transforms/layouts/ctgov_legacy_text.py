@@ -54,8 +54,9 @@ _NARRATIVE = {("summary", ""), ("detailed description", ""), ("criteria for elig
 # Sections that repeat: each occurrence of the label starts a new block of its children.
 _REPEATING_CHILD = {"intervention": "intervention type", "locations": "facility", "arm group": "arm group label"}
 
-_LABEL_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z .:/]*?)\s*:\s*$")
-_INLINE_LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z ./]*?)\s*:\s+(\S.*)$")
+_MAX_LABEL = 60  # no label is longer; longer lines ending with ':' are text
+_WS = re.compile(r"\s+")
+_COLON = re.compile(r":\s")
 _LIST_SEP = re.compile(r",\s+")
 _NCT_LINE = re.compile(r"^\s*NCT ID\s*:", re.I | re.M)
 _FIRST_LINE_TITLE = re.compile(r"^\s*Trial Title\s*:", re.I)
@@ -90,9 +91,23 @@ def detect(text: str) -> bool:
 
 
 def _label_of(line: str) -> str | None:
-    """The lower-cased label when the line is a bare `Label:` line, else None."""
-    m = _LABEL_LINE.match(line)
-    return re.sub(r"\s+", " ", m.group(1)).lower() if m else None
+    """The normalised label when the line is a bare `Label:` line (any casing), else None."""
+    s = line.strip()
+    if not s.endswith(":") or len(s) > _MAX_LABEL:
+        return None
+    return _WS.sub(" ", s[:-1]).strip().lower()
+
+
+def _inline_label(line: str, section: str | None) -> tuple[str, str] | None:
+    """(label, value) when the line reads `Known label: value` (the longest known label wins), else None."""
+    s = line.strip()
+    best = None
+    for m in _COLON.finditer(s[:_MAX_LABEL]):
+        candidate = _WS.sub(" ", s[:m.start()]).strip().lower()
+        value = s[m.end():].strip()
+        if value and (candidate in _TOP_RANK or candidate in _CHILDREN.get(section or "", ())):
+            best = (candidate, value)
+    return best
 
 
 def _may_end_narrative(section: str, child: str, label: str) -> bool:
@@ -124,11 +139,9 @@ def _segment(lines: list[str]) -> list[_Block]:
         label = _label_of(line)
         inline_value: str | None = None
         if label is None and _value_stated(current, child):
-            m = _INLINE_LABEL.match(line)
-            if m:
-                candidate = re.sub(r"\s+", " ", m.group(1)).lower()
-                if candidate in _TOP_RANK or (current and candidate in _CHILDREN.get(current.section, ())):
-                    label, inline_value = candidate, m.group(2)
+            inline = _inline_label(line, current.section if current else None)
+            if inline:
+                label, inline_value = inline
         if label is not None and current is not None and (current.section, child) in _NARRATIVE:
             if not _may_end_narrative(current.section, child, label):
                 label = None
@@ -175,26 +188,19 @@ def _split_list(value: str | None) -> list[str]:
 
 
 def _split_arm_labels(value: str, known: set[str]) -> list[str]:
-    """`A, B (x, y), C` → labels; pieces are re-joined when they form a label seen alone elsewhere, a comma
-    inside parentheses never splits (`Treatment (chemotherapy, TBI, PBSCT, DLI)`)."""
+    """`A, B (x, y), C` → labels. A comma inside parentheses never splits (`Treatment (chemotherapy, TBI)`), and
+    the layout joins several labels in sorted (code point) order, so pieces out of order, none of them a label
+    seen alone elsewhere, are one label with commas in it (`carbo, taxol, amifostine`)."""
     pieces = _LIST_SEP.split(value)
     groups: list[str] = []
     i = 0
     while i < len(pieces):
-        best = 1
-        for j in range(len(pieces), i + 1, -1):
-            if ", ".join(pieces[i:j]).casefold() in known:
-                best = j - i
-                break
-        else:
-            depth = pieces[i].count("(") - pieces[i].count(")")
-            while depth > 0 and i + best < len(pieces):
-                depth += pieces[i + best].count("(") - pieces[i + best].count(")")
-                best += 1
-        groups.append(", ".join(pieces[i:i + best]))
-        i += best
-    # The layout joins several labels in sorted (code point) order: pieces out of order, none of them a label
-    # seen alone, are one label with commas in it (`carbo, taxol, amifostine`).
+        size, depth = 1, pieces[i].count("(") - pieces[i].count(")")
+        while depth > 0 and i + size < len(pieces):
+            depth += pieces[i + size].count("(") - pieces[i + size].count(")")
+            size += 1
+        groups.append(", ".join(pieces[i:i + size]))
+        i += size
     if len(groups) > 1 and groups != sorted(groups) and not any(g.casefold() in known for g in groups):
         groups = [value]
     return [label for label in (vocab.clean(g) for g in groups) if label]
