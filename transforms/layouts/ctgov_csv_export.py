@@ -198,9 +198,8 @@ def _header_key(cell: str) -> str:
 def _build(nct: str, cells: dict[str, str]) -> ParsedTrial:
     design = _study_design(cells.get("study_design"))
     min_age, max_age = _age(cells.get("age"))
-    sponsor = vocab.clean(cells.get("sponsor"))
-    if sponsor is None and cells.get("sponsor_collaborators"):
-        sponsor = _split_pipes(cells["sponsor_collaborators"])[0] if _split_pipes(cells["sponsor_collaborators"]) else None
+    # the classic export's `Sponsor/Collaborators` lists the lead sponsor first
+    sponsor = vocab.clean(cells.get("sponsor")) or next(iter(_split_pipes(cells.get("sponsor_collaborators"))), None)
     return ParsedTrial(
         layout=NAME,
         nct_id=nct,
@@ -335,12 +334,9 @@ def _has_state(parts: list[str], country: str) -> bool:
     state = _STATE_CODE_SUFFIX.sub("", parts[-1])
     if _ADMIN_WORD.search(state) or _STATE_ABBREVIATION.match(state):
         return True
-    if not _place_like(state.removesuffix(".")):
-        return False
-    return len(parts) >= 3 or _LEN2_DEFAULT
-
-
-_LEN2_DEFAULT = True
+    # Two place names in a row (`Mansoura, Dakahlia`, `Allergisa, Campinas, São Paulo`) are city and state: a
+    # facility named like a place without any institution word is rarer than a site listed without a facility.
+    return _place_like(state.removesuffix("."))
 
 
 def _place_like(part: str) -> bool:
