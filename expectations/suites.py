@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from schemas.derive import RECORD_COLUMN
 from schemas.tables import STAR_TABLES, Table
 
 TRIAL_IDS_PARAMETER = "staged_trial_ids"
@@ -27,14 +28,11 @@ class Check:
 
 def generated_checks(table: Table) -> list[Check]:
     """Checks that follow from a table's declaration: keys, nullability, allowed values, patterns, ranges, FKs."""
-    checks = []
-    if len(table.primary_key) == 1:
-        key = table.primary_key[0]
-        checks.append(Check(table.name, "ExpectColumnValuesToBeUnique", {"column": key}, "fail", "table",
-                            f"{table.name}.{key} is unique"))
-    else:
-        checks.append(Check(table.name, "ExpectCompoundColumnsToBeUnique", {"column_list": list(table.primary_key)},
-                            "fail", "table", f"{table.name}({', '.join(table.primary_key)}) is unique"))
+    # Keys must be unique within each source record; one trial arriving from several files is expected and is
+    # resolved by the load's winner rule, while the warehouse's PRIMARY KEY guards the final state.
+    key = [*table.primary_key, RECORD_COLUMN]
+    checks = [Check(table.name, "ExpectCompoundColumnsToBeUnique", {"column_list": key}, "fail", "table",
+                    f"{table.name}({', '.join(table.primary_key)}) is unique")]
     for c in table.columns:
         if not c.nullable and c.name not in ("run_id",):
             checks.append(Check(table.name, "ExpectColumnValuesToNotBeNull", {"column": c.name}, "fail", "record",

@@ -72,6 +72,11 @@ def _to_str(data: bytes, source: str) -> tuple[str, str]:
     except (UnicodeDecodeError, LookupError):
         text = data.decode("latin-1")
         encoding = "latin-1"
+    try:  # sibling code pages often decode these bytes identically: name the one Windows editors write
+        if data.decode("cp1252") == text:
+            encoding = "cp1252"
+    except UnicodeDecodeError:
+        pass
     _refuse_binary(text, source)
     return text, encoding.replace("_", "-")
 

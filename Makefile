@@ -1,0 +1,39 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both build .venv from the pinned lock file.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
+
+.PHONY: demo test lint docs setup clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import prefect, duckdb, pyarrow, great_expectations, typer" && touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/trialhouse ingest data/samples
+	$(BIN)/trialhouse query "SELECT trial_id, source_layout, overall_status, phase, enrollment, \
+	  (SELECT count(*) FROM criterion c WHERE c.trial_id = t.trial_id) AS criteria, left(coalesce(title, brief_summary), 60) AS title \
+	  FROM trial t ORDER BY source_file"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/trialhouse docs --check
+
+test: lint
+	PREFECT_HOME=$$(mktemp -d) PREFECT_LOGGING_LEVEL=WARNING $(BIN)/pytest
+
+docs: $(STAMP)
+	$(BIN)/trialhouse docs
+
+clean:
+	rm -rf $(VENV) warehouse/trials.duckdb* warehouse/parquet warehouse/*.lock

@@ -1,0 +1,82 @@
+"""End-to-end runs of the real Prefect `ingest` flow (under a temporary Prefect API)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.ingest import ingest
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.flow
+STAR = ("trial", "condition", "arm", "intervention", "arm_intervention", "criterion", "outcome", "site")
+
+
+def _tables(db: Path) -> dict[str, list]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * EXCLUDE (run_id) FROM {t} ORDER BY ALL" if t == "trial"
+                               else f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in STAR}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def seeded(prefect_harness, tmp_path_factory):
+    """The five bundled samples ingested once, then ingested again unchanged."""
+    root = tmp_path_factory.mktemp("seeded")
+    db, parquet = root / "trials.duckdb", root / "parquet"
+    first = ingest(source_dir=SAMPLES, warehouse=db, parquet_dir=parquet)
+    snapshot = _tables(db)
+    second = ingest(source_dir=SAMPLES, warehouse=db, parquet_dir=parquet)
+    return db, parquet, first, second, snapshot
+
+
+def test_every_sample_file_loads(seeded):
+    db, parquet, first, _, _ = seeded
+    assert (first.files_seen, first.files_loaded, first.files_quarantined) == (5, 5, 0)
+    assert first.status == "COMPLETED"
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM ingest_file WHERE status IN ('LOADED', 'UNCHANGED') AND trial_id IS NOT NULL"
+                       ).fetchone()[0] == 5
+    assert (parquet / "trial" / "trial.parquet").exists()
+    assert not (parquet / "_staging").exists() or not any((parquet / "_staging").iterdir())
+
+
+def test_rerun_is_idempotent_and_reports_unchanged(seeded):
+    db, _, _, second, snapshot = seeded
+    assert (second.files_unchanged, second.files_loaded, second.files_quarantined) == (5, 0, 0)
+    assert _tables(db) == snapshot
+    con = duckdb.connect(str(db), read_only=True)
+    runs = con.execute("SELECT files_seen, files_loaded + files_quarantined + files_unchanged FROM ingest_run").fetchall()
+    assert all(seen == accounted for seen, accounted in runs)
+
+
+def test_seed_gold_score(seeded, shared_dir):
+    db = seeded[0]
+    out = subprocess.run([sys.executable, str(shared_dir / "tools" / "score.py"), "--warehouse", str(db),
+                          "--truth", str(shared_dir / "corpus" / "dev" / "seeds_gold"), "--json"],
+                         capture_output=True, text=True, check=True)
+    score = json.loads(out.stdout)["overall"]["score"]
+    assert score >= 0.95, out.stdout
+
+
+def test_unrecognised_and_broken_files_are_quarantined_with_reasons(prefect_harness, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SAMPLES / "003_04f502fd2d1a9b0e.txt", src / "good.txt")
+    (src / "notes.txt").write_text("Shopping list:\nmilk\neggs\n", encoding="utf-8")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    summary = ingest(source_dir=src, warehouse=tmp_path / "w.duckdb", parquet_dir=tmp_path / "p")
+    assert (summary.files_seen, summary.files_loaded, summary.files_quarantined) == (4, 1, 3)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    errors = dict(con.execute("SELECT file_path, error FROM ingest_file WHERE status = 'QUARANTINED'").fetchall())
+    assert "no layout recognised" in errors["notes.txt"]
+    assert "empty file" in errors["empty.txt"]
+    assert "binary" in errors["image.txt"]

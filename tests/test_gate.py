@@ -1,0 +1,55 @@
+"""The expectation gate: record-level failures quarantine records, table-level ones block the load."""
+from __future__ import annotations
+
+import pytest
+
+from expectations.gate import Gate
+from transforms.record import Criterion, ParsedTrial
+from transforms.shape import SourceRecord, shape_batch
+
+
+@pytest.fixture(scope="module")
+def gate() -> Gate:
+    return Gate()
+
+
+def _frames(*trials: tuple[str, ParsedTrial]):
+    recs = [SourceRecord(t, path, "0" * 64, 0, "run") for path, t in trials]
+    return {name: table.to_pandas() for name, table in shape_batch(recs).items()}
+
+
+def test_clean_batch_passes(gate):
+    result = gate.validate(_frames(("a", ParsedTrial(layout="x", nct_id="NCT00000001", title="t"))))
+    assert not result.quarantined and not result.blocked and result.checks_run > 20
+
+
+def test_min_age_above_max_age_quarantines_only_that_record(gate):
+    result = gate.validate(_frames(
+        ("good", ParsedTrial(layout="x", nct_id="NCT00000001", min_age_years=18, max_age_years=65)),
+        ("bad", ParsedTrial(layout="x", nct_id="NCT00000002", min_age_years=65, max_age_years=18)),
+    ))
+    assert result.quarantined == {"bad#0": "failed expectation: min_age_years ≤ max_age_years"}
+    assert not result.blocked
+
+
+def test_bad_nct_pattern_is_quarantined_and_warnings_do_not_block(gate):
+    result = gate.validate(_frames(
+        ("bad", ParsedTrial(layout="x", nct_id="NCT123", title="t")),
+        ("dup", ParsedTrial(layout="x", nct_id="NCT00000003", criteria=[Criterion("INCLUSION", "Adults"),
+                                                                        Criterion("INCLUSION", "adults ")])),
+    ))
+    assert "bad#0" in result.quarantined and "dup#0" not in result.quarantined
+    assert result.warnings["no duplicate criteria within a trial"] == 1
+
+
+def test_same_trial_from_two_files_is_not_a_key_failure(gate):
+    result = gate.validate(_frames(("a", ParsedTrial(layout="x", nct_id="NCT00000001")),
+                                   ("b", ParsedTrial(layout="x", nct_id="NCT00000001"))))
+    assert not result.blocked and not result.quarantined
+
+
+def test_duplicate_keys_within_a_record_block_the_load(gate):
+    frames = _frames(("a", ParsedTrial(layout="x", nct_id="NCT00000001", criteria=[Criterion("INCLUSION", "x")])))
+    frames["criterion"] = frames["criterion"].iloc[[0, 0]]
+    result = gate.validate(frames)
+    assert result.blocked and "criterion(criterion_id) is unique" in result.table_failures[0]

@@ -1,0 +1,59 @@
+"""Shaping: deterministic keys, de-duplicated interventions, arm links, ordinals per kind."""
+from __future__ import annotations
+
+from datetime import date
+
+from transforms.record import Arm, Criterion, Intervention, Outcome, ParsedTrial, Site
+from transforms.shape import SourceRecord, shape_batch, shape_trial, trial_key
+
+
+def _trial(**kw) -> ParsedTrial:
+    base = dict(layout="ctgov_json", nct_id="NCT01234567", title="A trial", start_date=date(2020, 1, 1),
+                conditions=["Asthma", "asthma ", "COPD"],
+                interventions=[Intervention("Aspirin", "DRUG"), Intervention("aspirin", "DRUG"),
+                               Intervention("Placebo", "DRUG")],
+                arms=[Arm("A", "EXPERIMENTAL", intervention_names=["Drug: Aspirin"]),
+                      Arm("B", "PLACEBO_COMPARATOR", intervention_names=["Placebo", "Unknown thing"])],
+                criteria=[Criterion("INCLUSION", "Adults"), Criterion("EXCLUSION", "Pregnant"),
+                          Criterion("INCLUSION", "Asthma")],
+                outcomes=[Outcome("PRIMARY", "FEV1"), Outcome("SECONDARY", "QoL")],
+                sites=[Site("Clinic", "Paris", None, None, "France", "RECRUITING")])
+    base.update(kw)
+    return ParsedTrial(**base)
+
+
+def _rec(trial: ParsedTrial, path: str = "a.json") -> SourceRecord:
+    return SourceRecord(trial, path, "0" * 64, 0, "run-1")
+
+
+def test_keys_are_deterministic_and_readable():
+    rows = shape_trial(_rec(_trial()))
+    assert [r["arm_id"] for r in rows["arm"]] == ["NCT01234567:arm:1", "NCT01234567:arm:2"]
+    assert [r["criterion_id"] for r in rows["criterion"]] == [
+        "NCT01234567:inclusion:1", "NCT01234567:exclusion:1", "NCT01234567:inclusion:2"]
+    assert [r["ordinal"] for r in rows["criterion"]] == [1, 1, 2]
+    assert shape_trial(_rec(_trial())) == rows
+
+
+def test_duplicates_are_dropped_and_arms_link_by_name():
+    rows = shape_trial(_rec(_trial()))
+    assert [r["name"] for r in rows["condition"]] == ["Asthma", "COPD"]
+    assert [r["name"] for r in rows["intervention"]] == ["Aspirin", "Placebo"]
+    links = {(r["arm_id"], r["intervention_id"]) for r in rows["arm_intervention"]}
+    assert links == {("NCT01234567:arm:1", "NCT01234567:intervention:1"),
+                     ("NCT01234567:arm:2", "NCT01234567:intervention:2")}
+
+
+def test_trial_without_nct_gets_a_stable_key_from_its_title():
+    a = trial_key(_trial(nct_id=None, title="Some  Trial"), "1" * 64, 0)
+    b = trial_key(_trial(nct_id=None, title="some trial"), "2" * 64, 3)
+    assert a == b and a.startswith("TH-") and len(a) == 19
+    assert trial_key(_trial(nct_id=None, title=None, brief_summary=None), "1" * 64, 0) != \
+        trial_key(_trial(nct_id=None, title=None, brief_summary=None), "1" * 64, 1)
+
+
+def test_shape_batch_has_every_star_table_with_record_column():
+    tables = shape_batch([_rec(_trial()), _rec(_trial(nct_id="NCT07654321"), "b.json")])
+    assert tables["trial"].num_rows == 2
+    assert set(tables["trial"].column("_record").to_pylist()) == {"a.json#0", "b.json#0"}
+    assert tables["site"].column("status").to_pylist() == ["RECRUITING", "RECRUITING"]

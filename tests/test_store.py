@@ -1,0 +1,101 @@
+"""Warehouse adapter: staged Parquet → DuckDB in one transaction, winners per trial, lineage, rollback."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from flows.ingest import StagedBatch, stage_batch
+from transforms.record import Criterion, ParsedTrial
+from transforms.shape import SourceRecord, shape_batch
+from warehouse.lineage import FileOutcome
+from warehouse.store import RunRecord, load_run, publish_parquet
+
+
+def _stage(staging: Path, trials: list[tuple[str, ParsedTrial]], batch_no: int = 0) -> None:
+    recs = [SourceRecord(t, path, f"{n:064x}", 0, "run") for n, (path, t) in enumerate(trials)]
+    outcomes = [FileOutcome(r.file_path, r.file_sha256, 10, "utf-8", r.trial.layout,
+                            records=[(0, r.trial.nct_id, None)]) for r in recs]
+    stage_batch.fn(StagedBatch(outcomes, shape_batch(recs)), staging, batch_no)
+
+
+def _run(n: int, files: int) -> RunRecord:
+    return RunRecord(f"run-{n}", datetime(2026, 1, n), "src", files)
+
+
+def _trial(nct: str, title: str, updated: date | None = None, phase: str | None = "PHASE2") -> ParsedTrial:
+    return ParsedTrial(layout="ctgov_json", nct_id=nct, title=title, phase=phase, last_update_date=updated,
+                       criteria=[Criterion("INCLUSION", "Adults")])
+
+
+def _snapshot(db: Path) -> dict:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * EXCLUDE (run_id) FROM {t} ORDER BY ALL").fetchall() if t == "trial"
+                else con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("trial", "criterion", "condition")}
+    finally:
+        con.close()
+
+
+def test_load_picks_newest_source_per_trial_and_records_lineage(tmp_path):
+    db, staging = tmp_path / "w.duckdb", tmp_path / "staging"
+    _stage(staging, [("a.json", _trial("NCT00000001", "old", date(2020, 1, 1))),
+                     ("b.json", _trial("NCT00000001", "new", date(2021, 1, 1))),
+                     ("c.json", _trial("NCT00000002", "other"))])
+    row = load_run(db, staging, _run(1, 3), {}, [], ["a.json", "b.json", "c.json"])
+    assert row["status"] == "COMPLETED" and row["files_loaded"] == 3
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT trial_id, title, source_file FROM trial ORDER BY 1").fetchall() == [
+        ("NCT00000001", "new", "b.json"), ("NCT00000002", "other", "c.json")]
+    assert dict(con.execute("SELECT file_path, status FROM ingest_file").fetchall()) == {
+        "a.json": "SUPERSEDED", "b.json": "LOADED", "c.json": "LOADED"}
+    assert con.execute("SELECT count(*) FROM criterion").fetchone()[0] == 2
+
+
+def test_reload_of_same_staging_is_idempotent(tmp_path):
+    db = tmp_path / "w.duckdb"
+    for n in (1, 2):
+        staging = tmp_path / f"staging{n}"
+        _stage(staging, [("a.json", _trial("NCT00000001", "t"))])
+        load_run(db, staging, _run(n, 1), {}, [], ["a.json"])
+        if n == 1:
+            first = _snapshot(db)
+    assert _snapshot(db) == first
+
+
+def test_failed_load_leaves_the_warehouse_as_it_was(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _stage(tmp_path / "s1", [("a.json", _trial("NCT00000001", "good"))])
+    load_run(db, tmp_path / "s1", _run(1, 1), {}, [], ["a.json"])
+    before = _snapshot(db)
+    # A value the gate would have refused reaches the load: DuckDB's CHECK constraint aborts the transaction.
+    _stage(tmp_path / "s2", [("a.json", _trial("NCT00000001", "changed", phase="PHASE9")),
+                             ("b.json", _trial("NCT00000002", "new"))])
+    with pytest.raises(duckdb.ConstraintException):
+        load_run(db, tmp_path / "s2", _run(2, 2), {}, [], ["a.json", "b.json"])
+    assert _snapshot(db) == before
+
+
+def test_quarantined_records_do_not_load_and_removed_files_soft_delete(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _stage(tmp_path / "s1", [("a.json", _trial("NCT00000001", "a")), ("b.json", _trial("NCT00000002", "b"))])
+    row = load_run(db, tmp_path / "s1", _run(1, 2), {"b.json#0": "failed expectation: x"}, [], ["a.json", "b.json"])
+    assert row["files_quarantined"] == 1 and row["status"] == "COMPLETED_WITH_QUARANTINE"
+    _stage(tmp_path / "s2", [])
+    row = load_run(db, tmp_path / "s2", _run(2, 0), {}, [], [])
+    assert row["files_removed"] == 2
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT trial_id, removed_at IS NOT NULL FROM trial").fetchall() == [("NCT00000001", True)]
+
+
+def test_publish_writes_one_parquet_per_table(tmp_path):
+    db = tmp_path / "w.duckdb"
+    _stage(tmp_path / "s", [("a.json", _trial("NCT00000001", "a"))])
+    load_run(db, tmp_path / "s", _run(1, 1), {}, [], ["a.json"])
+    out = publish_parquet(db, tmp_path / "parquet")
+    assert pq.read_table(out["trial"]).num_rows == 1
+    assert not list((tmp_path / "parquet").rglob("*.tmp"))
