@@ -206,3 +206,10 @@ def test_split_time_is_near_linear() -> None:
 def test_split_time_is_near_linear_on_one_long_line() -> None:
     for unit in ("* ", "(", "a ", "1. ", "\\", "Inclusion ", "of ", "* *_ "):
         assert _timed(unit * 20000 + "x:") < 40 * max(_timed(unit * 1000 + "x:"), 1e-3), unit
+
+
+def test_prose_starting_with_inclusion_or_exclusion_is_no_header() -> None:
+    text = "Exclusion Criteria:\nExclusion. Patients who smoke\nInclusion of women in late pregnancy"
+    assert pairs(text) == [("EXC", "Exclusion. Patients who smoke Inclusion of women in late pregnancy")]
+    assert pairs("Inclusion of women\n\nExclusionary:\n\n- Smokers") == [("INC", "Inclusion of women"),
+                                                                        ("EXC", "Smokers")]

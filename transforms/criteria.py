@@ -39,10 +39,9 @@ _NUMBERED = re.compile(
     r"(?:\s+|(?<=[.)])(?=[^\W\d_]))"
 )
 # `* 1\. text`, `- (2) text`, `* 7, text`: the number CT.gov authors repeat inside a bullet.
-_INNER_NUMBER = re.compile(r"^(?:\(\d{1,3}\)|\d{1,3}(?:\\?\.|\))|\d{1,3},(?=\s+[^\W\d_]))\s*")
+_INNER_NUMBER = re.compile(r"^(?=\(?(?P<n>\d{1,3}))(?:\(\d{1,3}\)|\d{1,3}(?:\\?\.|\))|\d{1,3},(?=\s+[^\W\d_]))\s*")
 # `1. -Infants between 24-36 months`: a dash the author put after the number.
-_INNER_BULLET = re.compile(r"^(?:[\-–•*·]\s*(?=[^\W\d_]))?")
-_DIGITS = re.compile(r"\d+")
+_INNER_BULLET = re.compile(r"^[\-–•*·]\s*(?=[^\W\d_])")
 _ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x{1,3})$", re.I)
 
 # ---------------------------------------------------------------- headers
@@ -82,18 +81,16 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
     """
     bare = body.lstrip("*_# \t").rstrip("*_ \t")  # `**Inclusion Criteria:**`, `## Exclusion`
     m = _KIND_HEADER.match(bare)
-    if m and not (m.group("qualifier") and m.group("end") is not None and not m.group("noun")):
-        sep = m.group("sep")
-        if wrapped and not (bare[:1].isupper() and (sep in (":", "：") or m.group("end") is not None
-                                                    and m.group("noun"))):
+    if m:
+        sep, noun, ends = m.group("sep"), m.group("noun"), m.group("end") is not None
+        colon = sep in (":", "：")
+        if noun or colon or (ends and not m.group("qualifier")) or sep and sep.strip() in "-–—":
+            # not prose such as `Exclusion. Patients who …` or `Inclusion of women`
+            if not wrapped or bare[:1].isupper() and (colon or ends and noun):
+                kind = None if m.group("both") else (
+                    INCLUSION if m.group("kind").lower().startswith("inclus") else EXCLUSION)
+                return kind, (m.group("rest") or "").strip()
             return None
-        if m.group("noun") or sep in (":", "：") or m.group("end") is not None or (sep and sep.strip() in "-–—"):
-            rest = (m.group("rest") or "").strip()
-            if sep == "." and not m.group("noun"):
-                return None  # `Exclusion. Patients who …` is prose, not a header
-            kind = None if m.group("both") else (INCLUSION if m.group("kind").lower().startswith("inclus")
-                                                 else EXCLUSION)
-            return kind, rest
     if _NEUTRAL_HEADER.match(bare):
         return None, ""
     # A bulleted sentence (`* Patients who meet any of the following will be excluded:`) is a criterion.
@@ -134,7 +131,7 @@ def _item(body: str, last_alpha: int | None) -> _Item | None:
     if m:
         text = body[m.end():]
         inner = _INNER_NUMBER.match(text)
-        ordinal = int(_DIGITS.search(inner.group(0)).group(0)) if inner else None
+        ordinal = int(inner.group("n")) if inner else None
         return _Item("bullet", ordinal, text[inner.end():] if inner else text)
     m = _NUMBERED.match(body)
     if not m:
@@ -154,7 +151,7 @@ def _item(body: str, last_alpha: int | None) -> _Item | None:
         return None  # only digits may be glued to their text (`1.Age`); `e.g.` is no item
     ordinal = None if kind == "sub" else _ordinal(tok, kind == "roman")
     text = body[m.end():]
-    return _Item(kind + shape, ordinal, text[_INNER_BULLET.match(text).end():])
+    return _Item(kind + shape, ordinal, _INNER_BULLET.sub("", text, count=1))
 
 
 # ---------------------------------------------------------------- assembly
