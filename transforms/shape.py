@@ -40,6 +40,7 @@ def trial_key(trial: ParsedTrial, file_sha256: str, record_index: int) -> str:
     """The NCT ID, else `TH-` + a hash of the normalised title (or summary, or file content and position)."""
     if trial.nct_id:
         return trial.nct_id
+    basis: str
     for label, text in (("title", trial.title), ("official", trial.official_title), ("summary", trial.brief_summary)):
         if text and text.strip():
             basis = f"{label}:{' '.join(text.casefold().split())}"
@@ -99,7 +100,7 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
                             "arm_type": arm.arm_type, "description": arm.description, **tag})
         linked: set[str] = set()
         for name in arm.intervention_names:
-            iid = intervention_ids.get(_name_key(name)) or intervention_ids.get(_name_key(_strip_type_prefix(name)))
+            iid: str | None = intervention_ids.get(_name_key(name)) or intervention_ids.get(_name_key(_strip_type_prefix(name)))
             if iid and iid not in linked:
                 linked.add(iid)
                 rows["arm_intervention"].append({"trial_id": tid, "arm_id": aid, "intervention_id": iid, **tag})
