@@ -220,11 +220,11 @@ def _best_split(part: _Part) -> tuple[int, int]:
 
 def _split_part(text: str, kind: str) -> Outcome | None:
     """One `measure, description, time frame` part → Outcome (None when it holds no measure)."""
-    pieces = [p.strip() for p in _pieces(text.strip())]
+    pieces = _pieces(text.strip())  # unstripped, so joining them gives back the text exactly
     if len(pieces) == 1:
         measure = vocab.clean(pieces[0])
         return Outcome(kind=kind, measure=measure) if measure else None
-    i, j = _best_split(_Part(pieces))
+    i, j = _best_split(_Part([p.strip() for p in pieces]))
     n = len(pieces)
     measure = vocab.clean(", ".join(pieces[:i]))
     if measure is None:
