@@ -100,10 +100,10 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
                             "arm_type": arm.arm_type, "description": arm.description, **tag})
         linked: set[str] = set()
         for name in arm.intervention_names:
-            iid: str | None = intervention_ids.get(_name_key(name)) or intervention_ids.get(_name_key(_strip_type_prefix(name)))
-            if iid and iid not in linked:
-                linked.add(iid)
-                rows["arm_intervention"].append({"trial_id": tid, "arm_id": aid, "intervention_id": iid, **tag})
+            link = intervention_ids.get(_name_key(name)) or intervention_ids.get(_name_key(_strip_type_prefix(name)))
+            if link and link not in linked:
+                linked.add(link)
+                rows["arm_intervention"].append({"trial_id": tid, "arm_id": aid, "intervention_id": link, **tag})
 
     per_kind: dict[str, int] = {}
     for c in t.criteria:
