@@ -57,7 +57,7 @@ def split_outcome_cell(cell: str | None, kind: str) -> list[Outcome]:
     outcomes = []
     for part in _split_outcomes(cell):
         outcome = _split_part(part, kind)
-        if outcome is not None:
+        if outcome is not None and any(ch.isalnum() for ch in outcome.measure):
             outcomes.append(outcome)
     return outcomes
 

@@ -126,7 +126,10 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     lines = [line.strip() for line in text.split("\n")]
     lines = [line for line in lines if line]
     while lines and _DISCLAIMER.search(lines[-1]) and not _TIME_FRAME.match(lines[-1]):
-        lines.pop()
+        status = _STATUS_PREFIX.match(lines.pop())
+        if status:  # the last site's status glued to the disclaimer: `RECRUITINGThis platform is…`
+            lines.append(status.group(1))
+            break
     start = next((k for k, line in enumerate(lines[: _HEAD_LINES + 1]) if _label_key(line) == "studytype"), None)
     if start is None or start == 0:
         raise ParseError(source, NAME, "study_type", "no `Study Type` line after the summary")

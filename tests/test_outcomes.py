@@ -1,0 +1,100 @@
+"""Unit and property tests of the CSV outcome-cell splitter (transforms.outcomes)."""
+from __future__ import annotations
+
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.outcomes import split_outcome_cell
+
+
+def _triples(cell: str, kind: str = "PRIMARY") -> list[tuple[str, str | None, str | None]]:
+    return [(o.measure, o.description, o.time_frame) for o in split_outcome_cell(cell, kind)]
+
+
+def test_empty_and_none_cells_give_nothing() -> None:
+    assert split_outcome_cell(None, "PRIMARY") == []
+    assert split_outcome_cell("", "PRIMARY") == []
+    assert split_outcome_cell("  |  ", "SECONDARY") == []
+
+
+def test_measure_description_time_frame() -> None:
+    cell = "Overall survival, Time from randomization to death from any cause., Up to 5 years"
+    assert _triples(cell) == [("Overall survival", "Time from randomization to death from any cause.", "Up to 5 years")]
+
+
+def test_kind_is_passed_through() -> None:
+    assert {o.kind for o in split_outcome_cell("A score, 12 weeks|B score, 24 weeks", "SECONDARY")} == {"SECONDARY"}
+
+
+def test_measure_and_time_frame_without_description() -> None:
+    assert _triples("Pain score, 12 months") == [("Pain score", None, "12 months")]
+
+
+def test_measure_only() -> None:
+    assert _triples("Quality of life") == [("Quality of life", None, None)]
+
+
+def test_time_frame_with_commas() -> None:
+    cell = "Change in HbA1c, HbA1c measured in a central laboratory., Baseline, Week 12, Week 24"
+    assert _triples(cell) == [("Change in HbA1c", "HbA1c measured in a central laboratory.",
+                               "Baseline, Week 12, Week 24")]
+
+
+def test_description_with_commas_and_lower_case_time_frame() -> None:
+    cell = ("OS, To evaluate the efficacy of the drug in patients with metastases, as measured by overall "
+            "survival, up to 5 years")
+    measure, description, time_frame = _triples(cell)[0]
+    assert measure == "OS"
+    assert time_frame == "up to 5 years"
+    assert description is not None and description.endswith("overall survival")
+
+
+def test_commas_inside_brackets_never_cut() -> None:
+    cell = "Safety (vital signs, adverse events, laboratory values), Number of participants with events., Day 1 through Day 28"
+    assert _triples(cell)[0] == ("Safety (vital signs, adverse events, laboratory values)",
+                                 "Number of participants with events.", "Day 1 through Day 28")
+
+
+def test_several_outcomes_and_pipe_inside_brackets() -> None:
+    cell = "Response rate (CR|PR), Share of responders., 6 months|Progression-free survival, 2 years"
+    assert _triples(cell) == [("Response rate (CR|PR)", "Share of responders.", "6 months"),
+                              ("Progression-free survival", None, "2 years")]
+
+
+def test_spaced_pipe_is_text() -> None:
+    assert len(split_outcome_cell("Score A | B, 12 weeks", "PRIMARY")) == 1
+
+
+def test_space_before_comma_is_kept_verbatim() -> None:
+    outcome = split_outcome_cell("PFS, From date of randomization until progression , or death, whichever first", "P")[0]
+    assert outcome.measure == "PFS"
+    assert outcome.time_frame is not None or outcome.description is not None
+    rebuilt = ", ".join(x for x in (outcome.measure, outcome.description, outcome.time_frame) if x)
+    assert "progression , or death" in rebuilt
+
+
+def test_markdown_escapes_undone() -> None:
+    assert _triples(r"Score \>= 3, 4 weeks") == [("Score >= 3", None, "4 weeks")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ,|()[].:Dday1 2\n\\")), max_size=300))
+def test_never_raises_and_keeps_measures(cell: str) -> None:
+    for outcome in split_outcome_cell(cell, "OTHER"):
+        assert outcome.kind == "OTHER"
+        assert outcome.measure
+
+
+def test_near_linear_time_on_adversarial_cells() -> None:
+    unit = "Week 1, (a, b, c, d, e, f, g, h|i), lower case piece, Day 2, "
+    small = unit * 40
+    big = unit * 800
+    start = time.perf_counter()
+    split_outcome_cell(small, "PRIMARY")
+    t_small = time.perf_counter() - start
+    start = time.perf_counter()
+    split_outcome_cell(big, "PRIMARY")
+    t_big = time.perf_counter() - start
+    assert t_big < 40 * max(t_small, 1e-3)
