@@ -9,8 +9,8 @@ the Interventions section lists each intervention as name, description, `Interve
 CT.gov markdown (`* 1\\.`) with `Minimum Eligible Age` glued to it by a single newline (seed quirk). Sponsors,
 locations (`facility` / `city, state, country` / `Site Status X`), contacts and identifiers follow. No outcomes.
 
-Segment, then assemble: `_segment` finds the headings (a heading name counts only where it is followed by its
-help sentence when the page has help sentences, so an arm called `Interventions` is not a heading) and cuts the
+Segment, then assemble: `_segment` finds the headings in page order (an occurrence followed by the heading's help
+sentence wins over a bare one, so an arm called `Interventions` is not taken for the heading) and cuts the
 paragraphs into sections; `parse` builds the trial from those sections.
 """
 from __future__ import annotations
@@ -125,21 +125,21 @@ def _segment(paras: list[str]) -> tuple[list[str], dict[str, _Section]]:
     """(paragraphs before the first heading, {section name: section}); sub-headings become sections too."""
     keys = [_key(p) for p in paras]
     helps = {name: _key(help_text) for name, help_text in _SECTIONS if help_text}
-    has_help = any(keys[i + 1] == helps.get(name) for name, _ in _SECTIONS
-                   for i in range(len(keys) - 1) if keys[i] == name.casefold())
     found: list[tuple[int, str, int]] = []  # (paragraph index, name, paragraphs to skip)
     pos = 0
-    for name, help_text in _SECTIONS:
+    for name, _help in _SECTIONS:
         want = name.casefold()
-        for i in range(pos, len(keys)):
-            if keys[i] != want:
-                continue
-            followed_by_help = help_text is not None and i + 1 < len(keys) and keys[i + 1] == helps[name]
-            if has_help and help_text is not None and not followed_by_help:
-                continue
-            found.append((i, name, 2 if followed_by_help else 1))
-            pos = i + 1
-            break
+        candidates = [i for i in range(pos, len(keys)) if keys[i] == want]
+        with_help = [i for i in candidates if i + 1 < len(keys) and keys[i + 1] == helps.get(name)]
+        # the occurrence followed by the heading's help sentence wins (an arm may be called `Interventions`);
+        # the first bare occurrence is the fallback when the help sentence is missing or reads otherwise
+        if with_help:
+            found.append((with_help[0], name, 2))
+        elif candidates:
+            found.append((candidates[0], name, 1))
+        else:
+            continue
+        pos = found[-1][0] + 1
     sections: dict[str, _Section] = {}
     for n, (i, name, skip) in enumerate(found):
         end = found[n + 1][0] if n + 1 < len(found) else len(paras)
@@ -189,11 +189,14 @@ def _value(sections: dict[str, _Section], name: str) -> str | None:
     return vocab.clean(" ".join(section.paragraphs))
 
 
-def _text(sections: dict[str, _Section], name: str) -> str | None:
+def _text(sections: dict[str, _Section], name: str, *, unwrap: bool = True) -> str | None:
+    """The paragraphs under a heading, one blank line apart; `unwrap` re-joins wrapped lines of a paragraph
+    (not for eligibility, where each line may be a criterion)."""
     section = sections.get(name)
     if section is None:
         return None
-    return vocab.clean_block("\n\n".join(section.paragraphs))
+    paras = [_WS.sub(" ", p) if unwrap else p for p in section.paragraphs]
+    return vocab.clean_block("\n\n".join(paras))
 
 
 def _catalogue(paras: list[str]) -> list[tuple[Intervention, int]]:
@@ -337,7 +340,7 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
             seen.add((iv.intervention_type, iv.name.casefold()))
             trial.interventions.append(iv)
 
-    trial.eligibility_text = _text(sections, "Eligibility Criteria")
+    trial.eligibility_text = _text(sections, "Eligibility Criteria", unwrap=False)
     trial.criteria = split_eligibility(trial.eligibility_text)
     trial.min_age_years = vocab.parse_age_years(_value(sections, "Minimum Eligible Age"))
     trial.max_age_years = vocab.parse_age_years(_value(sections, "Maximum Eligible Age"))
