@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from transforms import vocab
+from transforms.measures import VARIABLES as MEASURE_VARIABLES
 
 NCT_PATTERN = r"^NCT\d{8}$"
 
@@ -187,6 +188,29 @@ SITE = Table(
     foreign_keys={"trial_id": "trial.trial_id"},
 )
 
+CRITERION_MEASURE = Table(
+    "criterion_measure",
+    "one row per variable range found in a criterion (allowed range after applying the criterion's kind)",
+    (
+        Column("measure_id", "VARCHAR", "deterministic key: criterion_id + `:measure:` + ordinal", nullable=False),
+        Column("criterion_id", "VARCHAR", "the criterion the range was read from", nullable=False),
+        TRIAL_ID,
+        Column("variable", "VARCHAR", "what is constrained", nullable=False, allowed=tuple(MEASURE_VARIABLES)),
+        Column("lower_value", "DOUBLE", "smallest allowed value in `unit`, NULL when unbounded below"),
+        Column("lower_inclusive", "BOOLEAN", "whether lower_value itself is allowed"),
+        Column("upper_value", "DOUBLE", "largest allowed value in `unit`, NULL when unbounded above"),
+        Column("upper_inclusive", "BOOLEAN", "whether upper_value itself is allowed"),
+        Column("unit", "VARCHAR", "canonical unit of the variable, or ×ULN for multiples of the upper limit of normal"),
+        Column("raw_value", "VARCHAR", "the number(s) as written"),
+        Column("raw_unit", "VARCHAR", "the unit as written"),
+        Column("source_text", "VARCHAR", "the span of the criterion the range came from", nullable=False),
+        Column("condition_text", "VARCHAR", "the condition under which this bound applies (`if liver metastases`), "
+                                            "NULL for the general bound"),
+    ),
+    primary_key=("measure_id",),
+    foreign_keys={"trial_id": "trial.trial_id", "criterion_id": "criterion.criterion_id"},
+)
+
 
 def _dimension(name: str, what: str, members: tuple[str, ...]) -> Table:
     return Table(
@@ -272,7 +296,8 @@ INGEST_RUN = Table(
     kind="lineage",
 )
 
-STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTERVENTION, CRITERION, OUTCOME, SITE)
+STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTERVENTION, CRITERION, CRITERION_MEASURE,
+                                  OUTCOME, SITE)
 DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE)
 LINEAGE_TABLES: tuple[Table, ...] = (INGEST_FILE, INGEST_RECORD, INGEST_RUN)
 ALL_TABLES: tuple[Table, ...] = STAR_TABLES + DIMENSION_TABLES + LINEAGE_TABLES

@@ -10,6 +10,7 @@ import pyarrow as pa
 from schemas.derive import RECORD_COLUMN, arrow_schema
 from schemas.tables import STAR_TABLES
 from transforms import vocab
+from transforms.measures import Measure, extract_measures
 from transforms.record import ParsedTrial
 
 _TRIAL_FIELDS = (
@@ -106,10 +107,24 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
                 rows["arm_intervention"].append({"trial_id": tid, "arm_id": aid, "intervention_id": link, **tag})
 
     per_kind: dict[str, int] = {}
+    ages: list[Measure] = []
     for c in t.criteria:
         per_kind[c.kind] = per_kind.get(c.kind, 0) + 1
-        rows["criterion"].append({"criterion_id": f"{tid}:{c.kind.lower()}:{per_kind[c.kind]}", "trial_id": tid,
-                                  "kind": c.kind, "ordinal": per_kind[c.kind], "text": c.text, **tag})
+        cid = f"{tid}:{c.kind.lower()}:{per_kind[c.kind]}"
+        rows["criterion"].append({"criterion_id": cid, "trial_id": tid, "kind": c.kind, "ordinal": per_kind[c.kind],
+                                  "text": c.text, **tag})
+        for n, m in enumerate(extract_measures(c.text, c.kind), start=1):
+            rows["criterion_measure"].append({
+                "measure_id": f"{cid}:measure:{n}", "criterion_id": cid, "trial_id": tid, "variable": m.variable,
+                "lower_value": m.lower_value, "lower_inclusive": m.lower_inclusive, "upper_value": m.upper_value,
+                "upper_inclusive": m.upper_inclusive, "unit": m.unit, "raw_value": m.raw_value, "raw_unit": m.raw_unit,
+                "source_text": m.source_text, "condition_text": m.condition_text, **tag})
+            if m.variable == "age" and m.condition_text is None:
+                ages.append(m)
+    if t.min_age_years is None and t.max_age_years is None and ages:
+        # The record states no structured age: the criteria's general age bound is the next best statement.
+        trial_row["min_age_years"] = next((m.lower_value for m in ages if m.lower_value is not None), None)
+        trial_row["max_age_years"] = next((m.upper_value for m in ages if m.upper_value is not None), None)
 
     per_kind = {}
     for o in t.outcomes:
