@@ -33,7 +33,7 @@ DESCRIPTION = "CT.gov study page copied as text: summary, design label/value lin
 _TIME_FRAME = re.compile(r"^\s*time\s*frame\s*:\s*(.*)$", re.I)
 _DISCLAIMER = re.compile(r"informational purposes|not constitute medical advice|consult a qualified", re.I)
 _LABEL_KEY = re.compile(r"[^a-z]+")
-_HEAD_LINES = 60  # the label block starts within this many lines (after summary and description)
+_HEAD_LINES = 400  # the label block starts within this many lines (after summary and a wrapped description)
 
 
 def _enrollment(raw: str) -> int | None:
@@ -251,7 +251,7 @@ def _read_outcomes(lines: list[str], bounded: bool) -> list[Outcome]:
         groups[0] = (_first_outcome_lines(groups[0][0], groups[1:]), groups[0][1])
     # lines after the last time frame: measures stated without one (older records)
     trailing = [([line], None) for line in current] if bounded or groups else []
-    outcomes = []
+    outcomes: list[Outcome] = []
     for body, time_frame in groups + trailing:
         if not body:
             continue
