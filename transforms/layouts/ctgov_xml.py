@@ -127,6 +127,7 @@ def _design(study: Element) -> dict[str, str | None]:
 
 _DESIGN_NORMALISERS = (("allocation", vocab.allocation), ("intervention_model", vocab.intervention_model),
                        ("primary_purpose", vocab.primary_purpose), ("masking", vocab.masking))
+_DESIGN_NORMALISER_BY_FIELD = dict(_DESIGN_NORMALISERS)
 
 
 def _design_line(line: str) -> dict[str, str | None]:
@@ -138,15 +139,15 @@ def _design_line(line: str) -> dict[str, str | None]:
         for m, nxt in zip(labels, [*labels[1:], None], strict=True):
             value = line[m.end(): nxt.start() if nxt else len(line)].strip(" ,;")
             field = m.group(1).lower().replace(" ", "_")
-            normalise = dict(_DESIGN_NORMALISERS).get(field)
+            normalise = _DESIGN_NORMALISER_BY_FIELD.get(field)
             if normalise is not None:
                 out[field] = normalise(value)
         return out
     for token in _DESIGN_SPLIT.split(line):
         for field, normalise in _DESIGN_NORMALISERS:
-            value = normalise(token)
-            if value is not None:
-                out.setdefault(field, value)
+            canonical = normalise(token)
+            if canonical is not None:
+                out.setdefault(field, canonical)
                 break
     return out
 
