@@ -204,3 +204,9 @@ def test_near_linear_on_adversarial_input() -> None:
     t_small = min(_time(small) for _ in range(3))
     t_big = min(_time(big) for _ in range(2))
     assert t_big < 40 * max(t_small, 1e-3)
+
+
+def test_double_spaced_copy_gives_the_same_record() -> None:
+    plain = only(legacy_text()).to_dict()
+    spaced = only(legacy_text().replace("\n", "\n\n")).to_dict()
+    assert spaced == plain

@@ -174,10 +174,11 @@ def _one_line(lines: list[str] | None) -> str | None:
 
 
 def _block_text(lines: list[str] | None) -> str | None:
-    """Value lines kept as lines (for the eligibility splitter), edges trimmed."""
+    """Value lines kept as lines (for the eligibility splitter); the layout never leaves a blank line inside a
+    value, so blank lines (a double-spaced copy) are dropped rather than read as paragraph breaks."""
     if not lines:
         return None
-    return vocab.clean_block("\n".join(lines))
+    return vocab.clean_block("\n".join(line for line in lines if line.strip()))
 
 
 def _split_list(value: str | None) -> list[str]:
