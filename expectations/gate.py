@@ -46,7 +46,9 @@ class GateResult:
 class Gate:
     """GX context with one suite per star table, built once and reused for every batch of a run."""
 
-    def __init__(self, checks: list[Check] | None = None, docs_dir: Path | None = None):
+    KEEP_RESULTS = 40  # validation results kept for Data Docs per run: the first per table and failing ones
+
+    def __init__(self, checks: list[Check] | None = None):
         logging.getLogger("great_expectations").setLevel(logging.WARNING)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -58,7 +60,7 @@ class Gate:
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.checks = checks if checks is not None else all_checks()
-        self.docs_dir = docs_dir
+        self._kept: set[str] = set()
         source = self.context.data_sources.add_pandas("staged")
         self._definitions: dict[str, Any] = {}
         self._by_table: dict[str, list[Check]] = {}
@@ -88,6 +90,7 @@ class Gate:
                 expectation_parameters={TRIAL_IDS_PARAMETER: trial_ids},
                 result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [RECORD_COLUMN]},
             )
+            self._trim_results(table, run.success)
             for r in run.results:
                 result.checks_run += 1
                 meta = r.expectation_config.meta or {}
@@ -110,6 +113,30 @@ class Gate:
                     for key in bad:
                         result.quarantined.setdefault(key, f"failed expectation: {name}")
         return result
+
+
+    def _trim_results(self, table: str, success: bool) -> None:
+        """Keep the stored result of the first batch per table and of failing batches (up to KEEP_RESULTS)."""
+        store = self.context.validation_results_store
+        for key in store.list_keys():
+            name = str(key)
+            if name in self._kept:
+                continue
+            first_of_table = not any(k.startswith(f"ValidationResultIdentifier::{table}_suite/") for k in self._kept)
+            if (first_of_table or not success) and len(self._kept) < self.KEEP_RESULTS:
+                self._kept.add(name)
+            else:
+                store.remove_key(key)
+
+    def build_docs(self, target: Path) -> Path:
+        """Render the suites and the kept validation results as GX Data Docs HTML under `target`."""
+        target.mkdir(parents=True, exist_ok=True)
+        site = {"class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(target)}}
+        name = f"site_{len(self.context.list_data_docs_sites())}"
+        self.context.add_data_docs_site(site_name=name, site_config=site)
+        self.context.build_data_docs(site_names=[name])
+        return target / "index.html"
 
 
 def _with_derived_columns(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

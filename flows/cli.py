@@ -82,6 +82,7 @@ def _print_summary(summary) -> None:
     if summary.files_quarantined or summary.records_quarantined:
         console.print("see why: trialhouse query \"SELECT file_path, error FROM ingest_file WHERE status = 'QUARANTINED'\"")
     console.print(f"warehouse: {summary.warehouse}")
+    console.print(f"validation report (GX Data Docs): {summary.data_docs}")
 
 
 @app.command()
@@ -118,6 +119,49 @@ def query(
     console.print(out)
     if len(rows) > max_rows:
         console.print(f"(first {max_rows} rows shown; use --max-rows)")
+
+
+@app.command()
+def validate(warehouse: WarehouseOpt = None) -> None:
+    """Re-run the expectation suites against the current warehouse and print what fails or warns."""
+    from expectations.gate import Gate, GateResult
+    from expectations.suites import all_checks
+    from warehouse.store import iter_table_frames
+
+    path = warehouse or _settings().warehouse
+    if not path.exists():
+        err.print(f"[red]no warehouse at {path}[/]: run `trialhouse ingest SOURCE_DIR` first")
+        raise typer.Exit(2)
+    gate, total = Gate(), GateResult()
+    for frames in iter_table_frames(path):
+        total.merge(gate.validate(frames))
+    out = RichTable(title=f"expectations on {path}", show_header=True)
+    for col in ("check", "level", "rows failing"):
+        out.add_column(col)
+    for check in all_checks():
+        bad = total.failures.get(check.name, 0) + total.warnings.get(check.name, 0)
+        status = "[green]ok[/]" if not bad else ("[yellow]" if check.level == "warn" else "[red]") + f"{bad}[/]"
+        out.add_row(check.name, check.level, status)
+    console.print(out)
+    failed = sum(total.failures.values()) + len(total.table_failures)
+    console.print(f"{total.checks_run} expectation runs; {failed} failing rows at level fail, "
+                  f"{sum(total.warnings.values())} at level warn")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def dashboard(
+    warehouse: WarehouseOpt = None,
+    port: Annotated[int, typer.Option(help="port to serve on (localhost)")] = 8501,
+) -> None:
+    """Start the Streamlit dashboard on the warehouse (opened read-only, via its published snapshot)."""
+    try:
+        from dashboard.launch import launch
+    except ImportError as exc:
+        err.print(f"[red]the dashboard is not available:[/] {exc}")
+        raise typer.Exit(2) from None
+    raise typer.Exit(launch(warehouse or _settings().warehouse, port=port))
 
 
 @app.command()

@@ -26,7 +26,14 @@ from transforms.record import ParsedTrial
 from transforms.shape import SourceRecord, shape_batch, trial_key
 from warehouse.lineage import FileOutcome, lineage_tables
 from warehouse.lock import writer_lock
-from warehouse.store import RunRecord, known_files, load_run, publish_parquet, record_failed_run
+from warehouse.store import (
+    RunRecord,
+    known_files,
+    load_run,
+    publish_parquet,
+    record_failed_run,
+    snapshot_warehouse,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,7 @@ class RunSummary:
     warnings: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     warehouse: str = ""
+    data_docs: str = ""
 
 
 class LoadBlocked(RuntimeError):
@@ -208,6 +216,16 @@ def validate_batch(batch: StagedBatch, gate: Gate) -> GateResult:
     return gate.validate({name: table.to_pandas() for name, table in batch.tables.items()})
 
 
+@task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def write_data_docs(gate: Gate, docs_dir: Path, keep_runs: int = 20) -> Path:
+    """Render this run's GX Data Docs under the warehouse folder and prune all but the newest runs' docs."""
+    index = gate.build_docs(docs_dir)
+    runs = sorted(p for p in docs_dir.parent.iterdir() if p.is_dir())
+    for old in runs[:-keep_runs]:
+        shutil.rmtree(old, ignore_errors=True)
+    return index
+
+
 @task(cache_policy=NO_CACHE)
 def load_warehouse(warehouse: Path, staging: Path, run: RunRecord, verdict: GateResult,
                    unchanged: list[tuple[str, str]], present: list[str]) -> dict:
@@ -222,6 +240,13 @@ def load_warehouse(warehouse: Path, staging: Path, run: RunRecord, verdict: Gate
 def publish_tables(warehouse: Path, parquet_dir: Path) -> None:
     """Export the warehouse tables to the Parquet root for other engines."""
     publish_parquet(warehouse, parquet_dir)
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def publish_snapshot(warehouse: Path) -> Path:
+    """Copy the warehouse to a read-only snapshot for dashboards (temp file, then rename), so readers never
+    contend with the next run's writer."""
+    return snapshot_warehouse(warehouse)
 
 
 @task(cache_policy=NO_CACHE)
@@ -251,8 +276,9 @@ def progress_bar(enabled: bool):
 
 
 def process_batches(files: list[SourceFile], known: dict[str, str], staging: Path, run_id: str, batch_size: int,
-                    max_file_bytes: int, show_progress: bool) -> tuple[GateResult, list[tuple[str, str]]]:
-    """Read, parse, stage and validate the files batch by batch; return the gate's verdict and the unchanged paths."""
+                    max_file_bytes: int, show_progress: bool, docs_dir: Path) -> tuple[GateResult, list[tuple[str, str]]]:
+    """Read, parse, stage and validate the files batch by batch, then write the run's Data Docs;
+    return the gate's verdict and the unchanged (path, hash) pairs."""
     gate = Gate()
     verdict, unchanged = GateResult(), []  # unchanged: (path, content hash)
     with progress_bar(show_progress) as bar:
@@ -267,6 +293,7 @@ def process_batches(files: list[SourceFile], known: dict[str, str], staging: Pat
                 verdict.merge(validate_batch(staged, gate))
             if bar:
                 bar.advance(bar_task, len(batch))
+    write_data_docs(gate, docs_dir)
     return verdict, unchanged
 
 
@@ -278,13 +305,14 @@ def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
     logger = get_run_logger()
     run = RunRecord(new_run_id(), datetime.now().replace(microsecond=0), str(source_dir), 0)
     staging = parquet_dir / "_staging" / run.run_id
+    docs_dir = warehouse.parent / "data_docs" / run.run_id
     with writer_lock(warehouse):
         files = discover_files(source_dir)
         run = RunRecord(run.run_id, run.started_at, run.source_dir, len(files))
         known = {} if full_refresh else read_known_files(warehouse)
         try:
             verdict, unchanged = process_batches(files, known, staging, run.run_id, batch_size, max_file_bytes,
-                                                 show_progress)
+                                                 show_progress, docs_dir)
             row = load_warehouse(warehouse, staging, run, verdict, unchanged, [f.rel for f in files])
         except Exception as exc:
             record_failed_run(warehouse, run, f"{type(exc).__name__}: {exc}")
@@ -292,12 +320,13 @@ def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         publish_tables(warehouse, parquet_dir)
+        publish_snapshot(warehouse)
     summary = RunSummary(
         run_id=run.run_id, status=row["status"], files_seen=row["files_seen"], files_loaded=row["files_loaded"],
         files_quarantined=row["files_quarantined"], files_unchanged=row["files_unchanged"],
         files_removed=row["files_removed"], records_quarantined=row["records_quarantined"],
         rows_written=json.loads(row["rows_written"]), warnings=dict(verdict.warnings),
-        warehouse=str(warehouse))
+        warehouse=str(warehouse), data_docs=str(docs_dir / "index.html"))
     record_summary(summary)
     logger.info("run %s: %s", summary.run_id, summary.status)
     return summary

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -273,3 +274,37 @@ def publish_parquet(warehouse: Path, parquet_dir: Path) -> dict[str, Path]:
     finally:
         con.close()
     return out
+
+
+def snapshot_path(warehouse: Path) -> Path:
+    """Where the dashboards' read-only copy of a warehouse lives: `<stem>.snapshot.duckdb` beside it."""
+    return warehouse.with_name(f"{warehouse.stem}.snapshot.duckdb")
+
+
+def snapshot_warehouse(warehouse: Path) -> Path:
+    """Copy the (closed, checkpointed) warehouse file to its snapshot path atomically."""
+    target = snapshot_path(warehouse)
+    tmp = target.with_name(f".{target.name}.tmp")
+    con = connect(warehouse)
+    try:
+        con.execute("CHECKPOINT")  # fold the WAL into the file so the copy is complete on its own
+    finally:
+        con.close()
+    shutil.copyfile(warehouse, tmp)
+    tmp.replace(target)
+    return target
+
+
+def iter_table_frames(warehouse: Path, trials_per_chunk: int = 5000):
+    """The star tables of a warehouse as pandas DataFrames, a chunk of trials at a time (for re-validation);
+    `_record` is the trial id, since the warehouse holds one record per trial."""
+    con = connect(warehouse, read_only=True)
+    try:
+        n_trials = con.execute("SELECT count(*) FROM trial").fetchone()[0]
+        buckets = max(1, -(-n_trials // trials_per_chunk))
+        for bucket in range(buckets):
+            yield {table.name: con.execute(
+                f'SELECT *, trial_id AS {RECORD_COLUMN} FROM "{table.name}" '
+                f"WHERE hash(trial_id) % {buckets} = {bucket}").df() for table in STAR_TABLES}
+    finally:
+        con.close()
