@@ -210,3 +210,12 @@ def test_double_spaced_copy_gives_the_same_record() -> None:
     plain = only(legacy_text()).to_dict()
     spaced = only(legacy_text().replace("\n", "\n\n")).to_dict()
     assert spaced == plain
+
+
+def test_eligibility_without_criteria_sub_label_is_free_text() -> None:
+    text = legacy_text().replace("Criteria for eligibility:\nCriteria:\n", "Criteria for eligibility:\n").replace(
+        "2. Meets one of the following:", "Condition: stable for 3 months")
+    t = only(text)
+    assert t.conditions == ["Lung Cancer", "Heart Failure"]
+    assert t.eligibility_text is not None and "Condition: stable for 3 months" in t.eligibility_text
+    assert t.sex == "ALL"

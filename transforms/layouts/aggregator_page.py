@@ -63,7 +63,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "Eligibility Criteria": ("Minimum Eligible Age", "Maximum Eligible Age", "Eligible Sex",
                              "Accepts Healthy Volunteers"),
 }
-_ALL_HEADINGS = {name.casefold() for name, _ in _SECTIONS} | {f.casefold() for fs in _FIELDS.values() for f in fs}
+_SUB_HEADINGS = frozenset(f.casefold() for fs in _FIELDS.values() for f in fs)
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WS = re.compile(r"\s+")
@@ -105,7 +105,7 @@ def _key(paragraph: str) -> str:
 
 
 def _paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs; a heading glued to the end of a paragraph by one newline is split off
+    """Blank-line separated paragraphs; a sub-heading glued to the end of a paragraph by one newline is split off
     (seed quirk: the criteria end `…;\\nMinimum Eligible Age`)."""
     out: list[str] = []
     for para in _PARAGRAPH_BREAK.split(text):
@@ -113,7 +113,7 @@ def _paragraphs(text: str) -> list[str]:
         if not para.strip():
             continue
         lines = para.split("\n")
-        if len(lines) > 1 and _key(lines[-1]) in _ALL_HEADINGS:
+        if len(lines) > 1 and _key(lines[-1]) in _SUB_HEADINGS:
             out.append("\n".join(lines[:-1]))
             out.append(lines[-1])
         else:

@@ -40,7 +40,7 @@ _CHILDREN: dict[str, tuple[str, ...]] = {
                      "observational model"),
     "intervention": ("intervention type", "intervention name", "description", "arm group label", "other name"),
     "arm group": ("arm group label", "arm group type", "description"),
-    "criteria for eligibility": ("criteria", "study population", "sampling method"),
+    "criteria for eligibility": ("study population", "sampling method", "criteria"),
     "locations": ("facility", "name", "address", "city", "state", "zip", "country", "status", "contact",
                   "contact backup", "last name", "phone", "email", "investigator", "role"),
     "lead sponsor": ("agency", "agency class"),
@@ -48,7 +48,8 @@ _CHILDREN: dict[str, tuple[str, ...]] = {
     "overall official": ("last name", "role", "affiliation"),
 }
 # Fields whose value is free text: inside them only a label that may legally come next ends the value.
-_NARRATIVE = {("summary", ""), ("detailed description", ""), ("criteria for eligibility", "criteria"),
+_NARRATIVE = {("summary", ""), ("detailed description", ""), ("criteria for eligibility", ""),
+              ("criteria for eligibility", "criteria"),
               ("criteria for eligibility", "study population"), ("intervention", "description"),
               ("arm group", "description")}
 # Sections that repeat: each occurrence of the label starts a new block of its children.
@@ -115,9 +116,9 @@ def _may_end_narrative(section: str, child: str, label: str) -> bool:
     if label in _TOP_RANK:
         return _TOP_RANK[label] > _TOP_RANK[section] or (label == section and section in _REPEATING_CHILD)
     kids = _CHILDREN.get(section, ())
-    if child in kids and label in kids:
-        return kids.index(label) > kids.index(child)
-    return False
+    if label not in kids:
+        return False
+    return child not in kids or kids.index(label) > kids.index(child)
 
 
 def _value_stated(current: _Block | None, child: str) -> bool:
