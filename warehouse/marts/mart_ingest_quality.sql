@@ -1,7 +1,31 @@
--- grain: one row per ingest run: files seen / loaded / quarantined / unchanged and the most common quarantine reason
+-- grain: one row per ingest run: files seen / loaded / quarantined / unchanged / removed and the run's quarantine reasons
+-- Quarantine reasons are stored as "<file path>: <what went wrong>"; these two macros turn them into a readable reason
+-- and a short, groupable kind (mart_quarantined_files uses them too: marts are created in file-name order).
+CREATE OR REPLACE MACRO quarantine_reason(error, file_path) AS
+    CASE WHEN starts_with(error, file_path || ': ') THEN substr(error, length(file_path) + 3) ELSE error END;
+-- The kind is a parse error's layout and field ("ctgov_xml: xml"), a gate failure's expectation ("failed expectation:
+-- <name>") and otherwise the reason's lead phrase ("empty file", "no layout recognised this file").
+CREATE OR REPLACE MACRO quarantine_reason_kind(reason) AS
+    CASE WHEN starts_with(reason, 'failed expectation: ') THEN reason
+         WHEN regexp_matches(reason, '^[a-z][a-z0-9_]*: ')
+             THEN regexp_extract(reason, '^[a-z][a-z0-9_]*') || ': '
+                  || trim(regexp_extract(regexp_replace(reason, '^[a-z][a-z0-9_]*: ', ''), '^[^:(;]*'))
+         ELSE trim(regexp_extract(reason, '^[^:(;]*')) END;
 CREATE OR REPLACE VIEW mart_ingest_quality AS
-SELECT r.run_id, r.started_at, r.finished_at, r.status, r.files_seen, r.files_loaded, r.files_quarantined,
-       r.files_unchanged, r.files_removed, r.records_quarantined,
-       (SELECT mode(split_part(f.error, ':', 1)) FROM ingest_file f
-         WHERE f.run_id = r.run_id AND f.status = 'QUARANTINED') AS top_quarantine_reason
+WITH reasons AS (
+    SELECT f.run_id, quarantine_reason_kind(quarantine_reason(f.error, f.file_path)) AS reason_kind,
+           count(*) AS file_count
+    FROM ingest_file f
+    WHERE f.error IS NOT NULL AND (f.status = 'QUARANTINED' OR f.quarantined_records > 0)
+    GROUP BY ALL
+)
+SELECT r.run_id, r.started_at, r.finished_at, date_diff('second', r.started_at, r.finished_at) AS duration_seconds,
+       r.status, r.source_dir, r.files_seen, r.files_loaded, r.files_quarantined, r.files_unchanged, r.files_removed,
+       r.records_quarantined,
+       round(r.files_quarantined / nullif(r.files_seen, 0), 4) AS quarantined_share,
+       (SELECT first(x.reason_kind ORDER BY x.file_count DESC, x.reason_kind) FROM reasons x
+         WHERE x.run_id = r.run_id) AS top_quarantine_reason,
+       (SELECT string_agg(x.reason_kind || ' (' || x.file_count || ')', '; ' ORDER BY x.file_count DESC, x.reason_kind)
+          FROM reasons x WHERE x.run_id = r.run_id) AS quarantine_reasons,
+       r.error
 FROM ingest_run r;
