@@ -219,3 +219,8 @@ def test_eligibility_without_criteria_sub_label_is_free_text() -> None:
     assert t.conditions == ["Lung Cancer", "Heart Failure"]
     assert t.eligibility_text is not None and "Condition: stable for 3 months" in t.eligibility_text
     assert t.sex == "ALL"
+
+
+def test_street_address_glued_to_facility_name_is_cut() -> None:
+    text = legacy_text().replace("Name:\nQianfoshan Hospital\n", "Name:\nFirst Hospital (Qianfoshan)16766 Jingshi Road, Jinan\n")
+    assert only(text).sites[0].facility == "First Hospital (Qianfoshan)"

@@ -59,6 +59,7 @@ _MAX_LABEL = 60  # no label is longer; longer lines ending with ':' are text
 _WS = re.compile(r"\s+")
 _COLON = re.compile(r":\s")
 _LIST_SEP = re.compile(r",\s+")
+_GLUED_ADDRESS = re.compile(r"\)\d+[ \t]+[A-Za-z]")  # `…Hospital)16766 Jingshi Road`: a street number after `)`
 _NCT_LINE = re.compile(r"^\s*NCT ID\s*:", re.I | re.M)
 _FIRST_LINE_TITLE = re.compile(r"^\s*Trial Title\s*:", re.I)
 _DETECT_LABELS = re.compile(
@@ -237,6 +238,15 @@ def _interventions_and_arms(blocks: list[_Block]) -> tuple[list[Intervention], l
     return interventions, list(arms.values())
 
 
+def _facility_name(value: str | None) -> str | None:
+    """The facility name without a street address glued to it: seed 003 reads
+    `… University (Qianfoshan Hospital)16766 Jingshi Road, Jinan City` for the facility `… (Qianfoshan Hospital)`."""
+    if value is None:
+        return None
+    m = _GLUED_ADDRESS.search(value)
+    return value[: m.start() + 1] if m else value
+
+
 def _sites(block: _Block) -> list[Site]:
     """One site per `Facility:` sub-block of `Locations:`."""
     sites: list[Site] = []
@@ -256,7 +266,7 @@ def _sites(block: _Block) -> list[Site]:
         if in_contact:
             continue
         if label == "name":
-            current.facility = value
+            current.facility = _facility_name(value)
         elif label == "city":
             current.city = value
         elif label == "state":
