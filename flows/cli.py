@@ -43,11 +43,19 @@ def ingest(
 ) -> None:
     """Parse every file under SOURCE_DIR, validate it and load the warehouse in one transaction."""
     settings = _settings()
+    from warehouse.lock import WarehouseBusy, writer_lock
+
+    target = warehouse or settings.warehouse
+    try:
+        with writer_lock(target):  # refuse at once, before Prefect starts, when another run holds the warehouse
+            pass
+    except WarehouseBusy as exc:
+        err.print(f"[red]refused:[/] {exc}")
+        raise typer.Exit(2) from None
     from flows.ingest import ingest as ingest_flow
-    from warehouse.lock import WarehouseBusy
 
     try:
-        summary = ingest_flow(source_dir=source_dir, warehouse=warehouse or settings.warehouse,
+        summary = ingest_flow(source_dir=source_dir, warehouse=target,
                               parquet_dir=parquet_dir or settings.parquet_dir,
                               batch_size=batch_size or settings.batch_size, full_refresh=full_refresh,
                               max_file_bytes=settings.max_file_bytes, show_progress=sys.stderr.isatty())

@@ -103,13 +103,17 @@ def chunks(items: list, size: int) -> Iterator[list]:
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover_files(source_dir: Path) -> list[SourceFile]:
-    """Every regular, non-hidden file under the source root, sorted; links leading outside the root are refused."""
+    """Every regular, non-hidden file under the source root, sorted; links leading outside the root and linked
+    folders are listed as refused (so they are accounted for, never read)."""
     root = source_dir.resolve()
     if not root.is_dir():
         raise NotADirectoryError(f"source folder {source_dir} does not exist or is not a folder")
     found: list[SourceFile] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in dirnames:  # linked folders are not walked (cycles, escapes): account for them as refused
+            if (Path(dirpath) / d).is_symlink() and not d.startswith("."):
+                found.append(SourceFile(Path(dirpath) / d, (Path(dirpath) / d).relative_to(root).as_posix(), -2))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (Path(dirpath) / d).is_symlink())
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
@@ -140,7 +144,8 @@ def read_batch(files: list[SourceFile], max_file_bytes: int) -> list[RawFile]:
     out = []
     for f in files:
         if f.size_bytes == -2:
-            out.append(RawFile(f.rel, EMPTY_SHA256, None, error="refused: a link pointing outside the source folder"))
+            out.append(RawFile(f.rel, EMPTY_SHA256, None,
+                               error="refused: a linked folder, or a link pointing outside the source folder"))
             continue
         try:
             size = f.path.stat().st_size

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
+from flows.cli import app
 from flows.ingest import ingest
 from tests.conftest import SAMPLES
 
@@ -73,9 +75,12 @@ def test_unrecognised_and_broken_files_are_quarantined_with_reasons(prefect_harn
     (src / "notes.txt").write_text("Shopping list:\nmilk\neggs\n", encoding="utf-8")
     (src / "empty.txt").write_bytes(b"")
     (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
-    summary = ingest(source_dir=src, warehouse=tmp_path / "w.duckdb", parquet_dir=tmp_path / "p")
-    assert (summary.files_seen, summary.files_loaded, summary.files_quarantined) == (4, 1, 3)
+    result = CliRunner().invoke(app, ["ingest", str(src), "--warehouse", str(tmp_path / "w.duckdb"),
+                                      "--parquet-dir", str(tmp_path / "p"), "--strict"])
+    assert result.exit_code == 3, result.output  # --strict: the run completed but quarantined files
+    assert "quarantined" in result.output
     con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    assert con.execute("SELECT files_seen, files_loaded, files_quarantined FROM ingest_run").fetchall() == [(4, 1, 3)]
     errors = dict(con.execute("SELECT file_path, error FROM ingest_file WHERE status = 'QUARANTINED'").fetchall())
     assert "no layout recognised" in errors["notes.txt"]
     assert "empty file" in errors["empty.txt"]

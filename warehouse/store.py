@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -179,6 +181,7 @@ def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[s
                "files_removed": removed, "records_quarantined": records_quarantined,
                "rows_written": json.dumps(written, sort_keys=True), "error": None}
         con.execute(f"INSERT INTO ingest_run ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values()))
+        _hold_for_crash_test()
         con.execute("COMMIT")
         return row
     except BaseException:
@@ -189,6 +192,15 @@ def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[s
         raise
     finally:
         con.close()
+
+
+def _hold_for_crash_test() -> None:
+    """Fault-injection hook for the crash test: with TRIALHOUSE_FAULT_HOLD_BEFORE_COMMIT=<marker path>, announce
+    that the load transaction is fully written but not committed, then wait to be killed."""
+    marker = os.environ.get("TRIALHOUSE_FAULT_HOLD_BEFORE_COMMIT")
+    if marker:
+        Path(marker).write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(120)
 
 
 def _record_lineage(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetime,

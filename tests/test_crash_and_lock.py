@@ -1,0 +1,77 @@
+"""Crash safety and concurrency: a run killed mid-load leaves the last good state; a second writer is refused."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tests.conftest import ROOT, SAMPLES
+from warehouse.lock import WarehouseBusy, writer_lock
+
+
+def _state(db: Path) -> list:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("trial", "criterion", "ingest_file", "ingest_run")]
+    finally:
+        con.close()
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.mark.flow
+def test_sigkill_during_load_keeps_last_good_state_and_next_run_completes(tmp_path):
+    src, db = tmp_path / "src", tmp_path / "w.duckdb"
+    src.mkdir()
+    shutil.copy(SAMPLES / "003_04f502fd2d1a9b0e.txt", src)
+    args = ("ingest", str(src), "--warehouse", str(db), "--parquet-dir", str(tmp_path / "p"))
+    first = _cli(*args)
+    assert first.wait(timeout=180) == 0, first.stdout.read()
+    good = _state(db)
+
+    for seed in SAMPLES.iterdir():
+        shutil.copy(seed, src)
+    marker = tmp_path / "in-load"
+    victim = _cli(*args, env={"TRIALHOUSE_FAULT_HOLD_BEFORE_COMMIT": str(marker)})
+    deadline = time.monotonic() + 180
+    while not marker.exists():
+        assert victim.poll() is None, victim.stdout.read()
+        assert time.monotonic() < deadline, "the run never reached the load step"
+        time.sleep(0.2)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+
+    assert _state(db) == good, "a killed load changed the warehouse"
+    again = _cli(*args)
+    out = again.communicate(timeout=180)[0]
+    assert again.returncode == 0, out
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM trial").fetchone()[0] == 5
+
+
+def test_second_writer_is_refused_at_once(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with writer_lock(db):
+        with pytest.raises(WarehouseBusy, match="being written"):
+            with writer_lock(db):
+                pass
+        result = CliRunner().invoke(app, ["ingest", str(SAMPLES), "--warehouse", str(db),
+                                          "--parquet-dir", str(tmp_path / "p")])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())  # rich wraps long lines
+    assert "refused" in said and "being written" in said
+    with writer_lock(db):  # released again
+        pass
