@@ -230,7 +230,8 @@ def _groups(paras: list[str], desc_size: dict[tuple[str, str | None], int]) -> l
             start = g + 1
             continue
         label = vocab.clean(head[0])
-        arm = Arm(label=label or "", arm_type=vocab.arm_type(_GROUP_TYPE.match(paras[g]).group(1)),
+        group_type = _GROUP_TYPE.match(paras[g])
+        arm = Arm(label=label or "", arm_type=vocab.arm_type(group_type.group(1) if group_type else None),
                   description=vocab.clean(" ".join(head[1:])))
         used: list[Intervention] = []
         next_group = group_at[n + 1] if n + 1 < len(group_at) else len(paras)
@@ -271,7 +272,7 @@ def _sites(paras: list[str]) -> list[Site]:
             continue
         site = Site(status=vocab.status(m.group(1)))
         place = chunk[-1] if len(chunk) > 1 else None
-        site.facility = chunk[0] if len(chunk) > 1 or "," not in chunk[0] else None
+        site.facility = chunk[0] if len(chunk) > 1 or "," not in (chunk[0] or "") else None
         if len(chunk) == 1 and site.facility is None:
             place = chunk[0]
         if place:
