@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import textwrap
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.timing import assert_near_linear
 from transforms.criteria import split_eligibility
 from transforms.record import Criterion
 
@@ -191,21 +191,16 @@ def test_split_never_raises_and_returns_clean_criteria(text: str) -> None:
         assert c.text and c.text == c.text.strip() and "\n" not in c.text
 
 
-def _timed(text: str) -> float:
-    start = time.perf_counter()
-    split_eligibility(text)
-    return time.perf_counter() - start
-
-
 def test_split_time_is_near_linear() -> None:
     unit = ("Inclusion Criteria:\n* 1\\. a b c (1) d\n  - 2) e:\n\n   a) f g\n-\n1.\n((((((((( - - - * * *\n"
             "i. ii. iii. x) 12. 13.\nPatients will be excluded if they are of the following kind and more\n")
-    assert _timed(unit * 1000) < 40 * max(_timed(unit * 50), 1e-3)
+    assert_near_linear(lambda: split_eligibility(unit * 50), lambda: split_eligibility(unit * 1000))
 
 
 def test_split_time_is_near_linear_on_one_long_line() -> None:
     for unit in ("* ", "(", "a ", "1. ", "\\", "Inclusion ", "of ", "* *_ "):
-        assert _timed(unit * 20000 + "x:") < 40 * max(_timed(unit * 1000 + "x:"), 1e-3), unit
+        assert_near_linear(lambda u=unit: split_eligibility(u * 1000 + "x:"),
+                           lambda u=unit: split_eligibility(u * 20000 + "x:"))
 
 
 def test_prose_starting_with_inclusion_or_exclusion_is_no_header() -> None:

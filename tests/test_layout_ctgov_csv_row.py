@@ -1,12 +1,11 @@
 """Unit and property tests of the `ctgov_csv_row` layout (seven positional lines)."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.timing import assert_near_linear
 from transforms.errors import TrialhouseError
 from transforms.layouts import ctgov_csv_row as layout
 from transforms.layouts import detect_layout
@@ -112,10 +111,4 @@ def test_near_linear_time() -> None:
         cell = "|".join(["Score (a, b), Sentence here, with commas., Baseline, week 12"] * n)
         return "\n".join(["T", "S", "|".join(["C"] * n), "|".join(["DRUG: x"] * n), cell, cell, "D"])
 
-    start = time.perf_counter()
-    layout.parse(row(20), "s")
-    t_small = time.perf_counter() - start
-    start = time.perf_counter()
-    layout.parse(row(400), "b")
-    t_big = time.perf_counter() - start
-    assert t_big < 40 * max(t_small, 1e-3)
+    assert_near_linear(lambda: layout.parse(row(20), "s"), lambda: layout.parse(row(400), "b"))

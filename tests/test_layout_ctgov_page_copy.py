@@ -1,12 +1,11 @@
 """Unit and property tests of the `ctgov_page_copy` layout (CT.gov study page copied as text)."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.timing import assert_near_linear
 from transforms.errors import TrialhouseError
 from transforms.layouts import ctgov_page_copy as layout
 from transforms.layouts import detect_layout
@@ -168,10 +167,4 @@ def test_near_linear_time() -> None:
         outcomes = ["Measure", "Description.", "Time frame: 1 year"] * n
         return "\n".join(["S", "Study Type", "INTERVENTIONAL", "Enrollment", "1", *sites, *outcomes, DISCLAIMER])
 
-    start = time.perf_counter()
-    layout.parse(page(20), "s")
-    t_small = time.perf_counter() - start
-    start = time.perf_counter()
-    layout.parse(page(400), "b")
-    t_big = time.perf_counter() - start
-    assert t_big < 40 * max(t_small, 1e-3)
+    assert_near_linear(lambda: layout.parse(page(20), "s"), lambda: layout.parse(page(400), "b"))

@@ -1,12 +1,11 @@
 """Unit and property tests of the `summary_with_criteria` layout (title, summary, one criterion per line)."""
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.timing import assert_near_linear
 from transforms.errors import ParseError, TrialhouseError
 from transforms.layouts import summary_with_criteria as layout
 
@@ -134,10 +133,8 @@ def test_parse_time_is_near_linear() -> None:
     head = "A title\nA summary.\n"
     unit = "• 1\\. a b (c) d:\n⁃ e * * * f\n2) g\nExclusion Criteria:\n((((( - - - i. ii.\n"
 
-    def timed(n: int) -> float:
-        start = time.perf_counter()
+    def run(n: int) -> None:
         layout.detect(head + unit * n)
         layout.parse(head + unit * n, "big.txt")
-        return time.perf_counter() - start
 
-    assert timed(1000) < 40 * max(timed(50), 1e-3)
+    assert_near_linear(lambda: run(50), lambda: run(1000))
