@@ -308,7 +308,7 @@ def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
            max_file_bytes: int = 50 * 1024 * 1024, show_progress: bool = False) -> RunSummary:
     """Ingest every file under `source_dir` into the warehouse; unchanged files are only hashed."""
     logger = get_run_logger()
-    run = RunRecord(new_run_id(), datetime.now().replace(microsecond=0), str(source_dir), 0)
+    run = RunRecord(new_run_id(), datetime.now(), str(source_dir), 0)
     staging = parquet_dir / "_staging" / run.run_id
     docs_dir = warehouse.parent / "data_docs" / run.run_id
     with writer_lock(warehouse):

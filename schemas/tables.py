@@ -211,6 +211,38 @@ CRITERION_MEASURE = Table(
     foreign_keys={"trial_id": "trial.trial_id", "criterion_id": "criterion.criterion_id"},
 )
 
+TRACKED_ATTRIBUTES = ("overall_status", "phase", "enrollment", "start_date", "completion_date", "arm_count",
+                      "site_count")
+
+TRIAL_HISTORY = Table(
+    "trial_history",
+    "one row per trial version (SCD type 2): a new row only when a tracked attribute changed",
+    (
+        TRIAL_ID,
+        Column("version", "INTEGER", "1-based version number of the trial in this warehouse", nullable=False,
+               min_value=1),
+        Column("valid_from", "TIMESTAMP", "when the run that loaded this version started", nullable=False),
+        Column("valid_to", "TIMESTAMP", "when the next version (or the trial's removal) was loaded; NULL while current"),
+        Column("is_current", "BOOLEAN", "whether this is the trial's present version", nullable=False),
+        Column("overall_status", "VARCHAR", "tracked: overall recruitment status", allowed=vocab.STATUSES),
+        Column("phase", "VARCHAR", "tracked: phase", allowed=vocab.PHASES),
+        Column("enrollment", "INTEGER", "tracked: enrollment"),
+        Column("start_date", "DATE", "tracked: study start"),
+        Column("completion_date", "DATE", "tracked: study completion"),
+        Column("arm_count", "INTEGER", "tracked: number of arms", nullable=False),
+        Column("site_count", "INTEGER", "tracked: number of sites", nullable=False),
+        Column("last_update_date", "DATE", "the registry's last update date of the version (not tracked itself)"),
+        Column("changed_attributes", "VARCHAR", "comma-separated tracked attributes that differ from the previous "
+                                                "version (NULL for version 1)"),
+        Column("source_file", "VARCHAR", "file the version was read from", nullable=False),
+        Column("source_sha256", "VARCHAR", "content hash of that file", nullable=False),
+        RUN_ID,
+    ),
+    primary_key=("trial_id", "version"),
+    foreign_keys={"trial_id": "trial.trial_id"},
+    kind="history",
+)
+
 
 def _dimension(name: str, what: str, members: tuple[str, ...]) -> Table:
     return Table(
@@ -300,5 +332,6 @@ STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTER
                                   OUTCOME, SITE)
 DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE)
 LINEAGE_TABLES: tuple[Table, ...] = (INGEST_FILE, INGEST_RECORD, INGEST_RUN)
-ALL_TABLES: tuple[Table, ...] = STAR_TABLES + DIMENSION_TABLES + LINEAGE_TABLES
+HISTORY_TABLES: tuple[Table, ...] = (TRIAL_HISTORY,)
+ALL_TABLES: tuple[Table, ...] = STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + LINEAGE_TABLES
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from schemas.derive import RECORD_COLUMN, arrow_schema, create_table_sql, select_list
-from schemas.tables import ALL_TABLES, DIMENSION_TABLES, STAR_TABLES, Table
+from schemas.tables import ALL_TABLES, DIMENSION_TABLES, STAR_TABLES, TRACKED_ATTRIBUTES, Table
 from transforms import vocab
 
 MARTS_DIR = Path(__file__).parent / "marts"
@@ -160,6 +160,7 @@ def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[s
         con.execute("""
             UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
               AND source_file NOT IN (SELECT file_path FROM present)""", [now])
+        _record_history(con, run)
         removed = con.execute("""
             SELECT count(DISTINCT file_path) FROM ingest_file
             WHERE status NOT IN ('REMOVED', 'REPLACED') AND file_path NOT IN (SELECT file_path FROM present)""").fetchone()[0]
@@ -192,6 +193,39 @@ def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[s
         raise
     finally:
         con.close()
+
+
+def _record_history(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    """SCD type 2: close the current version and add a new one for every loaded trial whose tracked attributes
+    changed (or that has no current version); close the versions of trials that were removed."""
+    tracked = list(TRACKED_ATTRIBUTES)
+    at = run.started_at
+    con.execute("""
+        CREATE TEMP TABLE state AS
+        SELECT t.trial_id, t.overall_status, t.phase, t.enrollment, t.start_date, t.completion_date,
+               (SELECT count(*) FROM arm a WHERE a.trial_id = t.trial_id) AS arm_count,
+               (SELECT count(*) FROM site s WHERE s.trial_id = t.trial_id) AS site_count,
+               t.last_update_date, t.source_file, t.source_sha256
+        FROM trial t WHERE t.trial_id IN (SELECT trial_id FROM winner)""")
+    differs = " OR ".join(f"h.{a} IS DISTINCT FROM s.{a}" for a in tracked)
+    changed_list = " || ".join(f"CASE WHEN h.{a} IS DISTINCT FROM s.{a} THEN ',{a}' ELSE '' END" for a in tracked)
+    con.execute(f"""
+        CREATE TEMP TABLE new_version AS
+        SELECT s.*, coalesce(h.version, (SELECT max(version) FROM trial_history x WHERE x.trial_id = s.trial_id), 0)
+                    + 1 AS version,
+               CASE WHEN h.trial_id IS NULL THEN NULL ELSE nullif(ltrim({changed_list}, ','), '') END AS changed
+        FROM state s LEFT JOIN trial_history h ON h.trial_id = s.trial_id AND h.is_current
+        WHERE h.trial_id IS NULL OR {differs}""")
+    con.execute("""UPDATE trial_history SET valid_to = ?, is_current = false
+                   WHERE is_current AND (trial_id IN (SELECT trial_id FROM new_version)
+                                         OR trial_id IN (SELECT trial_id FROM trial WHERE removed_at IS NOT NULL))""",
+                [at])
+    cols = ", ".join(tracked)
+    con.execute(f"""
+        INSERT INTO trial_history (trial_id, version, valid_from, valid_to, is_current, {cols}, last_update_date,
+                                   changed_attributes, source_file, source_sha256, run_id)
+        SELECT trial_id, version, ?, NULL, true, {cols}, last_update_date, changed, source_file, source_sha256, ?
+        FROM new_version""", [at, run.run_id])
 
 
 def _hold_for_crash_test() -> None:
