@@ -130,6 +130,46 @@ def query(
 
 
 @app.command()
+def serve(
+    source_dir: Annotated[Path, typer.Argument(help="folder the nightly run ingests")],
+    cron: Annotated[str, typer.Option(help="cron schedule (5 fields, server timezone)")] = "0 2 * * *",
+    warehouse: WarehouseOpt = None,
+    parquet_dir: Annotated[Path | None, typer.Option(help="Parquet root [default: warehouse/parquet]")] = None,
+    name: Annotated[str, typer.Option(help="deployment name")] = "trialhouse-nightly",
+    start_server: Annotated[bool, typer.Option(help="start a local Prefect server when PREFECT_API_URL is unset")] = True,
+    port: Annotated[int, typer.Option(help="port of the local Prefect server")] = 4200,
+) -> None:
+    """Serve the ingest flow as a Prefect deployment that runs on CRON until stopped (Ctrl-C)."""
+    from pydantic import ValidationError
+
+    from flows.schedule import ScheduledIngest, start_local_server
+
+    settings = _settings()
+    try:
+        job = ScheduledIngest(source_dir=source_dir, warehouse=warehouse or settings.warehouse,
+                              parquet_dir=parquet_dir or settings.parquet_dir, cron=cron,
+                              batch_size=settings.batch_size)
+    except ValidationError as exc:
+        for e in exc.errors():
+            err.print(f"[red]{'.'.join(str(x) for x in e['loc'])}:[/] {e['msg']}")
+        raise typer.Exit(2) from None
+    server = None
+    if start_server and not os.environ.get("PREFECT_API_URL"):
+        console.print(f"starting a local Prefect server on 127.0.0.1:{port} (UI: http://127.0.0.1:{port}) ...")
+        server = start_local_server(port)
+    from prefect import serve as prefect_serve
+
+    from flows.schedule import build_deployment
+
+    console.print(f"serving [bold]{name}[/]: ingest {job.source_dir} on '{job.cron}' (Ctrl-C to stop)")
+    try:
+        prefect_serve(build_deployment(job, name))
+    finally:
+        if server is not None:
+            server.terminate()
+
+
+@app.command()
 def validate(warehouse: WarehouseOpt = None) -> None:
     """Re-run the expectation suites against the current warehouse and print what fails or warns."""
     from expectations.gate import Gate, GateResult

@@ -1,0 +1,76 @@
+"""Nightly scheduling: the ingest flow as a Prefect deployment with a cron schedule, served from this process."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator
+
+DEPLOYMENT_NAME = "trialhouse-nightly"
+
+
+class ScheduledIngest(BaseModel):
+    """Validated parameters of a scheduled ingest: what to read, where to load, when."""
+
+    source_dir: Path
+    warehouse: Path
+    parquet_dir: Path
+    cron: str = Field("0 2 * * *", description="standard 5-field cron expression, in the server's timezone")
+    batch_size: int = Field(250, ge=1)
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from prefect.client.schemas.schedules import CronSchedule  # Prefect's own rules decide what it can run
+
+        try:
+            CronSchedule(cron=value)
+        except ValueError:
+            raise ValueError(f"not a valid cron expression: {value!r} (expected 5 fields, e.g. '0 2 * * *')") from None
+        return value
+
+    @field_validator("source_dir")
+    @classmethod
+    def _existing_folder(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError(f"source folder {value} does not exist")
+        return value.resolve()
+
+    def flow_parameters(self) -> dict:
+        """The ingest flow's parameters, with absolute paths (the served process may run elsewhere)."""
+        return {"source_dir": str(self.source_dir), "warehouse": str(self.warehouse.resolve()),
+                "parquet_dir": str(self.parquet_dir.resolve()), "batch_size": self.batch_size}
+
+
+def build_deployment(job: ScheduledIngest, name: str = DEPLOYMENT_NAME):
+    """A RunnerDeployment of the ingest flow with the job's cron schedule and parameters."""
+    from flows.ingest import ingest
+
+    return ingest.to_deployment(name=name, cron=job.cron, parameters=job.flow_parameters(),
+                                description=f"ingest {job.source_dir} into {job.warehouse} on '{job.cron}'",
+                                tags=["trialhouse"])
+
+
+def start_local_server(port: int = 4200, timeout_s: float = 90) -> subprocess.Popen:
+    """Start `prefect server start` on localhost and wait until its API answers; scheduled runs need a real
+    server (the temporary one Prefect starts for plain flow runs does not schedule)."""
+    api = f"http://127.0.0.1:{port}/api"
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"prefect server exited with code {server.returncode} (is port {port} free?)")
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
+                if response.status == 200:
+                    os.environ["PREFECT_API_URL"] = api
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError(f"prefect server did not answer on {api} within {timeout_s:.0f} s")
