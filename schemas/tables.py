@@ -61,7 +61,8 @@ def _key(name: str, what: str) -> Column:
 
 TRIAL = Table(
     "trial",
-    "one row per trial (current state; a trial whose source files all disappeared keeps its row with `removed_at`)",
+    "one row per trial (current state: the newest source's lists, each field from the newest source stating it; "
+    "a trial whose source file disappeared keeps its row with `removed_at`)",
     (
         Column("trial_id", "VARCHAR", "the NCT ID when the record has one; otherwise a deterministic key `TH-…`",
                nullable=False),
@@ -262,6 +263,14 @@ DIM_STATUS = _dimension("dim_status", "status", vocab.STATUSES)
 DIM_PHASE = _dimension("dim_phase", "phase", vocab.PHASES)
 DIM_INTERVENTION_TYPE = _dimension("dim_intervention_type", "intervention_type", vocab.INTERVENTION_TYPES)
 
+TRIAL_SOURCE = Table(
+    "trial_source",
+    "one row per trial × source file that states it (every source's own values, for per-field merging and audit)",
+    tuple(c for c in TRIAL.columns if c.name != "removed_at"),
+    primary_key=("trial_id", "source_file"),
+    kind="lineage",
+)
+
 INGEST_FILE = Table(
     "ingest_file",
     "one row per raw file content seen (file path × SHA-256)",
@@ -331,7 +340,7 @@ INGEST_RUN = Table(
 STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTERVENTION, CRITERION, CRITERION_MEASURE,
                                   OUTCOME, SITE)
 DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE)
-LINEAGE_TABLES: tuple[Table, ...] = (INGEST_FILE, INGEST_RECORD, INGEST_RUN)
+LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, INGEST_FILE, INGEST_RECORD, INGEST_RUN)
 HISTORY_TABLES: tuple[Table, ...] = (TRIAL_HISTORY,)
 ALL_TABLES: tuple[Table, ...] = STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + LINEAGE_TABLES
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}

@@ -99,3 +99,20 @@ def test_publish_writes_one_parquet_per_table(tmp_path):
     out = publish_parquet(db, tmp_path / "parquet")
     assert pq.read_table(out["trial"]).num_rows == 1
     assert not list((tmp_path / "parquet").rglob("*.tmp"))
+
+
+def test_each_field_comes_from_the_newest_source_that_states_it(tmp_path):
+    db = tmp_path / "w.duckdb"
+    old = ParsedTrial(layout="ctgov_xml", nct_id="NCT00000001", title="Old title", phase="PHASE2", enrollment=10,
+                      last_update_date=date(2020, 1, 1))
+    new = ParsedTrial(layout="aggregator_page", nct_id="NCT00000001", title="New title", phase=None, enrollment=None,
+                      last_update_date=date(2022, 1, 1), criteria=[Criterion("INCLUSION", "Adults")])
+    _stage(tmp_path / "s1", [("old.xml", old)])
+    load_run(db, tmp_path / "s1", _run(1, 1), {}, [], ["old.xml"])
+    _stage(tmp_path / "s2", [("new.txt", new)])
+    load_run(db, tmp_path / "s2", _run(2, 2), {}, [], ["old.xml", "new.txt"])
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT title, phase, enrollment, source_file FROM trial").fetchall() == [
+        ("New title", "PHASE2", 10, "new.txt")]
+    assert con.execute("SELECT count(*) FROM trial_source").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM criterion").fetchone()[0] == 1  # lists come from the newest source

@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from schemas.derive import RECORD_COLUMN, arrow_schema, create_table_sql, select_list
-from schemas.tables import ALL_TABLES, DIMENSION_TABLES, STAR_TABLES, TRACKED_ATTRIBUTES, Table
+from schemas.tables import ALL_TABLES, DIMENSION_TABLES, STAR_TABLES, TRACKED_ATTRIBUTES, TRIAL_SOURCE, Table
 from transforms import vocab
 
 MARTS_DIR = Path(__file__).parent / "marts"
@@ -156,6 +156,7 @@ def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[s
                 f'SELECT count(*) FROM "st_{table.name}" WHERE {RECORD_COLUMN} IN (SELECT {RECORD_COLUMN} FROM winner)'
             ).fetchone()[0]
 
+        _merge_trial_fields(con)
         # Trials whose source file left the folder are kept, marked removed (history is never deleted).
         con.execute("""
             UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
@@ -193,6 +194,30 @@ def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[s
         raise
     finally:
         con.close()
+
+
+def _merge_trial_fields(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep every source's values in trial_source, then set each scalar field of the touched trials to the value
+    of the newest source that states it (newest last_update_date, then source path; documented rule)."""
+    cols = select_list(TRIAL_SOURCE)
+    con.execute("DELETE FROM trial_source WHERE source_file IN (SELECT file_path FROM st__files)")
+    con.execute(f"""
+        INSERT INTO trial_source ({cols})
+        SELECT {cols} FROM st_trial WHERE {RECORD_COLUMN} NOT IN (SELECT _record FROM q)
+        QUALIFY row_number() OVER (PARTITION BY trial_id, source_file ORDER BY {RECORD_COLUMN}) = 1""")
+    lineage = {"trial_id", "source_file", "source_layout", "source_sha256", "run_id"}
+    fields = [c for c in TRIAL_SOURCE.column_names if c not in lineage]
+    picks = ",\n".join(
+        f'first("{f}" ORDER BY last_update_date DESC NULLS LAST, source_file) FILTER (WHERE "{f}" IS NOT NULL) AS "{f}"'
+        for f in fields)
+    assignments = ", ".join(f'"{f}" = m."{f}"' for f in fields)
+    con.execute(f"""
+        UPDATE trial SET {assignments}
+        FROM (SELECT trial_id, {picks} FROM trial_source
+              WHERE source_file IN (SELECT file_path FROM present)
+                AND trial_id IN (SELECT trial_id FROM st_trial WHERE {RECORD_COLUMN} NOT IN (SELECT _record FROM q))
+              GROUP BY trial_id) AS m
+        WHERE trial.trial_id = m.trial_id""")
 
 
 def _record_history(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
