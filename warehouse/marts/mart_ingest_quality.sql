@@ -3,14 +3,15 @@
 -- and a short, groupable kind (mart_quarantined_files uses them too: marts are created in file-name order).
 CREATE OR REPLACE MACRO quarantine_reason(error, file_path) AS
     CASE WHEN starts_with(error, file_path || ': ') THEN substr(error, length(file_path) + 3) ELSE error END;
--- The kind is a parse error's layout and field ("ctgov_xml: xml"), a gate failure's expectation ("failed expectation:
--- <name>") and otherwise the reason's lead phrase ("empty file", "no layout recognised this file").
+-- The kind is what a reason says without its specifics, so that reasons group: a parse error's layout, field and the
+-- lead phrase of its reason ("ctgov_xml: xml: malformed XML"), a gate failure's expectation ("failed expectation:
+-- <name>"), otherwise the reason's lead phrase ("empty file"); numbers become N ("row at line N").
 CREATE OR REPLACE MACRO quarantine_reason_kind(reason) AS
-    CASE WHEN starts_with(reason, 'failed expectation: ') THEN reason
-         WHEN regexp_matches(reason, '^[a-z][a-z0-9_]*: ')
-             THEN regexp_extract(reason, '^[a-z][a-z0-9_]*') || ': '
-                  || trim(regexp_extract(regexp_replace(reason, '^[a-z][a-z0-9_]*: ', ''), '^[^:(;]*'))
-         ELSE trim(regexp_extract(reason, '^[^:(;]*')) END;
+    regexp_replace(trim(
+        CASE WHEN starts_with(reason, 'failed expectation: ') THEN reason
+             WHEN regexp_matches(reason, '^[a-z][a-z0-9_]*: ')
+                 THEN regexp_extract(reason, '^[a-z][a-z0-9_]*: [^:(;]*(: [^:(;]*)?')
+             ELSE regexp_extract(reason, '^[^:(;]*') END), '[0-9]+', 'N', 'g');
 CREATE OR REPLACE VIEW mart_ingest_quality AS
 WITH reasons AS (
     SELECT f.run_id, quarantine_reason_kind(quarantine_reason(f.error, f.file_path)) AS reason_kind,
