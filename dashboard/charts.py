@@ -28,6 +28,17 @@ def _style(fig: go.Figure, height: int = 360) -> go.Figure:
     return fig
 
 
+def _integer_counts(fig: go.Figure, top: float, axis: str = "y") -> None:
+    """Counts are whole numbers: with small maxima plotly would otherwise tick 0.2, 0.4, …"""
+    if top <= 8:
+        getattr(fig, f"update_{axis}axes")(dtick=1, tick0=0)
+
+
+def _bar_width(n_bars: int, height: int) -> float:
+    """Bar thickness (in category units) that stays about 20 px when there are only a few bars."""
+    return min(0.8, 20 / max(1.0, (height - 60) / max(1, n_bars)))
+
+
 def empty(message: str = "No trials match the filters") -> go.Figure:
     """A blank figure that says why it is blank."""
     fig = go.Figure()
@@ -65,6 +76,7 @@ def trials_per_year(df: pd.DataFrame) -> go.Figure:
                  labels={"start_year": "start year", "trial_count": "trials", "status_group": "status"})
     fig.update_traces(hovertemplate="%{x}: <b>%{y:,}</b> trials<extra>%{fullData.name}</extra>")
     fig.update_layout(bargap=0.15)
+    _integer_counts(fig, df.groupby("start_year").trial_count.sum().max())
     return _style(fig)
 
 
@@ -73,14 +85,16 @@ def sites_per_country(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty("No sites among the selected trials")
     d = df.iloc[::-1]
+    height = max(300, 24 * len(d) + 40)
     fig = go.Figure(go.Bar(
         x=d.site_count, y=d.country, orientation="h", marker_color=ACCENT, text=d.site_count.map("{:,}".format),
+        width=_bar_width(len(d), height),
         textposition="outside", cliponaxis=False, customdata=d[["trial_count", "recruiting_trial_count"]].values,
         hovertemplate="<b>%{y}</b><br>%{x:,} sites · %{customdata[0]:,} trials"
                       " · %{customdata[1]:,} recruiting<extra></extra>"))
     fig.update_xaxes(showticklabels=False, gridcolor="rgba(0,0,0,0)", range=[0, d.site_count.max() * 1.14])
     fig.update_yaxes(gridcolor="rgba(0,0,0,0)")
-    return _style(fig, max(300, 24 * len(d) + 40))
+    return _style(fig, height)
 
 
 def enrollment_histogram(df: pd.DataFrame) -> go.Figure:
@@ -93,6 +107,7 @@ def enrollment_histogram(df: pd.DataFrame) -> go.Figure:
         hovertemplate="enrollment %{x}: <b>%{y:,}</b> trials<extra></extra>"))
     fig.update_xaxes(categoryorder="array", categoryarray=[lbl for _, lbl in ENROLLMENT_BUCKETS], tickangle=0,
                      tickfont={"size": 11}, title={"text": "participants", "standoff": 6})
+    _integer_counts(fig, df.trial_count.max())
     return _style(fig)
 
 
@@ -105,15 +120,17 @@ def top_conditions(df: pd.DataFrame) -> go.Figure:
     if df.empty:
         return empty("No conditions in the warehouse")
     d = df.iloc[::-1]
+    height = max(320, 22 * len(d) + 40)
     fig = go.Figure(go.Bar(
         x=d.trial_count, y=d.condition.map(_short), orientation="h", marker_color=ACCENT,
+        width=_bar_width(len(d), height),
         text=d.trial_count.map("{:,}".format), textposition="outside", cliponaxis=False,
         customdata=d[["condition", "median_enrollment", "recruiting_trial_count"]].values,
         hovertemplate="<b>%{customdata[0]}</b><br>%{x:,} trials · median enrollment %{customdata[1]:,.0f}"
                       " · %{customdata[2]:,} recruiting<extra></extra>"))
     fig.update_xaxes(showticklabels=False, range=[0, d.trial_count.max() * 1.12])
     fig.update_yaxes(gridcolor="rgba(0,0,0,0)")
-    return _style(fig, max(320, 22 * len(d) + 40))
+    return _style(fig, height)
 
 
 def interventions_by_year(df: pd.DataFrame, top_types: int = 6) -> go.Figure:
@@ -143,6 +160,7 @@ def runs_files(df: pd.DataFrame) -> go.Figure:
                      for name, colour in RUN_COLOURS.items()])
     fig.update_layout(barmode="stack", legend_traceorder="normal", bargap=0.35)
     fig.update_xaxes(type="category")
+    _integer_counts(fig, d[[f"files_{n}" for n in RUN_COLOURS]].sum(axis=1).max())
     return _style(fig, 300)
 
 

@@ -17,7 +17,7 @@ FILTER_KEYS = ("f_statuses", "f_phases", "f_condition", "f_countries")
 CSS = """
 <style>
   .block-container {padding-top: 2.6rem; padding-bottom: 3rem; max-width: 1500px;}
-  [data-testid="stMetric"] {background: #ffffff; border-radius: 0.75rem; min-height: 7.4rem;}
+  [data-testid="stMetric"] {background: #ffffff; border-radius: 0.75rem;}
   [data-testid="stMetricValue"] {font-size: 1.75rem; font-weight: 650; color: #0f172a;}
   [data-testid="stMetricLabel"] p {font-size: 0.82rem; text-transform: uppercase; letter-spacing: .04em; color: #64748b;}
   .th-kicker {color: #0f766e; font-weight: 700; letter-spacing: .08em; text-transform: uppercase; font-size: .78rem;

@@ -30,7 +30,7 @@ view = trials.assign(overall_status=trials.overall_status.map(data.label),
                      phase=trials.phase.map(data.phase_label))
 st.dataframe(
     view, key="trial_table", on_select=_pick_from_table, selection_mode="single-row", hide_index=True,
-    width="stretch", height=330,
+    width="stretch", height=min(330, 35 * (len(trials) + 1) + 3),
     column_config={
         "trial_id": st.column_config.TextColumn("Trial", width=110),
         "title": st.column_config.TextColumn("Title", width="large"),
