@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from dashboard.data import WAREHOUSE_ENV
@@ -33,16 +34,23 @@ def build_env(warehouse: Path) -> dict[str, str]:
 def launch(warehouse: Path, port: int = 8501, headless: bool = True) -> int:
     """Serve the dashboard on http://localhost:<port> until interrupted; return Streamlit's exit code (0 on Ctrl-C)."""
     child = subprocess.Popen(build_command(port, headless), env=build_env(warehouse))
+    forwarding = threading.current_thread() is threading.main_thread()
+    if forwarding:  # `kill <pid>` (a service manager stopping us) stops the server too
+        previous = signal.signal(signal.SIGTERM, lambda signum, _frame: child.send_signal(signum))
     try:
         return child.wait()
     except KeyboardInterrupt:
-        # Ctrl-C reached the child too (same process group); give it a moment to shut down cleanly.
+        # Ctrl-C in a terminal reaches the child too; a SIGINT sent to this process alone must be passed on.
+        child.send_signal(signal.SIGINT)
         try:
-            return 0 if child.wait(timeout=5) in (0, -signal.SIGINT) else child.returncode
+            child.wait(timeout=5)
         except subprocess.TimeoutExpired:
             child.terminate()
             child.wait()
-            return 0
+        return 0
+    finally:
+        if forwarding:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def main() -> int:
