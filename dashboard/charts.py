@@ -106,7 +106,7 @@ def enrollment_histogram(df: pd.DataFrame) -> go.Figure:
         textposition="outside", cliponaxis=False,
         hovertemplate="enrollment %{x}: <b>%{y:,}</b> trials<extra></extra>"))
     fig.update_xaxes(categoryorder="array", categoryarray=[lbl for _, lbl in ENROLLMENT_BUCKETS], tickangle=0,
-                     tickfont={"size": 11}, title={"text": "participants", "standoff": 6})
+                     tickfont={"size": 11})
     _integer_counts(fig, df.trial_count.max())
     return _style(fig)
 

@@ -51,9 +51,10 @@ STATUS_GROUPS = {
 }
 STATUS_GROUP_OF = {status: group for group, members in STATUS_GROUPS.items() for status in members}
 
-# Enrollment buckets (upper bound inclusive, label): roughly logarithmic, since enrollment spans 0 to 100,000+.
-ENROLLMENT_BUCKETS = ((0, "0"), (20, "1–20"), (50, "21–50"), (100, "51–100"), (250, "101–250"), (500, "251–500"),
-                      (1000, "501–1,000"), (5000, "1,001–5,000"), (None, "> 5,000"))
+# Enrollment buckets (upper bound inclusive, label): roughly logarithmic, since enrollment spans 0 to 100,000+;
+# each bucket starts above the previous bound ("≤50" is 21–50), labels short enough for a half-width chart.
+ENROLLMENT_BUCKETS = ((0, "0"), (20, "≤20"), (50, "≤50"), (100, "≤100"), (250, "≤250"), (500, "≤500"),
+                      (1000, "≤1k"), (5000, "≤5k"), (None, ">5k"))
 
 
 class WarehouseUnavailable(RuntimeError):

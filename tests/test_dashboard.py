@@ -140,7 +140,7 @@ def test_chart_queries(con):
         ("United States", 3, 2, 1), ("Canada", 2, 2, 1)]
     dist = data.enrollment_distribution(con, f)
     assert len(dist) == len(data.ENROLLMENT_BUCKETS) and dist.trial_count.sum() == 3
-    assert dict(zip(dist.bucket, dist.trial_count, strict=True))["101–250"] == 1
+    assert dict(zip(dist.bucket, dist.trial_count, strict=True))["≤250"] == 1
 
 
 def test_trial_list_search_matches_id_or_title(con):

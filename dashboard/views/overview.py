@@ -42,5 +42,5 @@ with left, st.container(border=True):
     ui.card_title("Sites per country", "The 15 countries with most trial sites")
     ui.plot(charts.sites_per_country(ui.q(data.sites_per_country, filters, 15)))
 with right, st.container(border=True):
-    ui.card_title("Enrollment distribution", "Trials per enrollment size (actual or anticipated)")
+    ui.card_title("Enrollment distribution", "Trials per number of participants (actual or anticipated)")
     ui.plot(charts.enrollment_histogram(ui.q(data.enrollment_distribution, filters)))
