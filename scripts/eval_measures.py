@@ -90,9 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             print("\n---", row["kind"], row["text"][:300])
             for e in missed:
                 print("  MISSED", e)
-            for p in wrong:
-                print("  WRONG ", p.variable, p.lower_value, p.lower_inclusive, p.upper_value, p.upper_inclusive,
-                      p.unit, "|", p.source_text[:80], "|", p.condition_text)
+            for w in wrong:
+                print("  WRONG ", w.variable, w.lower_value, w.lower_inclusive, w.upper_value, w.upper_inclusive,
+                      w.unit, "|", w.source_text[:80], "|", w.condition_text)
     return 0
 
 

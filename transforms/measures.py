@@ -354,12 +354,14 @@ _FILLER_BLOCK_RE = re.compile(
 _CONTINUATION_RE = re.compile(
     r"[\s,;:()]*(?:and/or|and|or|but|&)?[\s,;(]*"
     r"|[\s,;:()]*(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{0,60}?[\s,;)]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
+    r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
     r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*",
     re.IGNORECASE)
 _SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?cases?\s+of|in\s+the\s+(?:presence"
                 r"|setting|context|event)\s+of|(?:for|in|among)\s+(?:those|patients?|participants?|subjects?|people"
                 r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
-_NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))|with\s+(?:\w+\s+){0,3}?(?:metasta\w*|involvement|gilbert\w*|infiltration)"
+_NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
+                   r"|(?:with|in)\s+(?:\w+\W{1,2}){0,3}?(?:metasta\w*|involvement|gilbert\w*|infiltration)"
                    r"|(?:due|secondary|attributable)\s+to|(?:on|receiving|taking)\s+(?:\w+\s+)?anticoagula\w*")
 _COND_RE = re.compile(rf"\b(?:{_SUBORDINATE}|{_NOUN_CONDITION})\b", re.IGNORECASE)
 _SUBORDINATE_RE = re.compile(rf"(?:{_SUBORDINATE})", re.IGNORECASE)
@@ -667,6 +669,11 @@ def _find_conditions(text: str, exprs: list[_Expr]) -> None:
             if found and expr.condition is None:
                 expr.condition = (expr.end + lead, tail_end)
                 prev_tail_end = tail_end
+        if expr.continues is not None and expr.condition is None:
+            gap_start = expr.continues.end
+            marker = _COND_RE.search(text, gap_start, expr.start) or _EXCEPTION_RE.search(text, gap_start, expr.start)
+            if marker is not None and marker.start() >= prev_tail_end:
+                expr.condition = (marker.start(), expr.start)
         if expr.continues is not None and expr.condition is None and "(" in text[expr.continues.end:expr.start]:
             expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
         prev_end = expr.end
@@ -887,11 +894,11 @@ def _parse_bounds(doc: _Text, expr: _Expr, variable: str):
     if m.group("bcmp"):
         if variable not in _ULN_VARIABLES:
             return None
-        cmp = m.group("bcmp")
-        raw_unit = q(m.start("buln"), m.end("buln"))
-        if cmp in (_GE, _GT):
-            return 1.0, cmp == _GE, None, None, ULN, None, raw_unit, False
-        return None, None, 1.0, cmp == _LE, ULN, None, raw_unit, False
+        bare_cmp = m.group("bcmp")
+        bare_unit = q(m.start("buln"), m.end("buln"))
+        if bare_cmp in (_GE, _GT):
+            return 1.0, bare_cmp == _GE, None, None, ULN, None, bare_unit, False
+        return None, None, 1.0, bare_cmp == _LE, ULN, None, bare_unit, False
     n1 = _number(m.group("n1"))
     n2 = _number(m.group("n2")) if m.group("n2") else None
     if n1 is None:
@@ -918,8 +925,8 @@ def _parse_bounds(doc: _Text, expr: _Expr, variable: str):
         lower_inc = cmp != _GT
         upper_inc = m.group("cmp2") != _LT
         raw_value = q(m.start("n1"), m.end("n2"))
-        raw_unit = q(m.start("u2"), m.end("u2")) if u2 else (q(m.start("u1"), m.end("u1")) if u1 else None)
-        return a[0], lower_inc, b[0], upper_inc, a[1], raw_value, raw_unit, True
+        range_unit = q(m.start("u2"), m.end("u2")) if u2 else (q(m.start("u1"), m.end("u1")) if u1 else None)
+        return a[0], lower_inc, b[0], upper_inc, a[1], raw_value, range_unit, True
     if post:
         cmp = _GE if post == _POST_GE else _LE
     if cmp is None:
@@ -938,7 +945,7 @@ def _parse_bounds(doc: _Text, expr: _Expr, variable: str):
     if variable == "ecog" and n1 != int(n1):
         return None
     raw_value = q(m.start("n1"), m.end("n1"))
-    raw_unit = q(m.start("u1"), m.end("u1")) if u1 else None
+    raw_unit: str | None = q(m.start("u1"), m.end("u1")) if u1 else None
     value, unit = conv
     if cmp in (_GE, _GT):
         return value, cmp == _GE, None, None, unit, raw_value, raw_unit, False
