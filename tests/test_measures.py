@@ -1,0 +1,242 @@
+"""transforms.measures: numeric/ordinal eligibility ranges from criterion text (pure functions, inline data)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scripts.eval_measures import DEFAULT_DATA, evaluate, load, totals
+from transforms.measures import ULN, VARIABLES, Measure, extract_measures
+
+WEEK = 1 / 52.1775
+
+
+def _ranges(text: str, kind: str = "INCLUSION") -> set[tuple]:
+    """(variable, lower, lower_inclusive, upper, upper_inclusive, unit) of every measure, values rounded."""
+    return {(m.variable, None if m.lower_value is None else round(m.lower_value, 4), m.lower_inclusive,
+             None if m.upper_value is None else round(m.upper_value, 4), m.upper_inclusive, m.unit)
+            for m in extract_measures(text, kind)}
+
+
+def _ge(var: str, value: float, unit: str) -> tuple:
+    return (var, round(value, 4), True, None, None, unit)
+
+
+def _gt(var: str, value: float, unit: str) -> tuple:
+    return (var, round(value, 4), False, None, None, unit)
+
+
+def _le(var: str, value: float, unit: str) -> tuple:
+    return (var, None, None, round(value, 4), True, unit)
+
+
+def _lt(var: str, value: float, unit: str) -> tuple:
+    return (var, None, None, round(value, 4), False, unit)
+
+
+def _between(var: str, lo: float, hi: float, unit: str) -> tuple:
+    return (var, round(lo, 4), True, round(hi, 4), True, unit)
+
+
+# --- the forms the issue lists --------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Absolute neutrophil count ≥ 1.5 × 10^9/L", _ge("anc", 1.5, "10^9/L")),
+    ("ANC >= 1.5 x 10\\^9/L", _ge("anc", 1.5, "10^9/L")),
+    ("Neutrophils ≧ 1.5x10~9/L", _ge("anc", 1.5, "10^9/L")),
+    ("ANC => 1.5 × 109/L", _ge("anc", 1.5, "10^9/L")),
+    ("Absolute neutrophil count at least 1,500/mm³", _ge("anc", 1.5, "10^9/L")),
+    ("Platelet count no less than 100,000/µL", _ge("platelets", 100, "10^9/L")),
+    ("Platelets ≥ 75 000/mm3", _ge("platelets", 75, "10^9/L")),
+    ("Neutrophil count ≥ 1.0 G/L", _ge("anc", 1.0, "10^9/L")),
+    ("WBC ≥ 3,000/mcL", _ge("wbc", 3.0, "10^9/L")),
+    ("Absolute lymphocyte count ≥ 0.5 × 10^9/L", _ge("lymphocytes", 0.5, "10^9/L")),
+    ("Hb ≥ 9 g/dL", _ge("hemoglobin", 90, "g/L")),
+    ("Haemoglobin ≥ 5.6 mmol/L", _ge("hemoglobin", 5.6 * 16.114, "g/L")),
+    ("Serum albumin ≥ 3.0 g/dL", _ge("albumin", 30, "g/L")),
+    ("Total bilirubin ≤ 1.5 mg/dL", _le("total_bilirubin", 1.5 * 17.1, "µmol/L")),
+    ("Serum creatinine not more than 1.5 mg/dL", _le("creatinine", 1.5 * 88.4, "µmol/L")),
+    ("Creatinine ≤ 133 µmol/L", _le("creatinine", 133, "µmol/L")),
+    ("Total bilirubin ≤ 2.5 × ULN", _le("total_bilirubin", 2.5, ULN)),
+    ("ALT no greater than 2.5 times the upper limit of normal", _le("alt", 2.5, ULN)),
+    ("Creatinine clearance more than 60 mL/min (Cockcroft-Gault)", _gt("creatinine_clearance", 60, "mL/min")),
+    ("eGFR ≥ 45 mL/min/1.73 m²", _ge("egfr", 45, "mL/min/1.73m²")),
+    ("INR ≤ 1.5", _le("inr", 1.5, "ratio")),
+    ("LVEF ≥ 50% by echocardiogram or MUGA", _ge("lvef", 50, "%")),
+    ("QTcF ≤ 470 msec", _le("qtc", 470, "ms")),
+    ("HbA1c between 7.0% and 10.5%", _between("hba1c", 7.0, 10.5, "%")),
+    ("Body mass index 18.5–30 kg/m²", _between("bmi", 18.5, 30, "kg/m²")),
+    ("TSH ≤ 1.5 × ULN", _le("tsh", 1.5, ULN)),
+    ("ECOG 0-1", _between("ecog", 0, 1, "score")),
+    ("ECOG performance status of 0 or 1", _between("ecog", 0, 1, "score")),
+    ("Eastern Cooperative Oncology Group (ECOG) performance status of 0, 1 or 2", _between("ecog", 0, 2, "score")),
+    ("ECOG ≤ 2", _le("ecog", 2, "score")),
+    ("WHO performance status 0-1", _between("ecog", 0, 1, "score")),
+    ("KPS ≥ 70", _ge("karnofsky", 70, "%")),
+    ("Karnofsky performance status 60-100%", _between("karnofsky", 60, 100, "%")),
+    ("Age between 18 and 75", _between("age", 18, 75, "years")),
+    ("18-75 years", _between("age", 18, 75, "years")),
+    ("Men or women aged 18 to 65", _between("age", 18, 65, "years")),
+    ("18 years of age or older", _ge("age", 18, "years")),
+    ("Over the age of 18", _gt("age", 18, "years")),
+    ("Infants 6 to 12 weeks of age", _between("age", 6 * WEEK, 12 * WEEK, "years")),
+    ("Life expectancy of at least 12 weeks", _ge("life_expectancy", 12 * WEEK, "years")),
+    ("Expected survival > 6 months", _gt("life_expectancy", 0.5, "years")),
+])
+def test_stated_forms(text: str, expected: tuple) -> None:
+    assert _ranges(text) == {expected}
+
+
+def test_range_with_two_comparators() -> None:
+    assert _ranges("Age ≥ 18 years and < 75 years") == {("age", 18, True, 75, False, "years")}
+    assert _ranges("Patients older than 18 years old and younger than 70 years") == \
+        {("age", 18, False, 70, False, "years")}
+
+
+def test_exclusion_states_the_excluded_range() -> None:
+    assert _ranges("ANC < 1.5 × 10^9/L", "EXCLUSION") == {_ge("anc", 1.5, "10^9/L")}
+    assert _ranges("ECOG performance status ≥ 2", "EXCLUSION") == {_lt("ecog", 2, "score")}
+    assert _ranges("QTcF > 470 ms", "EXCLUSION") == {_le("qtc", 470, "ms")}
+    assert _ranges("Life expectancy less than 12 months", "EXCLUSION") == {_ge("life_expectancy", 1, "years")}
+    # both ends excluded → the allowed range between them
+    assert _ranges("Age <50 or >80 years", "EXCLUSION") == {_between("age", 50, 80, "years")}
+    assert _ranges("BMI > 40 kg/m2 or BMI < 18.5 kg/m2", "EXCLUSION") == {_between("bmi", 18.5, 40, "kg/m²")}
+    assert _ranges("Platelet count outside the normal range (150 to 400 × 109/L)", "EXCLUSION") == \
+        {_between("platelets", 150, 400, "10^9/L")}
+    # an excluded interior range has no single allowed range
+    assert _ranges("HbA1c 6.5-10%", "EXCLUSION") == set()
+    # … except at the end of a bounded scale
+    assert _ranges("ECOG PS 3-4", "EXCLUSION") == {_lt("ecog", 3, "score")}
+
+
+def test_several_variables_in_one_criterion() -> None:
+    text = ("a) Neutrophils ≥ 1.5×10^9/L b) Platelets ≥ 100×10^9/L c) Hemoglobin ≥ 9 g/dL d) Total bilirubin "
+            "≤ 1.5 × ULN e) AST and ALT ≤ 2.5 × ULN f) Creatinine clearance ≥ 50 mL/min")
+    assert _ranges(text) == {
+        _ge("anc", 1.5, "10^9/L"), _ge("platelets", 100, "10^9/L"), _ge("hemoglobin", 90, "g/L"),
+        _le("total_bilirubin", 1.5, ULN), _le("ast", 2.5, ULN), _le("alt", 2.5, ULN),
+        _ge("creatinine_clearance", 50, "mL/min")}
+
+
+def test_conditional_bound_keeps_the_general_one() -> None:
+    found = extract_measures("ALT ≤ 2.5 × ULN (≤ 5 × ULN if liver metastases present)", "INCLUSION")
+    general = [m for m in found if m.condition_text is None]
+    conditional = [m for m in found if m.condition_text is not None]
+    assert [(m.variable, m.upper_value) for m in general] == [("alt", 2.5)]
+    assert [(m.variable, m.upper_value) for m in conditional] == [("alt", 5.0)]
+    assert "liver metastases" in (conditional[0].condition_text or "")
+    assert extract_measures("ALT ≤ 5×ULN if liver metastases present", "INCLUSION")[0].condition_text
+
+
+def test_condition_that_is_itself_a_number_is_not_a_bound() -> None:
+    text = "Performance status: Lansky ≥ 50 for patients ≤ 16 years old and Karnofsky ≥ 50% for patients > 16 years"
+    found = extract_measures(text, "INCLUSION")
+    assert [(m.variable, m.lower_value) for m in found] == [("karnofsky", 50.0)]
+    assert found[0].condition_text is not None
+
+
+def test_restatement_in_other_units_is_one_measure() -> None:
+    assert _ranges("Absolute neutrophil count ≥1500/μL (≥1.5 x 109/L)") == {_ge("anc", 1.5, "10^9/L")}
+    assert _ranges("Hemoglobin ≥9.0 g/dL or ≥5.6 mmol/L") == {_ge("hemoglobin", 90, "g/L")}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Prior chemotherapy within 4 weeks before the first dose", "EXCLUSION"),
+    ("History of grade ≥ 3 immune-related adverse events", "EXCLUSION"),
+    ("Any toxicity from prior therapy of grade ≥ 2 (CTCAE v5.0)", "EXCLUSION"),
+    ("At least 1 measurable lesion ≥ 10 mm per RECIST 1.1", "INCLUSION"),
+    ("Gestational age below 32 weeks", "INCLUSION"),
+    ("Weight ≥ 40 kg", "INCLUSION"),
+    ("CD4+ T-cell count < 200 cells/µL", "EXCLUSION"),
+    ("Platelet transfusion within 7 days before the first dose", "EXCLUSION"),
+    ("IIEF-EF score between 11 and 21", "INCLUSION"),
+    ("Partners who are < 18 years of age", "EXCLUSION"),
+    ("Subjects who have consumed more than 14 units of alcohol per week", "EXCLUSION"),
+    ("Type 2 diabetes with World Health Organization (WHO) diagnosis (1999)", "INCLUSION"),
+    ("Hemoglobin level greater than 18 ng/dl", "EXCLUSION"),
+    ("Age of specimen: ≤ 24 hours", "INCLUSION"),
+])
+def test_numbers_that_are_not_measures(text: str, kind: str) -> None:
+    assert extract_measures(text, kind) == []
+
+
+def test_measure_fields_quote_the_original_text() -> None:
+    [m] = extract_measures("Platelet count > or = 100,000/mcL", "INCLUSION")
+    assert m.raw_value == "100,000"
+    assert m.raw_unit == "/mcL"
+    assert m.source_text == "Platelet count > or = 100,000/mcL"
+    assert m.condition_text is None
+
+
+def test_casing_and_wrapping_variants() -> None:
+    expected = {_ge("anc", 1.5, "10^9/L")}
+    assert _ranges("ABSOLUTE NEUTROPHIL COUNT AT LEAST 1,500/MM3") == expected
+    assert _ranges("absolute neutrophil\ncount at least\n1,500/mm3") == expected
+    assert _ranges("Absolute neutrophil count at least 1,500/mm3", "exclusion") == {_lt("anc", 1.5, "10^9/L")}
+
+
+# --- the labelled set -----------------------------------------------------------------------------------------
+def test_labelled_set_meets_targets() -> None:
+    rows = load(DEFAULT_DATA)
+    assert len(rows) >= 150
+    precision, recall = totals(evaluate(rows)[0])
+    assert precision >= 0.95, precision
+    assert recall >= 0.90, recall
+
+
+def test_labelled_set_is_well_formed() -> None:
+    for row in load(DEFAULT_DATA):
+        assert row["kind"] in ("INCLUSION", "EXCLUSION")
+        for m in row["measures"]:
+            assert m["variable"] in VARIABLES
+            assert m["unit"] in (VARIABLES[m["variable"]], ULN, "U/L", "s")
+            assert m["lower_value"] is not None or m["upper_value"] is not None
+
+
+# --- robustness -------------------------------------------------------------------------------------------------
+_ALPHABET = st.sampled_from(list("0123456789.,;:()[]/-~^*x×≥≤<>= %µ\\\n ") + [
+    "ECOG ", "ANC ", "age ", "years ", "ULN", " times ", "platelets ", "mg/dL", "10^9/L", "between ", " and ",
+    " or ", "if ", "for patients ", "(", "at least ", "no greater than ", "Karnofsky ", "g/dL", "months "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=60).map("".join), st.sampled_from(["INCLUSION", "EXCLUSION", "", "weird"]))
+def test_never_raises_and_returns_valid_measures(text: str, kind: str) -> None:
+    for m in extract_measures(text, kind):
+        assert isinstance(m, Measure)
+        assert m.variable in VARIABLES
+        assert m.unit in (VARIABLES[m.variable], ULN, "U/L", "s")
+        assert m.lower_value is not None or m.upper_value is not None
+        if m.lower_value is not None and m.upper_value is not None:
+            assert m.lower_value <= m.upper_value
+        assert m.source_text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["INCLUSION", "EXCLUSION"]))
+def test_never_raises_on_any_text(text: str, kind: str) -> None:
+    assert isinstance(extract_measures(text, kind), list)
+
+
+def test_not_a_string_yields_nothing() -> None:
+    assert extract_measures("", "INCLUSION") == []
+    assert extract_measures(None, "INCLUSION") == []  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("unit", [
+    "ANC ≥ 1.5 × 10^9/L, platelets ≥ 100 × 10^9/L; AST ≤ 2.5 × ULN (≤ 5 × ULN if liver metastases); age 18-75 years. ",
+    "( " * 3 + "≥ 1 " + "x " * 3 + "10 ",
+    "between 1 and " + "1 or " * 4,
+    " " * 40 + "≥" + "9" * 6 + " ",
+    "for patients with " + "a " * 10 + ", ",
+])
+def test_time_is_near_linear(unit: str) -> None:
+    small, large = unit * 10, unit * 200
+    t0 = time.perf_counter()
+    extract_measures(small, "INCLUSION")
+    t_small = max(time.perf_counter() - t0, 1e-4)
+    t0 = time.perf_counter()
+    extract_measures(large, "INCLUSION")
+    t_large = time.perf_counter() - t0
+    assert t_large < 40 * t_small + 0.05, (t_small, t_large)
