@@ -40,6 +40,11 @@ def ingest(
     batch_size: Annotated[int | None, typer.Option(help="files per parse task [default: 250]")] = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="re-parse files even if their content is known")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="exit 3 when any file or record was quarantined")] = False,
+    runner: Annotated[str, typer.Option(help="where parsing runs: auto (processes on multi-core for large runs), "
+                                             "sequential, threads, processes or dask")] = "auto",
+    workers: Annotated[int | None, typer.Option(help="parallel parse workers [default: CPU count]")] = None,
+    dask_address: Annotated[str | None, typer.Option(help="scheduler of an existing Dask cluster, tcp://host:8786 "
+                                                          "(implies --runner dask)")] = None,
 ) -> None:
     """Parse every file under SOURCE_DIR, validate it and load the warehouse in one transaction."""
     settings = _settings()
@@ -58,7 +63,8 @@ def ingest(
         summary = ingest_flow(source_dir=source_dir, warehouse=target,
                               parquet_dir=parquet_dir or settings.parquet_dir,
                               batch_size=batch_size or settings.batch_size, full_refresh=full_refresh,
-                              max_file_bytes=settings.max_file_bytes, show_progress=sys.stderr.isatty())
+                              max_file_bytes=settings.max_file_bytes, show_progress=sys.stderr.isatty(),
+                              runner="dask" if dask_address else runner, workers=workers, dask_address=dask_address)
     except WarehouseBusy as exc:
         err.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None
@@ -91,6 +97,7 @@ def _print_summary(summary) -> None:
         console.print("see why: trialhouse query \"SELECT file_path, error FROM ingest_file WHERE status = 'QUARANTINED'\"")
     console.print(f"warehouse: {summary.warehouse}")
     console.print(f"validation report (GX Data Docs): {summary.data_docs}")
+    console.print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.stage_seconds.items()))
 
 
 @app.command()

@@ -6,17 +6,21 @@ import json
 import os
 import secrets
 import shutil
+import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from expectations.gate import Gate, GateResult
 from transforms.decode import decode
@@ -62,6 +66,7 @@ class StagedBatch:
 
     outcomes: list[FileOutcome]
     tables: dict[str, pa.Table]
+    unchanged: list[tuple[str, str]] = field(default_factory=list)  # (path, hash) of files skipped as known
 
 
 @dataclass(slots=True)
@@ -81,6 +86,7 @@ class RunSummary:
     error: str | None = None
     warehouse: str = ""
     data_docs: str = ""
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 class LoadBlocked(RuntimeError):
@@ -88,6 +94,7 @@ class LoadBlocked(RuntimeError):
 
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+VALIDATE_TRIALS = 4000  # trials per expectation-suite run: bounds memory, amortises GX's per-call cost
 
 
 def new_run_id() -> str:
@@ -138,9 +145,8 @@ def read_known_files(warehouse: Path) -> dict[str, str]:
     return known_files(warehouse)
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def read_batch(files: list[SourceFile], max_file_bytes: int) -> list[RawFile]:
-    """Read and hash a batch of files; an unreadable, escaping or oversized file carries its reason instead."""
+def read_files(files: list[SourceFile], max_file_bytes: int) -> list[RawFile]:
+    """Read and hash files; an unreadable, escaping or oversized file carries its reason instead of bytes."""
     out = []
     for f in files:
         if f.size_bytes == -2:
@@ -198,9 +204,13 @@ def parse_files(files: list[RawFile], run_id: str) -> StagedBatch:
 
 
 @task(cache_policy=NO_CACHE)
-def parse_batch(files: list[RawFile], run_id: str) -> StagedBatch:
-    """Parse one batch of read files into staged tables and lineage."""
-    return parse_files(files, run_id)
+def parse_batch(files: list[SourceFile], known: dict[str, str], run_id: str, max_file_bytes: int) -> StagedBatch:
+    """Read one batch, skip files whose content is already known, parse and shape the rest (runs on a worker)."""
+    raw = read_files(files, max_file_bytes)
+    changed = [f for f in raw if known.get(f.rel) != f.sha256 or f.error]
+    batch = parse_files(changed, run_id)
+    batch.unchanged = [(f.rel, f.sha256) for f in raw if known.get(f.rel) == f.sha256 and not f.error]
+    return batch
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -280,58 +290,157 @@ def progress_bar(enabled: bool):
                     transient=False)
 
 
-def process_batches(files: list[SourceFile], known: dict[str, str], staging: Path, run_id: str, batch_size: int,
-                    max_file_bytes: int, show_progress: bool, docs_dir: Path) -> tuple[GateResult, list[tuple[str, str]]]:
-    """Read, parse, stage and validate the files batch by batch, then write the run's Data Docs;
-    return the gate's verdict and the unchanged (path, hash) pairs."""
+def make_task_runner(runner: str, workers: int | None, dask_address: str | None):
+    """The Prefect task runner the parse stage fans out on: threads, processes, or Dask (existing or local cluster)."""
+    if runner == "threads":
+        return ThreadPoolTaskRunner(max_workers=workers)
+    if runner == "processes":
+        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count())
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or os.cpu_count() or 1, "threads_per_worker": 1,
+                                              "processes": True, "dashboard_address": None})
+    raise ValueError(f"unknown runner {runner!r}: expected sequential, threads, processes or dask")
+
+
+def choose_runner(runner: str, n_batches: int) -> str:
+    """`auto` fans out on processes when there are cores to use and enough batches to pay for starting them."""
+    if runner != "auto":
+        return runner
+    return "processes" if (os.cpu_count() or 1) > 1 and n_batches >= 8 else "sequential"
+
+
+@dataclass(slots=True)
+class StageOutput:
+    """What the parse stage hands to the load: the gate's verdict, unchanged files, and timings."""
+
+    verdict: GateResult
+    unchanged: list[tuple[str, str]]
+    seconds: dict[str, float]
+
+
+def run_parse_stage(files: list[SourceFile], known: dict[str, str], staging: Path, docs_dir: Path, run_id: str,
+                    batch_size: int, max_file_bytes: int, show_progress: bool, runner: str, workers: int | None,
+                    dask_address: str | None) -> StageOutput:
+    """Parse batches (inline, or fanned out on a task runner), staging and validating each as it arrives."""
+    batches = list(chunks(files, batch_size))
+    chosen = choose_runner(runner, len(batches))
+    args = (batches, known, staging, docs_dir, run_id, max_file_bytes, show_progress)
+    if chosen == "sequential":
+        return parse_stage(*args, window=0)
+    stage = parse_stage.with_options(task_runner=make_task_runner(chosen, workers, dask_address))
+    return stage(*args, window=2 * (workers or os.cpu_count() or 1))
+
+
+def parsed_batches(batches: list[list[SourceFile]], known: dict[str, str], run_id: str, max_file_bytes: int,
+                   window: int) -> Iterator[tuple[int, int, StagedBatch]]:
+    """(batch number, files, parsed batch) in order; with a window, that many parse tasks run ahead on the task
+    runner and no more, so memory does not grow with the input."""
+    def known_of(batch: list[SourceFile]) -> dict[str, str]:
+        return {f.rel: known[f.rel] for f in batch if f.rel in known}
+
+    if not window:
+        for n, batch in enumerate(batches):
+            yield n, len(batch), parse_batch(batch, known_of(batch), run_id, max_file_bytes)
+        return
+    pending: deque = deque()
+    for n, batch in enumerate(batches):
+        pending.append((n, len(batch), parse_batch.submit(batch, known_of(batch), run_id, max_file_bytes)))
+        if len(pending) >= window:
+            done, size, future = pending.popleft()
+            yield done, size, future.result()
+    while pending:
+        done, size, future = pending.popleft()
+        yield done, size, future.result()
+
+
+@flow(name="parse-stage", log_prints=False)
+def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging: Path, docs_dir: Path, run_id: str,
+                max_file_bytes: int, show_progress: bool, window: int) -> StageOutput:
+    """Parse every batch, then stage and validate each in order in this process; write the run's Data Docs."""
     gate = Gate()
-    verdict, unchanged = GateResult(), []  # unchanged: (path, content hash)
+    verdict, unchanged = GateResult(), []
+    seconds = {"parse": 0.0, "write": 0.0, "validate": 0.0}
+    pending: list[StagedBatch] = []  # staged, awaiting validation: GX's cost is mostly per call, so batch the calls
+
+    def validate_pending() -> None:
+        clock = time.perf_counter()
+        tables = {name: pa.concat_tables([b.tables[name] for b in pending]) for name in pending[0].tables}
+        verdict.merge(validate_batch(StagedBatch([], tables), gate))
+        seconds["validate"] += time.perf_counter() - clock
+        pending.clear()
+
     with progress_bar(show_progress) as bar:
-        bar_task = bar.add_task("parsing", total=len(files)) if bar else None
-        for batch_no, batch in enumerate(chunks(files, batch_size)):
-            raw = read_batch(batch, max_file_bytes)
-            changed = [f for f in raw if known.get(f.rel) != f.sha256 or f.error]
-            unchanged += [(f.rel, f.sha256) for f in raw if known.get(f.rel) == f.sha256 and not f.error]
-            if changed:
-                staged = parse_batch(changed, run_id)
-                stage_batch(staged, staging, batch_no)
-                verdict.merge(validate_batch(staged, gate))
+        bar_task = bar.add_task("parsing", total=sum(len(b) for b in batches)) if bar else None
+        results = parsed_batches(batches, known, run_id, max_file_bytes, window)
+        while True:
+            clock = time.perf_counter()
+            item = next(results, None)
+            seconds["parse"] += time.perf_counter() - clock
+            if item is None:
+                break
+            batch_no, size, staged = item
+            clock = time.perf_counter()
+            stage_batch(staged, staging, batch_no)
+            seconds["write"] += time.perf_counter() - clock
+            pending.append(staged)
+            if sum(b.tables["trial"].num_rows for b in pending) >= VALIDATE_TRIALS:
+                validate_pending()
+            unchanged += staged.unchanged
             if bar:
-                bar.advance(bar_task, len(batch))
+                bar.advance(bar_task, size)
+        if pending:
+            validate_pending()
+    clock = time.perf_counter()
     write_data_docs(gate, docs_dir)
-    return verdict, unchanged
+    seconds["validate"] += time.perf_counter() - clock
+    return StageOutput(verdict, unchanged, seconds)
 
 
 @flow(name="ingest", log_prints=False, validate_parameters=True)
 def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
            parquet_dir: Path = Path("warehouse/parquet"), batch_size: int = 250, full_refresh: bool = False,
-           max_file_bytes: int = 50 * 1024 * 1024, show_progress: bool = False) -> RunSummary:
+           max_file_bytes: int = 50 * 1024 * 1024, show_progress: bool = False,
+           runner: Literal["auto", "sequential", "threads", "processes", "dask"] = "auto", workers: int | None = None,
+           dask_address: str | None = None) -> RunSummary:
     """Ingest every file under `source_dir` into the warehouse; unchanged files are only hashed."""
     logger = get_run_logger()
     run = RunRecord(new_run_id(), datetime.now(), str(source_dir), 0)
     staging = parquet_dir / "_staging" / run.run_id
     docs_dir = warehouse.parent / "data_docs" / run.run_id
+    seconds: dict[str, float] = {}
     with writer_lock(warehouse):
+        clock = time.perf_counter()
         files = discover_files(source_dir)
         run = RunRecord(run.run_id, run.started_at, run.source_dir, len(files))
         known = {} if full_refresh else read_known_files(warehouse)
+        seconds["discover"] = time.perf_counter() - clock
         try:
-            verdict, unchanged = process_batches(files, known, staging, run.run_id, batch_size, max_file_bytes,
-                                                 show_progress, docs_dir)
-            row = load_warehouse(warehouse, staging, run, verdict, unchanged, [f.rel for f in files])
+            stage = run_parse_stage(files, known, staging, docs_dir, run.run_id, batch_size, max_file_bytes,
+                                    show_progress, runner, workers, dask_address)
+            seconds.update(stage.seconds)
+            clock = time.perf_counter()
+            row = load_warehouse(warehouse, staging, run, stage.verdict, stage.unchanged, [f.rel for f in files])
+            seconds["load"] = time.perf_counter() - clock
         except Exception as exc:
             record_failed_run(warehouse, run, f"{type(exc).__name__}: {exc}")
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        clock = time.perf_counter()
         publish_tables(warehouse, parquet_dir)
         publish_snapshot(warehouse)
+        seconds["publish"] = time.perf_counter() - clock
     summary = RunSummary(
         run_id=run.run_id, status=row["status"], files_seen=row["files_seen"], files_loaded=row["files_loaded"],
         files_quarantined=row["files_quarantined"], files_unchanged=row["files_unchanged"],
         files_removed=row["files_removed"], records_quarantined=row["records_quarantined"],
-        rows_written=json.loads(row["rows_written"]), warnings=dict(verdict.warnings),
-        warehouse=str(warehouse), data_docs=str(docs_dir / "index.html"))
+        rows_written=json.loads(row["rows_written"]), warnings=dict(stage.verdict.warnings),
+        warehouse=str(warehouse), data_docs=str(docs_dir / "index.html"),
+        stage_seconds={k: round(v, 3) for k, v in seconds.items()})
     record_summary(summary)
     logger.info("run %s: %s", summary.run_id, summary.status)
     return summary

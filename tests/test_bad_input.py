@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import SourceFile, discover_files, ingest, read_batch
+from flows.ingest import SourceFile, discover_files, ingest, read_files
 from tests.conftest import SAMPLES
 
 SEED_JSONLIKE = '{"protocolSection": {"identificationModule": {"nctId": "NCT0'
@@ -80,7 +80,7 @@ def test_csv_export_with_a_broken_row_loads_the_others(prefect_harness, tmp_path
 
 def test_a_file_that_disappears_before_it_is_read_is_quarantined(tmp_path):
     gone = SourceFile(tmp_path / "gone.txt", "gone.txt", 10)
-    [raw] = read_batch.fn([gone], 1000)
+    [raw] = read_files([gone], 1000)
     assert raw.data is None and "could not read" in raw.error
 
 
