@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
+export DASK_LOGGING__DISTRIBUTED := warning
 
 .PHONY: demo test lint docs setup clean
 
