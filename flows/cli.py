@@ -1,6 +1,7 @@
 """The `trialhouse` command line: ingest, query, layouts, parse, validate, docs."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -45,6 +46,7 @@ def ingest(
     workers: Annotated[int | None, typer.Option(help="parallel parse workers [default: CPU count]")] = None,
     dask_address: Annotated[str | None, typer.Option(help="scheduler of an existing Dask cluster, tcp://host:8786 "
                                                           "(implies --runner dask)")] = None,
+    summary_json: Annotated[Path | None, typer.Option(help="also write the run summary as JSON to this file")] = None,
 ) -> None:
     """Parse every file under SOURCE_DIR, validate it and load the warehouse in one transaction."""
     settings = _settings()
@@ -73,6 +75,8 @@ def ingest(
         err.print("The warehouse was left as it was before this run.")
         raise typer.Exit(1) from None
     _print_summary(summary)
+    if summary_json:
+        summary_json.write_text(json.dumps(dataclasses.asdict(summary), indent=1), encoding="utf-8")
     if strict and (summary.files_quarantined or summary.records_quarantined):
         raise typer.Exit(3)
 
@@ -96,7 +100,8 @@ def _print_summary(summary) -> None:
     if summary.files_quarantined or summary.records_quarantined:
         console.print("see why: trialhouse query \"SELECT file_path, error FROM ingest_file WHERE status = 'QUARANTINED'\"")
     console.print(f"warehouse: {summary.warehouse}")
-    console.print(f"validation report (GX Data Docs): {summary.data_docs}")
+    if summary.data_docs:
+        console.print(f"validation report (GX Data Docs): {summary.data_docs}")
     console.print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.stage_seconds.items()))
 
 

@@ -36,6 +36,7 @@ from warehouse.store import (
     load_run,
     publish_parquet,
     record_failed_run,
+    snapshot_path,
     snapshot_warehouse,
 )
 
@@ -361,13 +362,16 @@ def parsed_batches(batches: list[list[SourceFile]], known: dict[str, str], run_i
 def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging: Path, docs_dir: Path, run_id: str,
                 max_file_bytes: int, show_progress: bool, window: int) -> StageOutput:
     """Parse every batch, then stage and validate each in order in this process; write the run's Data Docs."""
-    gate = Gate()
+    gates: list[Gate] = []  # built on first use: a run with nothing new to validate never imports GX
     verdict, unchanged = GateResult(), []
     seconds = {"parse": 0.0, "write": 0.0, "validate": 0.0}
     pending: list[StagedBatch] = []  # staged, awaiting validation: GX's cost is mostly per call, so batch the calls
 
     def validate_pending() -> None:
         clock = time.perf_counter()
+        if not gates:
+            gates.append(Gate())
+        gate = gates[0]
         tables = {name: pa.concat_tables([b.tables[name] for b in pending]) for name in pending[0].tables}
         verdict.merge(validate_batch(StagedBatch([], tables), gate))
         seconds["validate"] += time.perf_counter() - clock
@@ -384,9 +388,10 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
                 break
             batch_no, size, staged = item
             clock = time.perf_counter()
-            stage_batch(staged, staging, batch_no)
+            if staged.outcomes:
+                stage_batch(staged, staging, batch_no)
+                pending.append(staged)
             seconds["write"] += time.perf_counter() - clock
-            pending.append(staged)
             if sum(b.tables["trial"].num_rows for b in pending) >= VALIDATE_TRIALS:
                 validate_pending()
             unchanged += staged.unchanged
@@ -394,9 +399,10 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
                 bar.advance(bar_task, size)
         if pending:
             validate_pending()
-    clock = time.perf_counter()
-    write_data_docs(gate, docs_dir)
-    seconds["validate"] += time.perf_counter() - clock
+    if gates:
+        clock = time.perf_counter()
+        write_data_docs(gates[0], docs_dir)
+        seconds["validate"] += time.perf_counter() - clock
     return StageOutput(verdict, unchanged, seconds)
 
 
@@ -431,15 +437,18 @@ def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         clock = time.perf_counter()
-        publish_tables(warehouse, parquet_dir)
-        publish_snapshot(warehouse)
+        snapshot = snapshot_path(warehouse)
+        changed = row["files_loaded"] or row["files_quarantined"] or row["files_removed"]
+        if changed or not snapshot.exists() or not (parquet_dir / "trial" / "trial.parquet").exists():
+            publish_tables(warehouse, parquet_dir)
+            publish_snapshot(warehouse)
         seconds["publish"] = time.perf_counter() - clock
     summary = RunSummary(
         run_id=run.run_id, status=row["status"], files_seen=row["files_seen"], files_loaded=row["files_loaded"],
         files_quarantined=row["files_quarantined"], files_unchanged=row["files_unchanged"],
         files_removed=row["files_removed"], records_quarantined=row["records_quarantined"],
         rows_written=json.loads(row["rows_written"]), warnings=dict(stage.verdict.warnings),
-        warehouse=str(warehouse), data_docs=str(docs_dir / "index.html"),
+        warehouse=str(warehouse), data_docs=str(docs_dir / "index.html") if docs_dir.exists() else "",
         stage_seconds={k: round(v, 3) for k, v in seconds.items()})
     record_summary(summary)
     logger.info("run %s: %s", summary.run_id, summary.status)

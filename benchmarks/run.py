@@ -1,0 +1,124 @@
+"""Benchmark the real `trialhouse ingest` on an N-file corpus replicated from the dev corpus.
+
+Usage: .venv/bin/python benchmarks/run.py --files 10000 [--corpus ../shared/corpus/dev/raw] [--workdir /tmp/th-bench]
+Prints records/s, wall time per stage, peak RSS of the ingest process, the I/O floor (read + hash every file and
+run one trivial regex) and the time of a no-change rerun. Each replica gets a unique NCT ID (or a unique title
+where the layout has no NCT ID) so every file is a distinct trial; CSV exports (many trials per file) are left out
+so that N files are N trials.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NCT = re.compile(r"NCT\d{8}")
+NO_NCT_LAYOUTS = {"ctgov_csv_row", "ctgov_page_copy", "summary_with_criteria"}  # first line is the identity
+
+
+def build_corpus(source: Path, target: Path, n_files: int) -> int:
+    """Write n_files replicas of the corpus's single-trial files, all layouts mixed; return bytes written."""
+    templates = sorted(p for p in source.rglob("*") if p.is_file() and p.parent.name != "ctgov_csv_export")
+    if target.exists():
+        shutil.rmtree(target)
+    written = 0
+    for i in range(n_files):
+        template = templates[i % len(templates)]
+        text = template.read_text(encoding="utf-8")
+        new_id = f"NCT{90_000_000 + i:08d}"
+        if template.parent.name in NO_NCT_LAYOUTS:
+            first, _, rest = text.partition("\n")
+            text = f"{first} (replica {i})\n{rest}"
+        else:
+            text = NCT.sub(new_id, text)
+        folder = target / template.parent.name / f"{i // 1000:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        (folder / f"{i:06d}{template.suffix}").write_bytes(data)
+        written += len(data)
+    return written
+
+
+def measure_floor(folder: Path) -> float:
+    """Seconds to read and hash every file and run one trivial regex over it: the I/O floor."""
+    pattern = re.compile(rb"NCT\d{8}")
+    start = time.perf_counter()
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            data = (Path(dirpath) / name).read_bytes()
+            hashlib.sha256(data).hexdigest()
+            pattern.search(data)
+    return time.perf_counter() - start
+
+
+def run_ingest(corpus: Path, workdir: Path, extra: list[str]) -> tuple[dict, float, float]:
+    """Run the CLI ingest in a child process; return its summary, wall seconds and peak RSS in MiB."""
+    summary_path = workdir / "summary.json"
+    cmd = [str(ROOT / ".venv" / "bin" / "trialhouse"), "ingest", str(corpus), "--warehouse",
+           str(workdir / "trials.duckdb"), "--parquet-dir", str(workdir / "parquet"), "--summary-json",
+           str(summary_path), *extra]
+    env = {**os.environ, "PREFECT_LOGGING_LEVEL": "ERROR"}
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"ingest failed: {child.stderr.read().decode()[-2000:] if child.stderr else ''}")
+    # ru_maxrss of the child is in KiB on Linux; process-pool workers are its children and counted separately
+    workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return json.loads(summary_path.read_text()), wall, max(usage.ru_maxrss, workers_rss) / 1024
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--files", type=int, default=10_000, help="number of files to generate")
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev" / "raw")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/trialhouse-bench"))
+    ap.add_argument("--runner", default="auto", help="passed to `trialhouse ingest --runner`")
+    ap.add_argument("--batch-size", type=int, default=500)
+    args = ap.parse_args()
+
+    work = args.workdir / f"n{args.files}"
+    corpus = work / "raw"
+    clock = time.perf_counter()
+    size = build_corpus(args.corpus, corpus, args.files)
+    print(f"built {args.files:,} files ({size / 2**20:.0f} MiB) in {time.perf_counter() - clock:.1f} s")
+    for stale in ("trials.duckdb", "trials.snapshot.duckdb", "parquet", "data_docs"):
+        target = work / stale
+        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
+
+    floor = measure_floor(corpus)
+    extra = ["--runner", args.runner, "--batch-size", str(args.batch_size)]
+    summary, wall, rss = run_ingest(corpus, work, extra)
+    rerun, rerun_wall, _ = run_ingest(corpus, work, extra)
+    records = summary["rows_written"].get("trial", 0)
+    stages = summary["stage_seconds"]
+    parse_share = stages.get("parse", 0) / wall if wall else 0
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"N = {args.files:,}: {records:,} trials in {wall:.1f} s wall = {records / wall:,.0f} records/s, "
+          f"peak RSS {rss:,.0f} MiB, runner {args.runner}")
+    print("stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+    print(f"parse share of wall time: {parse_share:.0%} (includes process start-up of the workers)")
+    print(f"I/O floor (read + hash + one regex): {floor:.1f} s; pipeline / floor = {wall / floor:.0f}×")
+    print(f"no-change rerun: {rerun_wall:.1f} s wall, {rerun['files_unchanged']:,} unchanged, "
+          f"{rerun['files_loaded']} loaded")
+    result = {"files": args.files, "records": records, "wall_s": round(wall, 2), "records_per_s": round(records / wall),
+              "peak_rss_mib": round(rss), "stages": stages, "floor_s": round(floor, 2),
+              "rerun_wall_s": round(rerun_wall, 2), "runner": args.runner, "cores": os.cpu_count()}
+    (work / "result.json").write_text(json.dumps(result, indent=1))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
