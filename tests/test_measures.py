@@ -43,6 +43,10 @@ def _between(var: str, lo: float, hi: float, unit: str) -> tuple:
 # --- the forms the issue lists --------------------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "expected"), [
     ("Absolute neutrophil count ≥ 1.5 × 10^9/L", _ge("anc", 1.5, "10^9/L")),
+    ("Absolute neutrophil count (ANC) ≥ 1.5 × 10^9/L", _ge("anc", 1.5, "10^9/L")),
+    ("AST(SGOT) ≤2.5 × institutional upper limit of normal", _le("ast", 2.5, ULN)),
+    ("Creatinine clearance (as estimated by Cockcroft-Gault for participants ≥ 18 yo) ≥ 70 mL/min",
+     _ge("creatinine_clearance", 70, "mL/min")),
     ("ANC >= 1.5 x 10\\^9/L", _ge("anc", 1.5, "10^9/L")),
     ("Neutrophils ≧ 1.5x10~9/L", _ge("anc", 1.5, "10^9/L")),
     ("ANC => 1.5 × 109/L", _ge("anc", 1.5, "10^9/L")),

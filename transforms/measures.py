@@ -349,7 +349,8 @@ _GROUP_GAP_WORDS_RE = re.compile(r"[\s,/()]*(?:[a-z-]{4,}\s+){0,2}(?:and/or|and|
                                  re.IGNORECASE)
 _FILLER_BLOCK_RE = re.compile(
     r"\d|;|\.\s|\b(?:grade|ctcae|toxicit\w*|within|prior|previous\w*|history|since|after|before|during|doses?"
-    r"|cycles?|days?|weeks?|months?|years?|hours?|for|if|unless|except|no|not|without|than|dose|mg|times)\b",
+    r"|cycles?|days?|weeks?|months?|years?|hours?|for|if|unless|except|no|not|cannot|nor|neither|without|than"
+    r"|dose|mg|times)\b|,\s*\w+\s+\w+",
     re.IGNORECASE)
 _CONTINUATION_RE = re.compile(
     r"[\s,;:()]*(?:and/or|and|or|but|&)?[\s,;(]*"
@@ -385,6 +386,11 @@ _OTHER_PERSON_RE = re.compile(
     r"|offspring)\b", re.IGNORECASE)
 _DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b",
                                  re.IGNORECASE)
+_IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b", re.IGNORECASE)
+_AGE_TAIL_RE = re.compile(r"\s*(?:$|[,;().:]|(?:with|who|and|or|of|at|in|inclusive|old|from|on|having|both|either|any"
+                          r"|males?|females?|men|women|diagnosed|presenting|undergoing|suffering|scheduled|eligible"
+                          r"|are|is|were|must|will|should|can|may|that|whose|without)\b)", re.IGNORECASE)
+_CLAUSE_CONNECTOR_RE = re.compile(r"\b(?:and|or|but)\b|[,;]", re.IGNORECASE)
 _WITHOUT_RE = re.compile(r"\b(?:without|no)\b", re.IGNORECASE)
 _BOUNDARY_CHARS = ";()"
 _PREFIX_CMP_RE = re.compile(rf"(?P<cmp>{_CMP})\s*(?:the\s+)?$")
@@ -438,6 +444,8 @@ class _Expr:
     continues: _Expr | None = None
     age_intrinsic: bool = False
     dropped: bool = False
+    inside: bool = False  # the expression is the condition of another bound
+    inside_if: bool = False  # … of an `if`/`when` clause, which the next `or`/`and` bound continues
     exception: bool = False  # stated inside `except …`: in an EXCLUSION criterion, an allowed range as written
     tail_end: int | None = None
     condition: tuple[int, int] | None = None
@@ -498,7 +506,7 @@ def _group(mentions: list[_Mention], text: str) -> list[_Group]:
     groups: list[_Group] = []
     for men in mentions:
         variables = ["ast", "alt"] if men.variable == "transaminases" else [men.variable]
-        if groups and men.start - groups[-1].end <= 40 and (
+        if groups and men.start - groups[-1].end <= 40 and _joinable(groups[-1], variables, text, men.start) and (
                 _GROUP_GAP_RE.fullmatch(text, groups[-1].end, men.start)
                 or (_GROUP_GAP_WORDS_RE.fullmatch(text, groups[-1].end, men.start)
                     and not _FILLER_BLOCK_RE.search(text, groups[-1].end, men.start))):
@@ -512,6 +520,15 @@ def _group(mentions: list[_Mention], text: str) -> list[_Group]:
     return groups
 
 
+def _joinable(group: _Group, variables: list[str], text: str, start: int) -> bool:
+    """Names separated by blanks only are one name (`ECOG performance status`); other pairs need a connector
+    (`AST/ALT`, `ALT and AST`), so that `Age: Any age Performance status: 0-2` keeps age out of ECOG."""
+    if text[group.end:start].strip():
+        return True
+    family = {_PERF, "ecog", "karnofsky", _SILENT}
+    return set(variables) <= set(group.variables) or (set(variables) | set(group.variables)) <= family
+
+
 def _strip_parentheticals(gap: str) -> str:
     """The gap without its closed (...) / [...] groups and without brackets: `(as estimated by … ≥ 18yo)` is an
     aside, but the words after a bracket that is still open belong to the gap."""
@@ -520,8 +537,9 @@ def _strip_parentheticals(gap: str) -> str:
     for i, ch in enumerate(gap):
         if ch in "([":
             opened.append(i)
-        elif ch in ")]" and opened:
-            start = opened.pop()
+        elif ch in ")]":
+            # a bracket closing one opened before the gap: what precedes it is the rest of that aside
+            start = opened.pop() if opened else 0
             for k in range(start, i + 1):
                 keep[k] = False
     return "".join(ch if keep[i] else " " for i, ch in enumerate(gap))
@@ -532,7 +550,7 @@ def _is_filler(text: str, start: int, end: int, strict: bool) -> bool:
     gap = text[start:end]
     if len(gap) > 260:
         return False
-    bare = _strip_parentheticals(gap)
+    bare = " ".join(_strip_parentheticals(gap).split())
     if strict:
         return len(bare.strip(" :=-")) == 0
     words = bare.split()
@@ -549,6 +567,21 @@ def _inside_closed_paren(text: str, start: int, end: int) -> bool:
             depth -= 1
             if depth < 0:
                 return True
+    return False
+
+
+def _in_aside(text: str, grp: _Group, end: int) -> bool:
+    """Whether the name sits in a parenthesis that closes before `end` (`(e.g., creatinine clearance; mGFR) is
+    required: ≥ 60`) — unless the parenthesis holds nothing but the name (`aminotransferase (AST) > 100 IU/L`)."""
+    depth = 0
+    for k in range(grp.start, end):
+        ch = text[k]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                return bool(text[grp.end:k].strip()) or not text[:grp.start].rstrip().endswith(("(", "["))
     return False
 
 
@@ -570,11 +603,11 @@ def _assign_owners(text: str, exprs: list[_Expr], groups: list[_Group]) -> None:
                 text[grp.start:grp.end] in ("WHO", "SWOG")
             if prev is not None and prev.end > grp.end and not _inside_closed_paren(text, prev.end, expr.start):
                 break
+            if _in_aside(text, grp, expr.start):
+                continue  # the name sits in an aside that closes before the number: look further back
             if _is_filler(text, grp.end, expr.start, strict):
                 candidates.append(grp)
-                break
-            if not _inside_closed_paren(text, grp.end, expr.start):
-                break
+            break
         cont = None
         if prev is not None and prev.owner is not None and expr.start - prev.end <= 90 and \
                 _CONTINUATION_RE.fullmatch(text, prev.end, expr.start) and \
@@ -605,6 +638,8 @@ def _implicit_age(text: str, expr: _Expr) -> bool:
     if not kinds or not kinds <= {"year", "month", "week", "day"}:
         return False
     head = text[max(0, expr.start - 80):expr.start]
+    if not _AGE_TAIL_RE.match(text, expr.end):
+        return False  # `women who are less than 1 year postmenopausal`
     if _PEOPLE_TAIL_RE.search(head):
         return kinds == {"year"} or bool(_INFANTS_RE.search(head))
     # `18-75 years` as a whole criterion: nothing before it, nothing but people after it
@@ -628,6 +663,7 @@ def _find_conditions(text: str, exprs: list[_Expr]) -> None:
     attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`)."""
     prev_end = 0
     prev_tail_end = 0
+    prev_owned: _Expr | None = None
     for i, expr in enumerate(exprs):
         if expr.owner is None:
             prev_end = max(prev_end, expr.end)
@@ -644,10 +680,16 @@ def _find_conditions(text: str, exprs: list[_Expr]) -> None:
             # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
             # number is the condition of another bound. Kept (as conditional) only when it stands in a clause of
             # its own: `patients with Gilbert syndrome may be included if total bilirubin ≤ 3 × ULN`.
-            if "age" in expr.owner.variables or head_start <= prev_end:
+            own_clause = head_start > 0 and text[head_start - 1] in ";." and head_start > prev_end
+            if "age" in expr.owner.variables or not own_clause:
                 expr.dropped = True
+                expr.inside = True
+                expr.inside_if = bool(_IF_RE.search(head))
             else:
                 expr.condition = (head_start, anchor)
+        elif prev_owned is not None and prev_owned.inside and prev_owned.inside_if and \
+                _GROUP_GAP_RE.fullmatch(text, prev_owned.end, anchor):
+            expr.dropped = expr.inside = True  # `if ANC < 1,000/mm3 or platelets < 75,000/mm3`
         elif isinstance(cond, tuple) and head_start + cond[0] >= prev_tail_end:
             expr.condition = (head_start + cond[0], head_start + cond[1])
         exception = _EXCEPTION_RE.search(head)
@@ -657,9 +699,11 @@ def _find_conditions(text: str, exprs: list[_Expr]) -> None:
         limit = len(text)
         if i + 1 < len(exprs):
             nxt = exprs[i + 1]
+            new_clause = _CLAUSE_CONNECTOR_RE.search(text, expr.end, max(expr.end, nxt.start))
             if nxt.owner is not None and nxt.owner.end > nxt.owner.start and nxt.owner.start >= expr.end:
-                limit = nxt.owner.start
-            elif not nxt.age_intrinsic:
+                if new_clause:
+                    limit = nxt.owner.start
+            elif nxt.continues is expr or (nxt.owner is not None and not nxt.age_intrinsic and new_clause):
                 limit = nxt.start
         tail_end = _tail_boundary(text, expr.end, limit)
         tail = text[expr.end:tail_end]
@@ -677,6 +721,7 @@ def _find_conditions(text: str, exprs: list[_Expr]) -> None:
         if expr.continues is not None and expr.condition is None and "(" in text[expr.continues.end:expr.start]:
             expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
         prev_end = expr.end
+        prev_owned = expr
 
 
 def _last_boundary(text: str, pos: int) -> int:
@@ -706,6 +751,8 @@ def _head_condition(head: str) -> tuple[int, int] | str | None:
     last = None
     for m in _COND_RE.finditer(head):
         last = m
+    if last is not None and len(head) - last.end() > 60:
+        last = None  # a condition far back qualifies something else (`… has been irradiated … PATIENT …: Age:`)
     if last is not None:
         between = head[last.end():]
         if _SUBJECT_ONLY_RE.fullmatch(between) and _SUBORDINATE_RE.fullmatch(last.group(0)) \
@@ -719,7 +766,7 @@ def _head_condition(head: str) -> tuple[int, int] | str | None:
     subject = None
     for m in _SUBJECT_COND_RE.finditer(head):
         subject = m
-    if subject is not None:
+    if subject is not None and len(head) - subject.end() <= 60:
         rest = head[subject.end():]
         if rest.strip() and not _SUBJECT_ONLY_RE.fullmatch(rest) and not re.search(r"\b(?:an?|the|known|severe)\s*$",
                                                                                    rest):
