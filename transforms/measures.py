@@ -654,6 +654,8 @@ def _is_age_unit(unit: str | None) -> bool:
 def _fits_any(group: _Group, m: re.Match[str]) -> bool:
     """Whether the expression's unit could belong to one of the group's variables (continuations must agree)."""
     unit = m.group("u1") or m.group("u2")
+    if not unit and not m.group("list") and not m.group("bcmp"):
+        return True  # a bare number continues in the unit of the bound before it
     kind = _unit_kind(unit)
     return any(_accepts(v, kind) for v in group.variables if v)
 
@@ -952,6 +954,15 @@ def _parse_bounds(doc: _Text, expr: _Expr, variable: str):
         return None
     u1, u2 = m.group("u1"), m.group("u2")
     k1, k2 = _unit_kind(u1), _unit_kind(u2)
+    if expr.continues is not None and not u1 and not u2:
+        prev = expr.continues.match
+        prev_kind = _unit_kind(prev.group("u2") or prev.group("u1")) if not prev.group("list") else "none"
+        if prev_kind != "none":
+            # `≤ 1.5 mg/dL (≤ 3 if Gilbert)` shares the unit; `≤ 1.5 mg/dL; ≤ 1 plus proteinuria` is another thing
+            after = doc.text[m.end():m.end() + 40]
+            if re.match(r"\s*[A-Za-z]", after) and not _COND_RE.match(after.lstrip(" ,(")):
+                return None
+            k1 = k2 = prev_kind
     cmp: str | None = m.group("cmp") or (expr.owner.prefix_cmp if expr.owner and expr.continues is None else None)
     post = m.group("post")
     sep = (m.group("sep") or "").lower()
