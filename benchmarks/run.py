@@ -69,11 +69,13 @@ def run_ingest(corpus: Path, workdir: Path, extra: list[str]) -> tuple[dict, flo
            str(summary_path), *extra]
     env = {**os.environ, "PREFECT_LOGGING_LEVEL": "ERROR"}
     start = time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    _, status, usage = os.wait4(child.pid, 0)
+    log = workdir / "ingest.log"
+    with log.open("w") as out:  # a file, not a pipe: a chatty child must never block on a full pipe
+        child = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"ingest failed: {child.stderr.read().decode()[-2000:] if child.stderr else ''}")
+        raise SystemExit(f"ingest failed (see {log}): {log.read_text()[-2000:]}")
     # ru_maxrss of the child is in KiB on Linux; process-pool workers are its children and counted separately
     workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return json.loads(summary_path.read_text()), wall, max(usage.ru_maxrss, workers_rss) / 1024

@@ -326,30 +326,34 @@ class StageOutput:
 def run_parse_stage(files: list[SourceFile], known: dict[str, str], staging: Path, docs_dir: Path, run_id: str,
                     batch_size: int, max_file_bytes: int, show_progress: bool, runner: str, workers: int | None,
                     dask_address: str | None) -> StageOutput:
-    """Parse batches (inline, or fanned out on a task runner), staging and validating each as it arrives."""
+    """Parse batches (inline, or fanned out on a Prefect task runner), staging and validating each as it arrives.
+
+    The runner is entered here rather than given to a subflow: a subflow would send every file name to the
+    Prefect API as a parameter, which the API refuses at registry scale."""
     batches = list(chunks(files, batch_size))
     chosen = choose_runner(runner, len(batches))
-    args = (batches, known, staging, docs_dir, run_id, max_file_bytes, show_progress)
     if chosen == "sequential":
-        return parse_stage(*args, window=0)
-    stage = parse_stage.with_options(task_runner=make_task_runner(chosen, workers, dask_address))
-    return stage(*args, window=2 * (workers or os.cpu_count() or 1))
+        return parse_stage(batches, known, staging, docs_dir, run_id, max_file_bytes, show_progress, None, 0)
+    with make_task_runner(chosen, workers, dask_address) as task_runner:
+        return parse_stage(batches, known, staging, docs_dir, run_id, max_file_bytes, show_progress, task_runner,
+                           2 * (workers or os.cpu_count() or 1))
 
 
 def parsed_batches(batches: list[list[SourceFile]], known: dict[str, str], run_id: str, max_file_bytes: int,
-                   window: int) -> Iterator[tuple[int, int, StagedBatch]]:
-    """(batch number, files, parsed batch) in order; with a window, that many parse tasks run ahead on the task
-    runner and no more, so memory does not grow with the input."""
+                   task_runner, window: int) -> Iterator[tuple[int, int, StagedBatch]]:
+    """(batch number, files, parsed batch) in order; on a task runner, `window` parse tasks run ahead and no
+    more, so memory does not grow with the input."""
     def known_of(batch: list[SourceFile]) -> dict[str, str]:
         return {f.rel: known[f.rel] for f in batch if f.rel in known}
 
-    if not window:
+    if task_runner is None:
         for n, batch in enumerate(batches):
             yield n, len(batch), parse_batch(batch, known_of(batch), run_id, max_file_bytes)
         return
     pending: deque = deque()
     for n, batch in enumerate(batches):
-        pending.append((n, len(batch), parse_batch.submit(batch, known_of(batch), run_id, max_file_bytes)))
+        parameters = {"files": batch, "known": known_of(batch), "run_id": run_id, "max_file_bytes": max_file_bytes}
+        pending.append((n, len(batch), task_runner.submit(parse_batch, parameters)))
         if len(pending) >= window:
             done, size, future = pending.popleft()
             yield done, size, future.result()
@@ -358,9 +362,8 @@ def parsed_batches(batches: list[list[SourceFile]], known: dict[str, str], run_i
         yield done, size, future.result()
 
 
-@flow(name="parse-stage", log_prints=False)
 def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging: Path, docs_dir: Path, run_id: str,
-                max_file_bytes: int, show_progress: bool, window: int) -> StageOutput:
+                max_file_bytes: int, show_progress: bool, task_runner, window: int) -> StageOutput:
     """Parse every batch, then stage and validate each in order in this process; write the run's Data Docs."""
     gates: list[Gate] = []  # built on first use: a run with nothing new to validate never imports GX
     verdict, unchanged = GateResult(), []
@@ -379,7 +382,7 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
 
     with progress_bar(show_progress) as bar:
         bar_task = bar.add_task("parsing", total=sum(len(b) for b in batches)) if bar else None
-        results = parsed_batches(batches, known, run_id, max_file_bytes, window)
+        results = parsed_batches(batches, known, run_id, max_file_bytes, task_runner, window)
         while True:
             clock = time.perf_counter()
             item = next(results, None)
