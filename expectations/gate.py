@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from expectations.suites import TRIAL_IDS_PARAMETER, Check, all_checks
+from expectations.suites import HAS_TRIAL, Check, all_checks
 from schemas.derive import RECORD_COLUMN
 
 
@@ -79,17 +79,18 @@ class Gate:
     def validate(self, frames: dict[str, pd.DataFrame]) -> GateResult:
         """Validate one batch of staged tables (DataFrames with the `_record` column)."""
         frames = _with_derived_columns(frames)
-        trial_ids = frames["trial"]["trial_id"].dropna().unique().tolist() if "trial" in frames else []
         result = GateResult()
         for table, definition in self._definitions.items():
             df = frames.get(table)
             if df is None or df.empty:
                 continue
-            run = definition.run(
-                batch_parameters={"dataframe": df},
-                expectation_parameters={TRIAL_IDS_PARAMETER: trial_ids},
-                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [RECORD_COLUMN]},
-            )
+            # SUMMARY is several times cheaper than COMPLETE; the row-level list is fetched only when a record has
+            # to be quarantined.
+            run = self._run(definition, df, {"result_format": "SUMMARY"})
+            if any(not r.success and (r.expectation_config.meta or {}).get("level") == "fail"
+                   and (r.expectation_config.meta or {}).get("scope") == "record" for r in run.results):
+                run = self._run(definition, df, {"result_format": "COMPLETE",
+                                                 "unexpected_index_column_names": [RECORD_COLUMN]})
             self._trim_results(table, run.success)
             for r in run.results:
                 result.checks_run += 1
@@ -101,19 +102,23 @@ class Gate:
                     result.table_failures.append(f"{table}: {name}: expectation raised "
                                                  f"{r.exception_info.get('exception_message')}")
                     continue
-                bad = [row.get(RECORD_COLUMN) for row in (r.result.get("unexpected_index_list") or [])]
+                count = int(r.result.get("unexpected_count") or 0)
                 if meta.get("level") == "warn":
-                    result.warnings[name] += len(bad)
+                    result.warnings[name] += count
                     continue
-                result.failures[name] += len(bad)
+                result.failures[name] += count
                 if meta.get("scope") == "table":
                     sample = r.result.get("partial_unexpected_list", [])[:3]
-                    result.table_failures.append(f"{table}: {name} failed for {len(bad)} rows, e.g. {sample}")
+                    result.table_failures.append(f"{table}: {name} failed for {count} rows, e.g. {sample}")
                 else:
-                    for key in bad:
-                        result.quarantined.setdefault(key, f"failed expectation: {name}")
+                    for row in r.result.get("unexpected_index_list") or []:
+                        result.quarantined.setdefault(row.get(RECORD_COLUMN), f"failed expectation: {name}")
         return result
 
+
+    @staticmethod
+    def _run(definition: Any, df: pd.DataFrame, result_format: dict) -> Any:
+        return definition.run(batch_parameters={"dataframe": df}, result_format=result_format)
 
     def _trim_results(self, table: str, success: bool) -> None:
         """Keep the stored result of the first batch per table and of failing batches (up to KEEP_RESULTS)."""
@@ -143,9 +148,13 @@ def _with_derived_columns(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataF
     """Add the `_`-prefixed columns the hand-written checks read (new frames; the inputs are not mutated)."""
     out = dict(frames)
     trial = frames.get("trial")
+    trial_ids = trial["trial_id"] if trial is not None else pd.Series([], dtype=object)
+    for name, frame in frames.items():
+        if name != "trial" and "trial_id" in frame.columns:
+            out[name] = frame.assign(**{HAS_TRIAL: frame["trial_id"].isin(trial_ids)})
     if trial is not None:
         out["trial"] = trial.assign(_has_identity=trial["title"].notna() | trial["nct_id"].notna())
-    crit = frames.get("criterion")
+    crit = out.get("criterion")
     if crit is not None:
         norm = crit["text"].fillna("").str.casefold().str.split().str.join(" ")
         duplicate = pd.DataFrame({"trial": crit["trial_id"], "kind": crit["kind"], "text": norm}).duplicated()

@@ -53,3 +53,11 @@ def test_duplicate_keys_within_a_record_block_the_load(gate):
     frames["criterion"] = frames["criterion"].iloc[[0, 0]]
     result = gate.validate(frames)
     assert result.blocked and "criterion(criterion_id) is unique" in result.table_failures[0]
+
+
+def test_child_row_without_its_trial_is_quarantined(gate):
+    frames = _frames(("a", ParsedTrial(layout="x", nct_id="NCT00000001", criteria=[Criterion("INCLUSION", "x")])),
+                     ("b", ParsedTrial(layout="x", nct_id="NCT00000002")))
+    frames["criterion"] = frames["criterion"].assign(trial_id="NCT09999999")
+    result = gate.validate(frames)
+    assert result.quarantined == {"a#0": "failed expectation: every criterion row has its trial"}

@@ -474,6 +474,8 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     doc = _normalise(text[:_MAX_TEXT])
     exclusion = str(kind or "").strip().upper().startswith("EX")
     exprs = [_Expr(m, m.start(), m.end()) for m in _EXPR_RE.finditer(doc.text)]
+    if not exprs:  # no value to read: skip the (costly) variable-name scan
+        return []
     groups = _group(_mentions(doc.text, exprs), doc.text)
     _assign_owners(doc.text, exprs, groups)
     _find_conditions(doc.text, exprs)
