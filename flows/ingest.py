@@ -204,6 +204,31 @@ def parse_files(files: list[RawFile], run_id: str) -> StagedBatch:
     return StagedBatch(outcomes, shape_batch(records))
 
 
+@task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def split_unchanged(files: list[SourceFile], known: dict[str, str]) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """Hash every file whose path the warehouse knows (streaming, nothing kept); return the files to parse and the
+    (path, hash) of those whose content is already accounted for."""
+    changed: list[SourceFile] = []
+    unchanged: list[tuple[str, str]] = []
+    for f in files:
+        if f.rel not in known or f.size_bytes < 0:
+            changed.append(f)
+            continue
+        digest = hashlib.sha256()
+        try:
+            with f.path.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):  # noqa: B023 (fh is bound per iteration)
+                    digest.update(block)
+        except OSError:
+            changed.append(f)  # the parse step reads it again and records why it cannot
+            continue
+        if digest.hexdigest() == known[f.rel]:
+            unchanged.append((f.rel, known[f.rel]))
+        else:
+            changed.append(f)
+    return changed, unchanged
+
+
 @task(cache_policy=NO_CACHE)
 def parse_batch(files: list[SourceFile], known: dict[str, str], run_id: str, max_file_bytes: int) -> StagedBatch:
     """Read one batch, skip files whose content is already known, parse and shape the rest (runs on a worker)."""
@@ -426,13 +451,15 @@ def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
         files = discover_files(source_dir)
         run = RunRecord(run.run_id, run.started_at, run.source_dir, len(files))
         known = {} if full_refresh else read_known_files(warehouse)
+        changed, unchanged = split_unchanged(files, known)
         seconds["discover"] = time.perf_counter() - clock
         try:
-            stage = run_parse_stage(files, known, staging, docs_dir, run.run_id, batch_size, max_file_bytes,
+            stage = run_parse_stage(changed, known, staging, docs_dir, run.run_id, batch_size, max_file_bytes,
                                     show_progress, runner, workers, dask_address)
             seconds.update(stage.seconds)
             clock = time.perf_counter()
-            row = load_warehouse(warehouse, staging, run, stage.verdict, stage.unchanged, [f.rel for f in files])
+            row = load_warehouse(warehouse, staging, run, stage.verdict, unchanged + stage.unchanged,
+                                 [f.rel for f in files])
             seconds["load"] = time.perf_counter() - clock
         except Exception as exc:
             record_failed_run(warehouse, run, f"{type(exc).__name__}: {exc}")
