@@ -81,6 +81,25 @@ def run_ingest(corpus: Path, workdir: Path, extra: list[str]) -> tuple[dict, flo
     return json.loads(summary_path.read_text()), wall, max(usage.ru_maxrss, workers_rss) / 1024
 
 
+TABLE_HEAD = ("| date | machine | N files | runner | records/s | wall s | discover | parse | write | validate | load | "
+              "publish | peak RSS MiB | I/O floor s | no-change rerun s |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+
+
+def record_row(path: Path, r: dict) -> None:
+    """Append one result row to the benchmark table in `path` (created with its header when missing)."""
+    st = r["stages"]
+    machine = f"{platform.machine()}, {r['cores']} cores"
+    row = (f"| {time.strftime('%Y-%m-%d')} | {machine} | {r['files']:,} | {r['runner']} | {r['records_per_s']:,} | "
+           f"{r['wall_s']:.1f} | " + " | ".join(f"{st.get(k, 0):.1f}" for k in
+                                               ("discover", "parse", "write", "validate", "load", "publish"))
+           + f" | {r['peak_rss_mib']:,} | {r['floor_s']:.1f} | {r['rerun_wall_s']:.1f} |\n")
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if TABLE_HEAD.splitlines()[0] not in text:
+        text += ("\n" if text else "") + TABLE_HEAD
+    path.write_text(text + row, encoding="utf-8")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=10_000, help="number of files to generate")
@@ -88,6 +107,7 @@ def main() -> int:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/trialhouse-bench"))
     ap.add_argument("--runner", default="auto", help="passed to `trialhouse ingest --runner`")
     ap.add_argument("--batch-size", type=int, default=500)
+    ap.add_argument("--record", type=Path, help="append the result as a row of this markdown table (docs/benchmarks.md)")
     args = ap.parse_args()
 
     work = args.workdir / f"n{args.files}"
@@ -119,6 +139,8 @@ def main() -> int:
               "rerun_wall_s": round(rerun_wall, 2), "runner": args.runner, "cores": os.cpu_count()}
     (work / "result.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result))
+    if args.record:
+        record_row(args.record, result)
     return 0
 
 
