@@ -41,6 +41,7 @@ def open_for_this_run() -> data.Source:
         st.error(str(exc), icon=":material/lock:")
         st.caption(f"Dashboard reading `{data.warehouse_from_env()}` (set {data.WAREHOUSE_ENV} to change it).")
         st.stop()
+        raise SystemExit(2) from exc  # st.stop() only raises inside a Streamlit run (not in bare `python app.py`)
     st.session_state[_CON] = con
     st.session_state[_SOURCE] = source
     return source
