@@ -32,3 +32,17 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} not found: tests that score against the shared corpus need it beside the repo")
     return SHARED
+
+
+def star_contents(db: Path) -> dict[str, list]:
+    """Every row of every star table, sorted (trial without its run_id): equal contents ⇔ equal warehouses."""
+    import duckdb
+
+    from schemas.tables import STAR_TABLES
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t.name: con.execute(f'SELECT * EXCLUDE (run_id) FROM "{t.name}" ORDER BY ALL' if t.name == "trial"
+                                    else f'SELECT * FROM "{t.name}" ORDER BY ALL').fetchall() for t in STAR_TABLES}
+    finally:
+        con.close()

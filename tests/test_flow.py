@@ -5,7 +5,6 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -13,19 +12,9 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.ingest import ingest
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, star_contents
 
 pytestmark = pytest.mark.flow
-STAR = ("trial", "condition", "arm", "intervention", "arm_intervention", "criterion", "outcome", "site")
-
-
-def _tables(db: Path) -> dict[str, list]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT * EXCLUDE (run_id) FROM {t} ORDER BY ALL" if t == "trial"
-                               else f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in STAR}
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +23,7 @@ def seeded(prefect_harness, tmp_path_factory):
     root = tmp_path_factory.mktemp("seeded")
     db, parquet = root / "trials.duckdb", root / "parquet"
     first = ingest(source_dir=SAMPLES, warehouse=db, parquet_dir=parquet)
-    snapshot = _tables(db)
+    snapshot = star_contents(db)
     second = ingest(source_dir=SAMPLES, warehouse=db, parquet_dir=parquet)
     return db, parquet, first, second, snapshot
 
@@ -53,7 +42,7 @@ def test_every_sample_file_loads(seeded):
 def test_rerun_is_idempotent_and_reports_unchanged(seeded):
     db, _, _, second, snapshot = seeded
     assert (second.files_unchanged, second.files_loaded, second.files_quarantined) == (5, 0, 0)
-    assert _tables(db) == snapshot
+    assert star_contents(db) == snapshot
     con = duckdb.connect(str(db), read_only=True)
     runs = con.execute("SELECT files_seen, files_loaded + files_quarantined + files_unchanged FROM ingest_run").fetchall()
     assert all(seen == accounted for seen, accounted in runs)

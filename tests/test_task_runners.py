@@ -4,26 +4,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.ingest import choose_runner, ingest
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, star_contents
 
 pytestmark = pytest.mark.flow
-STAR = ("trial", "condition", "arm", "intervention", "arm_intervention", "criterion", "criterion_measure", "outcome",
-        "site")
-
-
-def _contents(db: Path) -> dict:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {t: con.execute(f"SELECT * EXCLUDE (run_id) FROM {t} ORDER BY ALL" if t == "trial"
-                               else f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in STAR}
-    finally:
-        con.close()
 
 
 def test_auto_runner_uses_processes_only_when_it_pays():
@@ -38,7 +25,7 @@ def test_threads_give_the_same_warehouse_as_the_inline_run(prefect_harness, tmp_
     fanned = ingest(source_dir=SAMPLES, warehouse=tmp_path / "b.duckdb", parquet_dir=tmp_path / "pb", batch_size=1,
                     runner="threads", workers=2)
     assert inline.files_loaded == fanned.files_loaded == 5
-    assert _contents(tmp_path / "a.duckdb") == _contents(tmp_path / "b.duckdb")
+    assert star_contents(tmp_path / "a.duckdb") == star_contents(tmp_path / "b.duckdb")
 
 
 def test_dask_local_cluster_gives_the_same_warehouse_as_the_inline_run(prefect_harness, tmp_path):
@@ -52,4 +39,4 @@ def test_dask_local_cluster_gives_the_same_warehouse_as_the_inline_run(prefect_h
                            "--runner", "dask", "--workers", "2"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert _contents(tmp_path / "a.duckdb") == _contents(tmp_path / "b.duckdb")
+    assert star_contents(tmp_path / "a.duckdb") == star_contents(tmp_path / "b.duckdb")
