@@ -135,6 +135,7 @@ class Gate:
 
     def build_docs(self, target: Path) -> Path:
         """Render the suites and the kept validation results as GX Data Docs HTML under `target`."""
+        target = target.resolve()  # GX's file store refuses relative paths
         target.mkdir(parents=True, exist_ok=True)
         site = {"class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(target)}}

@@ -74,3 +74,12 @@ def test_unrecognised_and_broken_files_are_quarantined_with_reasons(prefect_harn
     assert "no layout recognised" in errors["notes.txt"]
     assert "empty file" in errors["empty.txt"]
     assert "binary" in errors["image.txt"]
+
+
+def test_default_relative_paths_work_as_in_the_demo(prefect_harness, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["ingest", str(SAMPLES)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "warehouse" / "trials.duckdb").exists()
+    assert list((tmp_path / "warehouse" / "data_docs").glob("*/index.html"))
+    assert (tmp_path / "warehouse" / "parquet" / "trial" / "trial.parquet").exists()
