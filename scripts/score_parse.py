@@ -1,6 +1,7 @@
 """Score the parsers alone (no Prefect, no warehouse file) against the dev corpus truth, with ../shared/tools/score.py.
 
 Usage: python scripts/score_parse.py [--layout NAME] [--corpus ../shared/corpus/dev] [--worst N] [--show NAME]
+                                     [--scorer ../shared/tools/score.py]
 Parses every raw file of the chosen layout(s), builds the scored tables in an in-memory DuckDB and runs the
 official scorer's own functions on it, so the numbers match what `score.py` says of a real warehouse.
 """
@@ -23,8 +24,8 @@ from transforms.layouts import parse_text  # noqa: E402
 from transforms.record import ParsedTrial  # noqa: E402
 
 
-def load_scorer(shared: Path):
-    spec = importlib.util.spec_from_file_location("score", shared / "tools" / "score.py")
+def load_scorer(path: Path):
+    spec = importlib.util.spec_from_file_location("score", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -81,9 +82,10 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus" / "dev"))
     ap.add_argument("--worst", type=int, default=0)
     ap.add_argument("--show")
+    ap.add_argument("--scorer", help="score.py to use (default: <corpus>/../../tools/score.py)")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
-    scorer = load_scorer(corpus.parents[1])
+    scorer = load_scorer(Path(args.scorer) if args.scorer else corpus.parents[1] / "tools" / "score.py")
     raw_root = corpus / "raw"
     files = sorted(p for p in raw_root.rglob("*") if p.is_file() and (not args.layout or p.parent.name == args.layout))
     parsed, failures, detected = [], [], defaultdict(int)

@@ -86,7 +86,10 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
         colon = sep in (":", "：")
         if noun or colon or (ends and not m.group("qualifier")) or sep and sep.strip() in "-–—":
             # not prose such as `Exclusion. Patients who …` or `Inclusion of women`
-            if not wrapped or bare[:1].isupper() and (colon or ends and noun):
+            # after text only a capitalised header ending in `:`, or a bare `Exclusion criteria` / `Exclusion
+            # criteria -` line (a double-spaced copy lost the blank line before it), is taken
+            bare_header = noun and not m.group("rest") and (ends or sep and sep.strip() in "-–—")
+            if not wrapped or bare[:1].isupper() and (colon or bare_header):
                 kind = None if m.group("both") else (
                     INCLUSION if m.group("kind").lower().startswith("inclus") else EXCLUSION)
                 return kind, (m.group("rest") or "").strip()
@@ -186,7 +189,8 @@ class _Builder:
         if item.ordinal is None or after_break or item.style == "bullet":
             return True
         last = self.last_ordinal.get(item.style)
-        return last is None or item.ordinal in (1, last + 1)
+        # one number may be skipped (`2.` then `4)` in a source list); more reads as a number in wrapped text
+        return last is None or item.ordinal in (1, last + 1, last + 2)
 
     def add_item(self, item: _Item, indent: int) -> None:
         if item.ordinal is not None:

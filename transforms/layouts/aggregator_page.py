@@ -136,7 +136,12 @@ def _segment(paras: list[str]) -> tuple[list[str], dict[str, _Section]]:
         if with_help:
             found.append((with_help[0], name, 2))
         elif candidates:
-            found.append((candidates[0], name, 1))
+            # without help sentences (a copy that dropped them) the heading is the last occurrence before any later
+            # heading: an earlier one is a name in the section before (an arm called `Interventions`)
+            later = {n.casefold() for n, _ in _SECTIONS[[n for n, _ in _SECTIONS].index(name) + 1:]}
+            limit = next((i for i in range(pos, len(keys)) if keys[i] in later), len(keys))
+            before = [i for i in candidates if i < limit]
+            found.append((before[-1] if before else candidates[0], name, 1))
         else:
             continue
         pos = found[-1][0] + 1

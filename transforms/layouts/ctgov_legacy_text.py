@@ -14,6 +14,7 @@ and the fixed section order (so a narrative line that happens to end with `:` is
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from transforms import vocab
@@ -54,6 +55,17 @@ _NARRATIVE = {("summary", ""), ("detailed description", ""), ("criteria for elig
               ("arm group", "description")}
 # Sections that repeat: each occurrence of the label starts a new block of its children.
 _REPEATING_CHILD = {"intervention": "intervention type", "locations": "facility", "arm group": "arm group label"}
+
+# Fields that hold only other fields: a `Label: value` line right after them opens a field.
+_CONTAINERS = frozenset({"study design", "intervention", "arm group", "locations", "lead sponsor", "collaborator",
+                         "overall official", "facility", "address", "contact", "contact backup", "investigator"})
+# Labels whose value can be checked, so that a `Label: value` line may end free text (see _ends_narrative_inline).
+_TYPED: dict[str, Callable[[str], object]] = {
+    "gender": vocab.sex, "minimum age": vocab.parse_age_years, "maximum age": vocab.parse_age_years,
+    "healthy volunteers": vocab.yes_no, "start date": vocab.parse_date, "primary completion date": vocab.parse_date,
+    "completion date": vocab.parse_date, "verification date": vocab.parse_date, "study type": vocab.study_type,
+    "study phase": vocab.phase, "overall status": vocab.status, "enrollment": vocab.to_int,
+}
 
 _MAX_LABEL = 60  # no label is longer; longer lines ending with ':' are text
 _WS = re.compile(r"\s+")
@@ -123,13 +135,25 @@ def _may_end_narrative(section: str, child: str, label: str) -> bool:
 
 
 def _value_stated(current: _Block | None, child: str) -> bool:
-    """A `Label: value` line may open a field only where the open field already has its value (never in free
-    text): the value line of `Trial Title:` may itself read `Study type: a review`."""
+    """A `Label: value` line may open a field only where the open field already has its value or holds only
+    fields (`Study design:` / `Allocation: N/A`), never in free text: the value line of `Trial Title:` may itself
+    read `Study type: a review`."""
     if current is None:
         return True
     if (current.section, child) in _NARRATIVE:
         return False
+    if (child or current.section) in _CONTAINERS:
+        return True
     return bool(current.children[-1][1] if child else current.lines)
+
+
+def _ends_narrative_inline(line: str, current: _Block, child: str) -> tuple[str, str] | None:
+    """Inside free text, `Gender: All` (a dump writing short values on the label line) ends the text when the label
+    may come next and its value reads as that field's value; any other `Word: text` line stays text."""
+    inline = _inline_label(line, current.section)
+    if inline is None or inline[0] not in _TYPED or not _may_end_narrative(current.section, child, inline[0]):
+        return None
+    return inline if _TYPED[inline[0]](inline[1]) is not None else None
 
 
 def _segment(lines: list[str]) -> list[_Block]:
@@ -144,6 +168,8 @@ def _segment(lines: list[str]) -> list[_Block]:
             inline = _inline_label(line, current.section if current else None)
             if inline:
                 label, inline_value = inline
+        elif label is None and current is not None and (inline := _ends_narrative_inline(line, current, child)):
+            label, inline_value = inline
         if label is not None and current is not None and (current.section, child) in _NARRATIVE:
             if not _may_end_narrative(current.section, child, label):
                 label = None

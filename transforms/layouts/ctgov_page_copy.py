@@ -114,7 +114,8 @@ _MAX_LOCATION_PART = 60
 
 def detect(text: str) -> bool:
     """A `Study Type` line (no colon) near the top whose next line is a study type, and no `Label:` dump."""
-    lines = text.split("\n", _HEAD_LINES + 2)[: _HEAD_LINES + 1]
+    lines = [line for line in text.split("\n", 4 * _HEAD_LINES)[: 4 * _HEAD_LINES] if line.strip()]
+    lines = lines[: _HEAD_LINES + 1]  # blank lines do not count: a copy may hold one between label and value
     for k, line in enumerate(lines[:-1]):
         if _label_key(line) == "studytype" and not line.rstrip().endswith(":"):
             return k >= 1 and vocab.study_type(lines[k + 1]) is not None

@@ -14,6 +14,7 @@ import re
 from transforms import vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
+from transforms.layouts import ctgov_csv_row
 from transforms.record import ParsedTrial
 
 NAME = "summary_with_criteria"
@@ -31,7 +32,6 @@ _FOREIGN_LINE = re.compile(
 # `ctgov_csv_row`: 7 positional lines, the 4th being the interventions (`DRUG: name|DEVICE: name`) or empty.
 # The intervention types are the closed vocabulary, so `PATIENT CHARACTERISTICS:` is not one.
 _TYPES = "|".join(t.replace("_", "[ _]") for t in vocab.INTERVENTION_TYPES)
-_CSV_INTERVENTIONS = re.compile(rf"^(?:{_TYPES})\s*:", re.I)
 _CSV_INTERVENTION_LIST = re.compile(rf"^(?:{_TYPES}): [^|]+(?:\|(?:{_TYPES}): [^|]+)*$")
 _MAX_TITLE = 500
 _MIN_LINES = 3  # title, summary, at least one criteria line
@@ -45,10 +45,10 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _looks_like_csv_row(lines: list[str]) -> bool:
-    """`ctgov_csv_row`: seven lines with the interventions (or nothing) 4th, or an upper-case `DRUG: a|DEVICE: b`
-    interventions line near the top (a row whose blank lines were doubled)."""
-    if len(lines) == 7 and (not lines[3].strip() or _CSV_INTERVENTIONS.match(lines[3].strip())):
+def _looks_like_csv_row(text: str, lines: list[str]) -> bool:
+    """`ctgov_csv_row` (its own detect: seven positional lines, the interventions or nothing 4th), or an
+    upper-case `DRUG: a|DEVICE: b` interventions line near the top (a row whose blank lines were doubled)."""
+    if ctgov_csv_row.detect(text):
         return True
     return any(_CSV_INTERVENTION_LIST.match(line.strip()) for line in lines[2:9])
 
@@ -59,7 +59,7 @@ def detect(text: str) -> bool:
         return False
     lines = _lines(text)
     body = [line for line in lines if line.strip()]
-    if len(body) < _MIN_LINES or _looks_like_csv_row(lines):
+    if len(body) < _MIN_LINES or _looks_like_csv_row(text, lines):
         return False
     title = body[0].strip()
     return len(title) <= _MAX_TITLE and not title.endswith(":")
