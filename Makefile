@@ -22,8 +22,8 @@ $(STAMP): requirements.lock.txt pyproject.toml
 demo: $(STAMP)
 	$(BIN)/trialhouse ingest data/samples
 	$(BIN)/trialhouse query "SELECT trial_id, source_layout, overall_status, phase, enrollment, \
-	  (SELECT count(*) FROM criterion c WHERE c.trial_id = t.trial_id) AS criteria, left(coalesce(title, brief_summary), 60) AS title \
-	  FROM trial t ORDER BY source_file"
+	  (SELECT count(*) FROM criterion c WHERE c.trial_id = t.trial_id) AS criteria, \
+	  left(coalesce(title, brief_summary), 50) AS title_or_summary FROM trial t ORDER BY source_file"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

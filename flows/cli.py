@@ -20,8 +20,9 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 app = typer.Typer(help="trialhouse: raw clinical-trial records → a DuckDB star-schema warehouse.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-console = Console()
-err = Console(stderr=True)
+# Piped output (make, CI logs) gets a wide console instead of rich's 80-column default.
+console = Console() if sys.stdout.isatty() else Console(width=160)
+err = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, width=160)
 
 WarehouseOpt = Annotated[Path | None, typer.Option("--warehouse", "-w",
                                                    help="DuckDB file [default: $TRIALHOUSE_WAREHOUSE or warehouse/trials.duckdb]")]
