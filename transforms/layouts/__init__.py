@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from transforms.errors import ParseError, UnrecognizedLayout
+from transforms.infer import fill_stated_fields
 from transforms.layouts import (
     aggregator_page,
     ctgov_csv_export,
@@ -46,7 +47,8 @@ def parse_text(text: str, source: str) -> tuple[str, list[ParsedTrial | ParseErr
     layout = detect_layout(text)
     if layout is None:
         raise UnrecognizedLayout(source, text.lstrip()[:200])
-    return layout.NAME, layout.parse(text, source)
+    results = layout.parse(text, source)
+    return layout.NAME, [fill_stated_fields(r) if isinstance(r, ParsedTrial) else r for r in results]
 
 
 def by_name(name: str) -> ModuleType:
