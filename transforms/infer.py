@@ -63,11 +63,9 @@ def fill_stated_fields(trial: ParsedTrial) -> ParsedTrial:
     """A copy of the trial with phase, allocation and overall status filled where its text states them outright."""
     if trial.layout in STRUCTURED_LAYOUTS:
         return trial
-    updates: dict[str, str] = {}
-    if trial.phase is None and (phase := _one_phase(trial)):
-        updates["phase"] = phase
-    if trial.allocation is None and (allocation := _allocation(trial)):
-        updates["allocation"] = allocation
-    if trial.overall_status is None and any(s.status == "RECRUITING" for s in trial.sites):
-        updates["overall_status"] = "RECRUITING"
-    return replace(trial, **updates) if updates else trial
+    phase = trial.phase or _one_phase(trial)
+    allocation = trial.allocation or _allocation(trial)
+    status = trial.overall_status or ("RECRUITING" if any(s.status == "RECRUITING" for s in trial.sites) else None)
+    if (phase, allocation, status) == (trial.phase, trial.allocation, trial.overall_status):
+        return trial
+    return replace(trial, phase=phase, allocation=allocation, overall_status=status)
