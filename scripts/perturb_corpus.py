@@ -4,7 +4,7 @@ Usage: python scripts/perturb_corpus.py [--corpus ../shared/corpus/dev] [--out /
                                         [--layout NAME] [--copies N]
 Every raw file gets, from a seeded RNG, a random mix of the truth-preserving perturbations of tests/perturb.py
 (re-spelled enums and dates, criteria bullets/numbers/headers, re-wrapping, blank lines, trailing spaces, NBSPs,
-CRLF, BOM, cp1252/latin-1/UTF-16); JSON/XML/CSV files get only the byte-level ones. Then score it with
+CRLF, BOM, cp1252/latin-1/UTF-16; optional sections left out, their truth set to null); JSON/XML/CSV files get only the byte-level ones. Then score it with
 `python scripts/score_parse.py --corpus OUT --scorer ../shared/tools/score.py`. OUT/PERTURBATIONS.tsv says what
 was done to each file. With --copies N each file is written N times under suffixed names (`x.txt` → `x~2.txt`)
 with other random draws, truth copied for each.
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.perturb import perturb_file  # noqa: E402
+from tests.perturb import null_truth, perturb_file  # noqa: E402
 from transforms.decode import decode  # noqa: E402
 
 
@@ -39,12 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--layout", help="only this layout folder")
     ap.add_argument("--copies", type=int, default=1)
+    ap.add_argument("--drop", type=float, default=0.3,
+                    help="probability of leaving out optional sections (their truth set to null)")
     args = ap.parse_args(argv)
     corpus, out = Path(args.corpus), Path(args.out)
     if out.exists():
         shutil.rmtree(out)
     (out / "truth").mkdir(parents=True)
-    log = ["file\tperturbations"]
+    log = ["file\tperturbations\ttruth set to null"]
     files = sorted(p for p in (corpus / "raw").rglob("*")
                    if p.is_file() and (not args.layout or p.parent.name == args.layout))
     truths = sorted((corpus / "truth").glob("*.json"))
@@ -53,15 +55,17 @@ def main(argv: list[str] | None = None) -> int:
         text = decode(path.read_bytes(), str(path)).text
         for copy in range(1, args.copies + 1):
             rng = random.Random(f"{args.seed}/{copy}/{layout}/{path.name}")
-            data, applied = perturb_file(text, layout, rng)
+            data, applied, nulls = perturb_file(text, layout, rng, args.drop)
             name = _copy_name(path.name, copy)
             target = out / "raw" / layout / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            log.append(f"{layout}/{name}\t{', '.join(applied)}")
+            log.append(f"{layout}/{name}\t{', '.join(applied)}\t{', '.join(nulls)}")
             for truth in truths:
                 if truth.name == path.name + ".json":
-                    (out / "truth" / (name + ".json")).write_bytes(truth.read_bytes())
+                    doc = null_truth(json.loads(truth.read_text(encoding="utf-8")), nulls)
+                    (out / "truth" / (name + ".json")).write_text(json.dumps(doc, ensure_ascii=False),
+                                                                   encoding="utf-8")
                 elif truth.name.startswith(path.name + "."):  # a CSV export: one truth per trial
                     doc = json.loads(truth.read_text(encoding="utf-8"))
                     doc["source_file"] = name

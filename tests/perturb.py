@@ -540,6 +540,127 @@ PERTURBATIONS: dict[str, tuple[Perturbation, ...]] = {
 }
 
 
+# ---------------------------------------------------------------- optional sections left out
+# Each takes (text, rng) and returns (text, truth keys the file no longer states): `trial.<field>` or a list name.
+
+Drop = Callable[[str, random.Random], tuple[str, list[str]]]
+
+
+def _drop_legacy_label(text: str, labels: tuple[str, ...]) -> str | None:
+    """The text without the `Label:` blocks named (each with its value and nested lines), None when absent."""
+    lines = text.split("\n")
+    out: list[str] = []
+    k, dropped = 0, False
+    while k < len(lines):
+        label = _legacy_label(lines[k])
+        if label in labels:
+            dropped = True
+            k += 1
+            nested = _LEGACY_NESTED.get(label, frozenset())
+            while k < len(lines) and (_legacy_label(lines[k]) is None or _legacy_label(lines[k]) in nested):
+                k += 1
+            continue
+        out.append(lines[k])
+        k += 1
+    return "\n".join(out) if dropped else None
+
+
+_LEGACY_NESTED = {
+    "study design": frozenset({"allocation", "intervention model", "primary purpose", "masking", "time perspective",
+                               "observational model"}),
+    "locations": frozenset({"facility", "name", "address", "city", "state", "zip", "country", "status", "contact",
+                            "contact backup", "last name", "phone", "email", "investigator", "role"}),
+}
+_LEGACY_DROPS: tuple[tuple[tuple[str, ...], list[str]], ...] = (
+    (("study phase",), ["trial.phase"]),
+    (("overall status",), ["trial.overall_status"]),
+    (("study design",), ["trial.allocation", "trial.intervention_model", "trial.primary_purpose", "trial.masking"]),
+    (("detailed description",), []),
+    (("conditions: keywords", "conditions: official terms"), []),
+    (("locations",), ["sites"]),
+    (("maximum age",), ["trial.max_age_years"]),
+    (("healthy volunteers",), ["trial.healthy_volunteers"]),
+    (("completion date",), ["trial.completion_date"]),
+)
+
+
+def legacy_drop_sections(text: str, rng: random.Random) -> tuple[str, list[str]]:
+    """One or two optional `Label:` blocks left out (`Study phase:`, `Study design:`, `Locations:`, …)."""
+    nulls: list[str] = []
+    for labels, keys in rng.sample(_LEGACY_DROPS, rng.choice([1, 2])):
+        shorter = _drop_legacy_label(text, labels)
+        if shorter is not None:
+            text, nulls = shorter, nulls + keys
+    return text, nulls
+
+
+def _drop_paragraphs(text: str, first: str, until: tuple[str, ...]) -> str | None:
+    """The text without the paragraphs from the one reading `first` up to (not including) the first of `until`."""
+    paras = re.split(r"(\n[ \t]*\n)", text)
+    keys = [p.strip().casefold() for p in paras]
+    if first.casefold() not in keys:
+        return None
+    start = keys.index(first.casefold())
+    end = next((i for i in range(start + 2, len(keys), 2) if keys[i] in {u.casefold() for u in until}), None)
+    if end is None:
+        return None
+    return "".join(paras[:start] + paras[end:])
+
+
+_AGG_DROPS: tuple[tuple[str, tuple[str, ...], list[str]], ...] = (
+    ("Detailed Description", ("Conditions", "Study Design"), []),
+    ("Clinical Phase", ("Total Enrollment", "Study Classification"), ["trial.phase"]),
+    ("Study Design", ("Study Groups", "Interventions", "Eligibility Criteria"),
+     ["trial.allocation", "trial.intervention_model", "trial.primary_purpose", "trial.masking"]),
+    ("Locations", ("Countries", "Facility Contacts", "Other Identifiers"), ["sites"]),
+    ("Study Results", ("Basic Information",), []),
+    ("Sponsors", ("Responsible Party", "Locations"), []),
+)
+
+
+def aggregator_drop_sections(text: str, rng: random.Random) -> tuple[str, list[str]]:
+    """One or two optional sections or sub-headings left out (`Detailed Description`, `Locations`, …)."""
+    nulls: list[str] = []
+    for first, until, keys in rng.sample(_AGG_DROPS, rng.choice([1, 2])):
+        shorter = _drop_paragraphs(text, first, until)
+        if shorter is not None:
+            text, nulls = shorter, nulls + keys
+    return text, nulls
+
+
+_PAGE_DROPS = (("Masking", "trial.masking"), ("Enrollment", "trial.enrollment"), ("Allocation", "trial.allocation"),
+               ("Purpose", "trial.primary_purpose"))
+
+
+def page_copy_drop_pairs(text: str, rng: random.Random) -> tuple[str, list[str]]:
+    """A design label/value pair left out (`Masking` / `NONE`)."""
+    label, key = rng.choice(_PAGE_DROPS)
+    lines = text.split("\n")
+    for k in range(len(lines) - 1):
+        if lines[k].strip() == label:
+            return "\n".join(lines[:k] + lines[k + 2:]), [key] if key else []
+    return text, []
+
+
+DROPS: dict[str, tuple[Drop, ...]] = {
+    "ctgov_legacy_text": (legacy_drop_sections,),
+    "aggregator_page": (aggregator_drop_sections,),
+    "ctgov_page_copy": (page_copy_drop_pairs,),
+}
+
+
+def null_truth(truth: dict, keys: list[str]) -> dict:
+    """A copy of a truth document with the keys a perturbation removed from the file set to null."""
+    out = dict(truth)
+    out["trial"] = dict(truth.get("trial") or {})
+    for key in keys:
+        if key.startswith("trial."):
+            out["trial"][key[len("trial."):]] = None
+        else:
+            out[key] = None
+    return out
+
+
 def perturb_text(text: str, layout: str, rng: random.Random, only: tuple[str, ...] | None = None,
                  probability: float = 0.6) -> tuple[str, list[str]]:
     """Apply a random subset of the layout's text perturbations (or exactly the ones named in `only`)."""
@@ -568,8 +689,17 @@ def encode(text: str, rng: random.Random, encoding: str | None = None, crlf: boo
     return data, encoding + ("+crlf" if "\r\n" in text else "")
 
 
-def perturb_file(text: str, layout: str, rng: random.Random) -> tuple[bytes, list[str]]:
-    """One corpus file (decoded text) → perturbed bytes and the names of what was done to it."""
-    text, applied = perturb_text(text, layout, rng)
+def perturb_file(text: str, layout: str, rng: random.Random, drop_probability: float = 0.3
+                 ) -> tuple[bytes, list[str], list[str]]:
+    """One corpus file (decoded text) → perturbed bytes, the names of what was done to it, and the truth keys it
+    no longer states (an optional section left out)."""
+    nulls: list[str] = []
+    applied: list[str] = []
+    for drop in DROPS.get(layout, ()):
+        if rng.random() < drop_probability:
+            text, keys = drop(text, rng)
+            nulls += keys
+            applied.append(drop.__name__)
+    text, more = perturb_text(text, layout, rng)
     data, how = encode(text, rng)
-    return data, applied + [how]
+    return data, applied + more + [how], nulls

@@ -37,3 +37,18 @@ def test_cp1252_is_detected():
 def test_refuses_empty_and_binary(data, reason):
     with pytest.raises(DecodeError, match=reason):
         decode(data, "x.txt")
+
+
+def test_latin1_english_with_a_few_nbsps_reads_as_windows_text():
+    """A detector took the lone 0xA0 bytes of mostly-English text for Mac Roman `†`; the Windows code page reads
+    them as the no-break spaces they are."""
+    text = "Randomized trial of surgery with or\u00a0without radiotherapy.\nNCT\u00a0ID: NCT00000001\n" * 3
+    got = decode(text.encode("latin-1"))
+    assert got.encoding == "cp1252"
+    assert "with or without" in got.text and "†" not in got.text
+
+
+def test_cyrillic_single_byte_is_not_read_as_windows_latin():
+    text = "Исследование эффективности препарата у пациентов с раком лёгкого.\n" * 5
+    got = decode(text.encode("cp1251"))
+    assert "Исследование" in got.text
