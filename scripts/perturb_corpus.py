@@ -7,7 +7,7 @@ Every raw file gets, from a seeded RNG, a random mix of the truth-preserving per
 CRLF, BOM, cp1252/latin-1/UTF-16; optional sections left out, their truth set to null); JSON/XML/CSV files get only the byte-level ones. Then score it with
 `python scripts/score_parse.py --corpus OUT --scorer ../shared/tools/score.py`. OUT/PERTURBATIONS.tsv says what
 was done to each file. With --copies N each file is written N times under suffixed names (`x.txt` → `x~2.txt`)
-with other random draws, truth copied for each.
+with other random draws, truth copied for each (CSV exports, holding NCT ids, are written once).
 """
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     for path in files:
         layout = path.parent.name
         text = decode(path.read_bytes(), str(path)).text
-        for copy in range(1, args.copies + 1):
+        # a multi-trial export is written once: its copies would state the same NCT ids twice
+        copies = 1 if layout == "ctgov_csv_export" else args.copies
+        for copy in range(1, copies + 1):
             rng = random.Random(f"{args.seed}/{copy}/{layout}/{path.name}")
             data, applied, nulls = perturb_file(text, layout, rng, args.drop)
             name = _copy_name(path.name, copy)
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                     (out / "truth" / (name + truth.name[len(path.name):])).write_text(
                         json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     (out / "PERTURBATIONS.tsv").write_text("\n".join(log) + "\n", encoding="utf-8")
-    print(f"{len(files) * args.copies} files written to {out / 'raw'}")
+    print(f"{len(log) - 1} files written to {out / 'raw'}")
     return 0
 
 

@@ -278,6 +278,24 @@ def _logical_lines(lines: list[str], width: int, criteria: bool) -> list[str]:
     return out
 
 
+def _wrap_no_new_markers(line: str, width: int, hang: str = "") -> list[str]:
+    """Greedy wrap that never starts a continuation line with a bullet or number (`anatomical` / `- abnormalities`
+    would read as a new item): such a marker stays at the end of the line before, as a careful renderer does."""
+    pieces = textwrap.wrap(line, width=width, subsequent_indent=hang, break_long_words=False,
+                           break_on_hyphens=False)
+    out: list[str] = []
+    for piece in pieces:
+        body = piece[len(hang):] if out else piece
+        if out and _MARKER.match(body):
+            head, _, rest = body.partition(" ")
+            out[-1] += " " + head
+            if rest.strip():
+                out.append(hang + rest)
+            continue
+        out.append(piece)
+    return out or [line]
+
+
 def legacy_rewrap(text: str, rng: random.Random) -> str:
     """Narrative and criteria re-wrapped at another width (a renderer with other settings)."""
     width = rng.randint(60, 100)
@@ -298,7 +316,7 @@ def legacy_rewrap(text: str, rng: random.Random) -> str:
             if not line.strip() or len(line) <= new_width:
                 out.append(line)
             else:
-                out.extend(textwrap.wrap(line, width=new_width, break_long_words=False, break_on_hyphens=False))
+                out.extend(_wrap_no_new_markers(line, new_width))
         pos = end
     out.extend(lines[pos:])
     return "\n".join(out)
@@ -462,6 +480,21 @@ def aggregator_bullets(text: str, rng: random.Random) -> str:
     return head + reword_headers("\n".join(lines), rng) + tail
 
 
+def aggregator_rewrap(text: str, rng: random.Random) -> str:
+    """Long lines hard-wrapped at another width (a text export of the page); a wrapped list item's continuation
+    lines indented under its text, as markdown writes them."""
+    width = rng.randint(60, 100)
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        m = re.match(r"^(\s*(?:[*\-•]\s+)?(?:\d{1,3}\\?[.)]\s+)?)", line)
+        hang = " " * len(m.group(1)) if m and m.group(1).strip() else ""
+        out.extend(_wrap_no_new_markers(line, width, hang))
+    return "\n".join(out)
+
+
 # ---------------------------------------------------------------- ctgov_page_copy
 
 _PAGE_FIELDS = {"study type": "study_type", "allocation": "allocation", "purpose": "primary_purpose",
@@ -522,6 +555,20 @@ def summary_bullets(text: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
+_ANY_HEADER = re.compile(r"(?im)^\W*(?:[a-z]+\s+){0,2}(?:inclusion|exclusion)\b.*criteri|^\W*(?:eligibility\s+)?criteria\b")
+
+
+def summary_add_header(text: str, rng: random.Random) -> str:
+    """An `Inclusion Criteria:` header line kept above the header-less inclusion criteria (only where the
+    criteria name no header of their own)."""
+    lines = text.split("\n")
+    body = [k for k, line in enumerate(lines) if line.strip()]
+    if len(body) < 3 or _ANY_HEADER.search("\n".join(lines[body[2]:])):
+        return text
+    header = rng.choice(["Inclusion Criteria:", "INCLUSION CRITERIA", "Key Inclusion Criteria:", "Inclusion criteria -"])
+    return "\n".join(lines[:body[2]] + [header] + lines[body[2]:])
+
+
 # ---------------------------------------------------------------- registry
 
 _BLANKS_ANYWHERE = _blank_between_lines(0.12)
@@ -531,10 +578,10 @@ PERTURBATIONS: dict[str, tuple[Perturbation, ...]] = {
                           legacy_label_case, legacy_blank_lines, trailing_spaces, nbsp, leading_blank_line,
                           trailing_blank_lines),
     "aggregator_page": (aggregator_enums, aggregator_bullets, aggregator_no_help, aggregator_heading_case,
-                        more_paragraph_space, trailing_spaces, nbsp, leading_blank_line, trailing_blank_lines),
+                        aggregator_rewrap, more_paragraph_space, trailing_spaces, nbsp, leading_blank_line, trailing_blank_lines),
     "ctgov_page_copy": (page_copy_enums, page_copy_site_status, page_copy_time_frame, _BLANKS_ANYWHERE,
                         trailing_spaces, nbsp, leading_blank_line, trailing_blank_lines),
-    "summary_with_criteria": (summary_bullets, _BLANKS_ANYWHERE, trailing_spaces, nbsp, leading_blank_line,
+    "summary_with_criteria": (summary_bullets, summary_add_header, _BLANKS_ANYWHERE, trailing_spaces, nbsp, leading_blank_line,
                               trailing_blank_lines),
     "ctgov_csv_row": (trailing_spaces, nbsp, trailing_blank_lines),
 }

@@ -94,7 +94,7 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
                     INCLUSION if m.group("kind").lower().startswith("inclus") else EXCLUSION)
                 return kind, (m.group("rest") or "").strip()
             return None
-    if _NEUTRAL_HEADER.match(bare):
+    if _NEUTRAL_HEADER.match(bare) and not (wrapped and bare[:1].islower()):  # `… any of the following\ncriteria:`
         return None, ""
     # A bulleted sentence (`* Patients who meet any of the following will be excluded:`) is a criterion.
     m = None if wrapped or bulleted else _SENTENCE_HEADER.match(bare)

@@ -33,6 +33,8 @@ def detect(text: str) -> bool:
         return False
     if any(_FOREIGN_LINE.match(line) or _LABEL_LINE.match(line) for line in lines[:4]):
         return False
+    if any(_FOREIGN_LINE.match(line) for line in lines[4:6]):
+        return False  # outcome cells never open with a bullet: criteria lines of a summary (one with a header)
     interventions = lines[3].strip()
     if interventions:
         return all(_intervention_item(item) is not None for item in interventions.split("|") if item.strip())
