@@ -98,7 +98,9 @@ def _staged(con: duckdb.DuckDBPyConnection, staging: Path, name: str, table: Tab
     files = sorted((staging / name).glob("*.parquet"))
     if files:
         paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-        con.execute(f'CREATE TEMP TABLE "st_{name}" AS SELECT * FROM read_parquet([{paths}])')
+        # A view, not a table: the staged rows stream from Parquet into the inserts, so the load's memory does not
+        # grow with the run (a temp table held every staged row: 1.9 GB peak at 50k files).
+        con.execute(f'CREATE TEMP VIEW "st_{name}" AS SELECT * FROM read_parquet([{paths}])')
     else:
         empty = (schema or arrow_schema(table, staging=True)).empty_table()  # type: ignore[arg-type]
         con.register("_empty", empty)
