@@ -208,3 +208,26 @@ def test_prose_starting_with_inclusion_or_exclusion_is_no_header() -> None:
     assert pairs(text) == [("EXC", "Exclusion. Patients who smoke Inclusion of women in late pregnancy")]
     assert pairs("Inclusion of women\n\nExclusionary:\n\n- Smokers") == [("INC", "Inclusion of women"),
                                                                         ("EXC", "Smokers")]
+
+
+def test_bare_dash_header_after_text_of_a_double_spaced_copy() -> None:
+    text = "Inclusion criteria -\n* Between ages of 18 and 95\n* Has elected to undergo knee replacement\n" \
+           "Exclusion criteria -\n* History of kidney disease"
+    assert pairs(text) == [("INC", "Between ages of 18 and 95"), ("INC", "Has elected to undergo knee replacement"),
+                           ("EXC", "History of kidney disease")]
+
+
+def test_wrapped_lower_case_criteria_colon_is_no_header() -> None:
+    text = ("Exclusion Criteria\n\n* Have severe asthma defined by any of the following\n  criteria:\n\n"
+            "  1. FEV1 <80% of predicted\n  2. Daily inhaled steroids\n* Are pregnant")
+    got = pairs(text)
+    assert [kind for kind, _ in got] == ["EXC", "EXC"]
+    assert got[0][1].startswith("Have severe asthma defined by any of the following criteria: FEV1")
+
+
+def test_one_skipped_number_still_starts_an_item() -> None:
+    text = "1) Age 18 and over.\n2) Able to attend follow up visits or at least converse on phone or\n" \
+           "complete forms.\n4) Competent to provide consent."
+    assert [t for _, t in pairs(text)] == [
+        "Age 18 and over.", "Able to attend follow up visits or at least converse on phone or complete forms.",
+        "Competent to provide consent."]

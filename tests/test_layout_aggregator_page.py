@@ -201,3 +201,17 @@ def test_near_linear_on_adversarial_input() -> None:
     t_small = min(_time(small) for _ in range(3))
     t_big = min(_time(big) for _ in range(2))
     assert t_big < 40 * max(t_small, 1e-3)
+
+
+def test_help_sentences_left_out_and_headings_recased() -> None:
+    """A copy without the boilerplate help sentences, headings in capitals: the last bare `Interventions` before
+    the next heading is the heading, an earlier one is an arm's label."""
+    helps = {HELP[name] for name in HELP}
+    text = "\n\n".join(p.upper() if p in {name for name, _ in _SECTIONS} else p
+                       for p in page(arm_label="Interventions").split("\n\n") if p not in helps)
+    t = only(text)
+    assert [a.label.casefold() for a in t.arms] == ["interventions", "control", "observation"]
+    assert [(i.intervention_type, i.name) for i in t.interventions] == [("DRUG", "Benmelstobart"),
+                                                                        ("DRUG", "Anlotinib")]
+    assert (t.overall_status, t.masking, t.sex) == ("NOT_YET_RECRUITING", "DOUBLE", "FEMALE")
+    assert [c.kind for c in t.criteria] == ["INCLUSION", "INCLUSION", "EXCLUSION"]

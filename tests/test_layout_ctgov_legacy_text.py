@@ -224,3 +224,26 @@ def test_eligibility_without_criteria_sub_label_is_free_text() -> None:
 def test_street_address_glued_to_facility_name_is_cut() -> None:
     text = legacy_text().replace("Name:\nQianfoshan Hospital\n", "Name:\nFirst Hospital (Qianfoshan)16766 Jingshi Road, Jinan\n")
     assert only(text).sites[0].facility == "First Hospital (Qianfoshan)"
+
+
+def test_values_on_their_label_lines() -> None:
+    """A dump writing short values on the label line (`Allocation: Randomized`, also right after a container label
+    such as `Study design:` or `Address:`), and `Gender: All` ending the criteria text."""
+    lines = legacy_text().split("\n")
+    short = {"nct id", "study type", "study phase", "overall status", "allocation", "intervention model",
+             "primary purpose", "masking", "gender", "minimum age", "maximum age", "healthy volunteers", "city",
+             "zip", "country", "status", "start date", "completion date", "intervention type", "state"}
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        if lines[k].endswith(":") and lines[k][:-1].lower() in short and not lines[k + 1].endswith(":") \
+                and not lines[k + 1][:1].isdigit():
+            out.append(f"{lines[k]} {lines[k + 1]}")
+            k += 2
+        else:
+            out.append(lines[k])
+            k += 1
+    inline, plain = only("\n".join(out)), only(legacy_text())
+    assert inline.criteria == plain.criteria and inline.sites == plain.sites
+    assert (inline.allocation, inline.masking, inline.sex, inline.min_age_years, inline.start_date) == (
+        "RANDOMIZED", "NONE", "ALL", 18.0, date(2022, 12, 31))

@@ -168,3 +168,12 @@ def test_near_linear_time() -> None:
         return "\n".join(["S", "Study Type", "INTERVENTIONAL", "Enrollment", "1", *sites, *outcomes, DISCLAIMER])
 
     assert_near_linear(lambda: layout.parse(page(20), "s"), lambda: layout.parse(page(400), "b"))
+
+
+def test_blank_lines_between_labels_and_values() -> None:
+    """A copy holding a blank line between each label and its value (and elsewhere) reads the same."""
+    spaced = "\n\n" + PAGE.replace("\n", "\n\n") + "\n\n"
+    assert layout.detect(spaced)
+    [got] = layout.parse(spaced, "spaced.txt")
+    [want] = layout.parse(PAGE, "page.txt")
+    assert got == want

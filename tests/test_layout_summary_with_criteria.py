@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from tests.timing import assert_near_linear
 from transforms.errors import ParseError, TrialhouseError
 from transforms.layouts import summary_with_criteria as layout
+from transforms.record import ParsedTrial
 
 SEED_LIKE = (
     "Consolidation Radiotherapy for Oligoresidual NSCLC: A Randomized Phase II Trial\n"
@@ -138,3 +139,14 @@ def test_parse_time_is_near_linear() -> None:
         layout.parse(head + unit * n, "big.txt")
 
     assert_near_linear(lambda: run(50), lambda: run(1000))
+
+
+def test_header_line_and_blank_lines_are_not_a_csv_row() -> None:
+    """Seven lines with the fourth blank are a CSV row only when the outcome lines hold no bullets."""
+    text = ("A Study of Sildenafil in Hemodialysis\nThe study evaluates sildenafil.\nINCLUSION CRITERIA\n\n"
+            "* Stable relationship for at least 6 months\n* Creatinine clearance ≤10 ml/min\n")
+    assert layout.detect(text)
+    [trial] = layout.parse(text, "s.txt")
+    assert isinstance(trial, ParsedTrial)
+    assert [(c.kind, c.text) for c in trial.criteria] == [
+        ("INCLUSION", "Stable relationship for at least 6 months"), ("INCLUSION", "Creatinine clearance ≤10 ml/min")]
