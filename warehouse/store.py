@@ -31,11 +31,17 @@ class RunRecord:
     files_seen: int
 
 
+# DuckDB caches up to 80% of RAM by default, so a load's footprint would grow with the warehouse; a fixed cap
+# (spilling to <warehouse>.tmp/) keeps the pipeline's memory flat. Override with TRIALHOUSE_DUCKDB_MEMORY.
+MEMORY_LIMIT = os.environ.get("TRIALHOUSE_DUCKDB_MEMORY", "512MB")
+
+
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file (creating its folder when writing)."""
+    """Open the warehouse file (creating its folder when writing), with a bounded memory budget."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    return duckdb.connect(str(path), read_only=read_only,
+                          config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
 
 
 def _label(code: str) -> str:
