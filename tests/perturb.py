@@ -645,9 +645,12 @@ def _drop_paragraphs(text: str, first: str, until: tuple[str, ...]) -> str | Non
     """The text without the paragraphs from the one reading `first` up to (not including) the first of `until`."""
     paras = re.split(r"(\n[ \t]*\n)", text)
     keys = [p.strip().casefold() for p in paras]
-    if first.casefold() not in keys:
+    found = [i for i in range(0, len(keys), 2) if keys[i] == first.casefold()]
+    if not found:
         return None
-    start = keys.index(first.casefold())
+    # the heading is the occurrence followed by its help sentence (the narrative may hold a `Study design` line)
+    with_help = [i for i in found if i + 2 < len(paras) and _AGG_HELP.match(paras[i + 2].strip())]
+    start = (with_help or found)[-1]
     end = next((i for i in range(start + 2, len(keys), 2) if keys[i] in {u.casefold() for u in until}), None)
     if end is None:
         return None

@@ -112,3 +112,13 @@ def test_near_linear_time() -> None:
         return "\n".join(["T", "S", "|".join(["C"] * n), "|".join(["DRUG: x"] * n), cell, cell, "D"])
 
     assert_near_linear(lambda: layout.parse(row(20), "s"), lambda: layout.parse(row(400), "b"))
+
+
+def test_blank_fourth_line_needs_a_stated_seventh() -> None:
+    """Without interventions a row still states its 7th line (the detailed description, or the summary again);
+    a summary-with-criteria text holding blank lines may show a blank 4th line too."""
+    summary_like = "Oral Tolerance in Infants\nThis study aims to find a link.\nmale or female, age before 6 month\n\n" \
+                   "Control group: male or female\n\n"
+    assert not layout.detect(summary_like)
+    row = "Title\nSummary.\nAsthma\n\nFEV1, Lung function, 12 weeks\n\nSummary."
+    assert layout.detect(row)

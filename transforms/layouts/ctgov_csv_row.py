@@ -38,8 +38,10 @@ def detect(text: str) -> bool:
     interventions = lines[3].strip()
     if interventions:
         return all(_intervention_item(item) is not None for item in interventions.split("|") if item.strip())
-    # no interventions: the row must still look like one — a summary line and nothing after line 7
-    return bool(lines[1].strip())
+    # no interventions: the row must still look like one — a summary line and a stated 7th line (the detailed
+    # description, or the summary again when there is none); a summary-with-criteria text holding blank lines may
+    # otherwise show a blank 4th line too
+    return bool(lines[1].strip()) and bool(lines[6].strip())
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
