@@ -117,27 +117,34 @@ def discover_files(source_dir: Path) -> list[SourceFile]:
     if not root.is_dir():
         raise NotADirectoryError(f"source folder {source_dir} does not exist or is not a folder")
     found: list[SourceFile] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        for d in dirnames:  # linked folders are not walked (cycles, escapes): account for them as refused
-            if (Path(dirpath) / d).is_symlink() and not d.startswith("."):
-                found.append(SourceFile(Path(dirpath) / d, (Path(dirpath) / d).relative_to(root).as_posix(), -2))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (Path(dirpath) / d).is_symlink())
-        for name in sorted(filenames):
-            if name.startswith("."):
+    folders = [root]
+    while folders:  # scandir's cached entry types: one stat per file, a resolve only for links
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
                 continue
-            path = Path(dirpath) / name
+            path = Path(entry.path)
             rel = path.relative_to(root).as_posix()
             try:
-                target = path.resolve()
-                size = path.stat().st_size
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(path)
+                    continue
+                if entry.is_symlink():
+                    if path.is_dir() or not path.resolve().is_relative_to(root):
+                        found.append(SourceFile(path, rel, -2))  # linked folder or escaping link: never read
+                        continue
+                    found.append(SourceFile(path, rel, path.stat().st_size))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(SourceFile(path, rel, entry.stat(follow_symlinks=False).st_size))
             except OSError:
                 found.append(SourceFile(path, rel, -1))
-                continue
-            if not target.is_relative_to(root):
-                found.append(SourceFile(path, rel, -2))  # a link escaping the source root: read nothing from it
-                continue
-            found.append(SourceFile(path, rel, size))
-    return found
+        folders.extend(reversed(subfolders))
+    return sorted(found, key=lambda f: f.rel)
 
 
 @task(cache_policy=NO_CACHE)
