@@ -19,11 +19,12 @@ def test_auto_runner_uses_processes_only_when_it_pays():
     assert choose_runner("dask", 1) == "dask"
 
 
-def test_threads_give_the_same_warehouse_as_the_inline_run(prefect_harness, tmp_path):
+@pytest.mark.parametrize("runner", ["threads", "processes"])
+def test_pool_runner_gives_the_same_warehouse_as_the_inline_run(prefect_harness, tmp_path, runner):
     inline = ingest(source_dir=SAMPLES, warehouse=tmp_path / "a.duckdb", parquet_dir=tmp_path / "pa", batch_size=1,
                     runner="sequential")
     fanned = ingest(source_dir=SAMPLES, warehouse=tmp_path / "b.duckdb", parquet_dir=tmp_path / "pb", batch_size=1,
-                    runner="threads", workers=2)
+                    runner=runner, workers=2)
     assert inline.files_loaded == fanned.files_loaded == 5
     assert star_contents(tmp_path / "a.duckdb") == star_contents(tmp_path / "b.duckdb")
 
