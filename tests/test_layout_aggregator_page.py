@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import textwrap
-import time
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transforms.errors import TrialhouseError
+from tests.properties import parse_or_typed_error
+from tests.timing import assert_near_linear
 from transforms.layouts import aggregator_page, detect_layout
 from transforms.layouts.aggregator_page import _SECTIONS, detect, parse
 
@@ -176,31 +176,15 @@ def test_detect() -> None:
     max_size=50))
 def test_property_never_raises_untyped_errors(paras: list[str]) -> None:
     text = "\n\n".join(paras)
-    detect(text)
-    try:
-        results = parse(text, "prop.txt")
-    except TrialhouseError:
-        return
-    assert len(results) == 1
-
-
-def _time(text: str) -> float:
-    start = time.perf_counter()
-    try:
-        parse(text, "adv.txt")
-    except TrialhouseError:
-        pass
-    detect(text)
-    return time.perf_counter() - start
+    results = parse_or_typed_error(aggregator_page, text)
+    assert results is None or len(results) == 1
 
 
 def test_near_linear_on_adversarial_input() -> None:
     head = "T\n\nNCT ID: NCT01234567\n\nStudy Groups\n\n" + HELP["Study Groups"] + "\n\n"
     unit = "X\n\nIntervention Type DRUG\n\nd\n\nd\n\nInterventions\n\nGroup Type\n\nSite Status\n\n"
     small, big = head + unit * 20, head + unit * 400
-    t_small = min(_time(small) for _ in range(3))
-    t_big = min(_time(big) for _ in range(2))
-    assert t_big < 40 * max(t_small, 1e-3)
+    assert_near_linear(lambda: parse_or_typed_error(aggregator_page, small), lambda: parse_or_typed_error(aggregator_page, big))
 
 
 def test_help_sentences_left_out_and_headings_recased() -> None:

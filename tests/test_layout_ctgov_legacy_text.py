@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import textwrap
-import time
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transforms.errors import ParseError, TrialhouseError
+from tests.properties import parse_or_typed_error
+from tests.timing import assert_near_linear
+from transforms.errors import ParseError
 from transforms.layouts import aggregator_page, ctgov_legacy_text, detect_layout
 from transforms.layouts.ctgov_legacy_text import _split_arm_labels, detect, parse
 
@@ -179,31 +180,15 @@ LABELS = ["Trial Title:", "NCT ID:", "Condition:", "Study design:", "Interventio
                 max_size=60))
 def test_property_never_raises_untyped_errors(lines: list[str]) -> None:
     text = "\n".join(lines)
-    detect(text)
-    try:
-        results = parse(text, "prop.txt")
-    except TrialhouseError:
-        return
-    assert len(results) == 1
-
-
-def _time(text: str) -> float:
-    start = time.perf_counter()
-    try:
-        parse(text, "adv.txt")
-    except TrialhouseError:
-        pass
-    detect(text)
-    return time.perf_counter() - start
+    results = parse_or_typed_error(ctgov_legacy_text, text)
+    assert results is None or len(results) == 1
 
 
 def test_near_linear_on_adversarial_input() -> None:
     unit = ("Trial Title:\nT\nIntervention:\nIntervention name:\nX\nArm group label:\n"
             + ", ".join(f"z{i} (a" for i in range(30)) + "\nSummary:\n" + "a " * 200 + ":\n" + "x:" * 50 + "\n")
     small, big = unit * 5, unit * 100
-    t_small = min(_time(small) for _ in range(3))
-    t_big = min(_time(big) for _ in range(2))
-    assert t_big < 40 * max(t_small, 1e-3)
+    assert_near_linear(lambda: parse_or_typed_error(ctgov_legacy_text, small), lambda: parse_or_typed_error(ctgov_legacy_text, big))
 
 
 def test_double_spaced_copy_gives_the_same_record() -> None:
