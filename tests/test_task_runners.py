@@ -19,25 +19,25 @@ def test_auto_runner_uses_processes_only_when_it_pays():
     assert choose_runner("dask", 1) == "dask"
 
 
-@pytest.mark.parametrize("runner", ["threads", "processes"])
-def test_pool_runner_gives_the_same_warehouse_as_the_inline_run(prefect_harness, tmp_path, runner):
+def test_threads_give_the_same_warehouse_as_the_inline_run(prefect_harness, tmp_path):
     inline = ingest(source_dir=SAMPLES, warehouse=tmp_path / "a.duckdb", parquet_dir=tmp_path / "pa", batch_size=1,
                     runner="sequential")
     fanned = ingest(source_dir=SAMPLES, warehouse=tmp_path / "b.duckdb", parquet_dir=tmp_path / "pb", batch_size=1,
-                    runner=runner, workers=2)
+                    runner="threads", workers=2)
     assert inline.files_loaded == fanned.files_loaded == 5
     assert star_contents(tmp_path / "a.duckdb") == star_contents(tmp_path / "b.duckdb")
 
 
-def test_dask_local_cluster_gives_the_same_warehouse_as_the_inline_run(prefect_harness, tmp_path):
-    # The Dask run goes through the CLI in a fresh interpreter, as users start it: spawned Dask workers re-import
-    # the parent's __main__, which inside pytest may be another test's script.
+@pytest.mark.parametrize("runner", ["processes", "dask"])
+def test_process_runners_give_the_same_warehouse_as_the_inline_run(prefect_harness, tmp_path, runner):
+    # These runs go through the CLI in a fresh interpreter, as users start them: spawned workers (process pool,
+    # Dask LocalCluster) re-import the parent's __main__, which inside pytest may be another test's script.
     ingest(source_dir=SAMPLES, warehouse=tmp_path / "a.duckdb", parquet_dir=tmp_path / "pa", batch_size=1,
            runner="sequential")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     done = subprocess.run([sys.executable, "-m", "flows.cli", "ingest", str(SAMPLES), "--warehouse",
                            str(tmp_path / "b.duckdb"), "--parquet-dir", str(tmp_path / "pb"), "--batch-size", "1",
-                           "--runner", "dask", "--workers", "2"], cwd=ROOT, env=env, capture_output=True, text=True,
+                           "--runner", runner, "--workers", "2"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert star_contents(tmp_path / "a.duckdb") == star_contents(tmp_path / "b.duckdb")
