@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from datetime import date
 
 import pytest
@@ -11,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.properties import parse_or_typed_error
+from tests.timing import assert_near_linear
 from transforms.errors import ParseError
 from transforms.layouts import ctgov_csv_export
 from transforms.layouts.ctgov_csv_export import _site
@@ -212,23 +212,17 @@ def test_any_location_splits_without_raising(location: str) -> None:
 
 
 def test_parse_time_near_linear() -> None:
-    def timed(n: int) -> float:
+    def run(n: int):
         locations = "|".join(f"Site {i}, City, State Province, 1234{i}, Korea, Republic of" for i in range(20))
         text = export(*[row(NCT_Number=f"NCT{i:08d}", Locations=locations, Conditions="A|B|C") for i in range(n)])
-        start = time.perf_counter()
-        ctgov_csv_export.parse(text, "big.csv")
-        return time.perf_counter() - start
+        return lambda: ctgov_csv_export.parse(text, "big.csv")
 
-    small, large = min(timed(20) for _ in range(3)), min(timed(400) for _ in range(3))
-    assert large < 40 * small + 0.05
+    assert_near_linear(run(20), run(400))
 
 
 def test_long_single_location_is_linear() -> None:
-    def timed(n: int) -> float:
+    def run(n: int):
         location = "Word, " * n + "Country"
-        start = time.perf_counter()
-        _site(location)
-        return time.perf_counter() - start
+        return lambda: _site(location)
 
-    small, large = min(timed(500) for _ in range(3)), min(timed(10_000) for _ in range(3))
-    assert large < 40 * small + 0.05
+    assert_near_linear(run(500), run(10_000))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 
 import pytest
@@ -10,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.properties import parse_or_typed_error
+from tests.timing import assert_near_linear
 from transforms.errors import ParseError
 from transforms.layouts import ctgov_json
 from transforms.record import ParsedTrial
@@ -242,17 +242,14 @@ def test_arbitrary_module_contents_raise_only_typed_errors(modules) -> None:
 
 
 def test_parse_time_near_linear() -> None:
-    def timed(n: int) -> float:
+    def run(n: int):
         doc = study(contactsLocationsModule={"locations": [{"facility": f"Site {i}", "city": "X", "country": "Y"}
                                                            for i in range(n)]},
                     conditionsModule={"conditions": [f"c{i}" for i in range(n)]})
         text = json.dumps(doc)
-        start = time.perf_counter()
-        ctgov_json.parse(text, "big.json")
-        return time.perf_counter() - start
+        return lambda: ctgov_json.parse(text, "big.json")
 
-    small, large = min(timed(200) for _ in range(3)), min(timed(4000) for _ in range(3))
-    assert large < 40 * small + 0.05
+    assert_near_linear(run(200), run(4000))
 
 
 def test_deep_nesting_is_a_typed_error() -> None:

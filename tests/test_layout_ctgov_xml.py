@@ -1,7 +1,6 @@
 """Unit and property tests of the `ctgov_xml` layout (legacy CT.gov `<clinical_study>` XML)."""
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -9,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.properties import parse_or_typed_error
+from tests.timing import assert_near_linear
 from transforms.errors import ParseError
 from transforms.layouts import ctgov_xml
 from transforms.record import ParsedTrial
@@ -248,14 +248,11 @@ def test_arbitrary_study_elements_raise_only_typed_errors(children: list[str]) -
 
 
 def test_parse_time_near_linear() -> None:
-    def timed(n: int) -> float:
+    def run(n: int):
         locations = "".join(f"<location><facility><name>Site {i}</name><address><city>C</city><country>X</country>"
                             f"</address></facility></location><condition>c{i}</condition>" for i in range(n))
         design = "<study_design>" + "Allocation: Randomized, " * n + "</study_design>"
         text = f"<clinical_study><id_info><nct_id>NCT00000001</nct_id></id_info>{design}{locations}</clinical_study>"
-        start = time.perf_counter()
-        ctgov_xml.parse(text, "big.xml")
-        return time.perf_counter() - start
+        return lambda: ctgov_xml.parse(text, "big.xml")
 
-    small, large = min(timed(100) for _ in range(3)), min(timed(2000) for _ in range(3))
-    assert large < 40 * small + 0.05
+    assert_near_linear(run(100), run(2000))
