@@ -28,7 +28,9 @@ def _state(db: Path) -> list:
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.Popen:
+    # A session of its own, so the kill can take the run's temporary Prefect server down with it.
     return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env={**os.environ, **(env or {})},
+                            start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -51,7 +53,7 @@ def test_sigkill_during_load_keeps_last_good_state_and_next_run_completes(tmp_pa
         assert victim.poll() is None, victim.stdout.read()
         assert time.monotonic() < deadline, "the run never reached the load step"
         time.sleep(0.2)
-    victim.send_signal(signal.SIGKILL)
+    os.killpg(victim.pid, signal.SIGKILL)  # the run and everything it started, as a crash would
     victim.wait(timeout=30)
 
     assert _state(db) == good, "a killed load changed the warehouse"
