@@ -72,12 +72,6 @@ class FileBatch:
         self.files = files
         self.known = known
 
-    def __getstate__(self) -> tuple:
-        return self.files, self.known
-
-    def __setstate__(self, state: tuple) -> None:
-        self.files, self.known = state
-
 
 @dataclass(slots=True)
 class StagedBatch:
@@ -173,6 +167,15 @@ def read_known_files(warehouse: Path) -> dict[str, str]:
     return known_files(warehouse)
 
 
+def hash_file(path: Path) -> str:
+    """SHA-256 of a file read in 1 MiB blocks: never holds a large file in memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def read_files(files: list[SourceFile], max_file_bytes: int) -> list[RawFile]:
     """Read and hash files; an unreadable, escaping or oversized file carries its reason instead of bytes."""
     out = []
@@ -184,11 +187,7 @@ def read_files(files: list[SourceFile], max_file_bytes: int) -> list[RawFile]:
         try:
             size = f.path.stat().st_size
             if size > max_file_bytes:
-                digest = hashlib.sha256()
-                with f.path.open("rb") as fh:  # hash in chunks: never hold an oversized file in memory
-                    for block in iter(lambda: fh.read(1 << 20), b""):
-                        digest.update(block)
-                out.append(RawFile(f.rel, digest.hexdigest(), size,
+                out.append(RawFile(f.rel, hash_file(f.path), size,
                                    error=f"file too large: {size:,} bytes (limit {max_file_bytes:,}; "
                                          f"set TRIALHOUSE_MAX_FILE_BYTES to raise it)"))
                 continue
@@ -241,15 +240,12 @@ def split_unchanged(files: list[SourceFile], known: dict[str, str]) -> tuple[lis
         if f.rel not in known or f.size_bytes < 0:
             changed.append(f)
             continue
-        digest = hashlib.sha256()
         try:
-            with f.path.open("rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):  # noqa: B023 (fh is bound per iteration)
-                    digest.update(block)
+            digest = hash_file(f.path)
         except OSError:
             changed.append(f)  # the parse step reads it again and records why it cannot
             continue
-        if digest.hexdigest() == known[f.rel]:
+        if digest == known[f.rel]:
             unchanged.append((f.rel, known[f.rel]))
         else:
             changed.append(f)
