@@ -91,9 +91,11 @@ def known_files(path: Path) -> dict[str, str]:
         con.close()
 
 
-def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[str]]) -> None:
-    """Create a VARCHAR temp table from Python lists in one Arrow hand-off (executemany is slow at registry scale)."""
-    data = pa.table({k: pa.array(v, type=pa.string()) for k, v in columns.items()})
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[str]] | pa.Table) -> None:
+    """Create a temp table from an Arrow table, or VARCHAR columns given as Python lists, in one hand-off
+    (executemany is slow at registry scale)."""
+    data = columns if isinstance(columns, pa.Table) else pa.table(
+        {k: pa.array(v, type=pa.string()) for k, v in columns.items()})
     con.register("_incoming", data)
     con.execute(f'CREATE TEMP TABLE "{name}" AS SELECT * FROM _incoming')
     con.unregister("_incoming")
@@ -108,10 +110,7 @@ def _staged(con: duckdb.DuckDBPyConnection, staging: Path, name: str, table: Tab
         # grow with the run (a temp table held every staged row: 1.9 GB peak at 50k files).
         con.execute(f'CREATE TEMP VIEW "st_{name}" AS SELECT * FROM read_parquet([{paths}])')
     else:
-        empty = (schema or arrow_schema(table, staging=True)).empty_table()  # type: ignore[arg-type]
-        con.register("_empty", empty)
-        con.execute(f'CREATE TEMP TABLE "st_{name}" AS SELECT * FROM _empty')
-        con.unregister("_empty")
+        _temp_table(con, f"st_{name}", (schema or arrow_schema(table, staging=True)).empty_table())  # type: ignore[arg-type]
 
 
 def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[str, str],
