@@ -439,16 +439,24 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
     gate_builder.shutdown(wait=False)
     verdict, unchanged = GateResult(), []
     seconds = {"parse": 0.0, "write": 0.0, "validate": 0.0}
-    pending: list[StagedBatch] = []  # staged, awaiting validation: GX's cost is mostly per call, so batch the calls
+    # Parsed batches are gathered into chunks of about VALIDATE_TRIALS trials, then staged and validated together:
+    # Prefect's cost per task run and GX's per suite run are paid once per chunk, and memory stays one chunk.
+    pending: list[StagedBatch] = []
+    chunks_done = 0
 
-    def validate_pending() -> None:
+    def stage_and_validate_pending() -> None:
+        nonlocal chunks_done
+        clock = time.perf_counter()
+        tables = {name: pa.concat_tables([b.tables[name] for b in pending]) for name in pending[0].tables}
+        chunk = StagedBatch([o for b in pending for o in b.outcomes], tables)
+        stage_batch(quote(chunk), staging, chunks_done)
+        seconds["write"] += time.perf_counter() - clock
         clock = time.perf_counter()
         assert gate_future is not None  # pending batches exist only when there were batches to parse
-        gate = gate_future.result()
-        tables = {name: pa.concat_tables([b.tables[name] for b in pending]) for name in pending[0].tables}
-        verdict.merge(validate_batch(quote(StagedBatch([], tables)), gate))
+        verdict.merge(validate_batch(quote(StagedBatch([], tables)), gate_future.result()))
         seconds["validate"] += time.perf_counter() - clock
         pending.clear()
+        chunks_done += 1
 
     with progress_bar(show_progress) as bar:
         bar_task = bar.add_task("parsing", total=sum(len(b) for b in batches)) if bar else None
@@ -459,19 +467,16 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
             seconds["parse"] += time.perf_counter() - clock
             if item is None:
                 break
-            batch_no, size, staged = item
-            clock = time.perf_counter()
+            _, size, staged = item
             if staged.outcomes:
-                stage_batch(quote(staged), staging, batch_no)
                 pending.append(staged)
-            seconds["write"] += time.perf_counter() - clock
             if sum(b.tables["trial"].num_rows for b in pending) >= VALIDATE_TRIALS:
-                validate_pending()
+                stage_and_validate_pending()
             unchanged += staged.unchanged
             if bar:
                 bar.advance(bar_task, size)
         if pending:
-            validate_pending()
+            stage_and_validate_pending()
     if gate_future is not None:
         clock = time.perf_counter()
         write_data_docs(gate_future.result(), docs_dir)
