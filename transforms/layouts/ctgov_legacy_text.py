@@ -68,7 +68,6 @@ _TYPED: dict[str, Callable[[str], object]] = {
 }
 
 _MAX_LABEL = 60  # no label is longer; longer lines ending with ':' are text
-_WS = re.compile(r"\s+")
 _COLON = re.compile(r":\s")
 _LIST_SEP = re.compile(r",\s+")
 _GLUED_ADDRESS = re.compile(r"\)\d+[ \t]+[A-Za-z]")  # `…Hospital)16766 Jingshi Road`: a street number after `)`
@@ -109,18 +108,26 @@ def _label_of(line: str) -> str | None:
     s = line.strip()
     if not s.endswith(":") or len(s) > _MAX_LABEL:
         return None
-    return _WS.sub(" ", s[:-1]).strip().lower()
+    return _norm_label(s[:-1])
+
+
+def _norm_label(text: str) -> str:
+    """Whitespace runs collapsed to one space, edges trimmed, lower case (str.split() splits on what `\\s` matches)."""
+    return " ".join(text.split()).lower()
 
 
 def _inline_label(line: str, section: str | None) -> tuple[str, str] | None:
     """(label, value) when the line reads `Known label: value` (the longest known label wins), else None."""
+    if ":" not in line:
+        return None  # most lines: no `Label:` to look for
     s = line.strip()
     best = None
     for m in _COLON.finditer(s[:_MAX_LABEL]):
-        candidate = _WS.sub(" ", s[:m.start()]).strip().lower()
-        value = s[m.end():].strip()
-        if value and (candidate in _TOP_RANK or candidate in _CHILDREN.get(section or "", ())):
-            best = (candidate, value)
+        candidate = _norm_label(s[:m.start()])
+        if candidate in _TOP_RANK or candidate in _CHILDREN.get(section or "", ()):
+            value = s[m.end():].strip()
+            if value:
+                best = (candidate, value)
     return best
 
 
