@@ -73,10 +73,10 @@ _LIST_SEP = re.compile(r",\s+")
 _GLUED_ADDRESS = re.compile(r"\)\d+[ \t]+[A-Za-z]")  # `…Hospital)16766 Jingshi Road`: a street number after `)`
 _NCT_LINE = re.compile(r"^\s*NCT ID\s*:", re.I | re.M)
 _FIRST_LINE_TITLE = re.compile(r"^\s*Trial Title\s*:", re.I)
-_DETECT_LABELS = re.compile(
-    r"^[ \t]*(?:NCT ID|Condition|Study type|Study phase|Overall status|Study design|Intervention type|"
-    r"Intervention name|Arm group label|Criteria for eligibility|Conditions: Official terms)[ \t]*:[ \t]*$",
-    re.I | re.M)
+_DETECT_LABEL_LINE = re.compile(
+    r"[ \t]*(?:NCT ID|Condition|Study type|Study phase|Overall status|Study design|Intervention type|"
+    r"Intervention name|Arm group label|Criteria for eligibility|Conditions: Official terms)[ \t]*:[ \t]*",
+    re.I)
 
 
 @dataclass(slots=True)
@@ -100,7 +100,11 @@ def detect(text: str) -> bool:
     head = text[:6000]
     if _FIRST_LINE_TITLE.match(head.lstrip()):
         return True
-    return bool(_NCT_LINE.search(head)) and len({m.group(0).strip().lower() for m in _DETECT_LABELS.finditer(head)}) >= 4
+    if not _NCT_LINE.search(head):
+        return False
+    # a label line matches as a whole (the pattern never crosses a newline), so only lines with a colon are tried
+    labels = {line.strip().lower() for line in head.split("\n") if ":" in line and _DETECT_LABEL_LINE.fullmatch(line)}
+    return len(labels) >= 4
 
 
 def _label_of(line: str) -> str | None:
