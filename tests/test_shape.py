@@ -57,3 +57,14 @@ def test_shape_batch_has_every_star_table_with_record_column():
     assert tables["trial"].num_rows == 2
     assert set(tables["trial"].column("_record").to_pylist()) == {"a.json#0", "b.json#0"}
     assert tables["site"].column("status").to_pylist() == ["RECRUITING", "RECRUITING"]
+
+
+def test_every_row_holds_exactly_its_tables_staging_columns():
+    # shape_batch builds the Arrow tables by position, so a row may neither miss nor add a column
+    from schemas.derive import arrow_schema
+    from schemas.tables import STAR_TABLES
+    rows = shape_trial(_rec(_trial(criteria=[Criterion("INCLUSION", "Aged 18 to 65 years")])))
+    for tbl in STAR_TABLES:
+        names = set(arrow_schema(tbl, staging=True).names)
+        assert rows[tbl.name], tbl.name
+        assert all(set(row) == names for row in rows[tbl.name]), tbl.name

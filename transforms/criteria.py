@@ -96,8 +96,9 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
             return None
     if _NEUTRAL_HEADER.match(bare) and not (wrapped and bare[:1].islower()):  # `… any of the following\ncriteria:`
         return None, ""
-    # A bulleted sentence (`* Patients who meet any of the following will be excluded:`) is a criterion.
-    m = None if wrapped or bulleted else _SENTENCE_HEADER.match(bare)
+    # A bulleted sentence (`* Patients who meet any of the following will be excluded:`) is a criterion. The
+    # pattern only matches a line ending with a colon, so other lines skip its costly scan.
+    m = None if wrapped or bulleted or not bare.endswith((":", "：")) else _SENTENCE_HEADER.match(bare)
     if m:
         what = (m.group("what") or "").lower()
         negative = bool(m.group("neg") or m.group("inel")) or what in ("excluded", "ineligible")
@@ -128,15 +129,21 @@ def _ordinal(tok: str, roman: bool) -> int:
                for n, c in enumerate(low))
 
 
-def _item(body: str, last_alpha: int | None) -> _Item | None:
-    """The line as a list item, or None for plain text. `last_alpha` tells `i.` after `h.` from roman `i.`."""
-    m = _BULLET.match(body)
-    if m:
-        text = body[m.end():]
+def _marker(body: str) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    """(bullet match, numbered match) at the start of the line; a bullet is looked for first."""
+    bullet = _BULLET.match(body)
+    return bullet, None if bullet else _NUMBERED.match(body)
+
+
+def _item(body: str, last_alpha: int | None, marker: tuple[re.Match[str] | None, re.Match[str] | None]) -> _Item | None:
+    """The line (with its `_marker`) as a list item, or None for plain text; `last_alpha` tells `i.` after `h.` from
+    roman `i.`."""
+    bullet, m = marker
+    if bullet:
+        text = body[bullet.end():]
         inner = _INNER_NUMBER.match(text)
         ordinal = int(inner.group("n")) if inner else None
         return _Item("bullet", ordinal, text[inner.end():] if inner else text)
-    m = _NUMBERED.match(body)
     if not m:
         return None
     tok = m.group("tok")
@@ -257,7 +264,8 @@ def split_eligibility(text: str | None) -> list[Criterion]:
             continue
         indent = len(line) - len(line.lstrip())
         wrapped = builder.current is not None and not after_break
-        marker = _BULLET.match(body) or _NUMBERED.match(body)
+        markers = _marker(body)
+        marker = markers[0] or markers[1]
         header = _header(body[marker.end():] if marker else body, wrapped, bulleted=marker is not None)
         if marker and header and header[1]:
             header = None  # only a bare `* Exclusion Criteria:` / `2. Exclusion Criteria` is a header with a marker
@@ -267,7 +275,8 @@ def split_eligibility(text: str | None) -> list[Criterion]:
             if not header[1]:
                 continue
             body = header[1]  # `Inclusion Criteria: Age 18 or over` — the rest is the first criterion
-        item = _item(body, builder.last_ordinal.get("alpha"))
+            markers = _marker(body)
+        item = _item(body, builder.last_ordinal.get("alpha"), markers)
         if item is not None and builder.starts_item(item, after_break):
             builder.add_item(item, indent)
         else:

@@ -20,10 +20,10 @@ from transforms import vocab
 from transforms.record import Outcome
 
 # `|` joins outcomes; one inside brackets, or with a space on a side, is part of the text.
-_PIPE = re.compile(r"\|")
-_COMMA = re.compile(r", ")
 _OPEN = "([{（［"
 _CLOSE = ")]}）］"
+_PIPE_OR_BRACKET = re.compile(r"[|([{（［)\]}）］]")
+_COMMA_OR_BRACKET = re.compile(r", |[([{（［)\]}）］]")
 
 _UNIT = (r"(?:min(?:ute)?s?|h(?:ou)?rs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|years?|yrs?|y|"
          r"cycles?|visits?|doses?|sessions?|nights?|seconds?|secs?)")
@@ -42,6 +42,8 @@ every daily weekly monthly annually yearly duration timepoint timepoints points 
 assessed measured evaluated approximately month-end week-end day-end overall pre-treatment post-treatment
 pretreatment posttreatment infusion dosing dose procedure intervention termination trial
 """.split())
+# Time words that mark a time frame even without a number and unit.
+_ANCHOR_WORDS = frozenset(("baseline", "screening", "discharge", "postoperative", "predose", "postdose"))
 _NUMBER_WORD = re.compile(r"^\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)$", re.I)
 
 # Search bounds keep the work linear on adversarial cells: a measure spans at most this many pieces,
@@ -64,13 +66,16 @@ def split_outcome_cell(cell: str | None, kind: str) -> list[Outcome]:
 
 def _split_outcomes(cell: str) -> list[str]:
     """Cut a cell at the `|` that join outcomes, keeping a `|` inside brackets or beside a space."""
+    if "|" not in cell:
+        return [cell] if cell.strip() else []
     parts, start, depth = [], 0, 0
-    for i, ch in enumerate(cell):
+    for m in _PIPE_OR_BRACKET.finditer(cell):  # only these characters change the state
+        ch, i = m.group(), m.start()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif ch == "|":
+        else:
             spaced = (i > 0 and cell[i - 1].isspace()) or (i + 1 < len(cell) and cell[i + 1].isspace())
             if spaced or (depth > 0 and _closes_before_next_pipe(cell, i, depth)):
                 continue
@@ -82,34 +87,35 @@ def _split_outcomes(cell: str) -> list[str]:
 
 def _closes_before_next_pipe(cell: str, at: int, depth: int) -> bool:
     """Whether the brackets open at `at` close again before the next `|` (so this `|` is inside them)."""
-    for ch in cell[at + 1:]:
+    for m in _PIPE_OR_BRACKET.finditer(cell, at + 1):
+        ch = m.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth -= 1
             if depth == 0:
                 return True
-        elif ch == "|":
+        else:
             return False
     return False
 
 
 def _pieces(part: str) -> list[str]:
     """The part cut at every `, ` outside brackets (brackets ignored when they do not balance)."""
-    cuts = [m.start() for m in _COMMA.finditer(part)]
+    cuts, depth_at, depth = [], [], 0
+    for m in _COMMA_OR_BRACKET.finditer(part):
+        ch = m.group()
+        if ch == ", ":
+            cuts.append(m.start())
+            depth_at.append(depth)
+        elif ch in _OPEN:
+            depth += 1
+        else:
+            depth -= 1
     if not cuts:
         return [part]
-    depth_at, depth = {}, 0
-    cut_set = set(cuts)
-    for i, ch in enumerate(part):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth -= 1
-        if i in cut_set:
-            depth_at[i] = depth
-    if depth == 0 and min(depth_at.values(), default=0) >= 0:
-        cuts = [c for c in cuts if depth_at[c] == 0]
+    if depth == 0 and min(depth_at) >= 0:
+        cuts = [c for c, d in zip(cuts, depth_at, strict=True) if d == 0]
     pieces, start = [], 0
     for c in cuts:
         pieces.append(part[start:c])
@@ -136,83 +142,104 @@ _WEIGHTS: dict[str, float] = {
 
 
 class _Part:
-    """Per-piece tables of one outcome part, so each candidate split is scored in constant time."""
+    """Per-piece tables of one outcome part, so each candidate split is scored in constant time.
+
+    A word or a time pattern never spans the `, ` that joins pieces, so the time-likeness of any run of
+    pieces follows from per-piece counts (prefix sums) instead of re-reading the joined text.
+    """
 
     def __init__(self, pieces: list[str]):
         self.pieces = pieces
         self.n = len(pieces)
         self.upper = [_starts_upper(p) for p in pieces]
-        self.title = [_title_ratio(p) for p in pieces]
-        self.time = [_time_likeness(p) for p in pieces]
+        self.title: list[float] = []
         self.dot = [p.rstrip().endswith(".") for p in pieces]
         self.closed = [p.rstrip().endswith((".", ")", "]")) for p in pieces]
+        self.first_word: list[str | None] = []
+        # prefix sums over pieces: words, time words, pieces with a number+unit, pieces with a time anchor word
         self.words = [0]
+        self.timeish = [0]
+        self.numunit = [0]
+        self.anchor = [0]
         self.chars = [0]
         for p in pieces:
-            self.words.append(self.words[-1] + len(_words(p)))
+            found = _WORD.findall(p)
+            self.title.append(_title_ratio(found))
+            words = [w.lower() for w in found]
+            self.first_word.append(words[0] if words else None)
+            self.words.append(self.words[-1] + len(words))
+            self.timeish.append(self.timeish[-1] + sum(1 for w in words if w in _TIME_WORDS or _NUMBER_WORD.match(w)))
+            self.numunit.append(self.numunit[-1] + bool(_NUM_UNIT.search(p) or _UNIT_NUM.search(p)))
+            self.anchor.append(self.anchor[-1] + any(w in _ANCHOR_WORDS for w in words))
             self.chars.append(self.chars[-1] + len(p))
+        self.time = [self.time_likeness(k, k + 1) for k in range(self.n)]
+        # running sums over the pieces after the first, in the order `measure_score` would add them
+        self.extra_up, self.extra_title, self.extra_time = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
+        for k in range(1, self.n):
+            self.extra_up.append(self.extra_up[-1] + self.upper[k])
+            self.extra_title.append(self.extra_title[-1] + self.title[k])
+            self.extra_time.append(self.extra_time[-1] + self.time[k])
 
-    def measure_features(self, i: int) -> dict[str, float]:
-        extra = range(1, i)
-        return {
-            "m_extra_up": sum(1.0 for k in extra if self.upper[k]),
-            "m_extra_low": sum(1.0 for k in extra if not self.upper[k]),
-            "m_len_over": max(0, self.chars[i] - 150) / 100,
-            "m_enddot": float(self.dot[i - 1]),
-            "m_extra_title": sum(self.title[k] for k in extra),
-            "m_first_title": self.title[0] if i > 1 else 0.0,
-            "m_extra_time": sum(self.time[k] for k in extra),
-        }
-
-    def time_frame_features(self, j: int) -> dict[str, float]:
-        if j == self.n:
-            return {"tf_none": 1.0, "last_time": self.time[-1]}
-        text = ", ".join(self.pieces[j:])
-        first = _words(self.pieces[j])[:1]
-        return {
-            "tf_time": _time_likeness(text),
-            "tf_numunit": float(bool(_NUM_UNIT.search(text) or _UNIT_NUM.search(text))),
-            "tf_start_up": float(self.upper[j]),
-            "tf_start_timeword": float(bool(first) and (first[0] in _TIME_WORDS or bool(_NUMBER_WORD.match(first[0])))),
-            "tf_words_over": max(0, self.words[self.n] - self.words[j] - 15) / 10,
-            "tf_enddot": float(self.dot[-1]),
-            "prev_enddot": float(self.closed[j - 1]),
-            "prev_time": self.time[j - 1],
-            "tf_npieces": float(self.n - j),
-            "first_tf_time": self.time[j],
-        }
-
-    def description_features(self, i: int, j: int) -> dict[str, float]:
-        if i == j:
-            return {"d_empty": 1.0}
+    def time_likeness(self, i: int, j: int) -> float:
+        """How much `", ".join(pieces[i:j])` reads like a time frame: time units with numbers, time words, brevity."""
         n_words = self.words[j] - self.words[i]
-        short_time = _time_likeness(", ".join(self.pieces[i:j])) if n_words <= 6 else 0.0
-        return {
-            "d_start_low": float(not self.upper[i]),
-            "d_enddot": float(self.dot[j - 1]),
-            "d_logwords": math.log1p(n_words),
-            "d_short_time": short_time,
-            "d_title": self.title[i],
-            "d_title_x_mtitle": self.title[i] * self.title[0],
-        }
+        if not n_words:
+            return 0.0
+        score = 3.0 * (self.timeish[j] - self.timeish[i]) / n_words
+        if self.numunit[j] > self.numunit[i]:
+            score += 2.0
+        elif self.anchor[j] > self.anchor[i]:
+            score += 1.0
+        if n_words > 20:
+            score -= 0.08 * (n_words - 20)
+        return score
 
+    # Each score adds weight × feature left to right in the order the features were fitted in, so the floating-point
+    # sums (and hence ties between splits) stay exactly as they were.
+    def measure_score(self, i: int) -> float:
+        w = _WEIGHTS
+        return (w["m_extra_up"] * self.extra_up[i] + w["m_extra_low"] * ((i - 1) - self.extra_up[i])
+                + w["m_len_over"] * (max(0, self.chars[i] - 150) / 100) + w["m_enddot"] * self.dot[i - 1]
+                + w["m_extra_title"] * self.extra_title[i] + w["m_first_title"] * (self.title[0] if i > 1 else 0.0)
+                + w["m_extra_time"] * self.extra_time[i])
 
-def _weigh(features: dict[str, float]) -> float:
-    return sum(_WEIGHTS.get(name, 0.0) * value for name, value in features.items())
+    def time_frame_score(self, j: int) -> float:
+        w = _WEIGHTS
+        n = self.n
+        if j == n:
+            return w["tf_none"] * 1.0 + w["last_time"] * self.time[-1]
+        first = self.first_word[j]
+        return (w["tf_time"] * self.time_likeness(j, n) + w["tf_numunit"] * (self.numunit[n] > self.numunit[j])
+                + w["tf_start_up"] * self.upper[j]
+                + w["tf_start_timeword"] * (first is not None and (first in _TIME_WORDS or bool(_NUMBER_WORD.match(first))))
+                + w["tf_words_over"] * (max(0, self.words[n] - self.words[j] - 15) / 10)
+                + w["tf_enddot"] * self.dot[-1] + w["prev_enddot"] * self.closed[j - 1]
+                + w["prev_time"] * self.time[j - 1] + w["tf_npieces"] * float(n - j)
+                + w["first_tf_time"] * self.time[j])
+
+    def description_score(self, i: int, j: int) -> float:
+        w = _WEIGHTS
+        if i == j:
+            return w["d_empty"] * 1.0
+        n_words = self.words[j] - self.words[i]
+        short_time = self.time_likeness(i, j) if n_words <= 6 else 0.0
+        return (w["d_start_low"] * (not self.upper[i]) + w["d_enddot"] * self.dot[j - 1]
+                + w["d_logwords"] * math.log1p(n_words) + w["d_short_time"] * short_time
+                + w["d_title"] * self.title[i] + w["d_title_x_mtitle"] * (self.title[i] * self.title[0]))
 
 
 def _best_split(part: _Part) -> tuple[int, int]:
     """The (end of measure, start of time frame) piece indexes with the best score; j == n: no time frame."""
     n = part.n
     j_range = [*range(max(1, n - _MAX_TIME_FRAME_PIECES), n), n]
-    tf_scores = {j: _weigh(part.time_frame_features(j)) for j in j_range}
+    tf_scores = [(j, part.time_frame_score(j)) for j in j_range]
     best = (float("-inf"), 1, n)
     for i in range(1, min(n, _MAX_MEASURE_PIECES) + 1):
-        m_score = _weigh(part.measure_features(i))
-        for j in j_range:
+        m_score = part.measure_score(i)
+        for j, tf_score in tf_scores:
             if j < i:
                 continue
-            score = m_score + tf_scores[j] + _weigh(part.description_features(i, j))
+            score = m_score + tf_score + part.description_score(i, j)
             if score > best[0]:
                 best = (score, i, j)
     return best[1], best[2]
@@ -234,34 +261,15 @@ def _split_part(text: str, kind: str) -> Outcome | None:
     return Outcome(kind=kind, measure=measure, description=description, time_frame=time_frame)
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
 def _starts_upper(text: str) -> bool:
     ch = text[:1]
     return ch.isupper() or ch.isdigit() or (bool(ch) and not ch.isalpha())
 
 
-def _title_ratio(text: str) -> float:
-    """Share of the longer words that are capitalised: measures are often Title Case, sentences are not."""
-    words = [w for w in _WORD.findall(text) if len(w) > 3 and w[0].isalpha()]
+def _title_ratio(found: list[str]) -> float:
+    """Share of the longer found words that are capitalised: measures are often Title Case, sentences are not."""
+    words = [w for w in found if len(w) > 3 and w[0].isalpha()]
     if not words:
         return 0.0
     return sum(1 for w in words if w[0].isupper()) / len(words)
 
-
-def _time_likeness(text: str) -> float:
-    """How much a text reads like a time frame: time units with numbers, time words, brevity."""
-    words = _words(text)
-    if not words:
-        return 0.0
-    timeish = sum(1 for w in words if w in _TIME_WORDS or _NUMBER_WORD.match(w))
-    score = 3.0 * timeish / len(words)
-    if _NUM_UNIT.search(text) or _UNIT_NUM.search(text):
-        score += 2.0
-    elif any(w in ("baseline", "screening", "discharge", "postoperative", "predose", "postdose") for w in words):
-        score += 1.0
-    if len(words) > 20:
-        score -= 0.08 * (len(words) - 20)
-    return score

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 import pyarrow as pa
 
@@ -35,6 +36,10 @@ class SourceRecord:
     def record_key(self) -> str:
         """`file_path#record_index`: which record of which file a staged row came from."""
         return f"{self.file_path}#{self.record_index}"
+
+
+# shape_trial fills every column of every row, so the staging tables are built by position (see `_table`).
+_STAGING_SCHEMAS = {tbl.name: arrow_schema(tbl, staging=True) for tbl in STAR_TABLES}
 
 
 def trial_key(trial: ParsedTrial, file_sha256: str, record_index: int) -> str:
@@ -146,5 +151,11 @@ def shape_batch(records: Iterable[SourceRecord]) -> dict[str, pa.Table]:
     for rec in records:
         for name, rows in shape_trial(rec).items():
             merged[name].extend(rows)
-    return {tbl.name: pa.Table.from_pylist(merged[tbl.name], schema=arrow_schema(tbl, staging=True))
-            for tbl in STAR_TABLES}
+    return {name: _table(rows, _STAGING_SCHEMAS[name]) for name, rows in merged.items()}
+
+
+def _table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """`pa.Table.from_pylist(rows, schema)` for rows holding every column, transposed in C rather than per cell."""
+    columns = list(zip(*map(itemgetter(*schema.names), rows), strict=True)) if rows else [()] * len(schema)
+    return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
+                                schema=schema)

@@ -257,6 +257,7 @@ def parse_age_years(raw: str | None) -> float | None:
 
 _MD_ESCAPE = re.compile(r"\\([\\\[\]\^><*\-.()_~`#+!|{}=])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 _NCT = re.compile(r"\bNCT\d{8}\b")
 
 
@@ -269,7 +270,10 @@ def clean(text: str | None) -> str | None:
     """One-line text: markdown escapes undone, whitespace collapsed, empty → None."""
     if text is None:
         return None
-    s = " ".join(unescape_markdown(str(text)).split())  # str.split() splits on exactly what `\s` matches
+    s = text if type(text) is str else str(text)
+    if "\\" in s:  # inlined unescape_markdown: this runs for every field of every record
+        s = _MD_ESCAPE.sub(r"\1", s)
+    s = " ".join(s.split())  # str.split() splits on exactly what `\s` matches
     return s or None
 
 
@@ -277,9 +281,10 @@ def clean_block(text: str | None) -> str | None:
     """Multi-line text: markdown escapes undone, spaces collapsed per line, blank edges trimmed, empty → None."""
     if text is None:
         return None
-    lines = [_SPACES.sub(" ", line).strip() for line in unescape_markdown(str(text)).split("\n")]
+    # `_SPACES` never matches a newline, so collapsing the whole text at once is collapsing each line
+    lines = [line.strip() for line in _SPACES.sub(" ", unescape_markdown(str(text))).split("\n")]
     s = "\n".join(lines).strip()
-    s = re.sub(r"\n{3,}", "\n\n", s)
+    s = _BLANK_LINES.sub("\n\n", s)
     return s or None
 
 

@@ -64,6 +64,9 @@ _FIELDS: dict[str, tuple[str, ...]] = {
                              "Accepts Healthy Volunteers"),
 }
 _SUB_HEADINGS = frozenset(f.casefold() for fs in _FIELDS.values() for f in fs)
+# Per heading, the `_key` of its help sentence and the keys of the headings that may follow it (fixed, so built once).
+_HELP_KEYS = {name: " ".join(help_text.split()).casefold() for name, help_text in _SECTIONS if help_text}
+_LATER_KEYS = {name: frozenset(n.casefold() for n, _ in _SECTIONS[k + 1:]) for k, (name, _) in enumerate(_SECTIONS)}
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WS = re.compile(r"\s+")
@@ -124,13 +127,12 @@ def _paragraphs(text: str) -> list[str]:
 def _segment(paras: list[str]) -> tuple[list[str], dict[str, _Section]]:
     """(paragraphs before the first heading, {section name: section}); sub-headings become sections too."""
     keys = [_key(p) for p in paras]
-    helps = {name: _key(help_text) for name, help_text in _SECTIONS if help_text}
     found: list[tuple[int, str, int]] = []  # (paragraph index, name, paragraphs to skip)
     pos = 0
     for name, _help in _SECTIONS:
         want = name.casefold()
         candidates = [i for i in range(pos, len(keys)) if keys[i] == want]
-        with_help = [i for i in candidates if i + 1 < len(keys) and keys[i + 1] == helps.get(name)]
+        with_help = [i for i in candidates if i + 1 < len(keys) and keys[i + 1] == _HELP_KEYS.get(name)]
         # the occurrence followed by the heading's help sentence wins (an arm may be called `Interventions`);
         # the first bare occurrence is the fallback when the help sentence is missing or reads otherwise
         if with_help:
@@ -138,7 +140,7 @@ def _segment(paras: list[str]) -> tuple[list[str], dict[str, _Section]]:
         elif candidates:
             # without help sentences (a copy that dropped them) the heading is the last occurrence before any later
             # heading: an earlier one is a name in the section before (an arm called `Interventions`)
-            later = {n.casefold() for n, _ in _SECTIONS[[n for n, _ in _SECTIONS].index(name) + 1:]}
+            later = _LATER_KEYS[name]
             limit = next((i for i in range(pos, len(keys)) if keys[i] in later), len(keys))
             before = [i for i in candidates if i < limit]
             found.append((before[-1] if before else candidates[0], name, 1))
@@ -151,16 +153,17 @@ def _segment(paras: list[str]) -> tuple[list[str], dict[str, _Section]]:
         body = paras[i + skip:end]
         sections[name] = _Section(name, body)
         if name in _FIELDS:
-            body_out, fields = _split_fields(body, _FIELDS[name], from_end=name == "Eligibility Criteria")
+            body_out, fields = _split_fields(body, keys[i + skip:end], _FIELDS[name],
+                                             from_end=name == "Eligibility Criteria")
             sections[name] = _Section(name, body_out)
             sections.update(fields)
     preamble = paras[: found[0][0]] if found else paras
     return preamble, sections
 
 
-def _split_fields(body: list[str], names: tuple[str, ...], from_end: bool) -> tuple[list[str], dict[str, _Section]]:
-    """Cut a section body at its sub-headings (in order; searched from the end where free text comes first)."""
-    keys = [_key(p) for p in body]
+def _split_fields(body: list[str], keys: list[str], names: tuple[str, ...],
+                  from_end: bool) -> tuple[list[str], dict[str, _Section]]:
+    """Cut a section body (with its paragraphs' `_key`s) at its sub-headings, in order, from the end if free text leads."""
     hits: list[tuple[int, str]] = []
     if from_end:
         limit = len(keys)

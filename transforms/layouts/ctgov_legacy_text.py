@@ -68,16 +68,15 @@ _TYPED: dict[str, Callable[[str], object]] = {
 }
 
 _MAX_LABEL = 60  # no label is longer; longer lines ending with ':' are text
-_WS = re.compile(r"\s+")
 _COLON = re.compile(r":\s")
 _LIST_SEP = re.compile(r",\s+")
 _GLUED_ADDRESS = re.compile(r"\)\d+[ \t]+[A-Za-z]")  # `…Hospital)16766 Jingshi Road`: a street number after `)`
 _NCT_LINE = re.compile(r"^\s*NCT ID\s*:", re.I | re.M)
 _FIRST_LINE_TITLE = re.compile(r"^\s*Trial Title\s*:", re.I)
-_DETECT_LABELS = re.compile(
-    r"^[ \t]*(?:NCT ID|Condition|Study type|Study phase|Overall status|Study design|Intervention type|"
-    r"Intervention name|Arm group label|Criteria for eligibility|Conditions: Official terms)[ \t]*:[ \t]*$",
-    re.I | re.M)
+_DETECT_LABEL_LINE = re.compile(
+    r"[ \t]*(?:NCT ID|Condition|Study type|Study phase|Overall status|Study design|Intervention type|"
+    r"Intervention name|Arm group label|Criteria for eligibility|Conditions: Official terms)[ \t]*:[ \t]*",
+    re.I)
 
 
 @dataclass(slots=True)
@@ -101,7 +100,11 @@ def detect(text: str) -> bool:
     head = text[:6000]
     if _FIRST_LINE_TITLE.match(head.lstrip()):
         return True
-    return bool(_NCT_LINE.search(head)) and len({m.group(0).strip().lower() for m in _DETECT_LABELS.finditer(head)}) >= 4
+    if not _NCT_LINE.search(head):
+        return False
+    # a label line matches as a whole (the pattern never crosses a newline), so only lines with a colon are tried
+    labels = {line.strip().lower() for line in head.split("\n") if ":" in line and _DETECT_LABEL_LINE.fullmatch(line)}
+    return len(labels) >= 4
 
 
 def _label_of(line: str) -> str | None:
@@ -109,18 +112,26 @@ def _label_of(line: str) -> str | None:
     s = line.strip()
     if not s.endswith(":") or len(s) > _MAX_LABEL:
         return None
-    return _WS.sub(" ", s[:-1]).strip().lower()
+    return _norm_label(s[:-1])
+
+
+def _norm_label(text: str) -> str:
+    """Whitespace runs collapsed to one space, edges trimmed, lower case (str.split() splits on what `\\s` matches)."""
+    return " ".join(text.split()).lower()
 
 
 def _inline_label(line: str, section: str | None) -> tuple[str, str] | None:
     """(label, value) when the line reads `Known label: value` (the longest known label wins), else None."""
+    if ":" not in line:
+        return None  # most lines: no `Label:` to look for
     s = line.strip()
     best = None
     for m in _COLON.finditer(s[:_MAX_LABEL]):
-        candidate = _WS.sub(" ", s[:m.start()]).strip().lower()
-        value = s[m.end():].strip()
-        if value and (candidate in _TOP_RANK or candidate in _CHILDREN.get(section or "", ())):
-            best = (candidate, value)
+        candidate = _norm_label(s[:m.start()])
+        if candidate in _TOP_RANK or candidate in _CHILDREN.get(section or "", ()):
+            value = s[m.end():].strip()
+            if value:
+                best = (candidate, value)
     return best
 
 

@@ -33,6 +33,10 @@ DESCRIPTION = "CT.gov study page copied as text: summary, design label/value lin
 _TIME_FRAME = re.compile(r"^\s*time\s*frame\s*:\s*(.*)$", re.I)
 _DISCLAIMER = re.compile(r"informational purposes|not constitute medical advice|consult a qualified", re.I)
 _LABEL_KEY = re.compile(r"[^a-z]+")
+# Lines whose `_label_key` is `studytype`: the letters S-t-u-d-y-T-y-p-e in any case, anything else between. Only
+# ASCII letters, `İ` and the Kelvin sign lower-case to something holding a-z, so those two count as letters too.
+_NOT_LETTER = "[^A-Za-z\u0130\u212a]*"
+_STUDY_TYPE_LINE = re.compile(_NOT_LETTER + "".join(f"[{c.upper()}{c}]{_NOT_LETTER}" for c in "studytype"))
 _HEAD_LINES = 400  # the label block starts within this many lines (after summary and a wrapped description)
 
 
@@ -103,9 +107,11 @@ Virgin Islands, British|Virgin Islands, U.S.|Wallis and Futuna|Western Sahara|Ye
 
 def _fold(text: str) -> str:
     """Accent-, case- and space-free key for country names."""
-    s = unicodedata.normalize("NFKD", text)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", s).strip().casefold()
+    s = text
+    if not s.isascii():  # ASCII text has no decomposition and no combining marks
+        s = unicodedata.normalize("NFKD", s)
+        s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return " ".join(s.split()).casefold()  # str.split() splits on exactly what `\\s` matches
 
 
 _COUNTRIES = frozenset(_fold(c) for c in _COUNTRY_NAMES.replace("\n", "").split("|") if c.strip())
@@ -117,7 +123,7 @@ def detect(text: str) -> bool:
     lines = [line for line in text.split("\n", 4 * _HEAD_LINES)[: 4 * _HEAD_LINES] if line.strip()]
     lines = lines[: _HEAD_LINES + 1]  # blank lines do not count: a copy may hold one between label and value
     for k, line in enumerate(lines[:-1]):
-        if _label_key(line) == "studytype" and not line.rstrip().endswith(":"):
+        if _is_study_type(line) and not line.rstrip().endswith(":"):
             return k >= 1 and vocab.study_type(lines[k + 1]) is not None
     return False
 
@@ -131,7 +137,7 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
         if status:  # the last site's status glued to the disclaimer: `RECRUITINGThis platform is…`
             lines.append(status.group(1))
             break
-    start = next((k for k, line in enumerate(lines[: _HEAD_LINES + 1]) if _label_key(line) == "studytype"), None)
+    start = next((k for k, line in enumerate(lines[: _HEAD_LINES + 1]) if _is_study_type(line)), None)
     if start is None or start == 0:
         raise ParseError(source, NAME, "study_type", "no `Study Type` line after the summary")
     trial = ParsedTrial(layout=NAME)
@@ -148,6 +154,11 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
 
 def _label_key(line: str) -> str:
     return _LABEL_KEY.sub("", line.lower())
+
+
+def _is_study_type(line: str) -> bool:
+    """`_label_key(line) == "studytype"`, decided without lower-casing and rewriting the whole line."""
+    return _STUDY_TYPE_LINE.fullmatch(line) is not None
 
 
 def _read_labels(lines: list[str], start: int, trial: ParsedTrial) -> int:
@@ -206,10 +217,17 @@ def _read_sites(region: list[str]) -> tuple[list[Site], int, list[str]]:
     first_site = len(region)
     lines = list(region)
     after = 0  # first line not yet used by a site
+    places: dict[str, tuple[str | None, str | None, str] | None] = {}  # each line is looked at twice
+
+    def location(line: str) -> tuple[str | None, str | None, str] | None:
+        if line not in places:
+            places[line] = _location(line)
+        return places[line]
+
     k = 1
     while k < len(lines):
-        place = _location(lines[k])
-        if place is None or (k + 1 < len(lines) and _location(lines[k + 1]) is not None):
+        place = location(lines[k])
+        if place is None or (k + 1 < len(lines) and location(lines[k + 1]) is not None):
             # two location-like lines in a row: the first is a facility named after its place
             k += 1
             continue
