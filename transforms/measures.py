@@ -52,6 +52,117 @@ _DAYS_PER_YEAR = 365.25
 _MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a criterion
 
 # ---------------------------------------------------------------------------------------------------------------
+# 0. First-character dispatch. Python's `re` tries every alternative of an alternation at every position it reaches
+#    (a case-insensitive literal gets no quick reject), so the big alternations below are built with one branch per
+#    first character that keeps, in their order, only the alternatives that can start with it: the same alternative
+#    wins as in the plain alternation. re's own parser tells which characters an alternative can start with.
+# ---------------------------------------------------------------------------------------------------------------
+_LETTER_KEYS = "atopscimdwhbfernlugvykqjxz"  # the most frequent word starts first: fewer lookaheads to fail
+
+
+def _split_top(pattern: str) -> list[str]:
+    """The top-level `|` alternatives of a pattern (brackets, classes and escapes respected)."""
+    pieces: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 2 if pattern[i + 1:i + 2] == "]" else 1  # a `]` right after `[` is a member, not the end
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            pieces.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    pieces.append(pattern[start:])
+    return pieces
+
+
+def _first_of(items, ignorecase: bool) -> tuple[frozenset[str] | None, bool]:
+    """(the characters a match of the parsed items can start with, None for any; whether it can be empty)."""
+    found: set[str] = set()
+    for op, av in items:
+        nullable = False
+        codes: list[int] = []
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero-width: it can only narrow the first character
+        if op is _sre.LITERAL:
+            codes.append(av)
+        elif op is _sre.IN:
+            for kind, value in av:
+                if kind is _sre.LITERAL:
+                    codes.append(value)
+                elif kind is _sre.RANGE:
+                    codes.extend(range(value[0], value[1] + 1))
+                else:  # NEGATE, CATEGORY (`\w`, `\s`): not worth enumerating
+                    return None, False
+        elif op in (_sre.BRANCH, _sre.SUBPATTERN, _sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            if op is _sre.BRANCH:
+                parts = [_first_of(branch, ignorecase) for branch in av[1]]
+            elif op is _sre.SUBPATTERN:
+                _, add, delete, sub = av
+                parts = [_first_of(sub, (ignorecase or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE)]
+            else:
+                parts = [_first_of(av[2], ignorecase), (frozenset(), av[0] == 0)]
+            for first, empty in parts:
+                if first is None:
+                    return None, False
+                found |= first
+                nullable = nullable or empty
+        else:
+            return None, False
+        for code in codes:
+            ch = chr(code)
+            if ch.lower() == ch.upper() == ch or not ignorecase:
+                found.add(ch)
+            elif ch.isascii():
+                found |= {ch.lower(), ch.upper()}  # so `ſ`, `K` (Kelvin), `ı`, `İ` go with theirs
+            else:
+                return None, False
+        if not nullable:
+            return frozenset(found), False
+    return frozenset(found), True
+
+
+def _first_chars(pattern: str, flags: int) -> frozenset[str] | None:
+    """The characters a match of `pattern` can start with; None when it could start with any or be empty."""
+    first, nullable = _first_of(_parser.parse(pattern, flags), bool(flags & re.IGNORECASE))
+    return None if nullable else first
+
+
+def _dispatch(alternatives: list[tuple[str, str, str, str]], keys: str, flags: int) -> tuple[str, tuple[str, ...]]:
+    """The alternation of `(head(?:body)tail)` for each (label, head, body, tail), branched on the first character
+    (which the caller's guard restricts to `keys`), and the label of each capturing group by its number."""
+    split = [(label, head, tail, [(piece, _first_chars(f"{head}(?:{piece}){tail}", flags))
+                                  for piece in _split_top(body)])
+             for label, head, body, tail in alternatives]
+    branches: list[str] = []
+    labels = [""]  # group 0 is the whole match
+    for key in keys:
+        chars = {key.lower(), key.upper()}
+        kept = []
+        for label, head, tail, pieces in split:
+            body = "|".join(piece for piece, first in pieces if first is None or chars & first)
+            if body:
+                kept.append(f"({head}(?:{body}){tail})")
+                labels.append(label)
+        if kept:
+            branches.append(f"(?=[{re.escape(''.join(sorted(chars)))}])(?:" + "|".join(kept) + ")")
+    pattern = "(?:" + "|".join(branches) + ")"
+    assert re.compile(pattern, flags).groups == len(labels) - 1, "an alternative must not capture"
+    return pattern, tuple(labels)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # 1. Normalisation. Every rule maps a span of the input to a replacement; the offsets of every output character
 #    are kept so that source_text / raw_value / condition_text can quote the original text.
 # ---------------------------------------------------------------------------------------------------------------
@@ -110,14 +221,15 @@ _SYMBOL_PHRASES: tuple[tuple[str, str], ...] = (
 )
 _WORD_NUMBERS = {"twice": "2 times", "double": "2 times", "two": "2", "three": "3", "four": "4", "five": "5",
                  "ten": "10"}
-_WORDS_RE = re.compile(
-    # guard: a phrase starts a word or is a symbol, so the other positions are skipped without trying each phrase
-    r"(?:(?<![A-Za-z0-9_])(?=[A-Za-z])|(?=[<>=≥≤]))(?:"
-    + "|".join(f"(?P<w{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_COMPARATOR_PHRASES))
-    + "|" + "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_SYMBOL_PHRASES))
-    + r"|\b(?P<wn>twice|double|(?:two|three|four|five|ten)(?=\s+times\b))\b)",
-    re.IGNORECASE,
-)
+# Group labels: the replacement of a phrase; empty for a word number (looked up in _WORD_NUMBERS).
+_WORDS_SOURCE, _WORDS_GROUPS = _dispatch(
+    [(f" {symbol} " if symbol in (_POST_GE, _POST_LE) else symbol, r"\b", p, r"\b")
+     for p, symbol in _COMPARATOR_PHRASES]
+    + [(symbol, "", p, "") for p, symbol in _SYMBOL_PHRASES]
+    + [("", r"\b", r"twice|double|(?:two|three|four|five|ten)(?=\s+times\b)", r"\b")],
+    _LETTER_KEYS + "<>=≥≤", re.IGNORECASE)
+# guard: a phrase starts a word or is a symbol, so the other positions are skipped without trying each phrase
+_WORDS_RE = re.compile(r"(?:(?<![A-Za-z0-9_])(?=[A-Za-z])|(?=[<>=≥≤]))" + _WORDS_SOURCE, re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -181,12 +293,8 @@ def _replace_chars(m: re.Match[str]) -> str | None:
 
 
 def _replace_words(m: re.Match[str]) -> str | None:
-    name = m.lastgroup or ""
-    if name == "wn":
-        return _WORD_NUMBERS[m.group("wn").lower()]
-    index = int(name[1:])
-    symbol = _COMPARATOR_PHRASES[index][1] if name[0] == "w" else _SYMBOL_PHRASES[index][1]
-    return f" {symbol} " if symbol in (_POST_GE, _POST_LE) else symbol
+    index = m.lastindex or 0
+    return _WORDS_GROUPS[index] or _WORD_NUMBERS[m.group(index).lower()]
 
 
 _SPACES_RE = re.compile(r" {2,}")
@@ -279,121 +387,12 @@ _ALIASES: tuple[tuple[str, str], ...] = (
                         r"|survival\s+expectancy|expected\s+lifespan"),
     ("age", r"ages?|aged"),
 )
-_ALIAS_FLAGS = re.IGNORECASE
-_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def _split_top(pattern: str) -> list[str]:
-    """The top-level `|` alternatives of a pattern (brackets, classes and escapes respected)."""
-    pieces: list[str] = []
-    depth, start, i, in_class = 0, 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i += 2 if pattern[i + 1:i + 2] == "]" else 1  # a `]` right after `[` is a member, not the end
-            continue
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            pieces.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    pieces.append(pattern[start:])
-    return pieces
-
-
-def _first_of(items, ignorecase: bool) -> tuple[frozenset[str], bool]:
-    """(ASCII letters a match of the parsed items can start with, whether they can match the empty string);
-    every letter whenever an item is not understood, which only costs speed."""
-    found: set[str] = set()
-    for op, av in items:
-        nullable = False
-        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-            continue  # zero-width: it restricts the first character at most
-        if op is _sre.LITERAL:
-            chars: Iterable[int] = (av,)
-        elif op is _sre.IN:
-            chars = []
-            for kind, value in av:
-                if kind is _sre.LITERAL:
-                    chars.append(value)
-                elif kind is _sre.RANGE:
-                    chars.extend(range(value[0], value[1] + 1))
-                else:  # NEGATE, CATEGORY (`\w`, `\s`): anything may start
-                    return _ASCII_LETTERS, False
-        elif op is _sre.BRANCH:
-            chars = ()
-            for branch in av[1]:
-                first, empty = _first_of(branch, ignorecase)
-                found |= first
-                nullable = nullable or empty
-        elif op is _sre.SUBPATTERN:
-            _, add, delete, sub = av
-            first, nullable = _first_of(sub, (ignorecase or bool(add & re.IGNORECASE))
-                                        and not delete & re.IGNORECASE)
-            found |= first
-            chars = ()
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-            low, _, sub = av
-            first, nullable = _first_of(sub, ignorecase)
-            found |= first
-            nullable = nullable or low == 0
-            chars = ()
-        else:
-            return _ASCII_LETTERS, False
-        for code in chars:
-            ch = chr(code)
-            if ignorecase and not ch.isascii():
-                return _ASCII_LETTERS, False  # `ſ`, `K` (Kelvin) match ASCII letters when case is ignored
-            if ch in _ASCII_LETTERS:
-                found |= {ch.lower(), ch.upper()} if ignorecase else {ch}
-        if not nullable:
-            return frozenset(found), False
-    return frozenset(found), True
-
-
-def _first_letters(pattern: str) -> frozenset[str]:
-    """The letters a match of an alias pattern can start with."""
-    first, nullable = _first_of(_parser.parse(pattern, _ALIAS_FLAGS), bool(_ALIAS_FLAGS & re.IGNORECASE))
-    return _ASCII_LETTERS if nullable else first
-
-
-def _mention_pattern() -> tuple[str, tuple[str, ...]]:
-    """The alias alternation dispatched on the first letter, and the variable of each capturing group.
-
-    Python's `re` tries every alternative at every word start (case-insensitive literals get no quick reject), so
-    for each letter the alternation keeps, in their order, only the aliases and alias alternatives that can start
-    with it: the same alternative wins as in the plain alternation, at a fraction of the attempts."""
-    split = [[(piece, _first_letters(piece)) for piece in _split_top(p)] for _, p in _ALIASES]
-    branches: list[str] = []
-    variables: list[str] = [""]  # group 0 is the whole match
-    for lower in "atopscimdwhbfernlugvykqjxz":  # common word starts first: one lookahead succeeds per position
-        alternatives = []
-        for i, pieces in enumerate(split):
-            kept = "|".join(piece for piece, first in pieces if lower in first or lower.upper() in first)
-            if not kept:
-                continue
-            if _ALIASES[i][1].startswith("(?<!"):
-                alternatives.append(f"((?:{kept}))")
-            else:
-                alternatives.append(f"((?<![\\w-])(?:{kept})(?![a-z0-9]))")
-            variables.append(_ALIASES[i][0])
-        if alternatives:
-            branches.append(f"(?=[{lower}{lower.upper()}])(?:" + "|".join(alternatives) + ")")
-    return r"(?<![A-Za-z0-9])(?=[A-Za-z])(?:" + "|".join(branches) + ")", tuple(variables)
-
-
-_MENTION_SOURCE, _MENTION_VARIABLES = _mention_pattern()
-_MENTION_RE = re.compile(_MENTION_SOURCE, _ALIAS_FLAGS)
-assert _MENTION_RE.groups == len(_MENTION_VARIABLES) - 1, "an alias pattern must not capture"
+# Every alias starts with a letter that does not continue a word: the guard lets the scanner skip the other
+# positions, the first-letter dispatch tries only the aliases that can start with the letter found there.
+_MENTION_SOURCE, _MENTION_GROUPS = _dispatch(
+    [(variable, "", p, "") if p.startswith("(?<!") else (variable, r"(?<![\w-])", p, r"(?![a-z0-9])")
+     for variable, p in _ALIASES], _LETTER_KEYS, re.IGNORECASE)
+_MENTION_RE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z])" + _MENTION_SOURCE, re.IGNORECASE)
 
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Expressions: numbers with units, ranges, comparator prefixes/postfixes, ECOG lists, bare `≤ ULN`.
@@ -621,7 +620,7 @@ def _mentions(text: str, exprs: list[_Expr]) -> list[_Mention]:
             j += 1
         if j < len(spans) and spans[j][0] < m.end():
             continue
-        found.append(_Mention(m.start(), m.end(), _MENTION_VARIABLES[m.lastindex or 0]))
+        found.append(_Mention(m.start(), m.end(), _MENTION_GROUPS[m.lastindex or 0]))
     return found
 
 
