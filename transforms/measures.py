@@ -448,7 +448,10 @@ _NUM = (r"(?<![\w.,^/\\])(?<![A-Za-z]-)"
         r"(?![\d]|[.,]\d|\s*/\s*\d)")
 _CMP = r"[≥≤<>]"
 _AGE_SUFFIX = r"(?:\s*-?\s*(?:old|of\s+age|of-age|age)(?![a-z]))"
+# guard: an expression starts with a digit, a comparator or `between`/`from`/`in the`/`the range`/`ranging`, so the
+# other positions fail on one lookahead instead of trying each alternative
 _EXPR_RE = re.compile(
+    r"(?=[\d≥≤<>]|[bfitr][ehnra])(?:"
     r"(?P<list>(?<![\w.,^/])[0-5](?![\d]|\.\d)(?:\s*(?:,\s*(?:or|and)?|/|or|and|&)\s*[0-5](?![\d]|\.\d)){1,5})"
     rf"|(?P<bcmp>{_CMP})\s*(?P<buln>(?:the\s+)?{_QUAL}{_ULN_WORDS})(?![a-z])"
     r"|(?:(?P<between>between|from|(?:in\s+)?the\s+range(?:\s+(?:of|from))?|ranging\s+(?:from|between))\s+)?"
@@ -456,7 +459,7 @@ _EXPR_RE = re.compile(
     rf"(?P<n1>{_NUM})(?:\s*(?P<u1>{_UNIT}))?(?(u1)|(?![a-z]|\s*/\s*[a-z]))(?P<a1>{_AGE_SUFFIX})?"
     rf"(?:\s*(?P<sep>-|~|to|through|thru|and|&)\s*(?P<cmp2>[≤<])?\s*(?P<n2>{_NUM})(?:\s*(?P<u2>{_UNIT}))?"
     r"(?(u2)|(?![a-z]|\s*/\s*[a-z])))?"
-    rf"(?P<a2>{_AGE_SUFFIX})?(?:\s*(?P<post>[{_POST_GE}{_POST_LE}]))?",
+    rf"(?P<a2>{_AGE_SUFFIX})?(?:\s*(?P<post>[{_POST_GE}{_POST_LE}]))?)",
     re.IGNORECASE,
 )
 
