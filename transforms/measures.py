@@ -141,25 +141,43 @@ def _first_chars(pattern: str, flags: int) -> frozenset[str] | None:
 
 def _dispatch(alternatives: list[tuple[str, str, str, str]], keys: str, flags: int) -> tuple[str, tuple[str, ...]]:
     """The alternation of `(head(?:body)tail)` for each (label, head, body, tail), branched on the first character
-    (which the caller's guard restricts to `keys`), and the label of each capturing group by its number."""
+    (which the caller's guard restricts to `keys`), and the label of each capturing group by its number.
+
+    A lookahead sets an empty marker group for the key at the position (case-sensitive classes, which re rejects
+    quickly, unlike a branch of lookaheads); a chain of `(?(marker)…)` conditionals then tries that key's
+    alternatives. A character outside the classes (`ſ`, Kelvin `K`: ASCII letters when case is ignored) gets them all.
+    """
     split = [(label, head, tail, [(piece, _first_chars(f"{head}(?:{piece}){tail}", flags))
                                   for piece in _split_top(body)])
              for label, head, body, tail in alternatives]
-    branches: list[str] = []
-    labels = [""]  # group 0 is the whole match
-    for key in keys:
-        chars = {key.lower(), key.upper()}
+    tests: list[str] = []
+    branches: list[tuple[str, str]] = []
+    branch_labels: list[str] = []
+    idle = ""  # keys no alternative can start with
+    for n, key in enumerate(keys):
+        chars = "".join(sorted({key.lower(), key.upper()}))
         kept = []
         for label, head, tail, pieces in split:
-            body = "|".join(piece for piece, first in pieces if first is None or chars & first)
+            body = "|".join(piece for piece, first in pieces if first is None or set(chars) & first)
             if body:
                 kept.append(f"({head}(?:{body}){tail})")
-                labels.append(label)
+                branch_labels.append(label)
         if kept:
-            branches.append(f"(?=[{re.escape(''.join(sorted(chars)))}])(?:" + "|".join(kept) + ")")
-    pattern = "(?:" + "|".join(branches) + ")"
+            tests.append(f"(?-i:[{re.escape(chars)}])(?P<_k{n}>)")
+            branches.append((f"_k{n}", "|".join(kept)))
+        else:
+            idle += chars
+    pattern = "(?:" + "|".join(f"({head}(?:{body}){tail})" for _, head, body, tail in alternatives) + ")"
+    if idle:
+        tests.append(f"(?-i:[{re.escape(idle)}])(?P<_idle>)")
+        pattern = f"(?(_idle)(?!)|{pattern})"
+    for marker, body in reversed(branches):
+        pattern = f"(?({marker})(?:{body})|{pattern})"
+    pattern = "(?=" + "|".join(tests) + "|)" + pattern
+    # groups in the order they open: the markers, each key's alternatives, the whole alternation
+    labels = ("", *([""] * len(tests)), *branch_labels, *(label for label, *_ in alternatives))
     assert re.compile(pattern, flags).groups == len(labels) - 1, "an alternative must not capture"
-    return pattern, tuple(labels)
+    return pattern, labels
 
 
 # ---------------------------------------------------------------------------------------------------------------
