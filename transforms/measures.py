@@ -13,7 +13,7 @@ Precision first: a number whose unit does not fit the variable, or whose owner i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 # re's own parser (private, not in typeshed; stable since 3.11) tells which letters each alias can start with
@@ -196,13 +196,15 @@ _SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵":
 _ENTITIES = {"&lt;": _LT, "&gt;": _GT, "&le;": _LE, "&ge;": _GE, "&amp;": "&", "&nbsp;": " "}
 
 # Pass 1: characters, markdown escapes, entities, whitespace runs.
+# guard: nothing starts at an ASCII letter or digit, nor at a lone space (most positions), which fail at once
 _CHARS_RE = re.compile(
+    r"(?=[^A-Za-z0-9 ]| \s)(?:"
     r"\\(?P<esc>[<>*^~\[\]()_#.+\-=|!&])"
     r"|(?P<ent>&(?:lt|gt|le|ge|amp|nbsp);)"
     r"|(?<=10)(?P<supexp>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     r"|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹])"
     r"|(?P<char>[≧⩾≦⩽＞＜（）：，；。～–—−‐µμ’＝﹤﹥≈])"
-    r"|(?P<ws>(?! (?!\s))\s+)"  # any run of blanks but a lone space, which is already normal
+    r"|(?P<ws>(?! (?!\s))\s+))"  # any run of blanks but a lone space, which is already normal
 )
 
 _S = r"\s+"
@@ -255,8 +257,8 @@ class _Text:
     """Normalised text with, for every character, the start and end offset of what it replaced in the original."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: Sequence[int]  # a range while nothing has been rewritten
+    ends: Sequence[int]
     original: str
 
     def quote(self, start: int, end: int) -> str:
@@ -321,11 +323,10 @@ _DIGIT_RE = re.compile(r"\d")
 
 def _normalise(text: str) -> _Text:
     """Offset-preserving normalisation: unicode/markdown clean-up, then comparator words → symbols."""
-    n = len(text)
-    src = _Text(text, list(range(n)), list(range(1, n + 1)), text)
+    src = _Text(text, range(len(text)), range(1, len(text) + 1), text)
     src = _rewrite(src, _CHARS_RE, _replace_chars)
     src = _rewrite(src, _WORDS_RE, _replace_words)
-    return _rewrite(src, _SPACES_RE, lambda m: " ")
+    return _rewrite(src, _SPACES_RE, lambda m: " ") if "  " in src.text else src
 
 
 # ---------------------------------------------------------------------------------------------------------------
