@@ -467,10 +467,11 @@ _NUM = (r"(?<![\w.,^/\\])(?<![A-Za-z]-)"
         r"(?![\d]|[.,]\d|\s*/\s*\d)")
 _CMP = r"[≥≤<>]"
 _AGE_SUFFIX = r"(?:\s*-?\s*(?:old|of\s+age|of-age|age)(?![a-z]))"
-# guard: an expression starts with a digit, a comparator or `between`/`from`/`in the`/`the range`/`ranging`, so the
-# other positions fail on one lookahead instead of trying each alternative
+# guard: an expression starts with a digit, a comparator or `between`/`from`/`in the`/`the range`/`ranging` (whose
+# first four characters the classes allow position by position), so the other positions fail on one lookahead
+# instead of trying each alternative
 _EXPR_RE = re.compile(
-    r"(?=[\d≥≤<>]|[bfitr][ehnra])(?:"
+    r"(?=[\d≥≤<>]|[bfitr][ehnra][toen\s][wmgt\s])(?:"
     r"(?P<list>(?<![\w.,^/])[0-5](?![\d]|\.\d)(?:\s*(?:,\s*(?:or|and)?|/|or|and|&)\s*[0-5](?![\d]|\.\d)){1,5})"
     rf"|(?P<bcmp>{_CMP})\s*(?P<buln>(?:the\s+)?{_QUAL}{_ULN_WORDS})(?![a-z])"
     r"|(?:(?P<between>between|from|(?:in\s+)?the\s+range(?:\s+(?:of|from))?|ranging\s+(?:from|between))\s+)?"
