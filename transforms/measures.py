@@ -139,9 +139,22 @@ def _first_chars(pattern: str, flags: int) -> frozenset[str] | None:
     return None if nullable else first
 
 
+def _alternation(alternatives: list[tuple[str, str, str]]) -> str:
+    """`head(body)tail|…` for (head, body, tail) triples, one head and tail for each run of neighbours sharing them."""
+    runs: list[tuple[str, str, list[str]]] = []
+    for head, body, tail in alternatives:
+        if runs and runs[-1][0] == head and runs[-1][1] == tail:
+            runs[-1][2].append(f"({body})")
+        else:
+            runs.append((head, tail, [f"({body})"]))
+    return "(?:" + "|".join(f"{head}(?:{'|'.join(groups)}){tail}" for head, tail, groups in runs) + ")"
+
+
 def _dispatch(alternatives: list[tuple[str, str, str, str]], keys: str, flags: int) -> tuple[str, tuple[str, ...]]:
-    """The alternation of `(head(?:body)tail)` for each (label, head, body, tail), branched on the first character
+    """The alternation of `head(body)tail` for each (label, head, body, tail), branched on the first character
     (which the caller's guard restricts to `keys`), and the label of each capturing group by its number.
+
+    Heads and tails are zero-width assertions; neighbours that share them share one copy, tried once.
 
     A lookahead sets an empty marker group for the key at the position (case-sensitive classes, which re rejects
     quickly, unlike a branch of lookaheads); a chain of `(?(marker)…)` conditionals then tries that key's
@@ -160,14 +173,14 @@ def _dispatch(alternatives: list[tuple[str, str, str, str]], keys: str, flags: i
         for label, head, tail, pieces in split:
             body = "|".join(piece for piece, first in pieces if first is None or set(chars) & first)
             if body:
-                kept.append(f"({head}(?:{body}){tail})")
+                kept.append((head, body, tail))
                 branch_labels.append(label)
         if kept:
             tests.append(f"(?-i:[{re.escape(chars)}])(?P<_k{n}>)")
-            branches.append((f"_k{n}", "|".join(kept)))
+            branches.append((f"_k{n}", _alternation(kept)))
         else:
             idle += chars
-    pattern = "(?:" + "|".join(f"({head}(?:{body}){tail})" for _, head, body, tail in alternatives) + ")"
+    pattern = _alternation([(head, body, tail) for _, head, body, tail in alternatives])
     if idle:
         tests.append(f"(?-i:[{re.escape(idle)}])(?P<_idle>)")
         pattern = f"(?(_idle)(?!)|{pattern})"
@@ -249,7 +262,8 @@ _WORDS_SOURCE, _WORDS_GROUPS = _dispatch(
     + [("", r"\b", r"twice|double|(?:two|three|four|five|ten)(?=\s+times\b)", r"\b")],
     _LETTER_KEYS + "<>=≥≤", re.IGNORECASE)
 # guard: a phrase starts a word or is a symbol, so the other positions are skipped without trying each phrase
-_WORDS_RE = re.compile(r"(?:(?<![A-Za-z0-9_])(?=[A-Za-z])|(?=[<>=≥≤]))" + _WORDS_SOURCE, re.IGNORECASE)
+# (written as "not a letter after a word character" rather than as two alternatives, which cost a jump each)
+_WORDS_RE = re.compile(r"(?<![A-Za-z0-9_](?=[A-Za-z]))(?=[A-Za-z<>=≥≤])" + _WORDS_SOURCE, re.IGNORECASE)
 
 
 @dataclass(slots=True)
