@@ -473,7 +473,9 @@ _UNITS: tuple[tuple[str, str], ...] = (
               r"|mmhg|mm|cm|ml|l|min(?:utes?)?|cells?|copies|ku(?:a)?\s*/\s*l|bpm|beats|cigarettes?"
               r"|pack\s*-?\s*years?|units?|iu|mio|cgy|gy|mci|mbq|g|fold|times|doses?|cycles?|mmol|mol|°c"),
 )
-_UNIT_CLASSIFIERS = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _UNITS)
+# Classification: the first unit pattern matching the whole unit, found in one alternation (group i+1 = _UNITS[i]).
+_UNIT_KIND_RE = re.compile("|".join(f"({p})" for _, p in _UNITS), re.IGNORECASE)
+assert _UNIT_KIND_RE.groups == len(_UNITS), "a unit pattern must not capture"
 _UNIT = "(?:" + "|".join(p for _, p in _UNITS) + r")(?![a-z])"
 _NUM = (r"(?<![\w.,^/\\])(?<![A-Za-z]-)"
         r"(?:\d+,\d{1,2}(?=\s*(?:[x×*]\s*10|(?:mg|g|mmol|umol)\s*/))|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -806,8 +808,11 @@ def _implicit_age(text: str, expr: _Expr) -> bool:
     return kinds == {"year"} and not head.strip(" -*•·:") and (not tail.strip() or bool(_PEOPLE_RE.fullmatch(tail)))
 
 
+_AGE_UNIT_RE = re.compile(r"old|\byo\b|y\s*/\s*o|y\.\s*o", re.IGNORECASE)
+
+
 def _is_age_unit(unit: str | None) -> bool:
-    return bool(unit) and re.search(r"old|\byo\b|y\s*/\s*o|y\.\s*o", unit or "", re.IGNORECASE) is not None
+    return bool(unit) and _AGE_UNIT_RE.search(unit or "") is not None
 
 
 def _fits_any(group: _Group, m: re.Match[str]) -> bool:
@@ -940,11 +945,8 @@ def _head_condition(head: str) -> tuple[int, int] | str | None:
 def _unit_kind(unit: str | None) -> str:
     if not unit:
         return "none"
-    u = unit.strip()
-    for kind, rx in _UNIT_CLASSIFIERS:
-        if rx.fullmatch(u):
-            return kind
-    return "other"
+    m = _UNIT_KIND_RE.fullmatch(unit.strip())
+    return _UNITS[m.lastindex - 1][0] if m and m.lastindex else "other"
 
 
 def _accepts(variable: str, kind: str) -> bool:
@@ -1030,9 +1032,12 @@ def _plausible(variable: str, value: float, unit: str) -> bool:
     return lo <= value <= hi
 
 
+_DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
+
+
 def _number(raw: str) -> float | None:
     raw = raw.strip()
-    if re.fullmatch(r"\d+,\d{1,2}", raw):
+    if _DECIMAL_COMMA_RE.fullmatch(raw):
         raw = raw.replace(",", ".")
     try:
         return float(raw.replace(",", "").replace(" ", ""))
