@@ -189,7 +189,6 @@ def _dispatch(alternatives: list[tuple[str, str, str, str]], keys: str, flags: i
     pattern = "(?=" + "|".join(tests) + "|)" + pattern
     # groups in the order they open: the markers, each key's alternatives, the whole alternation
     labels = ("", *([""] * len(tests)), *branch_labels, *(label for label, *_ in alternatives))
-    assert re.compile(pattern, flags).groups == len(labels) - 1, "an alternative must not capture"
     return pattern, labels
 
 
@@ -264,6 +263,7 @@ _WORDS_SOURCE, _WORDS_GROUPS = _dispatch(
 # guard: a phrase starts a word or is a symbol, so the other positions are skipped without trying each phrase
 # (written as "not a letter after a word character" rather than as two alternatives, which cost a jump each)
 _WORDS_RE = re.compile(r"(?<![A-Za-z0-9_](?=[A-Za-z]))(?=[A-Za-z<>=≥≤])" + _WORDS_SOURCE, re.IGNORECASE)
+assert _WORDS_RE.groups == len(_WORDS_GROUPS) - 1, "a phrase must not capture"
 
 
 @dataclass(slots=True)
@@ -426,6 +426,7 @@ _MENTION_SOURCE, _MENTION_GROUPS = _dispatch(
     [(variable, "", p, "") if p.startswith("(?<!") else (variable, r"(?<![\w-])", p, r"(?![a-z0-9])")
      for variable, p in _ALIASES], _LETTER_KEYS, re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z])" + _MENTION_SOURCE, re.IGNORECASE)
+assert _MENTION_RE.groups == len(_MENTION_GROUPS) - 1, "an alias must not capture"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Expressions: numbers with units, ranges, comparator prefixes/postfixes, ECOG lists, bare `≤ ULN`.
