@@ -656,6 +656,10 @@ def _mentions(text: str, exprs: list[_Expr]) -> list[_Mention]:
     found: list[_Mention] = []
     j = 0
     for m in _MENTION_RE.finditer(text):
+        if m.start() >= spans[-1][0]:
+            # a name after the last expression owns nothing, nor joins a name before it (the expression's digit or
+            # comparator is no filler), so the rest of the text need not be scanned
+            break
         while j < len(spans) and spans[j][1] <= m.start():
             j += 1
         if j < len(spans) and spans[j][0] < m.end():
