@@ -58,6 +58,11 @@ _MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not 
 #    wins as in the plain alternation. re's own parser tells which characters an alternative can start with.
 # ---------------------------------------------------------------------------------------------------------------
 _LETTER_KEYS = "atopscimdwhbfernlugvykqjxz"  # the most frequent word starts first: fewer lookaheads to fail
+_PREFIX = 3  # characters of an alternative's start that the dispatch checks (`and`, `the` fail before any is tried)
+_CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_WORD: r"\w"}
+# The first characters a match can start with: each a character, a class escape (`\s`) or None for any character;
+# shorter than _PREFIX when the match can end sooner.
+_Prefix = tuple[str | None, ...]
 
 
 def _split_top(pattern: str) -> list[str]:
@@ -87,56 +92,75 @@ def _split_top(pattern: str) -> list[str]:
     return pieces
 
 
-def _first_of(items, ignorecase: bool) -> tuple[frozenset[str] | None, bool]:
-    """(the characters a match of the parsed items can start with, None for any; whether it can be empty)."""
-    found: set[str] = set()
+def _chars(codes: Iterable[int], ignorecase: bool) -> set[str | None]:
+    chars: set[str | None] = set()
+    for code in codes:
+        ch = chr(code)
+        if ch.lower() == ch.upper() == ch or not ignorecase:
+            chars.add(ch)
+        elif ch.isascii():
+            chars |= {ch.lower(), ch.upper()}  # so `ſ`, `K` (Kelvin), `ı`, `İ` go with theirs
+        else:
+            chars.add(None)
+    return chars
+
+
+def _concat(heads: set[_Prefix], tails: set[_Prefix]) -> set[_Prefix]:
+    return {head if len(head) >= _PREFIX else (head + tail)[:_PREFIX] for head in heads for tail in tails}
+
+
+def _prefixes(items, ignorecase: bool) -> set[_Prefix]:
+    """The starts a match of re-parsed items can have (a superset: whatever is not understood may be anything)."""
+    found: set[_Prefix] = {()}
     for op, av in items:
-        nullable = False
-        codes: list[int] = []
+        if all(len(prefix) >= _PREFIX for prefix in found):
+            break
         if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-            continue  # zero-width: it can only narrow the first character
+            continue  # zero-width: it can only narrow what follows
+        step: set[_Prefix]
         if op is _sre.LITERAL:
-            codes.append(av)
+            step = {(ch,) for ch in _chars([av], ignorecase)}
         elif op is _sre.IN:
+            codes: list[int] = []
+            escapes: set[str | None] = set()
             for kind, value in av:
                 if kind is _sre.LITERAL:
                     codes.append(value)
                 elif kind is _sre.RANGE:
                     codes.extend(range(value[0], value[1] + 1))
-                else:  # NEGATE, CATEGORY (`\w`, `\s`): not worth enumerating
-                    return None, False
-        elif op in (_sre.BRANCH, _sre.SUBPATTERN, _sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-            if op is _sre.BRANCH:
-                parts = [_first_of(branch, ignorecase) for branch in av[1]]
-            elif op is _sre.SUBPATTERN:
-                _, add, delete, sub = av
-                parts = [_first_of(sub, (ignorecase or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE)]
-            else:
-                parts = [_first_of(av[2], ignorecase), (frozenset(), av[0] == 0)]
-            for first, empty in parts:
-                if first is None:
-                    return None, False
-                found |= first
-                nullable = nullable or empty
+                else:  # a negated class or another category: any character
+                    escapes.add(_CATEGORIES.get(value) if kind is _sre.CATEGORY else None)
+            step = {(ch,) for ch in _chars(codes, ignorecase) | escapes}
+        elif op is _sre.BRANCH:
+            step = set().union(*(_prefixes(branch, ignorecase) for branch in av[1]))
+        elif op is _sre.SUBPATTERN:
+            _, add, delete, sub = av
+            step = _prefixes(sub, (ignorecase or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            low, high, sub = av
+            once = _prefixes(sub, ignorecase)
+            step = set()
+            repeated: set[_Prefix] = {()}
+            for count in range(min(high, _PREFIX) + 1):  # further repetitions only lengthen a full prefix
+                if count >= min(low, _PREFIX):
+                    step |= repeated
+                repeated = _concat(repeated, once)
         else:
-            return None, False
-        for code in codes:
-            ch = chr(code)
-            if ch.lower() == ch.upper() == ch or not ignorecase:
-                found.add(ch)
-            elif ch.isascii():
-                found |= {ch.lower(), ch.upper()}  # so `ſ`, `K` (Kelvin), `ı`, `İ` go with theirs
-            else:
-                return None, False
-        if not nullable:
-            return frozenset(found), False
-    return frozenset(found), True
+            return {(None,) * _PREFIX}
+        found = _concat(found, step)
+    return found
 
 
-def _first_chars(pattern: str, flags: int) -> frozenset[str] | None:
-    """The characters a match of `pattern` can start with; None when it could start with any or be empty."""
-    first, nullable = _first_of(_parser.parse(pattern, flags), bool(flags & re.IGNORECASE))
-    return None if nullable else first
+def _follow(starts: list[_Prefix]) -> str:
+    """A lookahead for what every one of `starts` continues with after its first character ("" if anything)."""
+    classes = ""
+    for i in range(1, _PREFIX):
+        chars = {start[i] if len(start) > i else None for start in starts}
+        if None in chars:
+            break
+        members = sorted(ch for ch in chars if ch is not None)
+        classes += "[" + "".join(ch if len(ch) > 1 else re.escape(ch) for ch in members) + "]"
+    return f"(?={classes})" if classes else ""
 
 
 def _alternation(alternatives: list[tuple[str, str, str]]) -> str:
@@ -155,35 +179,38 @@ def _dispatch(alternatives: list[tuple[str, str, str, str]], keys: str, flags: i
     (which the caller's guard restricts to `keys`), and the label of each capturing group by its number.
 
     Heads and tails are zero-width assertions; neighbours that share them share one copy, tried once.
-
-    A lookahead sets an empty marker group for the key at the position (case-sensitive classes, which re rejects
-    quickly, unlike a branch of lookaheads); a chain of `(?(marker)…)` conditionals then tries that key's
-    alternatives. A character outside the classes (`ſ`, Kelvin `K`: ASCII letters when case is ignored) gets them all.
+    A lookahead sets an empty marker group for the key at the position when the next characters can continue one of
+    its alternatives (case-sensitive classes, which re rejects quickly, unlike a branch of lookaheads); a chain of
+    `(?(marker)…)` conditionals then tries that key's alternatives. A key whose check fails marks `_idle` and fails;
+    a character outside the classes (`ſ`, Kelvin `K`: ASCII letters when case is ignored) gets them all.
     """
-    split = [(label, head, tail, [(piece, _first_chars(f"{head}(?:{piece}){tail}", flags))
+    ignorecase = bool(flags & re.IGNORECASE)
+    split = [(label, head, tail, [(piece, _prefixes(_parser.parse(f"{head}(?:{piece}){tail}", flags), ignorecase))
                                   for piece in _split_top(body)])
              for label, head, body, tail in alternatives]
     tests: list[str] = []
     branches: list[tuple[str, str]] = []
     branch_labels: list[str] = []
-    idle = ""  # keys no alternative can start with
     for n, key in enumerate(keys):
-        chars = "".join(sorted({key.lower(), key.upper()}))
+        firsts = {key.lower(), key.upper()}
         kept = []
+        starts: list[_Prefix] = []
         for label, head, tail, pieces in split:
-            body = "|".join(piece for piece, first in pieces if first is None or set(chars) & first)
-            if body:
-                kept.append((head, body, tail))
+            chosen = []
+            for piece, prefixes in pieces:
+                mine = [p for p in prefixes if not p or p[0] is None or len(p[0]) > 1 or p[0] in firsts]
+                if mine:
+                    chosen.append(piece)
+                    starts.extend(mine)
+            if chosen:
+                kept.append((head, "|".join(chosen), tail))
                 branch_labels.append(label)
         if kept:
-            tests.append(f"(?-i:[{re.escape(chars)}])(?P<_k{n}>)")
+            tests.append(f"(?-i:[{re.escape(''.join(sorted(firsts)))}]){_follow(starts)}(?P<_k{n}>)")
             branches.append((f"_k{n}", _alternation(kept)))
-        else:
-            idle += chars
-    pattern = _alternation([(head, body, tail) for _, head, body, tail in alternatives])
-    if idle:
-        tests.append(f"(?-i:[{re.escape(idle)}])(?P<_idle>)")
-        pattern = f"(?(_idle)(?!)|{pattern})"
+    every_key = "".join(sorted({ch for key in keys for ch in (key.lower(), key.upper())}))
+    tests.append(f"(?-i:[{re.escape(every_key)}])(?P<_idle>)")
+    pattern = "(?(_idle)(?!)|" + _alternation([(head, body, tail) for _, head, body, tail in alternatives]) + ")"
     for marker, body in reversed(branches):
         pattern = f"(?({marker})(?:{body})|{pattern})"
     pattern = "(?=" + "|".join(tests) + "|)" + pattern
