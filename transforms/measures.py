@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-# re's own parser (private, not in typeshed; stable since 3.11) tells which letters each alias can start with
+# re's own parser (private, not in typeshed; stable since 3.11) tells how each alternative of a big regex can start
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
@@ -55,9 +55,10 @@ _MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not 
 # 0. First-character dispatch. Python's `re` tries every alternative of an alternation at every position it reaches
 #    (a case-insensitive literal gets no quick reject), so the big alternations below are built with one branch per
 #    first character that keeps, in their order, only the alternatives that can start with it: the same alternative
-#    wins as in the plain alternation. re's own parser tells which characters an alternative can start with.
+#    wins as in the plain alternation. re's own parser tells how an alternative can start (its first _PREFIX
+#    characters); a position whose next characters fit none of its branch's alternatives fails before trying any.
 # ---------------------------------------------------------------------------------------------------------------
-_LETTER_KEYS = "atopscimdwhbfernlugvykqjxz"  # the most frequent word starts first: fewer lookaheads to fail
+_LETTER_KEYS = "atopscimdwhbfernlugvykqjxz"  # the most frequent word starts first: fewer classes to pass
 _PREFIX = 3  # characters of an alternative's start that the dispatch checks (`and`, `the` fail before any is tried)
 _CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_WORD: r"\w"}
 # The first characters a match can start with: each a character, a class escape (`\s`) or None for any character;
@@ -164,7 +165,7 @@ def _follow(starts: list[_Prefix]) -> str:
 
 
 def _alternation(alternatives: list[tuple[str, str, str]]) -> str:
-    """`head(body)tail|…` for (head, body, tail) triples, one head and tail for each run of neighbours sharing them."""
+    """`head(body)tail|…` for (head, body, tail) triples, one head and tail per run of neighbours sharing them."""
     runs: list[tuple[str, str, list[str]]] = []
     for head, body, tail in alternatives:
         if runs and runs[-1][0] == head and runs[-1][1] == tail:
@@ -175,15 +176,12 @@ def _alternation(alternatives: list[tuple[str, str, str]]) -> str:
 
 
 def _dispatch(alternatives: list[tuple[str, str, str, str]], keys: str, flags: int) -> tuple[str, tuple[str, ...]]:
-    """The alternation of `head(body)tail` for each (label, head, body, tail), branched on the first character
-    (which the caller's guard restricts to `keys`), and the label of each capturing group by its number.
-
-    Heads and tails are zero-width assertions; neighbours that share them share one copy, tried once.
-    A lookahead sets an empty marker group for the key at the position when the next characters can continue one of
-    its alternatives (case-sensitive classes, which re rejects quickly, unlike a branch of lookaheads); a chain of
-    `(?(marker)…)` conditionals then tries that key's alternatives. A key whose check fails marks `_idle` and fails;
-    a character outside the classes (`ſ`, Kelvin `K`: ASCII letters when case is ignored) gets them all.
-    """
+    """The alternation of zero-width `head`, `(body)`, zero-width `tail` for each (label, head, body, tail), branched
+    on the first character (which the caller's guard restricts to `keys`), and each capturing group's label."""
+    # A lookahead sets an empty marker group for the key at the position when the next characters can continue one of
+    # its alternatives (case-sensitive classes, which re rejects without a jump, unlike a branch of lookaheads); a
+    # chain of `(?(marker)…)` conditionals then tries that key's alternatives. A key whose check fails marks `_idle`
+    # and fails at once; a character outside the classes (`ſ`, Kelvin `K`: letters when case is ignored) tries all.
     ignorecase = bool(flags & re.IGNORECASE)
     split = [(label, head, tail, [(piece, _prefixes(_parser.parse(f"{head}(?:{piece}){tail}", flags), ignorecase))
                                   for piece in _split_top(body)])
