@@ -13,8 +13,12 @@ Precision first: a number whose unit does not fit the variable, or whose owner i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+# re's own parser (private, not in typeshed; stable since 3.11) tells how each alternative of a big regex can start
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
 
 # Closed vocabulary of variables and their canonical units.
 VARIABLES: dict[str, str] = {
@@ -48,6 +52,172 @@ _DAYS_PER_YEAR = 365.25
 _MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a criterion
 
 # ---------------------------------------------------------------------------------------------------------------
+# 0. First-character dispatch. Python's `re` tries every alternative of an alternation at every position it reaches
+#    (a case-insensitive literal gets no quick reject), so the big alternations below are built with one branch per
+#    first character that keeps, in their order, only the alternatives that can start with it: the same alternative
+#    wins as in the plain alternation. re's own parser tells how an alternative can start (its first _PREFIX
+#    characters); a position whose next characters fit none of its branch's alternatives fails before trying any.
+# ---------------------------------------------------------------------------------------------------------------
+_LETTER_KEYS = "atopscimdwhbfernlugvykqjxz"  # the most frequent word starts first: fewer classes to pass
+_PREFIX = 3  # characters of an alternative's start that the dispatch checks (`and`, `the` fail before any is tried)
+_CATEGORIES = {_sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_WORD: r"\w"}
+# The first characters a match can start with: each a character, a class escape (`\s`) or None for any character;
+# shorter than _PREFIX when the match can end sooner.
+_Prefix = tuple[str | None, ...]
+
+
+def _split_top(pattern: str) -> list[str]:
+    """The top-level `|` alternatives of a pattern (brackets, classes and escapes respected)."""
+    pieces: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 2 if pattern[i + 1:i + 2] == "]" else 1  # a `]` right after `[` is a member, not the end
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            pieces.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    pieces.append(pattern[start:])
+    return pieces
+
+
+def _chars(codes: Iterable[int], ignorecase: bool) -> set[str | None]:
+    chars: set[str | None] = set()
+    for code in codes:
+        ch = chr(code)
+        if ch.lower() == ch.upper() == ch or not ignorecase:
+            chars.add(ch)
+        elif ch.isascii():
+            chars |= {ch.lower(), ch.upper()}  # so `ſ`, `K` (Kelvin), `ı`, `İ` go with theirs
+        else:
+            chars.add(None)
+    return chars
+
+
+def _concat(heads: set[_Prefix], tails: set[_Prefix]) -> set[_Prefix]:
+    return {head if len(head) >= _PREFIX else (head + tail)[:_PREFIX] for head in heads for tail in tails}
+
+
+def _prefixes(items, ignorecase: bool) -> set[_Prefix]:
+    """The starts a match of re-parsed items can have (a superset: whatever is not understood may be anything)."""
+    found: set[_Prefix] = {()}
+    for op, av in items:
+        if all(len(prefix) >= _PREFIX for prefix in found):
+            break
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero-width: it can only narrow what follows
+        step: set[_Prefix]
+        if op is _sre.LITERAL:
+            step = {(ch,) for ch in _chars([av], ignorecase)}
+        elif op is _sre.IN:
+            codes: list[int] = []
+            escapes: set[str | None] = set()
+            for kind, value in av:
+                if kind is _sre.LITERAL:
+                    codes.append(value)
+                elif kind is _sre.RANGE:
+                    codes.extend(range(value[0], value[1] + 1))
+                else:  # a negated class or another category: any character
+                    escapes.add(_CATEGORIES.get(value) if kind is _sre.CATEGORY else None)
+            step = {(ch,) for ch in _chars(codes, ignorecase) | escapes}
+        elif op is _sre.BRANCH:
+            step = set().union(*(_prefixes(branch, ignorecase) for branch in av[1]))
+        elif op is _sre.SUBPATTERN:
+            _, add, delete, sub = av
+            step = _prefixes(sub, (ignorecase or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            low, high, sub = av
+            once = _prefixes(sub, ignorecase)
+            step = set()
+            repeated: set[_Prefix] = {()}
+            for count in range(min(high, _PREFIX) + 1):  # further repetitions only lengthen a full prefix
+                if count >= min(low, _PREFIX):
+                    step |= repeated
+                repeated = _concat(repeated, once)
+        else:
+            return {(None,) * _PREFIX}
+        found = _concat(found, step)
+    return found
+
+
+def _follow(starts: list[_Prefix]) -> str:
+    """A lookahead for what every one of `starts` continues with after its first character ("" if anything)."""
+    classes = ""
+    for i in range(1, _PREFIX):
+        chars = {start[i] if len(start) > i else None for start in starts}
+        if None in chars:
+            break
+        members = sorted(ch for ch in chars if ch is not None)
+        classes += "[" + "".join(ch if len(ch) > 1 else re.escape(ch) for ch in members) + "]"
+    return f"(?={classes})" if classes else ""
+
+
+def _alternation(alternatives: list[tuple[str, str, str]]) -> str:
+    """`head(body)tail|…` for (head, body, tail) triples, one head and tail per run of neighbours sharing them."""
+    runs: list[tuple[str, str, list[str]]] = []
+    for head, body, tail in alternatives:
+        if runs and runs[-1][0] == head and runs[-1][1] == tail:
+            runs[-1][2].append(f"({body})")
+        else:
+            runs.append((head, tail, [f"({body})"]))
+    return "(?:" + "|".join(f"{head}(?:{'|'.join(groups)}){tail}" for head, tail, groups in runs) + ")"
+
+
+def _dispatch(alternatives: list[tuple[str, str, str, str]], keys: str, flags: int) -> tuple[str, tuple[str, ...]]:
+    """The alternation of zero-width `head`, `(body)`, zero-width `tail` for each (label, head, body, tail), branched
+    on the first character (which the caller's guard restricts to `keys`), and each capturing group's label."""
+    # A lookahead sets an empty marker group for the key at the position when the next characters can continue one of
+    # its alternatives (case-sensitive classes, which re rejects without a jump, unlike a branch of lookaheads); a
+    # chain of `(?(marker)…)` conditionals then tries that key's alternatives. A key whose check fails marks `_idle`
+    # and fails at once; a character outside the classes (`ſ`, Kelvin `K`: letters when case is ignored) tries all.
+    ignorecase = bool(flags & re.IGNORECASE)
+    split = [(label, head, tail, [(piece, _prefixes(_parser.parse(f"{head}(?:{piece}){tail}", flags), ignorecase))
+                                  for piece in _split_top(body)])
+             for label, head, body, tail in alternatives]
+    tests: list[str] = []
+    branches: list[tuple[str, str]] = []
+    branch_labels: list[str] = []
+    for n, key in enumerate(keys):
+        firsts = {key.lower(), key.upper()}
+        kept = []
+        starts: list[_Prefix] = []
+        for label, head, tail, pieces in split:
+            chosen = []
+            for piece, prefixes in pieces:
+                mine = [p for p in prefixes if not p or p[0] is None or len(p[0]) > 1 or p[0] in firsts]
+                if mine:
+                    chosen.append(piece)
+                    starts.extend(mine)
+            if chosen:
+                kept.append((head, "|".join(chosen), tail))
+                branch_labels.append(label)
+        if kept:
+            tests.append(f"(?-i:[{re.escape(''.join(sorted(firsts)))}]){_follow(starts)}(?P<_k{n}>)")
+            branches.append((f"_k{n}", _alternation(kept)))
+    every_key = "".join(sorted({ch for key in keys for ch in (key.lower(), key.upper())}))
+    tests.append(f"(?-i:[{re.escape(every_key)}])(?P<_idle>)")
+    pattern = "(?(_idle)(?!)|" + _alternation([(head, body, tail) for _, head, body, tail in alternatives]) + ")"
+    for marker, body in reversed(branches):
+        pattern = f"(?({marker})(?:{body})|{pattern})"
+    pattern = "(?=" + "|".join(tests) + "|)" + pattern
+    # groups in the order they open: the markers, each key's alternatives, the whole alternation
+    labels = ("", *([""] * len(tests)), *branch_labels, *(label for label, *_ in alternatives))
+    return pattern, labels
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # 1. Normalisation. Every rule maps a span of the input to a replacement; the offsets of every output character
 #    are kept so that source_text / raw_value / condition_text can quote the original text.
 # ---------------------------------------------------------------------------------------------------------------
@@ -63,13 +233,15 @@ _SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵":
 _ENTITIES = {"&lt;": _LT, "&gt;": _GT, "&le;": _LE, "&ge;": _GE, "&amp;": "&", "&nbsp;": " "}
 
 # Pass 1: characters, markdown escapes, entities, whitespace runs.
+# guard: nothing starts at an ASCII letter or digit, nor at a lone space (most positions), which fail at once
 _CHARS_RE = re.compile(
+    r"(?=[^A-Za-z0-9 ]| \s)(?:"
     r"\\(?P<esc>[<>*^~\[\]()_#.+\-=|!&])"
     r"|(?P<ent>&(?:lt|gt|le|ge|amp|nbsp);)"
     r"|(?<=10)(?P<supexp>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
     r"|(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹])"
     r"|(?P<char>[≧⩾≦⩽＞＜（）：，；。～–—−‐µμ’＝﹤﹥≈])"
-    r"|(?P<ws>(?! (?!\s))\s+)"  # any run of blanks but a lone space, which is already normal
+    r"|(?P<ws>(?! (?!\s))\s+))"  # any run of blanks but a lone space, which is already normal
 )
 
 _S = r"\s+"
@@ -106,14 +278,17 @@ _SYMBOL_PHRASES: tuple[tuple[str, str], ...] = (
 )
 _WORD_NUMBERS = {"twice": "2 times", "double": "2 times", "two": "2", "three": "3", "four": "4", "five": "5",
                  "ten": "10"}
-_WORDS_RE = re.compile(
-    # guard: a phrase starts a word or is a symbol, so the other positions are skipped without trying each phrase
-    r"(?:(?<![A-Za-z0-9_])(?=[A-Za-z])|(?=[<>=≥≤]))(?:"
-    + "|".join(f"(?P<w{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_COMPARATOR_PHRASES))
-    + "|" + "|".join(f"(?P<s{i}>{p})" for i, (p, _) in enumerate(_SYMBOL_PHRASES))
-    + r"|\b(?P<wn>twice|double|(?:two|three|four|five|ten)(?=\s+times\b))\b)",
-    re.IGNORECASE,
-)
+# Group labels: the replacement of a phrase; empty for a word number (looked up in _WORD_NUMBERS).
+_WORDS_SOURCE, _WORDS_GROUPS = _dispatch(
+    [(f" {symbol} " if symbol in (_POST_GE, _POST_LE) else symbol, r"\b", p, r"\b")
+     for p, symbol in _COMPARATOR_PHRASES]
+    + [(symbol, "", p, "") for p, symbol in _SYMBOL_PHRASES]
+    + [("", r"\b", r"twice|double|(?:two|three|four|five|ten)(?=\s+times\b)", r"\b")],
+    _LETTER_KEYS + "<>=≥≤", re.IGNORECASE)
+# guard: a phrase starts a word or is a symbol, so the other positions are skipped without trying each phrase
+# (written as "not a letter after a word character" rather than as two alternatives, which cost a jump each)
+_WORDS_RE = re.compile(r"(?<![A-Za-z0-9_](?=[A-Za-z]))(?=[A-Za-z<>=≥≤])" + _WORDS_SOURCE, re.IGNORECASE)
+assert _WORDS_RE.groups == len(_WORDS_GROUPS) - 1, "a phrase must not capture"
 
 
 @dataclass(slots=True)
@@ -121,8 +296,8 @@ class _Text:
     """Normalised text with, for every character, the start and end offset of what it replaced in the original."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: Sequence[int]  # a range while nothing has been rewritten
+    ends: Sequence[int]
     original: str
 
     def quote(self, start: int, end: int) -> str:
@@ -177,12 +352,8 @@ def _replace_chars(m: re.Match[str]) -> str | None:
 
 
 def _replace_words(m: re.Match[str]) -> str | None:
-    name = m.lastgroup or ""
-    if name == "wn":
-        return _WORD_NUMBERS[m.group("wn").lower()]
-    index = int(name[1:])
-    symbol = _COMPARATOR_PHRASES[index][1] if name[0] == "w" else _SYMBOL_PHRASES[index][1]
-    return f" {symbol} " if symbol in (_POST_GE, _POST_LE) else symbol
+    index = m.lastindex or 0
+    return _WORDS_GROUPS[index] or _WORD_NUMBERS[m.group(index).lower()]
 
 
 _SPACES_RE = re.compile(r" {2,}")
@@ -191,11 +362,10 @@ _DIGIT_RE = re.compile(r"\d")
 
 def _normalise(text: str) -> _Text:
     """Offset-preserving normalisation: unicode/markdown clean-up, then comparator words → symbols."""
-    n = len(text)
-    src = _Text(text, list(range(n)), list(range(1, n + 1)), text)
+    src = _Text(text, range(len(text)), range(1, len(text) + 1), text)
     src = _rewrite(src, _CHARS_RE, _replace_chars)
     src = _rewrite(src, _WORDS_RE, _replace_words)
-    return _rewrite(src, _SPACES_RE, lambda m: " ")
+    return _rewrite(src, _SPACES_RE, lambda m: " ") if "  " in src.text else src
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -276,12 +446,12 @@ _ALIASES: tuple[tuple[str, str], ...] = (
     ("age", r"ages?|aged"),
 )
 # Every alias starts with a letter that does not continue a word: the guard lets the scanner skip the other
-# positions without trying each alternative there (about 4x faster, same matches).
-_MENTION_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?=[A-Za-z])(?:" + "|".join(f"(?P<m{i}>(?<![\\w-])(?:{p})(?![a-z0-9]))" if not p.startswith("(?<!") else f"(?P<m{i}>(?:{p}))"
-             for i, (_, p) in enumerate(_ALIASES)) + ")",
-    re.IGNORECASE,
-)
+# positions, the first-letter dispatch tries only the aliases that can start with the letter found there.
+_MENTION_SOURCE, _MENTION_GROUPS = _dispatch(
+    [(variable, "", p, "") if p.startswith("(?<!") else (variable, r"(?<![\w-])", p, r"(?![a-z0-9])")
+     for variable, p in _ALIASES], _LETTER_KEYS, re.IGNORECASE)
+_MENTION_RE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z])" + _MENTION_SOURCE, re.IGNORECASE)
+assert _MENTION_RE.groups == len(_MENTION_GROUPS) - 1, "an alias must not capture"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Expressions: numbers with units, ranges, comparator prefixes/postfixes, ECOG lists, bare `≤ ULN`.
@@ -329,7 +499,9 @@ _UNITS: tuple[tuple[str, str], ...] = (
               r"|mmhg|mm|cm|ml|l|min(?:utes?)?|cells?|copies|ku(?:a)?\s*/\s*l|bpm|beats|cigarettes?"
               r"|pack\s*-?\s*years?|units?|iu|mio|cgy|gy|mci|mbq|g|fold|times|doses?|cycles?|mmol|mol|°c"),
 )
-_UNIT_CLASSIFIERS = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in _UNITS)
+# Classification: the first unit pattern matching the whole unit, found in one alternation (group i+1 = _UNITS[i]).
+_UNIT_KIND_RE = re.compile("|".join(f"({p})" for _, p in _UNITS), re.IGNORECASE)
+assert _UNIT_KIND_RE.groups == len(_UNITS), "a unit pattern must not capture"
 _UNIT = "(?:" + "|".join(p for _, p in _UNITS) + r")(?![a-z])"
 _NUM = (r"(?<![\w.,^/\\])(?<![A-Za-z]-)"
         r"(?:\d+,\d{1,2}(?=\s*(?:[x×*]\s*10|(?:mg|g|mmol|umol)\s*/))|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -337,7 +509,11 @@ _NUM = (r"(?<![\w.,^/\\])(?<![A-Za-z]-)"
         r"(?![\d]|[.,]\d|\s*/\s*\d)")
 _CMP = r"[≥≤<>]"
 _AGE_SUFFIX = r"(?:\s*-?\s*(?:old|of\s+age|of-age|age)(?![a-z]))"
+# guard: an expression starts with a digit, a comparator or `between`/`from`/`in the`/`the range`/`ranging` (whose
+# first four characters the classes allow position by position), so the other positions fail on one lookahead
+# instead of trying each alternative
 _EXPR_RE = re.compile(
+    r"(?=[\d≥≤<>]|[bfitr][ehnra][toen\s][wmgt\s])(?:"
     r"(?P<list>(?<![\w.,^/])[0-5](?![\d]|\.\d)(?:\s*(?:,\s*(?:or|and)?|/|or|and|&)\s*[0-5](?![\d]|\.\d)){1,5})"
     rf"|(?P<bcmp>{_CMP})\s*(?P<buln>(?:the\s+)?{_QUAL}{_ULN_WORDS})(?![a-z])"
     r"|(?:(?P<between>between|from|(?:in\s+)?the\s+range(?:\s+(?:of|from))?|ranging\s+(?:from|between))\s+)?"
@@ -345,7 +521,7 @@ _EXPR_RE = re.compile(
     rf"(?P<n1>{_NUM})(?:\s*(?P<u1>{_UNIT}))?(?(u1)|(?![a-z]|\s*/\s*[a-z]))(?P<a1>{_AGE_SUFFIX})?"
     rf"(?:\s*(?P<sep>-|~|to|through|thru|and|&)\s*(?P<cmp2>[≤<])?\s*(?P<n2>{_NUM})(?:\s*(?P<u2>{_UNIT}))?"
     r"(?(u2)|(?![a-z]|\s*/\s*[a-z])))?"
-    rf"(?P<a2>{_AGE_SUFFIX})?(?:\s*(?P<post>[{_POST_GE}{_POST_LE}]))?",
+    rf"(?P<a2>{_AGE_SUFFIX})?(?:\s*(?P<post>[{_POST_GE}{_POST_LE}]))?)",
     re.IGNORECASE,
 )
 
@@ -505,11 +681,15 @@ def _mentions(text: str, exprs: list[_Expr]) -> list[_Mention]:
     found: list[_Mention] = []
     j = 0
     for m in _MENTION_RE.finditer(text):
+        if m.start() >= spans[-1][0]:
+            # a name after the last expression owns nothing, nor joins a name before it (the expression's digit or
+            # comparator is no filler), so the rest of the text need not be scanned
+            break
         while j < len(spans) and spans[j][1] <= m.start():
             j += 1
         if j < len(spans) and spans[j][0] < m.end():
             continue
-        found.append(_Mention(m.start(), m.end(), _ALIASES[int((m.lastgroup or "m0")[1:])][0]))
+        found.append(_Mention(m.start(), m.end(), _MENTION_GROUPS[m.lastindex or 0]))
     return found
 
 
@@ -658,8 +838,11 @@ def _implicit_age(text: str, expr: _Expr) -> bool:
     return kinds == {"year"} and not head.strip(" -*•·:") and (not tail.strip() or bool(_PEOPLE_RE.fullmatch(tail)))
 
 
+_AGE_UNIT_RE = re.compile(r"old|\byo\b|y\s*/\s*o|y\.\s*o", re.IGNORECASE)
+
+
 def _is_age_unit(unit: str | None) -> bool:
-    return bool(unit) and re.search(r"old|\byo\b|y\s*/\s*o|y\.\s*o", unit or "", re.IGNORECASE) is not None
+    return bool(unit) and _AGE_UNIT_RE.search(unit or "") is not None
 
 
 def _fits_any(group: _Group, m: re.Match[str]) -> bool:
@@ -792,11 +975,8 @@ def _head_condition(head: str) -> tuple[int, int] | str | None:
 def _unit_kind(unit: str | None) -> str:
     if not unit:
         return "none"
-    u = unit.strip()
-    for kind, rx in _UNIT_CLASSIFIERS:
-        if rx.fullmatch(u):
-            return kind
-    return "other"
+    m = _UNIT_KIND_RE.fullmatch(unit.strip())
+    return _UNITS[m.lastindex - 1][0] if m and m.lastindex else "other"
 
 
 def _accepts(variable: str, kind: str) -> bool:
@@ -882,9 +1062,12 @@ def _plausible(variable: str, value: float, unit: str) -> bool:
     return lo <= value <= hi
 
 
+_DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
+
+
 def _number(raw: str) -> float | None:
     raw = raw.strip()
-    if re.fullmatch(r"\d+,\d{1,2}", raw):
+    if _DECIMAL_COMMA_RE.fullmatch(raw):
         raw = raw.replace(",", ".")
     try:
         return float(raw.replace(",", "").replace(" ", ""))
