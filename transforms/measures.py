@@ -353,7 +353,8 @@ def _replace_chars(m: re.Match[str]) -> str | None:
 
 def _replace_words(m: re.Match[str]) -> str | None:
     index = m.lastindex or 0
-    return _WORDS_GROUPS[index] or _WORD_NUMBERS[m.group(index).lower()]
+    # IGNORECASE also lets `ı`/`ſ`/`K` match i/s/k: such a spelling is left as written rather than looked up
+    return _WORDS_GROUPS[index] or _WORD_NUMBERS.get(m.group(index).lower())
 
 
 _SPACES_RE = re.compile(r" {2,}")
