@@ -73,6 +73,9 @@ def measure_floor(folder: Path) -> float:
     return time.perf_counter() - start
 
 
+run_cpu: list[float] = []  # CPU seconds of each ingest run, in order
+
+
 def run_ingest(corpus: Path, workdir: Path, extra: list[str]) -> tuple[dict, float, float]:
     """Run the CLI ingest in a child process; return its summary, wall seconds and peak RSS in MiB."""
     summary_path = workdir / "summary.json"
@@ -90,6 +93,7 @@ def run_ingest(corpus: Path, workdir: Path, extra: list[str]) -> tuple[dict, flo
         raise SystemExit(f"ingest failed (see {log}): {log.read_text()[-2000:]}")
     # ru_maxrss of the child is in KiB on Linux; process-pool workers are its children and counted separately
     workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    run_cpu.append(usage.ru_utime + usage.ru_stime)  # the child and every descendant it waited for
     return json.loads(summary_path.read_text()), wall, max(usage.ru_maxrss, workers_rss) / 1024
 
 
@@ -151,6 +155,8 @@ def main() -> int:
     print(f"N = {args.files:,}: {records:,} trials in {wall:.1f} s wall = {records / wall:,.0f} records/s, "
           f"peak RSS {rss:,.0f} MiB, runner {args.runner}")
     print("stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+    print(f"CPU: {run_cpu[0]:.0f} s over {wall:.0f} s wall on {os.cpu_count()} cores "
+          f"({run_cpu[0] / wall / (os.cpu_count() or 1):.0%} busy)")
     print(f"parse share of wall time: {parse_share:.0%} (includes process start-up of the workers)")
     print(f"I/O floor (read + hash + one regex): {floor:.1f} s; pipeline / floor = {wall / floor:.0f}×")
     print(f"no-change rerun: {rerun_wall:.1f} s wall, {rerun['files_unchanged']:,} unchanged, "
@@ -160,6 +166,7 @@ def main() -> int:
     result = {"files": args.files, "records": records, "wall_s": round(wall, 2), "records_per_s": round(records / wall),
               "peak_rss_mib": round(rss), "stages": stages, "floor_s": round(floor, 2),
               "rerun_wall_s": round(rerun_wall, 2), "served_rerun_wall_s": round(served_wall, 2),
+              "cpu_s": round(run_cpu[0], 1),
               "runner": args.runner, "cores": os.cpu_count()}
     (work / "result.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result))

@@ -33,7 +33,7 @@ class RunRecord:
 
 # DuckDB caches up to 80% of RAM by default, so a load's footprint would grow with the warehouse; a fixed cap
 # (spilling to <warehouse>.tmp/) keeps the pipeline's memory flat. Override with TRIALHOUSE_DUCKDB_MEMORY.
-MEMORY_LIMIT = os.environ.get("TRIALHOUSE_DUCKDB_MEMORY", "512MB")
+MEMORY_LIMIT = os.environ.get("TRIALHOUSE_DUCKDB_MEMORY", "256MB")
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -223,7 +223,10 @@ def _merge_trial_fields(con: duckdb.DuckDBPyConnection) -> None:
         FROM (SELECT trial_id, {picks} FROM trial_source
               WHERE source_file IN (SELECT file_path FROM present)
                 AND trial_id IN (SELECT trial_id FROM st_trial WHERE {RECORD_COLUMN} NOT IN (SELECT _record FROM q))
-              GROUP BY trial_id) AS m
+              GROUP BY trial_id
+              -- a trial stated by one source already holds that source's values: rewriting every wide row of a
+              -- large load cost more than the rest of the merge
+              HAVING count(*) > 1) AS m
         WHERE trial.trial_id = m.trial_id""")
 
 
