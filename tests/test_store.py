@@ -11,6 +11,7 @@ import pytest
 from flows.ingest import StagedBatch, stage_batch
 from transforms.record import Criterion, ParsedTrial
 from transforms.shape import SourceRecord, shape_batch
+from warehouse import store
 from warehouse.lineage import FileOutcome
 from warehouse.store import RunRecord, load_run, publish_parquet
 
@@ -77,6 +78,22 @@ def test_failed_load_leaves_the_warehouse_as_it_was(tmp_path):
                              ("b.json", _trial("NCT00000002", "new"))])
     with pytest.raises(duckdb.ConstraintException):
         load_run(db, tmp_path / "s2", _run(2, 2), {}, [], ["a.json", "b.json"])
+    assert _snapshot(db) == before
+
+
+def test_a_load_beyond_the_memory_cap_fails_clearly_and_changes_nothing(tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    _stage(tmp_path / "s1", [("a.json", _trial("NCT00000001", "good"))])
+    load_run(db, tmp_path / "s1", _run(1, 1), {}, [], ["a.json"])
+    before = _snapshot(db)
+    trials = [(f"f{i}.json", ParsedTrial(layout="ctgov_json", nct_id=f"NCT{i:08d}", title="t" * 200,
+                                         criteria=[Criterion("INCLUSION", f"criterion {k} " * 20) for k in range(20)]))
+              for i in range(2, 3000)]
+    _stage(tmp_path / "s2", trials)
+    monkeypatch.setattr(store, "MEMORY_LIMIT", "2MB")
+    with pytest.raises(store.LoadOutOfMemory, match="TRIALHOUSE_DUCKDB_MEMORY"):
+        load_run(db, tmp_path / "s2", _run(2, 3000), {}, [], ["a.json"] + [p for p, _ in trials])
+    monkeypatch.undo()
     assert _snapshot(db) == before
 
 

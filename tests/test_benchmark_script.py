@@ -1,0 +1,35 @@
+"""The benchmark script's helpers: the replicated corpus is N distinct trials, and result rows land in one table."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from benchmarks.run import NCT, TABLE_HEAD, build_corpus, record_row
+
+
+def test_replicated_corpus_has_one_distinct_trial_per_file(shared_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "raw"
+    written = build_corpus(shared_dir / "corpus" / "dev" / "raw", target, 60)
+    files = [p for p in target.rglob("*") if p.is_file()]
+    assert len(files) == 60 and written == sum(p.stat().st_size for p in files)
+    assert len({hashlib.sha256(p.read_bytes()).hexdigest() for p in files}) == 60
+    ids = [set(NCT.findall(p.read_text(encoding="utf-8"))) for p in files]
+    with_id = [i for i in ids if i]
+    assert all(len(i) == 1 for i in with_id), "one NCT id per replica"
+    assert len(set().union(*with_id)) == len(with_id), "replicas never share an NCT id"
+
+
+def test_result_rows_append_under_one_header(tmp_path: Path) -> None:
+    result = {"files": 10_000, "records_per_s": 410, "wall_s": 24.4, "peak_rss_mib": 782, "floor_s": 0.2,
+              "rerun_wall_s": 8.9, "served_rerun_wall_s": 3.5, "runner": "auto", "cores": 2,
+              "stages": {"discover": 0.4, "parse": 9.5, "write": 0.5, "validate": 1.9, "load": 1.2, "publish": 0.5}}
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n", encoding="utf-8")
+    record_row(doc, result)
+    record_row(doc, {**result, "files": 50_000})
+    text = doc.read_text(encoding="utf-8")
+    assert text.count(TABLE_HEAD.splitlines()[0]) == 1
+    rows = [line for line in text.splitlines() if re.match(r"\| \d{4}-\d\d-\d\d \|", line)]
+    assert [r.split(" | ")[2] for r in rows] == ["10,000", "50,000"]
+    assert all(r.count("|") == TABLE_HEAD.splitlines()[0].count("|") for r in rows)
