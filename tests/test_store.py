@@ -90,11 +90,18 @@ def test_a_load_beyond_the_memory_cap_fails_clearly_and_changes_nothing(tmp_path
                                          criteria=[Criterion("INCLUSION", f"criterion {k} " * 20) for k in range(20)]))
               for i in range(2, 3000)]
     _stage(tmp_path / "s2", trials)
-    monkeypatch.setattr(store, "MEMORY_LIMIT", "2MB")
+    monkeypatch.setattr(store, "load_memory_limit", lambda staged_trials: "2MB")
     with pytest.raises(store.LoadOutOfMemory, match="TRIALHOUSE_DUCKDB_MEMORY"):
         load_run(db, tmp_path / "s2", _run(2, 3000), {}, [], ["a.json"] + [p for p, _ in trials])
     monkeypatch.undo()
     assert _snapshot(db) == before
+
+
+def test_the_load_cap_grows_only_for_runs_larger_than_the_base_cap_allows():
+    assert store.load_memory_limit(50_000, "512MB") == "512MB"
+    assert store.load_memory_limit(560_000, "512MB") == f"{560_000 * store.LOAD_BYTES_PER_TRIAL // 2**20}MB"
+    assert store.load_memory_limit(560_000, "8GB") == "8GB"
+    assert store.load_memory_limit(560_000, "75%") == "75%"  # DuckDB's own forms are passed through
 
 
 def test_quarantined_records_do_not_load_and_removed_files_soft_delete(tmp_path):

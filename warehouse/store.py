@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -31,11 +32,24 @@ class RunRecord:
     files_seen: int
 
 
-# DuckDB caches up to 80% of RAM by default; a fixed cap (spilling to <warehouse>.tmp/) bounds the pipeline's
-# memory. The cap must still hold the primary-key indexes a load checks: measured ≈ 2.5 MB per 1,000 trials loaded
-# in one run (a 100k-trial run failed at 256MB), so 1GB carries runs of about 300k trials. Override with
-# TRIALHOUSE_DUCKDB_MEMORY.
-MEMORY_LIMIT = os.environ.get("TRIALHOUSE_DUCKDB_MEMORY", "1GB")
+# DuckDB caches up to 80% of RAM by default; a cap (spilling to <warehouse>.tmp/) bounds the pipeline's memory.
+# A load must still hold the primary-key indexes of the rows it inserts: measured ≈ 2.5 MB per 1,000 trials (a
+# 100k-trial run failed at 256MB), so the load raises the cap to LOAD_BYTES_PER_TRIAL per staged trial when a run is
+# that large. Override the base cap with TRIALHOUSE_DUCKDB_MEMORY.
+MEMORY_LIMIT = os.environ.get("TRIALHOUSE_DUCKDB_MEMORY", "512MB")
+LOAD_BYTES_PER_TRIAL = 5 * 1024  # twice the measured need
+
+
+def load_memory_limit(staged_trials: int, base: str = "") -> str:
+    """The DuckDB memory cap for a load of `staged_trials` trials: the base cap, or more when the run needs it."""
+    base = base or MEMORY_LIMIT
+    need_mb = staged_trials * LOAD_BYTES_PER_TRIAL // 2**20
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B)\s*", base, re.IGNORECASE)
+    if not match:  # a form DuckDB understands but we do not (e.g. a percentage): leave it to DuckDB
+        return base
+    unit = match.group(2).upper().replace("I", "")
+    base_mb = float(match.group(1)) * {"KB": 2**-10, "MB": 1, "GB": 2**10, "TB": 2**20}[unit]
+    return base if need_mb <= base_mb else f"{need_mb}MB"
 
 
 class LoadOutOfMemory(RuntimeError):
@@ -107,6 +121,13 @@ def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, li
     con.unregister("_incoming")
 
 
+def _staged_rows(staging: Path, name: str) -> int:
+    """Rows staged for one table, read from the Parquet footers (no data is read)."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in (staging / name).glob("*.parquet"))
+
+
 def _staged(con: duckdb.DuckDBPyConnection, staging: Path, name: str, table: Table | None, schema=None) -> None:
     """Create temp table st_<name> from the staged Parquet files (empty, typed, when there are none)."""
     files = sorted((staging / name).glob("*.parquet"))
@@ -130,7 +151,9 @@ def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[s
     from warehouse.lineage import FILE_SCHEMA, RECORD_SCHEMA
 
     con = connect(warehouse)
+    limit = load_memory_limit(_staged_rows(staging, "trial"))
     try:
+        con.execute(f"SET memory_limit = '{limit}'")
         ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
         now = datetime.now().replace(microsecond=0)
@@ -206,7 +229,7 @@ def load_run(warehouse: Path, staging: Path, run: RunRecord, quarantined: dict[s
             pass
         if isinstance(exc, duckdb.OutOfMemoryException):
             raise LoadOutOfMemory(
-                f"the load ran out of DuckDB memory ({MEMORY_LIMIT}; the warehouse is unchanged): set "
+                f"the load ran out of DuckDB memory ({limit}; the warehouse is unchanged): set "
                 f"TRIALHOUSE_DUCKDB_MEMORY higher (e.g. 4GB) or ingest the files in smaller runs. DuckDB said: "
                 f"{str(exc).splitlines()[0]}") from exc
         raise
