@@ -269,7 +269,7 @@ def parse_batch(batch: FileBatch, run_id: str, max_file_bytes: int) -> StagedBat
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def stage_batch(batch: StagedBatch, staging: Path, batch_no: int) -> None:
-    """Write a batch's tables and lineage as Parquet (temp file, then rename)."""
+    """Write a chunk's tables and lineage as Parquet (temp file, then rename)."""
     files, records = lineage_tables(batch.outcomes)
     for name, table in list(batch.tables.items()) + [("_files", files), ("_records", records)]:
         folder = staging / name
@@ -423,31 +423,31 @@ def shared_api_for_workers(local: bool) -> Iterator[None]:
 
 
 def parsed_batches(batches: list[list[SourceFile]], known: dict[str, str], run_id: str, max_file_bytes: int,
-                   task_runner, window: int) -> Iterator[tuple[int, int, StagedBatch]]:
-    """(batch number, files, parsed batch) in order; on a task runner, `window` parse tasks run ahead and no
+                   task_runner, window: int) -> Iterator[tuple[int, StagedBatch]]:
+    """(files in the batch, parsed batch) in order; on a task runner, `window` parse tasks run ahead and no
     more, so memory does not grow with the input."""
     def batch_of(files: list[SourceFile]) -> FileBatch:
         return FileBatch(files, {f.rel: known[f.rel] for f in files if f.rel in known})
 
     if task_runner is None:
-        for n, batch in enumerate(batches):
-            yield n, len(batch), parse_batch(batch_of(batch), run_id, max_file_bytes)
+        for batch in batches:
+            yield len(batch), parse_batch(batch_of(batch), run_id, max_file_bytes)
         return
     pending: deque = deque()
-    for n, batch in enumerate(batches):
+    for batch in batches:
         parameters = {"batch": batch_of(batch), "run_id": run_id, "max_file_bytes": max_file_bytes}
-        pending.append((n, len(batch), task_runner.submit(parse_batch, parameters)))
+        pending.append((len(batch), task_runner.submit(parse_batch, parameters)))
         if len(pending) >= window:
-            done, size, future = pending.popleft()
-            yield done, size, future.result()
+            size, future = pending.popleft()
+            yield size, future.result()
     while pending:
-        done, size, future = pending.popleft()
-        yield done, size, future.result()
+        size, future = pending.popleft()
+        yield size, future.result()
 
 
 def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging: Path, docs_dir: Path, run_id: str,
                 max_file_bytes: int, show_progress: bool, task_runner, window: int) -> StageOutput:
-    """Parse every batch, then stage and validate each in order in this process; write the run's Data Docs."""
+    """Parse every batch, stage and validate them in chunks in this process, and write the run's Data Docs."""
     # GX takes seconds to import and set up: build the gate on a thread while the first batches parse (a run with
     # nothing to parse never imports it)
     gate_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate")
@@ -469,7 +469,7 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
         seconds["write"] += time.perf_counter() - clock
         clock = time.perf_counter()
         assert gate_future is not None  # pending batches exist only when there were batches to parse
-        verdict.merge(validate_batch(quote(StagedBatch([], tables)), gate_future.result()))
+        verdict.merge(validate_batch(quote(chunk), gate_future.result()))
         seconds["validate"] += time.perf_counter() - clock
         pending.clear()
         chunks_done += 1
@@ -484,7 +484,7 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
             seconds["parse"] += time.perf_counter() - clock
             if item is None:
                 break
-            _, size, staged = item
+            size, staged = item
             if staged.outcomes:
                 pending.append(staged)
             if sum(b.tables["trial"].num_rows for b in pending) >= VALIDATE_TRIALS:
