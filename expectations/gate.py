@@ -167,7 +167,7 @@ def _with_derived_columns(frames: Mapping[str, pa.Table | pd.DataFrame]) -> dict
 
 
 def _widen_integers(table: pa.Table) -> pa.Table:
-    """Narrow integer columns as int64: GX's range check runs vectorised only on int64/float64, per row otherwise."""
+    """The table with its integer columns as int64: GX's range check is vectorised only on int64/float64."""
     schema = pa.schema([f.with_type(pa.int64()) if pa.types.is_integer(f.type) else f for f in table.schema])
     return table.cast(schema) if schema != table.schema else table
 

@@ -270,10 +270,7 @@ def clean(text: str | None) -> str | None:
     """One-line text: markdown escapes undone, whitespace collapsed, empty → None."""
     if text is None:
         return None
-    s = text if type(text) is str else str(text)
-    if "\\" in s:  # inlined unescape_markdown: this runs for every field of every record
-        s = _MD_ESCAPE.sub(r"\1", s)
-    s = " ".join(s.split())  # str.split() splits on exactly what `\s` matches
+    s = " ".join(unescape_markdown(text if type(text) is str else str(text)).split())  # split() = what `\s` matches
     return s or None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from schemas.derive import RECORD_COLUMN, arrow_schema, create_table_sql, select_list
 from schemas.tables import ALL_TABLES, DIMENSION_TABLES, STAR_TABLES, TRACKED_ATTRIBUTES, TRIAL_SOURCE, Table
@@ -123,8 +124,6 @@ def _temp_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, li
 
 def _staged_rows(staging: Path, name: str) -> int:
     """Rows staged for one table, read from the Parquet footers (no data is read)."""
-    import pyarrow.parquet as pq
-
     return sum(pq.ParquetFile(f).metadata.num_rows for f in (staging / name).glob("*.parquet"))
 
 

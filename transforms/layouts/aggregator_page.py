@@ -64,9 +64,6 @@ _FIELDS: dict[str, tuple[str, ...]] = {
                              "Accepts Healthy Volunteers"),
 }
 _SUB_HEADINGS = frozenset(f.casefold() for fs in _FIELDS.values() for f in fs)
-# Per heading, the `_key` of its help sentence and the keys of the headings that may follow it (fixed, so built once).
-_HELP_KEYS = {name: " ".join(help_text.split()).casefold() for name, help_text in _SECTIONS if help_text}
-_LATER_KEYS = {name: frozenset(n.casefold() for n, _ in _SECTIONS[k + 1:]) for k, (name, _) in enumerate(_SECTIONS)}
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WS = re.compile(r"\s+")
@@ -105,6 +102,11 @@ def detect(text: str) -> bool:
 
 def _key(paragraph: str) -> str:
     return " ".join(paragraph.split()).casefold()
+
+
+# Per heading, the `_key` of its help sentence and the keys of the headings that may follow it (fixed, so built once).
+_HELP_KEYS = {name: _key(help_text) for name, help_text in _SECTIONS if help_text}
+_LATER_KEYS = {name: frozenset(n.casefold() for n, _ in _SECTIONS[k + 1:]) for k, (name, _) in enumerate(_SECTIONS)}
 
 
 def _paragraphs(text: str) -> list[str]:
