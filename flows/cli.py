@@ -60,9 +60,14 @@ def ingest(
     except WarehouseBusy as exc:
         err.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None
+    from flows.prefect_api import ApiStartError, start_api_if_needed
+
+    api = start_api_if_needed()  # boots while the flow's modules import
     from flows.ingest import ingest as ingest_flow
 
     try:
+        if api is not None:
+            api.wait_ready()
         summary = ingest_flow(source_dir=source_dir, warehouse=target,
                               parquet_dir=parquet_dir or settings.parquet_dir,
                               batch_size=batch_size or settings.batch_size, full_refresh=full_refresh,
@@ -71,6 +76,10 @@ def ingest(
     except WarehouseBusy as exc:
         err.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None
+    except ApiStartError as exc:
+        err.print(f"[red]ingest not started:[/] {exc}")
+        err.print("Set PREFECT_API_URL to a running Prefect server to use that one instead.")
+        raise typer.Exit(1) from None
     except Exception as exc:  # the run failed: say why in one line, the warehouse is unchanged
         err.print(f"[red]ingest failed:[/] {type(exc).__name__}: {exc}")
         err.print("The warehouse was left as it was before this run.")

@@ -49,7 +49,7 @@ from warehouse.store import (
 class SourceFile:
     """A file found under the source root."""
 
-    path: Path
+    path: str  # the OS path as a string: building a Path per file was most of the listing time at 50k files
     rel: str
     size_bytes: int
 
@@ -63,6 +63,19 @@ class RawFile:
     size_bytes: int | None
     data: bytes | None = None
     error: str | None = None
+
+
+class FileListing:
+    """The files of a run, handed between tasks as one object: Prefect walks every item of a list a task returns
+    (measured: ≈ 0.3 s per 50k files), and would not walk this plain class."""
+
+    __slots__ = ("files",)
+
+    def __init__(self, files: list[SourceFile]):
+        self.files = files
+
+    def __len__(self) -> int:
+        return len(self.files)
 
 
 class FileBatch:
@@ -128,14 +141,15 @@ def chunks(items: list, size: int) -> Iterator[list]:
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def discover_files(source_dir: Path) -> list[SourceFile]:
+def discover_files(source_dir: Path) -> FileListing:
     """Every regular, non-hidden file under the source root, sorted; links leading outside the root and linked
     folders are listed as refused (so they are accounted for, never read)."""
     root = source_dir.resolve()
     if not root.is_dir():
         raise NotADirectoryError(f"source folder {source_dir} does not exist or is not a folder")
     found: list[SourceFile] = []
-    folders = [root]
+    prefix = len(str(root)) + 1  # relative paths by slicing: pathlib's relative_to was half of the listing time
+    folders = [str(root)]
     while folders:  # scandir's cached entry types: one stat per file, a resolve only for links
         folder = folders.pop()
         try:
@@ -146,23 +160,24 @@ def discover_files(source_dir: Path) -> list[SourceFile]:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
-            rel = path.relative_to(root).as_posix()
+            rel = entry.path[prefix:] if os.sep == "/" else entry.path[prefix:].replace(os.sep, "/")
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    subfolders.append(path)
+                    subfolders.append(entry.path)
                     continue
                 if entry.is_symlink():
+                    path = Path(entry.path)
                     if path.is_dir() or not path.resolve().is_relative_to(root):
-                        found.append(SourceFile(path, rel, -2))  # linked folder or escaping link: never read
+                        found.append(SourceFile(entry.path, rel, -2))  # linked folder or escaping link: never read
                         continue
-                    found.append(SourceFile(path, rel, path.stat().st_size))
+                    found.append(SourceFile(entry.path, rel, path.stat().st_size))
                 elif entry.is_file(follow_symlinks=False):
-                    found.append(SourceFile(path, rel, entry.stat(follow_symlinks=False).st_size))
+                    found.append(SourceFile(entry.path, rel, entry.stat(follow_symlinks=False).st_size))
             except OSError:
-                found.append(SourceFile(path, rel, -1))
+                found.append(SourceFile(entry.path, rel, -1))
         folders.extend(reversed(subfolders))
-    return sorted(found, key=lambda f: f.rel)
+    found.sort(key=lambda f: f.rel)
+    return FileListing(found)
 
 
 @task(cache_policy=NO_CACHE)
@@ -171,12 +186,15 @@ def read_known_files(warehouse: Path) -> dict[str, str]:
     return known_files(warehouse)
 
 
-def hash_file(path: Path) -> str:
+def hash_file(path: str | Path) -> str:
     """SHA-256 of a file read in 1 MiB blocks: never holds a large file in memory."""
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+    fd = os.open(path, os.O_RDONLY)  # unbuffered reads: a third faster than a file object on small files
+    try:
+        while block := os.read(fd, 1 << 20):
             digest.update(block)
+    finally:
+        os.close(fd)
     return digest.hexdigest()
 
 
@@ -189,13 +207,14 @@ def read_files(files: list[SourceFile], max_file_bytes: int) -> list[RawFile]:
                                error="refused: a linked folder, or a link pointing outside the source folder"))
             continue
         try:
-            size = f.path.stat().st_size
+            size = os.stat(f.path).st_size
             if size > max_file_bytes:
                 out.append(RawFile(f.rel, hash_file(f.path), size,
                                    error=f"file too large: {size:,} bytes (limit {max_file_bytes:,}; "
                                          f"set TRIALHOUSE_MAX_FILE_BYTES to raise it)"))
                 continue
-            data = f.path.read_bytes()
+            with open(f.path, "rb", buffering=0) as fh:
+                data = fh.readall()
         except OSError as exc:
             out.append(RawFile(f.rel, EMPTY_SHA256, None, error=f"could not read the file: {exc.strerror or exc}"))
             continue
@@ -235,12 +254,12 @@ def parse_files(files: list[RawFile], run_id: str) -> StagedBatch:
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def split_unchanged(files: list[SourceFile], known: dict[str, str]) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+def split_unchanged(listing: FileListing, known: dict[str, str]) -> tuple[FileListing, list[tuple[str, str]]]:
     """Hash every file whose path the warehouse knows (streaming, nothing kept); return the files to parse and the
     (path, hash) of those whose content is already accounted for."""
     changed: list[SourceFile] = []
     unchanged: list[tuple[str, str]] = []
-    for f in files:
+    for f in listing.files:
         if f.rel not in known or f.size_bytes < 0:
             changed.append(f)
             continue
@@ -253,7 +272,7 @@ def split_unchanged(files: list[SourceFile], known: dict[str, str]) -> tuple[lis
             unchanged.append((f.rel, known[f.rel]))
         else:
             changed.append(f)
-    return changed, unchanged
+    return FileListing(changed), unchanged
 
 
 @task(cache_policy=NO_CACHE)
@@ -521,12 +540,12 @@ def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
         changed, unchanged = split_unchanged(quote(files), quote(known))
         seconds["discover"] = time.perf_counter() - clock
         try:
-            stage = run_parse_stage(changed, known, staging, docs_dir, run.run_id, batch_size, max_file_bytes,
+            stage = run_parse_stage(changed.files, known, staging, docs_dir, run.run_id, batch_size, max_file_bytes,
                                     show_progress, runner, workers, dask_address)
             seconds.update(stage.seconds)
             clock = time.perf_counter()
             row = load_warehouse(warehouse, staging, run, quote(stage.verdict), quote(unchanged + stage.unchanged),
-                                 quote([f.rel for f in files]))
+                                 quote([f.rel for f in files.files]))
             seconds["load"] = time.perf_counter() - clock
         except Exception as exc:
             record_failed_run(warehouse, run, f"{type(exc).__name__}: {exc}")

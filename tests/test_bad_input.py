@@ -79,7 +79,7 @@ def test_csv_export_with_a_broken_row_loads_the_others(prefect_harness, tmp_path
 
 
 def test_a_file_that_disappears_before_it_is_read_is_quarantined(tmp_path):
-    gone = SourceFile(tmp_path / "gone.txt", "gone.txt", 10)
+    gone = SourceFile(str(tmp_path / "gone.txt"), "gone.txt", 10)
     [raw] = read_files([gone], 1000)
     assert raw.data is None and "could not read" in raw.error
 
@@ -92,7 +92,7 @@ def test_discover_refuses_links_leaving_the_root(tmp_path):
     (tmp_path / "elsewhere").mkdir()
     (root / "linked_dir").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (root / "inside_link.txt").symlink_to(root / "sub" / "a.txt")
-    found = {f.rel: f.size_bytes for f in discover_files.fn(root)}
+    found = {f.rel: f.size_bytes for f in discover_files.fn(root).files}
     assert found == {"sub/a.txt": 1, "linked_dir": -2, "inside_link.txt": 1}
 
 
