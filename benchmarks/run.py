@@ -123,7 +123,7 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev" / "raw")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/trialhouse-bench"))
     ap.add_argument("--runner", default="auto", help="passed to `trialhouse ingest --runner`")
-    ap.add_argument("--batch-size", type=int, default=500)
+    ap.add_argument("--batch-size", type=int, help="passed to `trialhouse ingest --batch-size` [default: its own]")
     ap.add_argument("--record", type=Path, help="append the result as a row of this markdown table (docs/benchmarks.md)")
     args = ap.parse_args()
 
@@ -137,7 +137,7 @@ def main() -> int:
         shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
 
     floor = measure_floor(corpus)
-    extra = ["--runner", args.runner, "--batch-size", str(args.batch_size)]
+    extra = ["--runner", args.runner] + (["--batch-size", str(args.batch_size)] if args.batch_size else [])
     summary, wall, rss = run_ingest(corpus, work, extra)
     rerun, rerun_wall, _ = run_ingest(corpus, work, extra)
     # A scheduled run goes through a running Prefect server (`trialhouse serve`): no temporary API to start.

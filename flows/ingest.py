@@ -125,7 +125,12 @@ class LoadBlocked(RuntimeError):
 # Large task arguments are passed as quote(...): Prefect otherwise walks every element looking for futures
 # (measured: 6 s for a 50k-file list, against 0.8 s for the task's own work).
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
-PARSE_WINDOW_PER_WORKER = 6  # parse tasks in flight per worker
+# Prefect costs ≈ 0.15 CPU-s per parse task run on a process worker (context, client and settings rebuilt each time):
+# without a batch size, a run is cut into about TASKS_PER_WORKER tasks per worker, of 500 to 2,500 files.
+TASKS_PER_WORKER = 8
+MIN_BATCH_FILES, MAX_BATCH_FILES = 500, 2_500
+PARSE_AHEAD_FILES_PER_WORKER = 3_000  # parsed or queued ahead per worker: covers a chunk's validation (≈ 2.5 s)
+PROCESS_RUN_MIN_FILES = 4_000  # fewer files parse faster inline than worker processes start
 VALIDATE_TRIALS = 10_000  # trials per expectation-suite run: bounds memory, amortises GX's per-call cost
 
 
@@ -390,11 +395,17 @@ def make_task_runner(runner: str, workers: int | None, dask_address: str | None)
     raise ValueError(f"unknown runner {runner!r}: expected sequential, threads, processes or dask")
 
 
-def choose_runner(runner: str, n_batches: int) -> str:
-    """`auto` fans out on processes when there are cores to use and enough batches to pay for starting them."""
+def choose_runner(runner: str, n_files: int) -> str:
+    """`auto` fans out on processes when there are cores to use and enough files to pay for starting them."""
     if runner != "auto":
         return runner
-    return "processes" if (os.cpu_count() or 1) > 1 and n_batches >= 8 else "sequential"
+    return "processes" if (os.cpu_count() or 1) > 1 and n_files >= PROCESS_RUN_MIN_FILES else "sequential"
+
+
+def files_per_task(n_files: int, workers: int) -> int:
+    """Files per parse task when the run does not set it: about TASKS_PER_WORKER tasks per worker, within
+    MIN_BATCH_FILES..MAX_BATCH_FILES (larger tasks pay Prefect's per-task cost less often, smaller ones balance)."""
+    return max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, -(-n_files // (max(workers, 1) * TASKS_PER_WORKER))))
 
 
 @dataclass(slots=True)
@@ -407,22 +418,25 @@ class StageOutput:
 
 
 def run_parse_stage(files: list[SourceFile], known: dict[str, str], staging: Path, docs_dir: Path, run_id: str,
-                    batch_size: int, max_file_bytes: int, show_progress: bool, runner: str, workers: int | None,
-                    dask_address: str | None) -> StageOutput:
+                    batch_size: int | None, max_file_bytes: int, show_progress: bool, runner: str,
+                    workers: int | None, dask_address: str | None) -> StageOutput:
     """Parse batches (inline, or fanned out on a Prefect task runner), staging and validating each as it arrives.
 
     The runner is entered here rather than given to a subflow: a subflow would send every file name to the
     Prefect API as a parameter, which the API refuses at registry scale."""
-    batches = list(chunks(files, batch_size))
-    chosen = choose_runner(runner, len(batches))
+    chosen = choose_runner(runner, len(files))
     if chosen == "sequential":
+        batches = list(chunks(files, batch_size or MIN_BATCH_FILES))
         return parse_stage(batches, known, staging, docs_dir, run_id, max_file_bytes, show_progress, None, 0)
+    n_workers = workers or os.cpu_count() or 1  # an existing Dask cluster's size is not known here: a fair guess
+    size = batch_size or files_per_task(len(files), n_workers)
+    # Enough batches in flight to keep the workers busy while this process stages and validates a chunk; each
+    # parsed batch is a few MB, so memory stays bounded.
+    window = n_workers * max(2, -(-PARSE_AHEAD_FILES_PER_WORKER // size))
     with shared_api_for_workers(local=dask_address is None), \
             make_task_runner(chosen, workers, dask_address) as task_runner:
-        # Enough batches in flight to keep the workers busy while this process stages and validates a chunk
-        # (≈ 2 s per 10k trials); each parsed batch is a few MB, so memory stays bounded.
-        return parse_stage(batches, known, staging, docs_dir, run_id, max_file_bytes, show_progress, task_runner,
-                           PARSE_WINDOW_PER_WORKER * (workers or os.cpu_count() or 1))
+        return parse_stage(list(chunks(files, size)), known, staging, docs_dir, run_id, max_file_bytes,
+                           show_progress, task_runner, window)
 
 
 @contextmanager
@@ -522,7 +536,7 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
 
 @flow(name="ingest", log_prints=False, validate_parameters=True)
 def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
-           parquet_dir: Path = Path("warehouse/parquet"), batch_size: int = 500, full_refresh: bool = False,
+           parquet_dir: Path = Path("warehouse/parquet"), batch_size: int | None = None, full_refresh: bool = False,
            max_file_bytes: int = 50 * 1024 * 1024, show_progress: bool = False,
            runner: Literal["auto", "sequential", "threads", "processes", "dask"] = "auto", workers: int | None = None,
            dask_address: str | None = None) -> RunSummary:

@@ -7,6 +7,7 @@ boot. Starting it here, before the run imports its own modules, overlaps the boo
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 
 class ApiStartError(RuntimeError):
@@ -32,13 +34,13 @@ class TemporaryApi:
     """Prefect's API server on a free localhost port, in a child process stopped when this process exits."""
 
     def __init__(self, startup_timeout_s: float = 90) -> None:
-        import prefect
-
+        spec = importlib.util.find_spec("prefect")  # where Prefect is installed, without importing it
+        assert spec is not None and spec.submodule_search_locations, "prefect is not installed"
         self.url = ""
         self.startup_timeout_s = startup_timeout_s
-        self._log = None
+        self._log: IO[bytes] | None = None
         self._process: subprocess.Popen | None = None
-        self._app_dir = str(Path(prefect.__file__).resolve().parents[1])
+        self._app_dir = str(Path(spec.submodule_search_locations[0]).resolve().parent)
         self._factory = "prefect.server.api.server:create_app"
 
     def start(self) -> str:
@@ -100,13 +102,22 @@ class TemporaryApi:
 def start_api_if_needed() -> TemporaryApi | None:
     """Start a temporary API when none is configured and point this process (and its workers) at it; None when
     Prefect already has an API to talk to, or may not start one (PREFECT_SERVER_EPHEMERAL_ENABLED=false)."""
+    speculative = None
+    if "prefect" not in sys.modules and not os.environ.get("PREFECT_API_URL"):
+        # A fresh process with no API in its environment: start the server before importing Prefect (≈ 1 s), which
+        # it takes to learn whether a profile names an API; the server is stopped again if one does.
+        speculative = TemporaryApi()
+        speculative.start()
     from prefect.settings import get_current_settings
 
     settings = get_current_settings()
     if settings.api.url or not settings.server.ephemeral.enabled:
+        if speculative is not None:
+            speculative.stop()
         return None
-    api = TemporaryApi(settings.server.ephemeral.startup_timeout_seconds)
-    os.environ["PREFECT_API_URL"] = api.start()
+    api = speculative or TemporaryApi()
+    api.startup_timeout_s = settings.server.ephemeral.startup_timeout_seconds
+    os.environ["PREFECT_API_URL"] = api.url or api.start()
     from prefect.context import refresh_global_settings_context
 
     refresh_global_settings_context()  # Prefect read its settings at import; make it see the new URL

@@ -20,7 +20,7 @@ class ScheduledIngest(BaseModel):
     warehouse: Path
     parquet_dir: Path
     cron: str = Field("0 2 * * *", description="standard 5-field cron expression, in the server's timezone")
-    batch_size: int = Field(500, ge=1)
+    batch_size: int | None = Field(None, ge=1, description="files per parse task (unset: sized by the run)")
 
     @field_validator("cron")
     @classmethod

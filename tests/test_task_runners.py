@@ -7,7 +7,14 @@ import sys
 
 import pytest
 
-from flows.ingest import choose_runner, ingest
+from flows.ingest import (
+    MAX_BATCH_FILES,
+    MIN_BATCH_FILES,
+    PROCESS_RUN_MIN_FILES,
+    choose_runner,
+    files_per_task,
+    ingest,
+)
 from tests.conftest import ROOT, SAMPLES, star_contents
 
 pytestmark = pytest.mark.flow
@@ -15,8 +22,17 @@ pytestmark = pytest.mark.flow
 
 def test_auto_runner_uses_processes_only_when_it_pays():
     assert choose_runner("auto", 1) == "sequential"
-    assert choose_runner("auto", 100) == ("processes" if (os.cpu_count() or 1) > 1 else "sequential")
+    assert choose_runner("auto", PROCESS_RUN_MIN_FILES - 1) == "sequential"
+    assert choose_runner("auto", 50_000) == ("processes" if (os.cpu_count() or 1) > 1 else "sequential")
     assert choose_runner("dask", 1) == "dask"
+
+
+def test_tasks_are_sized_by_the_run_between_the_bounds():
+    assert files_per_task(4_000, 2) == MIN_BATCH_FILES  # 250 per task would pay Prefect's per-task cost too often
+    assert files_per_task(10_000, 2) == 625  # eight tasks per worker
+    assert files_per_task(32_000, 2) == 2_000
+    assert files_per_task(560_000, 2) == MAX_BATCH_FILES  # bounded: memory and progress stay fine-grained
+    assert files_per_task(10_000, 0) == 1_250  # no worker count: treated as one
 
 
 def test_threads_give_the_same_warehouse_as_the_inline_run(prefect_harness, tmp_path):
