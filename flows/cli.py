@@ -119,7 +119,8 @@ def _print_summary(summary) -> None:
     console.print(f"warehouse: {summary.warehouse}")
     if summary.data_docs:
         console.print(f"validation report (GX Data Docs): {summary.data_docs}")
-    console.print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.stage_seconds.items()))
+    console.print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.stage_seconds.items())
+                  + f"; CPU seconds in the pure transform (all workers): {summary.transform_cpu_s:.1f}")
 
 
 @app.command()

