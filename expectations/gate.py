@@ -94,12 +94,13 @@ class Gate:
 
     def validate(self, frames: Mapping[str, pa.Table | pd.DataFrame]) -> GateResult:
         """Validate one batch of staged tables (Arrow tables or DataFrames with the `_record` column)."""
-        frames = _with_derived_columns(frames, self._columns)
+        tables = _with_derived_columns(frames, self._columns)
         result = GateResult()
         for table, definition in self._definitions.items():
-            df = frames.get(table)
-            if df is None or df.empty:
+            if table not in tables or tables[table].num_rows == 0:
                 continue
+            # One table in pandas at a time: the copies of a 10k-trial chunk's tables together were ≈ 100 MB.
+            df = tables.pop(table).to_pandas()
             # SUMMARY is several times cheaper than COMPLETE; the row-level list is fetched only when a record has
             # to be quarantined.
             run = self._run(definition, df, {"result_format": "SUMMARY"})
@@ -173,9 +174,9 @@ def _checked_columns(checks: list[Check]) -> set[str]:
 
 
 def _with_derived_columns(frames: Mapping[str, pa.Table | pd.DataFrame],
-                          keep: Mapping[str, set[str]] | None = None) -> dict[str, pd.DataFrame]:
-    """DataFrames with the `_`-prefixed columns the hand-written checks read, derived in Arrow (C, not per row);
-    with `keep`, a table listed there keeps only those columns."""
+                          keep: Mapping[str, set[str]] | None = None) -> dict[str, pa.Table]:
+    """Arrow tables with the `_`-prefixed columns the hand-written checks read, derived in Arrow (C, not per row),
+    and integers widened for GX; with `keep`, a table listed there keeps only those columns."""
     tables = {name: t if isinstance(t, pa.Table) else pa.Table.from_pandas(t, preserve_index=False)
               for name, t in frames.items()}
     trial = tables.get("trial")
@@ -192,7 +193,7 @@ def _with_derived_columns(frames: Mapping[str, pa.Table | pd.DataFrame],
     if keep:
         tables = {name: t.select([c for c in t.column_names if c in keep[name]]) if name in keep else t
                   for name, t in tables.items()}
-    return {name: _widen_integers(table).to_pandas() for name, table in tables.items()}
+    return {name: _widen_integers(table) for name, table in tables.items()}
 
 
 def _widen_integers(table: pa.Table) -> pa.Table:

@@ -41,7 +41,7 @@ def ingest(
     source_dir: Annotated[Path, typer.Argument(help="folder of raw trial files (searched recursively)")],
     warehouse: WarehouseOpt = None,
     parquet_dir: Annotated[Path | None, typer.Option(help="Parquet root [default: warehouse/parquet]")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="files per parse task [default: sized by the run, 500–2,500]")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="files per parse task [default: sized by the run, 500–1,500]")] = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="re-parse files even if their content is known")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="exit 3 when any file or record was quarantined")] = False,
     runner: Annotated[str, typer.Option(help="where parsing runs: auto (processes on multi-core for large runs), "

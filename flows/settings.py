@@ -15,7 +15,7 @@ class Settings(BaseSettings):
     warehouse: Path = Field(Path("warehouse/trials.duckdb"), description="DuckDB file to load")
     parquet_dir: Path = Field(Path("warehouse/parquet"), description="Parquet root: one folder per table")
     batch_size: int | None = Field(None, ge=1, le=100_000,
-                                   description="files parsed per task (unset: sized by the run, 500–2,500)")
+                                   description="files parsed per task (unset: sized by the run, 500–1,500)")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="larger files are quarantined unread")
     sample_dir: Path = Field(Path(__file__).resolve().parents[1] / "data" / "samples",
                              description="bundled sample files used by the demo")

@@ -30,7 +30,7 @@ def test_auto_runner_uses_processes_only_when_it_pays():
 def test_tasks_are_sized_by_the_run_between_the_bounds():
     assert files_per_task(4_000, 2) == MIN_BATCH_FILES  # 250 per task would pay Prefect's per-task cost too often
     assert files_per_task(10_000, 2) == 625  # eight tasks per worker
-    assert files_per_task(32_000, 2) == 2_000
+    assert files_per_task(20_000, 2) == 1_250
     assert files_per_task(560_000, 2) == MAX_BATCH_FILES  # bounded: memory and progress stay fine-grained
     assert files_per_task(10_000, 0) == 1_250  # no worker count: treated as one
 
