@@ -535,6 +535,7 @@ def parse_stage(batches: list[list[SourceFile]], known: dict[str, str], staging:
         chunk = StagedBatch([o for b in pending for o in b.outcomes], tables)
         stage_batch(quote(chunk), staging, chunks_done)
         seconds["write"] += time.perf_counter() - clock
+        release_freed_memory()  # the Parquet writer's buffers, before GX makes its own copies
         clock = time.perf_counter()
         assert gate_future is not None  # pending batches exist only when there were batches to parse
         verdict.merge(validate_batch(quote(chunk), gate_future.result()))
