@@ -17,6 +17,7 @@ $(STAMP): requirements.lock.txt pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock.txt 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -m compileall -q flows transforms schemas expectations warehouse >/dev/null
 	$(BIN)/python -c "import prefect, duckdb, pyarrow, great_expectations, typer" && touch $(STAMP)
 
 demo: $(STAMP)

@@ -10,6 +10,7 @@ so that N files are N trials.
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -137,6 +138,10 @@ def main() -> int:
         target = work / stale
         shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
 
+    # An installed package runs from compiled bytecode; this checkout may never have written it (e.g. with
+    # PYTHONDONTWRITEBYTECODE set), which would make every process compile the project's modules again.
+    for package in ("flows", "transforms", "schemas", "expectations", "warehouse"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     floor = measure_floor(corpus)
     extra = ["--runner", args.runner] + (["--batch-size", str(args.batch_size)] if args.batch_size else [])
     summary, wall, rss = run_ingest(corpus, work, extra)
