@@ -13,6 +13,7 @@ from flows.ingest import (
     PROCESS_RUN_MIN_FILES,
     choose_runner,
     files_per_task,
+    plan_batches,
     ingest,
 )
 from tests.conftest import ROOT, SAMPLES, star_contents
@@ -25,6 +26,14 @@ def test_auto_runner_uses_processes_only_when_it_pays():
     assert choose_runner("auto", PROCESS_RUN_MIN_FILES - 1) == "sequential"
     assert choose_runner("auto", 50_000) == ("processes" if (os.cpu_count() or 1) > 1 else "sequential")
     assert choose_runner("dask", 1) == "dask"
+
+
+def test_the_last_two_rounds_of_a_long_run_are_half_size_batches():
+    files = list(range(10_000))
+    batches = plan_batches(files, 500, 2)  # type: ignore[arg-type]
+    assert [len(b) for b in batches] == [500] * 16 + [250] * 8
+    assert [f for b in batches for f in b] == files  # every file once, in order
+    assert [len(b) for b in plan_batches(files[:4_000], 500, 2)] == [500] * 8  # four rounds or fewer: no tail
 
 
 def test_tasks_are_sized_by_the_run_between_the_bounds():
