@@ -13,8 +13,8 @@ from flows.ingest import (
     PROCESS_RUN_MIN_FILES,
     choose_runner,
     files_per_task,
-    plan_batches,
     ingest,
+    plan_batches,
 )
 from tests.conftest import ROOT, SAMPLES, star_contents
 
