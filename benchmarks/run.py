@@ -18,7 +18,6 @@ import platform
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from flows.prefect_api import free_port  # noqa: E402
 from flows.schedule import start_local_server  # noqa: E402
 
 NCT = re.compile(r"NCT\d{8}")
@@ -53,13 +53,6 @@ def build_corpus(source: Path, target: Path, n_files: int) -> int:
         (folder / f"{i:06d}{template.suffix}").write_bytes(data)
         written += len(data)
     return written
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def measure_floor(folder: Path) -> float:

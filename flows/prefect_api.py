@@ -30,6 +30,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_api(server: subprocess.Popen, api_url: str, timeout_s: float) -> None:
+    """Return once the Prefect API at `api_url` answers its health check; ApiStartError when `server` exits first
+    or the API does not answer within `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise ApiStartError(f"exited with code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise ApiStartError(f"did not answer on {api_url} within {timeout_s:.0f} s")
+
+
 class TemporaryApi:
     """Prefect's API server on a free localhost port, in a child process stopped when this process exits."""
 
@@ -64,21 +80,11 @@ class TemporaryApi:
     def wait_ready(self) -> None:
         """Block until the server answers its health check; raise ApiStartError when it exits or times out."""
         assert self._process is not None, "start() first"
-        timeout_s = self.startup_timeout_s
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise ApiStartError(f"the temporary Prefect API exited with code {self._process.returncode}: "
-                                    f"{self._output()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise ApiStartError(f"the temporary Prefect API did not answer on {self.url} within {timeout_s:.0f} s: "
-                            f"{self._output()}")
+        try:
+            wait_for_api(self._process, self.url, self.startup_timeout_s)
+        except ApiStartError as exc:
+            self.stop()
+            raise ApiStartError(f"the temporary Prefect API {exc}: {self._output()}") from None
 
     def stop(self) -> None:
         """Terminate the server if it runs (idempotent)."""

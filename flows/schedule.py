@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
@@ -58,19 +56,15 @@ def build_deployment(job: ScheduledIngest, name: str = DEPLOYMENT_NAME):
 def start_local_server(port: int = 4200, timeout_s: float = 90) -> subprocess.Popen:
     """Start `prefect server start` on localhost and wait until its API answers; scheduled runs need a real
     server (the temporary one Prefect starts for plain flow runs does not schedule)."""
+    from flows.prefect_api import ApiStartError, wait_for_api
+
     api = f"http://127.0.0.1:{port}/api"
     server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"prefect server exited with code {server.returncode} (is port {port} free?)")
-        try:
-            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
-                if response.status == 200:
-                    os.environ["PREFECT_API_URL"] = api
-                    return server
-        except OSError:
-            time.sleep(0.5)
-    server.terminate()
-    raise RuntimeError(f"prefect server did not answer on {api} within {timeout_s:.0f} s")
+    try:
+        wait_for_api(server, api, timeout_s)
+    except ApiStartError as exc:
+        server.terminate()
+        raise RuntimeError(f"prefect server {exc} (is port {port} free?)") from None
+    os.environ["PREFECT_API_URL"] = api
+    return server
