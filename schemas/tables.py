@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transforms import vocab
-from transforms.measures import VARIABLES as MEASURE_VARIABLES
+from schemas import vocabularies as v
+from schemas.measures import VARIABLES as MEASURE_VARIABLES
 
 NCT_PATTERN = r"^NCT\d{8}$"
 
@@ -71,13 +71,13 @@ TRIAL = Table(
         Column("official_title", "VARCHAR", "official title"),
         Column("brief_summary", "VARCHAR", "brief summary as given, markdown escapes undone"),
         Column("detailed_description", "VARCHAR", "detailed description as given, markdown escapes undone"),
-        Column("overall_status", "VARCHAR", "overall recruitment status", allowed=vocab.STATUSES),
-        Column("phase", "VARCHAR", "trial phase", allowed=vocab.PHASES),
-        Column("study_type", "VARCHAR", "study type", allowed=vocab.STUDY_TYPES),
-        Column("allocation", "VARCHAR", "allocation", allowed=vocab.ALLOCATIONS),
-        Column("intervention_model", "VARCHAR", "interventional model", allowed=vocab.INTERVENTION_MODELS),
-        Column("primary_purpose", "VARCHAR", "primary purpose", allowed=vocab.PRIMARY_PURPOSES),
-        Column("masking", "VARCHAR", "masking", allowed=vocab.MASKINGS),
+        Column("overall_status", "VARCHAR", "overall recruitment status", allowed=v.Status.codes()),
+        Column("phase", "VARCHAR", "trial phase", allowed=v.Phase.codes()),
+        Column("study_type", "VARCHAR", "study type", allowed=v.StudyType.codes()),
+        Column("allocation", "VARCHAR", "allocation", allowed=v.Allocation.codes()),
+        Column("intervention_model", "VARCHAR", "interventional model", allowed=v.InterventionModel.codes()),
+        Column("primary_purpose", "VARCHAR", "primary purpose", allowed=v.PrimaryPurpose.codes()),
+        Column("masking", "VARCHAR", "masking", allowed=v.Masking.codes()),
         Column("enrollment", "INTEGER", "enrollment (actual or anticipated)", min_value=0),
         Column("start_date", "DATE", "study start; a month-only date is its first day"),
         Column("primary_completion_date", "DATE", "primary completion; a month-only date is its first day"),
@@ -86,9 +86,14 @@ TRIAL = Table(
         Column("min_age_years", "DOUBLE", "minimum eligible age in years (months/12, weeks/52.1775, days/365.25)",
                min_value=0, max_value=150),
         Column("max_age_years", "DOUBLE", "maximum eligible age in years", min_value=0, max_value=150),
-        Column("sex", "VARCHAR", "sex eligible", allowed=vocab.SEXES),
+        Column("sex", "VARCHAR", "sex eligible", allowed=v.Sex.codes()),
         Column("healthy_volunteers", "BOOLEAN", "whether healthy volunteers are accepted"),
-        Column("lead_sponsor", "VARCHAR", "lead sponsor name"),
+        Column("lead_sponsor", "VARCHAR", "lead sponsor name (the LEAD row of `sponsor`)"),
+        Column("registry", "VARCHAR", "registry of the record's own primary ID, NULL when the record names none",
+               allowed=v.Registry.codes()),
+        Column("registration_date", "DATE", "when the trial was first registered"),
+        Column("registry_status", "VARCHAR", "the registry's recruitment status as written, when it maps to no single "
+                                             "overall_status (ICTRP `Not recruiting`)"),
         Column("source_file", "VARCHAR", "path of the raw file this row was built from, relative to the source root",
                nullable=False),
         Column("source_layout", "VARCHAR", "layout the raw file was recognised as", nullable=False),
@@ -113,7 +118,7 @@ ARM = Table(
     (
         _key("arm_id", "arm"), TRIAL_ID, ORDINAL,
         Column("label", "VARCHAR", "arm label", nullable=False),
-        Column("arm_type", "VARCHAR", "arm type", allowed=vocab.ARM_TYPES),
+        Column("arm_type", "VARCHAR", "arm type", allowed=v.ArmType.codes()),
         Column("description", "VARCHAR", "arm description"),
     ),
     primary_key=("arm_id",),
@@ -125,7 +130,7 @@ INTERVENTION = Table(
     "one row per distinct (type, name) intervention of a trial",
     (
         _key("intervention_id", "intervention"), TRIAL_ID, ORDINAL,
-        Column("intervention_type", "VARCHAR", "intervention type", allowed=vocab.INTERVENTION_TYPES),
+        Column("intervention_type", "VARCHAR", "intervention type", allowed=v.InterventionType.codes()),
         Column("name", "VARCHAR", "intervention name", nullable=False),
         Column("description", "VARCHAR", "intervention description"),
     ),
@@ -150,7 +155,7 @@ CRITERION = Table(
     "one row per trial × eligibility criterion",
     (
         _key("criterion_id", "criterion"), TRIAL_ID,
-        Column("kind", "VARCHAR", "inclusion or exclusion", nullable=False, allowed=vocab.CRITERION_KINDS),
+        Column("kind", "VARCHAR", "inclusion or exclusion", nullable=False, allowed=v.CriterionKind.codes()),
         Column("ordinal", "INTEGER", "1-based position within its kind", nullable=False, min_value=1),
         Column("text", "VARCHAR", "the criterion without its bullet or number", nullable=False),
     ),
@@ -163,7 +168,7 @@ OUTCOME = Table(
     "one row per trial × registered outcome measure",
     (
         _key("outcome_id", "outcome"), TRIAL_ID,
-        Column("kind", "VARCHAR", "primary, secondary or other outcome", nullable=False, allowed=vocab.OUTCOME_KINDS),
+        Column("kind", "VARCHAR", "primary, secondary or other outcome", nullable=False, allowed=v.OutcomeKind.codes()),
         Column("ordinal", "INTEGER", "1-based position within its kind", nullable=False, min_value=1),
         Column("measure", "VARCHAR", "what is measured", nullable=False),
         Column("description", "VARCHAR", "how it is measured"),
@@ -182,8 +187,15 @@ SITE = Table(
         Column("city", "VARCHAR", "city"),
         Column("state", "VARCHAR", "state, province or region"),
         Column("zip", "VARCHAR", "postal code"),
-        Column("country", "VARCHAR", "country"),
-        Column("status", "VARCHAR", "the site's recruitment status", allowed=vocab.STATUSES),
+        Column("country", "VARCHAR", "country as written"),
+        Column("status", "VARCHAR", "the site's recruitment status", allowed=v.Status.codes()),
+        Column("country_code", "VARCHAR", "ISO 3166-1 alpha-2 code of the country, NULL when not recognisable",
+               pattern=r"^[A-Z]{2}$"),
+        Column("latitude", "DOUBLE", "latitude of the site's city (WGS84)", min_value=-90, max_value=90),
+        Column("longitude", "DOUBLE", "longitude of the site's city (WGS84)", min_value=-180, max_value=180),
+        Column("geo_source", "VARCHAR", "where the coordinates come from: REGISTRY (CT.gov geoPoint) or GEONAMES "
+                                        "(offline gazetteer lookup of city and country); NULL when not found",
+               allowed=v.GeoSource.codes()),
     ),
     primary_key=("site_id",),
     foreign_keys={"trial_id": "trial.trial_id"},
@@ -212,6 +224,122 @@ CRITERION_MEASURE = Table(
     foreign_keys={"trial_id": "trial.trial_id", "criterion_id": "criterion.criterion_id"},
 )
 
+TRIAL_IDENTIFIER = Table(
+    "trial_identifier",
+    "one row per trial × distinct identifier any of its records names (own IDs, other registries' IDs, sponsor numbers)",
+    (
+        TRIAL_ID,
+        Column("identifier", "VARCHAR", "the identifier as written, trimmed", nullable=False),
+        Column("registry", "VARCHAR", "registry the identifier belongs to, NULL for a sponsor's or funder's number",
+               allowed=v.Registry.codes()),
+        Column("id_type", "VARCHAR", "PRIMARY: a record's own ID; REGISTRY: another registry's ID of the same trial; "
+                                     "OTHER: sponsor protocol numbers, grant numbers, ...", nullable=False,
+               allowed=v.IdType.codes()),
+    ),
+    primary_key=("trial_id", "identifier"),
+    foreign_keys={"trial_id": "trial.trial_id"},
+)
+
+SPONSOR = Table(
+    "sponsor",
+    "one row per trial × sponsor organisation (the lead sponsor and collaborators)",
+    (
+        TRIAL_ID, ORDINAL,
+        Column("name", "VARCHAR", "organisation name as written", nullable=False),
+        Column("role", "VARCHAR", "LEAD or COLLABORATOR", nullable=False, allowed=v.SponsorRole.codes()),
+        Column("agency_class", "VARCHAR", "CT.gov's agency class, NULL when the source does not say",
+               allowed=v.AgencyClass.codes()),
+    ),
+    primary_key=("trial_id", "ordinal"),
+    foreign_keys={"trial_id": "trial.trial_id"},
+)
+
+
+def _mesh_table(name: str, what: str) -> Table:
+    return Table(
+        name,
+        f"one row per trial × MeSH descriptor of its {what} × relation",
+        (
+            TRIAL_ID,
+            Column("mesh_id", "VARCHAR", "MeSH descriptor ID (`D000123`)", nullable=False, pattern=r"^[CD]\d{6,9}$"),
+            Column("term", "VARCHAR", "MeSH heading"),
+            Column("relation", "VARCHAR", "DIRECT: a term of the record's own; ANCESTOR: a broader term above one",
+                   nullable=False, allowed=v.MeshRelation.codes()),
+            Column("source", "VARCHAR", "REGISTRY: read from the record; LEARNED: the record's condition name matched "
+                                        "exactly (case and spacing aside) a name registry records mapped to this term",
+                   nullable=False, allowed=v.MeshSource.codes()),
+        ),
+        primary_key=("trial_id", "mesh_id", "relation"),
+        foreign_keys={"trial_id": "trial.trial_id"},
+    )
+
+
+CONDITION_MESH = _mesh_table("condition_mesh", "conditions")
+INTERVENTION_MESH = _mesh_table("intervention_mesh", "interventions")
+
+TRIAL_COUNTRY = Table(
+    "trial_country",
+    "one row per trial × country it runs in (union over the trial's sources)",
+    (
+        TRIAL_ID,
+        Column("country_code", "VARCHAR", "ISO 3166-1 alpha-2 code", nullable=False, pattern=r"^[A-Z]{2}$"),
+        Column("country_name", "VARCHAR", "canonical country name", nullable=False),
+        Column("source", "VARCHAR", "SITE: from the trial's sites; REGISTRY: a registry's list of countries",
+               nullable=False, allowed=v.CountrySource.codes()),
+        Column("removed", "BOOLEAN", "the registry lists the country as removed (CT.gov `removedCountries`)",
+               nullable=False),
+    ),
+    primary_key=("trial_id", "country_code"),
+    foreign_keys={"trial_id": "trial.trial_id"},
+)
+
+INGEST_ISSUE = Table(
+    "ingest_issue",
+    "one row per trial × part of its record that could not be read (the rest of the record loaded)",
+    (
+        TRIAL_ID, ORDINAL,
+        Column("source_file", "VARCHAR", "raw file the record came from", nullable=False),
+        Column("field", "VARCHAR", "the part of the record affected (criteria, outcomes, sites, min_age_years, ...)",
+               nullable=False),
+        Column("severity", "VARCHAR", "WARNING: a value left out; ERROR: a list or field lost", nullable=False,
+               allowed=v.IssueSeverity.codes()),
+        Column("message", "VARCHAR", "what went wrong, with the input it went wrong on", nullable=False),
+    ),
+    primary_key=("trial_id", "ordinal"),
+    foreign_keys={"trial_id": "trial.trial_id"},
+    kind="quality",
+)
+
+MESH_VOCABULARY = Table(
+    "mesh_vocabulary",
+    "one row per condition name (normalised) that registry records mapped to a MeSH descriptor: grows with every run, "
+    "used to give text-only records LEARNED condition_mesh rows",
+    (
+        Column("name_key", "VARCHAR", "the condition name as written, case-folded and whitespace-collapsed",
+               nullable=False),
+        Column("mesh_id", "VARCHAR", "MeSH descriptor ID", nullable=False),
+        Column("term", "VARCHAR", "MeSH heading"),
+        Column("trials", "INTEGER", "registry trials that mapped this name to this descriptor", nullable=False,
+               min_value=1),
+    ),
+    primary_key=("name_key", "mesh_id"),
+    kind="dimension",
+)
+
+MESH_LEAF = Table(
+    "mesh_leaf",
+    "staging only: one row per record × name the registry mapped to a MeSH descriptor (feeds `mesh_vocabulary`)",
+    (
+        TRIAL_ID,
+        Column("as_found", "VARCHAR", "the name as the record wrote it", nullable=False),
+        Column("mesh_id", "VARCHAR", "MeSH descriptor ID", nullable=False),
+        Column("term", "VARCHAR", "MeSH heading"),
+    ),
+    primary_key=("trial_id", "as_found", "mesh_id"),
+    foreign_keys={"trial_id": "trial.trial_id"},
+    kind="staging",
+)
+
 TRACKED_ATTRIBUTES = ("overall_status", "phase", "enrollment", "start_date", "completion_date", "arm_count",
                       "site_count")
 
@@ -225,8 +353,8 @@ TRIAL_HISTORY = Table(
         Column("valid_from", "TIMESTAMP", "when the run that loaded this version started", nullable=False),
         Column("valid_to", "TIMESTAMP", "when the next version (or the trial's removal) was loaded; NULL while current"),
         Column("is_current", "BOOLEAN", "whether this is the trial's present version", nullable=False),
-        Column("overall_status", "VARCHAR", "tracked: overall recruitment status", allowed=vocab.STATUSES),
-        Column("phase", "VARCHAR", "tracked: phase", allowed=vocab.PHASES),
+        Column("overall_status", "VARCHAR", "tracked: overall recruitment status", allowed=v.Status.codes()),
+        Column("phase", "VARCHAR", "tracked: phase", allowed=v.Phase.codes()),
         Column("enrollment", "INTEGER", "tracked: enrollment"),
         Column("start_date", "DATE", "tracked: study start"),
         Column("completion_date", "DATE", "tracked: study completion"),
@@ -259,9 +387,11 @@ def _dimension(name: str, what: str, members: tuple[str, ...]) -> Table:
     )
 
 
-DIM_STATUS = _dimension("dim_status", "status", vocab.STATUSES)
-DIM_PHASE = _dimension("dim_phase", "phase", vocab.PHASES)
-DIM_INTERVENTION_TYPE = _dimension("dim_intervention_type", "intervention_type", vocab.INTERVENTION_TYPES)
+DIM_STATUS = _dimension("dim_status", "status", v.Status.codes())
+DIM_PHASE = _dimension("dim_phase", "phase", v.Phase.codes())
+DIM_INTERVENTION_TYPE = _dimension("dim_intervention_type", "intervention_type", v.InterventionType.codes())
+DIM_REGISTRY = _dimension("dim_registry", "registry", v.Registry.codes())
+DIM_AGENCY_CLASS = _dimension("dim_agency_class", "agency_class", v.AgencyClass.codes())
 
 TRIAL_SOURCE = Table(
     "trial_source",
@@ -338,9 +468,12 @@ INGEST_RUN = Table(
 )
 
 STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTERVENTION, CRITERION, CRITERION_MEASURE,
-                                  OUTCOME, SITE)
-DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE)
+                                  OUTCOME, SITE, TRIAL_IDENTIFIER, SPONSOR, CONDITION_MESH, INTERVENTION_MESH,
+                                  TRIAL_COUNTRY, INGEST_ISSUE)
+DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE, DIM_REGISTRY, DIM_AGENCY_CLASS)
+VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY,)
+STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)  # what a worker writes per batch, besides lineage
 LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, INGEST_FILE, INGEST_RECORD, INGEST_RUN)
 HISTORY_TABLES: tuple[Table, ...] = (TRIAL_HISTORY,)
-ALL_TABLES: tuple[Table, ...] = STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + LINEAGE_TABLES
+ALL_TABLES: tuple[Table, ...] = STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + VOCABULARY_TABLES + LINEAGE_TABLES
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}

@@ -3,7 +3,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from transforms.record import Arm, Criterion, Intervention, Outcome, ParsedTrial, Site
+from transforms.record import (
+    Arm,
+    CountryListing,
+    Criterion,
+    Identifier,
+    Intervention,
+    Issue,
+    MeshLeaf,
+    MeshTerm,
+    Outcome,
+    ParsedTrial,
+    Site,
+    Sponsor,
+)
 from transforms.shape import SourceRecord, shape_batch, shape_trial, trial_key
 
 
@@ -62,9 +75,14 @@ def test_shape_batch_has_every_star_table_with_record_column():
 def test_every_row_holds_exactly_its_tables_staging_columns():
     # shape_batch builds the Arrow tables by position, so a row may neither miss nor add a column
     from schemas.derive import arrow_schema
-    from schemas.tables import STAR_TABLES
-    rows = shape_trial(_rec(_trial(criteria=[Criterion("INCLUSION", "Aged 18 to 65 years")])))
-    for tbl in STAR_TABLES:
+    from schemas.tables import STAGED_TABLES
+    rows = shape_trial(_rec(_trial(
+        criteria=[Criterion("INCLUSION", "Aged 18 to 65 years")],
+        identifiers=[Identifier("NCT01234567", "PRIMARY", "CTGOV"), Identifier("ABC-1", "OTHER")],
+        sponsors=[Sponsor("Acme", "LEAD", "INDUSTRY")], condition_mesh=[MeshTerm("D001249", "Asthma")],
+        intervention_mesh=[MeshTerm("D001241", "Aspirin")], mesh_leaves=[MeshLeaf("Asthma", "D001249", "Asthma")],
+        countries=[CountryListing("France")], issues=[Issue("outcomes", "ERROR", "unreadable")])))
+    for tbl in STAGED_TABLES:
         names = set(arrow_schema(tbl, staging=True).names)
         assert rows[tbl.name], tbl.name
         assert all(set(row) == names for row in rows[tbl.name]), tbl.name

@@ -20,14 +20,7 @@ from dataclasses import dataclass, field
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
-# Closed vocabulary of variables and their canonical units.
-VARIABLES: dict[str, str] = {
-    "age": "years", "ecog": "score", "karnofsky": "%", "life_expectancy": "years", "anc": "10^9/L",
-    "platelets": "10^9/L", "hemoglobin": "g/L", "wbc": "10^9/L", "lymphocytes": "10^9/L",
-    "total_bilirubin": "µmol/L", "ast": "×ULN", "alt": "×ULN", "alkaline_phosphatase": "×ULN", "albumin": "g/L",
-    "creatinine": "µmol/L", "creatinine_clearance": "mL/min", "egfr": "mL/min/1.73m²", "inr": "ratio",
-    "aptt": "×ULN", "lvef": "%", "qtc": "ms", "bmi": "kg/m²", "hba1c": "%", "tsh": "mIU/L",
-}
+from schemas.measures import VARIABLES
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,61 @@ class Site:
     zip: str | None = None
     country: str | None = None
     status: str | None = None  # vocab.STATUSES
+    latitude: float | None = None  # the registry's own coordinates (CT.gov `geoPoint`), when it states them
+    longitude: float | None = None
+
+
+@dataclass(slots=True)
+class Identifier:
+    """One identifier a record names for its trial: its own ID, another registry's, or a sponsor's number."""
+
+    identifier: str
+    id_type: str  # schemas.vocabularies.IdType
+    registry: str | None = None  # schemas.vocabularies.Registry; None for sponsor numbers
+
+
+@dataclass(slots=True)
+class Sponsor:
+    """One sponsor organisation of a trial."""
+
+    name: str
+    role: str  # schemas.vocabularies.SponsorRole
+    agency_class: str | None = None  # schemas.vocabularies.AgencyClass
+
+
+@dataclass(slots=True)
+class MeshTerm:
+    """One MeSH descriptor the registry assigned to a trial's conditions or interventions."""
+
+    mesh_id: str  # `D000123`
+    term: str | None = None
+    relation: str = "DIRECT"  # schemas.vocabularies.MeshRelation
+
+
+@dataclass(slots=True)
+class MeshLeaf:
+    """A name as the record wrote it that the registry mapped to a MeSH descriptor (CT.gov `browseLeaves[].asFound`)."""
+
+    as_found: str
+    mesh_id: str
+    term: str | None = None
+
+
+@dataclass(slots=True)
+class CountryListing:
+    """A country a registry lists for a trial (ICTRP `Countries`, CT.gov `removedCountries`)."""
+
+    name: str
+    removed: bool = False
+
+
+@dataclass(slots=True)
+class Issue:
+    """Something of a record that could not be read, while the rest of the record loads."""
+
+    field: str  # the part of the record affected: criteria, outcomes, sites, min_age_years, ...
+    severity: str  # schemas.vocabularies.IssueSeverity
+    message: str
 
 
 @dataclass(slots=True)
@@ -81,6 +136,9 @@ class ParsedTrial:
     sex: str | None = None
     healthy_volunteers: bool | None = None
     lead_sponsor: str | None = None
+    registry: str | None = None  # registry of the record's own primary ID (schemas.vocabularies.Registry)
+    registration_date: date | None = None
+    registry_status: str | None = None  # the registry's status word when it maps to no one overall_status
     eligibility_text: str | None = None  # the raw eligibility block, kept for re-splitting and audit
     conditions: list[str] = field(default_factory=list)
     arms: list[Arm] = field(default_factory=list)
@@ -88,6 +146,13 @@ class ParsedTrial:
     criteria: list[Criterion] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     sites: list[Site] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    sponsors: list[Sponsor] = field(default_factory=list)
+    condition_mesh: list[MeshTerm] = field(default_factory=list)
+    intervention_mesh: list[MeshTerm] = field(default_factory=list)
+    mesh_leaves: list[MeshLeaf] = field(default_factory=list)  # condition names the registry mapped to MeSH
+    countries: list[CountryListing] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict (dates as ISO strings), used by `trialhouse parse` and golden files."""

@@ -9,16 +9,16 @@ from operator import itemgetter
 import pyarrow as pa
 
 from schemas.derive import RECORD_COLUMN, arrow_schema
-from schemas.tables import STAR_TABLES
-from transforms import vocab
+from schemas.tables import STAGED_TABLES
+from transforms import geo, ids, vocab
 from transforms.measures import Measure, extract_measures
-from transforms.record import ParsedTrial
+from transforms.record import Issue, ParsedTrial
 
 _TRIAL_FIELDS = (
     "nct_id", "title", "official_title", "brief_summary", "detailed_description", "overall_status", "phase",
     "study_type", "allocation", "intervention_model", "primary_purpose", "masking", "enrollment", "start_date",
     "primary_completion_date", "completion_date", "last_update_date", "min_age_years", "max_age_years", "sex",
-    "healthy_volunteers", "lead_sponsor",
+    "healthy_volunteers", "lead_sponsor", "registry", "registration_date", "registry_status",
 )
 
 
@@ -39,13 +39,17 @@ class SourceRecord:
 
 
 # shape_trial fills every column of every row, so the staging tables are built by position (see `_table`).
-_STAGING_SCHEMAS = {tbl.name: arrow_schema(tbl, staging=True) for tbl in STAR_TABLES}
+_STAGING_SCHEMAS = {tbl.name: arrow_schema(tbl, staging=True) for tbl in STAGED_TABLES}
 
 
 def trial_key(trial: ParsedTrial, file_sha256: str, record_index: int) -> str:
-    """The NCT ID, else `TH-` + a hash of the normalised title (or summary, or file content and position)."""
+    """The NCT ID, else the record's own registry ID (an EU CTR member-state suffix dropped), else `TH-` + a hash of
+    the normalised title (or summary, or file content and position)."""
     if trial.nct_id:
         return trial.nct_id
+    primary = next((i.identifier for i in trial.identifiers if i.id_type == "PRIMARY"), None)
+    if primary:
+        return ids.trial_id_of(primary)
     basis: str
     for label, text in (("title", trial.title), ("official", trial.official_title), ("summary", trial.brief_summary)):
         if text and text.strip():
@@ -76,7 +80,7 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
     trial_row = {f: getattr(t, f) for f in _TRIAL_FIELDS}
     trial_row.update(trial_id=tid, source_file=rec.file_path, source_layout=t.layout, source_sha256=rec.file_sha256,
                      removed_at=None, run_id=rec.run_id, **tag)
-    rows: dict[str, list[dict]] = {tbl.name: [] for tbl in STAR_TABLES}
+    rows: dict[str, list[dict]] = {tbl.name: [] for tbl in STAGED_TABLES}
     rows["trial"].append(trial_row)
 
     seen_conditions: set[str] = set()
@@ -111,6 +115,7 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
                 linked.add(link)
                 rows["arm_intervention"].append({"trial_id": tid, "arm_id": aid, "intervention_id": link, **tag})
 
+    issues: list[Issue] = list(t.issues)
     per_kind: dict[str, int] = {}
     ages: list[Measure] = []
     for c in t.criteria:
@@ -118,7 +123,13 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
         cid = f"{tid}:{c.kind.lower()}:{per_kind[c.kind]}"
         rows["criterion"].append({"criterion_id": cid, "trial_id": tid, "kind": c.kind, "ordinal": per_kind[c.kind],
                                   "text": c.text, **tag})
-        for n, m in enumerate(extract_measures(c.text, c.kind), start=1):
+        try:
+            measures = extract_measures(c.text, c.kind)
+        except Exception as exc:  # a bug in the measure reader loses that criterion's ranges, never the record
+            measures = []
+            issues.append(Issue("criterion_measure", "WARNING",
+                                f"{cid}: ranges not read ({type(exc).__name__}: {exc}) from {c.text[:200]!r}"))
+        for n, m in enumerate(measures, start=1):
             rows["criterion_measure"].append({
                 "measure_id": f"{cid}:measure:{n}", "criterion_id": cid, "trial_id": tid, "variable": m.variable,
                 "lower_value": m.lower_value, "lower_inclusive": m.lower_inclusive, "upper_value": m.upper_value,
@@ -127,9 +138,16 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
             if m.variable == "age" and m.condition_text is None:
                 ages.append(m)
     if t.min_age_years is None and t.max_age_years is None and ages:
-        # The record states no structured age: the criteria's general age bound is the next best statement.
-        trial_row["min_age_years"] = next((m.lower_value for m in ages if m.lower_value is not None), None)
-        trial_row["max_age_years"] = next((m.upper_value for m in ages if m.upper_value is not None), None)
+        # The record states no structured age: the criteria's general age bound is the next best statement, unless
+        # the criteria contradict each other (a parent's "18 or older" beside the infants' "under 6").
+        lows = {m.lower_value for m in ages if m.lower_value is not None}
+        highs = {m.upper_value for m in ages if m.upper_value is not None}
+        low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+        if len(lows) > 1 or len(highs) > 1 or (low is not None and high is not None and low > high):
+            issues.append(Issue("min_age_years", "WARNING", "ages in the criteria contradict each other "
+                                f"(lower bounds {sorted(lows)}, upper bounds {sorted(highs)}): no age derived"))
+        else:
+            trial_row["min_age_years"], trial_row["max_age_years"] = low, high
 
     per_kind = {}
     for o in t.outcomes:
@@ -138,16 +156,62 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
                                 "kind": o.kind, "ordinal": per_kind[o.kind], "measure": o.measure,
                                 "description": o.description, "time_frame": o.time_frame, **tag})
 
+    countries: dict[str, dict] = {}
     for ordinal, s in enumerate(t.sites, start=1):
+        code = geo.country_code(s.country)
+        point, geo_source = None, None
+        if s.latitude is not None and s.longitude is not None:
+            point, geo_source = (s.latitude, s.longitude), "REGISTRY"
+        elif code and (point := geo.locate(s.city, s.state, code)):
+            geo_source = "GEONAMES"
         rows["site"].append({"site_id": f"{tid}:site:{ordinal}", "trial_id": tid, "ordinal": ordinal,
                              "facility": s.facility, "city": s.city, "state": s.state, "zip": s.zip,
-                             "country": s.country, "status": s.status, **tag})
+                             "country": s.country, "status": s.status, "country_code": code,
+                             "latitude": point[0] if point else None, "longitude": point[1] if point else None,
+                             "geo_source": geo_source, **tag})
+        if code and code not in countries:
+            countries[code] = {"trial_id": tid, "country_code": code, "country_name": geo.country_name(code),
+                               "source": "SITE", "removed": False, **tag}
+    for listing in t.countries:
+        code = geo.country_code(listing.name)
+        if code is None:
+            issues.append(Issue("trial_country", "WARNING", f"country not recognised: {listing.name!r}"))
+        elif code not in countries:
+            countries[code] = {"trial_id": tid, "country_code": code, "country_name": geo.country_name(code),
+                               "source": "REGISTRY", "removed": listing.removed, **tag}
+    rows["trial_country"].extend(countries.values())
+
+    seen_ids: set[str] = set()
+    for ident in t.identifiers:
+        if ident.identifier not in seen_ids:
+            seen_ids.add(ident.identifier)
+            rows["trial_identifier"].append({"trial_id": tid, "identifier": ident.identifier,
+                                             "registry": ident.registry, "id_type": ident.id_type, **tag})
+    for ordinal, sp in enumerate(t.sponsors, start=1):
+        rows["sponsor"].append({"trial_id": tid, "ordinal": ordinal, "name": sp.name, "role": sp.role,
+                                "agency_class": sp.agency_class, **tag})
+    for table, terms in (("condition_mesh", t.condition_mesh), ("intervention_mesh", t.intervention_mesh)):
+        seen_terms: set[tuple[str, str]] = set()
+        for term in terms:
+            if (term.mesh_id, term.relation) not in seen_terms:
+                seen_terms.add((term.mesh_id, term.relation))
+                rows[table].append({"trial_id": tid, "mesh_id": term.mesh_id, "term": term.term,
+                                    "relation": term.relation, "source": "REGISTRY", **tag})
+    seen_leaves: set[tuple[str, str]] = set()
+    for leaf in t.mesh_leaves:
+        if (leaf.as_found, leaf.mesh_id) not in seen_leaves:
+            seen_leaves.add((leaf.as_found, leaf.mesh_id))
+            rows["mesh_leaf"].append({"trial_id": tid, "as_found": leaf.as_found, "mesh_id": leaf.mesh_id,
+                                      "term": leaf.term, **tag})
+    for ordinal, issue in enumerate(issues, start=1):
+        rows["ingest_issue"].append({"trial_id": tid, "ordinal": ordinal, "source_file": rec.file_path,
+                                     "field": issue.field, "severity": issue.severity, "message": issue.message, **tag})
     return rows
 
 
 def shape_batch(records: Iterable[SourceRecord]) -> dict[str, pa.Table]:
     """Arrow staging tables (one per star table, `_record` column included) for a batch of source records."""
-    merged: dict[str, list[dict]] = {tbl.name: [] for tbl in STAR_TABLES}
+    merged: dict[str, list[dict]] = {tbl.name: [] for tbl in STAGED_TABLES}
     for rec in records:
         for name, rows in shape_trial(rec).items():
             merged[name].extend(rows)

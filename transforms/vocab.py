@@ -9,28 +9,20 @@ import re
 import unicodedata
 from datetime import date
 
-STATUSES = (
-    "NOT_YET_RECRUITING", "RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING", "SUSPENDED",
-    "TERMINATED", "COMPLETED", "WITHDRAWN", "UNKNOWN", "AVAILABLE", "NO_LONGER_AVAILABLE",
-    "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING", "WITHHELD",
-)
-PHASES = ("NA", "EARLY_PHASE1", "PHASE1", "PHASE1_PHASE2", "PHASE2", "PHASE2_PHASE3", "PHASE3", "PHASE4")
-STUDY_TYPES = ("INTERVENTIONAL", "OBSERVATIONAL", "EXPANDED_ACCESS")
-ALLOCATIONS = ("RANDOMIZED", "NON_RANDOMIZED", "NA")
-INTERVENTION_MODELS = ("SINGLE_GROUP", "PARALLEL", "CROSSOVER", "FACTORIAL", "SEQUENTIAL")
-PRIMARY_PURPOSES = (
-    "TREATMENT", "PREVENTION", "DIAGNOSTIC", "SUPPORTIVE_CARE", "SCREENING", "HEALTH_SERVICES_RESEARCH",
-    "BASIC_SCIENCE", "DEVICE_FEASIBILITY", "ECT", "OTHER",
-)
-MASKINGS = ("NONE", "SINGLE", "DOUBLE", "TRIPLE", "QUADRUPLE")
-SEXES = ("ALL", "FEMALE", "MALE")
-ARM_TYPES = ("EXPERIMENTAL", "ACTIVE_COMPARATOR", "PLACEBO_COMPARATOR", "SHAM_COMPARATOR", "NO_INTERVENTION", "OTHER")
-INTERVENTION_TYPES = (
-    "DRUG", "DEVICE", "BIOLOGICAL", "PROCEDURE", "RADIATION", "BEHAVIORAL", "GENETIC", "DIETARY_SUPPLEMENT",
-    "COMBINATION_PRODUCT", "DIAGNOSTIC_TEST", "OTHER",
-)
-CRITERION_KINDS = ("INCLUSION", "EXCLUSION")
-OUTCOME_KINDS = ("PRIMARY", "SECONDARY", "OTHER")
+from schemas import vocabularies as v
+
+STATUSES = v.Status.codes()
+PHASES = v.Phase.codes()
+STUDY_TYPES = v.StudyType.codes()
+ALLOCATIONS = v.Allocation.codes()
+INTERVENTION_MODELS = v.InterventionModel.codes()
+PRIMARY_PURPOSES = v.PrimaryPurpose.codes()
+MASKINGS = v.Masking.codes()
+SEXES = v.Sex.codes()
+ARM_TYPES = v.ArmType.codes()
+INTERVENTION_TYPES = v.InterventionType.codes()
+CRITERION_KINDS = v.CriterionKind.codes()
+OUTCOME_KINDS = v.OutcomeKind.codes()
 
 _NON_WORD = re.compile(r"[^A-Z0-9]+")
 _ROMAN = {"IV": "4", "III": "3", "II": "2", "I": "1"}
@@ -53,18 +45,9 @@ def _lookup(raw: str | None, members: tuple[str, ...], aliases: dict[str, str]) 
     return aliases.get(key)
 
 
-_STATUS_ALIASES = {
-    "ACTIVE_BUT_NOT_RECRUITING": "ACTIVE_NOT_RECRUITING", "ACTIVE": "ACTIVE_NOT_RECRUITING",
-    "ENROLLING_BY_INVITATION_ONLY": "ENROLLING_BY_INVITATION", "INVITATION_ONLY": "ENROLLING_BY_INVITATION",
-    "UNKNOWN_STATUS": "UNKNOWN", "NOT_RECRUITING": "ACTIVE_NOT_RECRUITING", "OPEN": "RECRUITING",
-    "CLOSED": "COMPLETED", "TEMPORARILY_UNAVAILABLE": "TEMPORARILY_NOT_AVAILABLE",
-    "NO_LONGER_AVAILABLE_FOR_EXPANDED_ACCESS": "NO_LONGER_AVAILABLE",
-}
-
-
 def status(raw: str | None) -> str | None:
     """Overall or site recruitment status in API v2 spelling (`Not yet recruiting` → NOT_YET_RECRUITING)."""
-    return _lookup(raw, STATUSES, _STATUS_ALIASES)
+    return _lookup(raw, STATUSES, v.STATUS_ALIASES)
 
 
 _PHASE_TOKEN = re.compile(r"(EARLY_)?(?:PHASE|PH)_?(\d|IV|III|II|I)\b")
@@ -102,45 +85,26 @@ def phase(raw: str | None) -> str | None:
     return candidate if candidate in PHASES else None
 
 
-_STUDY_TYPE_ALIASES = {"EXPANDED_ACCESS_STUDY": "EXPANDED_ACCESS", "OBSERVATIONAL_PATIENT_REGISTRY": "OBSERVATIONAL",
-                       "PATIENT_REGISTRY": "OBSERVATIONAL", "INTERVENTIONAL_CLINICAL_TRIAL": "INTERVENTIONAL"}
-
-
 def study_type(raw: str | None) -> str | None:
     """Study type: INTERVENTIONAL, OBSERVATIONAL or EXPANDED_ACCESS."""
     if raw is not None and _key(str(raw)).startswith("OBSERVATIONAL"):
         return "OBSERVATIONAL"
-    return _lookup(raw, STUDY_TYPES, _STUDY_TYPE_ALIASES)
-
-
-_ALLOCATION_ALIASES = {"RANDOMISED": "RANDOMIZED", "NON_RANDOMISED": "NON_RANDOMIZED", "NONRANDOMIZED": "NON_RANDOMIZED",
-                       "NON_RANDOMIZED_ALLOCATION": "NON_RANDOMIZED", "N_A": "NA", "NOT_APPLICABLE": "NA",
-                       "RANDOMIZED_ALLOCATION": "RANDOMIZED"}
+    return _lookup(raw, STUDY_TYPES, v.STUDY_TYPE_ALIASES)
 
 
 def allocation(raw: str | None) -> str | None:
     """Allocation: RANDOMIZED, NON_RANDOMIZED or NA."""
-    return _lookup(raw, ALLOCATIONS, _ALLOCATION_ALIASES)
-
-
-_MODEL_ALIASES = {"SINGLE_GROUP_ASSIGNMENT": "SINGLE_GROUP", "PARALLEL_ASSIGNMENT": "PARALLEL",
-                  "CROSSOVER_ASSIGNMENT": "CROSSOVER", "CROSS_OVER": "CROSSOVER", "FACTORIAL_ASSIGNMENT": "FACTORIAL",
-                  "SEQUENTIAL_ASSIGNMENT": "SEQUENTIAL", "SINGLE_GROUP_DESIGN": "SINGLE_GROUP", "SINGLE_ARM": "SINGLE_GROUP"}
+    return _lookup(raw, ALLOCATIONS, v.ALLOCATION_ALIASES)
 
 
 def intervention_model(raw: str | None) -> str | None:
     """Interventional model: SINGLE_GROUP, PARALLEL, CROSSOVER, FACTORIAL or SEQUENTIAL."""
-    return _lookup(raw, INTERVENTION_MODELS, _MODEL_ALIASES)
-
-
-_PURPOSE_ALIASES = {"SUPPORTIVE": "SUPPORTIVE_CARE", "HEALTH_SERVICES": "HEALTH_SERVICES_RESEARCH",
-                    "EDUCATIONAL_COUNSELING_TRAINING": "OTHER", "DEVICE_FEASIBILITY_STUDY": "DEVICE_FEASIBILITY",
-                    "DIAGNOSIS": "DIAGNOSTIC", "BASIC_SCIENCE_RESEARCH": "BASIC_SCIENCE"}
+    return _lookup(raw, INTERVENTION_MODELS, v.INTERVENTION_MODEL_ALIASES)
 
 
 def primary_purpose(raw: str | None) -> str | None:
     """Primary purpose in API v2 spelling (`Supportive Care` → SUPPORTIVE_CARE)."""
-    return _lookup(raw, PRIMARY_PURPOSES, _PURPOSE_ALIASES)
+    return _lookup(raw, PRIMARY_PURPOSES, v.PRIMARY_PURPOSE_ALIASES)
 
 
 def masking(raw: str | None) -> str | None:
@@ -160,22 +124,17 @@ def masking(raw: str | None) -> str | None:
 
 def sex(raw: str | None) -> str | None:
     """Sex eligible: ALL, FEMALE or MALE (`Both` → ALL)."""
-    return _lookup(raw, SEXES, {"BOTH": "ALL", "FEMALES": "FEMALE", "MALES": "MALE", "WOMEN": "FEMALE", "MEN": "MALE",
-                                "ALL_GENDERS": "ALL"})
+    return _lookup(raw, SEXES, v.SEX_ALIASES)
 
 
 def arm_type(raw: str | None) -> str | None:
     """Arm type in API v2 spelling (`Placebo Comparator` → PLACEBO_COMPARATOR)."""
-    return _lookup(raw, ARM_TYPES, {"NO_INTERVENTION_ARM": "NO_INTERVENTION", "ACTIVE_CONTROL": "ACTIVE_COMPARATOR",
-                                    "PLACEBO": "PLACEBO_COMPARATOR", "SHAM": "SHAM_COMPARATOR"})
+    return _lookup(raw, ARM_TYPES, v.ARM_TYPE_ALIASES)
 
 
 def intervention_type(raw: str | None) -> str | None:
     """Intervention type in API v2 spelling (`Dietary Supplement` → DIETARY_SUPPLEMENT, `Biologic` → BIOLOGICAL)."""
-    return _lookup(raw, INTERVENTION_TYPES, {"BIOLOGIC": "BIOLOGICAL", "DIAGNOSTIC": "DIAGNOSTIC_TEST",
-                                             "GENETIC_TEST": "GENETIC", "SUPPLEMENT": "DIETARY_SUPPLEMENT",
-                                             "COMBINATION": "COMBINATION_PRODUCT", "RADIOTHERAPY": "RADIATION",
-                                             "SURGERY": "PROCEDURE", "BEHAVIOURAL": "BEHAVIORAL"})
+    return _lookup(raw, INTERVENTION_TYPES, v.INTERVENTION_TYPE_ALIASES)
 
 
 def yes_no(raw: str | None) -> bool | None:

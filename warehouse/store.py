@@ -16,11 +16,9 @@ import pyarrow.parquet as pq
 
 from schemas.derive import RECORD_COLUMN, arrow_schema, create_table_sql, select_list
 from schemas.tables import ALL_TABLES, DIMENSION_TABLES, STAR_TABLES, TRACKED_ATTRIBUTES, TRIAL_SOURCE, Table
-from transforms import vocab
+from schemas.vocabularies import label_of
 
 MARTS_DIR = Path(__file__).parent / "marts"
-_DIMENSION_MEMBERS = {"dim_status": vocab.STATUSES, "dim_phase": vocab.PHASES,
-                      "dim_intervention_type": vocab.INTERVENTION_TYPES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +64,16 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
                           config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": False})
 
 
-def _label(code: str) -> str:
-    words = code.replace("_", " ").lower()
-    return words.replace("phase1 phase2", "Phase 1/2").replace("phase2 phase3", "Phase 2/3").capitalize()
-
-
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every declared table, fill the small dimensions and (re)create the mart views."""
     for table in ALL_TABLES:
         con.execute(create_table_sql(table))
     for table in DIMENSION_TABLES:
         code = table.primary_key[0]
-        members = _DIMENSION_MEMBERS[table.name]
+        members = table.column(code).allowed or ()
         con.executemany(
             f'INSERT OR REPLACE INTO "{table.name}" ("{code}", label, sort_order) VALUES (?, ?, ?)',
-            [(m, _label(m), i) for i, m in enumerate(members, start=1)],
+            [(m, label_of(m), i) for i, m in enumerate(members, start=1)],
         )
     for sql_file in sorted(MARTS_DIR.glob("*.sql")):
         con.execute(sql_file.read_text(encoding="utf-8"))
