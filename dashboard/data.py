@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from transforms import vocab
-from warehouse.store import snapshot_path
+from warehouse.publish import snapshot_path
 
 WAREHOUSE_ENV = "TRIALHOUSE_WAREHOUSE"
 DEFAULT_WAREHOUSE = Path("warehouse/trials.duckdb")

@@ -49,6 +49,9 @@ class IngestConfig(BaseModel):
     @field_validator("sources")
     @classmethod
     def _one_folder_or_files(cls, value: list[Path]) -> list[Path]:
+        missing = [str(p) for p in value if not p.exists()]
+        if missing:
+            raise ValueError(f"not a file or folder: {', '.join(missing[:5])}")
         if len(value) > 1 and any(p.is_dir() for p in value):
             raise ValueError("give one folder, or one or more files, not both")
         return value
