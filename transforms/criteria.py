@@ -253,6 +253,7 @@ _MID_SENTENCE = re.compile(r"[\w,\-/(]$")
 _SENTENCE_GOES_ON = re.compile(r"^[a-z(]")
 
 
+_INCLUSION_HEADER = re.compile(r"^\W*inclusion\s+criteria\b[^\n]*$", re.I | re.M)
 _EXCLUSION_HEADER = re.compile(r"^\W*exclusion\s+criteria\b[^\n]*$", re.I | re.M)
 
 
@@ -262,6 +263,7 @@ def unsplit_blocks(text: str | None) -> list[Criterion]:
         return []
     head = _EXCLUSION_HEADER.search(text)
     parts = [(INCLUSION, text[:head.start()]), (EXCLUSION, text[head.end():])] if head else [(INCLUSION, text)]
+    parts[0] = (INCLUSION, _INCLUSION_HEADER.sub("", parts[0][1], count=1))
     return [Criterion(kind, " ".join(block.split())) for kind, block in parts if block.strip()]
 
 

@@ -18,9 +18,10 @@ _collected: ContextVar[list[Issue] | None] = ContextVar("record_issues", default
 @contextmanager
 def collecting() -> Iterator[list[Issue]]:
     """Gather the issues sub-parsers note while one record (or one file's records) is parsed."""
-    token = _collected.set([])
+    issues: list[Issue] = []
+    token = _collected.set(issues)
     try:
-        yield _collected.get() or []
+        yield issues
     finally:
         _collected.reset(token)
 
