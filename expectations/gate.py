@@ -136,7 +136,7 @@ class Gate:
             store.set(key, result)
         target = target.resolve()  # GX's file store refuses relative paths
         target.mkdir(parents=True, exist_ok=True)
-        site = {"class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        site: Any = {"class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(target)}}
         name = f"site_{len(self.context.list_data_docs_sites())}"
         self.context.add_data_docs_site(site_name=name, site_config=site)

@@ -76,7 +76,8 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
     writer = ShardWriter(Path(spec.staging), spec.batch_no, STAGED_SCHEMAS)
     try:
         for first in range(0, len(entries), spec.chunk_files):
-            raw, unchanged = [], []
+            raw: list[RawFile] = []
+            unchanged: list[RawFile] = []
             for e in entries[first:first + spec.chunk_files]:
                 f = read_file(e["path"], e["rel"], e["refused"], spec.max_file_bytes)
                 (unchanged if f.error is None and f.sha256 == e["known_sha256"] else raw).append(f)

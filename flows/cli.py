@@ -201,15 +201,15 @@ def validate(warehouse: WarehouseOpt = None) -> None:
     """Re-run the expectation suites against the current warehouse and print what fails or warns."""
     from expectations.gate import Gate, GateResult
     from expectations.suites import all_checks
-    from warehouse.store import iter_table_frames
+    from warehouse.store import iter_table_chunks
 
     path = warehouse or _settings().warehouse
     if not path.exists():
         err.print(f"[red]no warehouse at {path}[/]: run `trialhouse ingest SOURCE_DIR` first")
         raise typer.Exit(2)
     gate, total = Gate(), GateResult()
-    for frames in iter_table_frames(path):
-        total.merge(gate.validate(frames))
+    for tables in iter_table_chunks(path):
+        total.merge(gate.validate(tables))
     out = RichTable(title=f"expectations on {path}", show_header=True)
     for col in ("check", "level", "rows failing"):
         out.add_column(col)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections import Counter
 from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -80,24 +80,25 @@ def process_batches(specs: list[BatchSpec], config: IngestConfig, runner: str, d
     """Fan the batches out on the configured runner and gather their summaries into one gate verdict; render the
     Data Docs on the same runner."""
     verdict = GateResult()
-    cpu = Counter[str]()
+    cpu = {"transform": 0.0, "validate": 0.0}
     docs = None
     with api_shared_with_workers(runner, config.dask_address), \
             make_task_runner(runner, config.workers, config.dask_address) as task_runner, \
             progress_bar(config.show_progress, sum(s.stop - s.start for s in specs)) as bar:
-        futures = {task_runner.submit(process_batch, {"spec": spec}): spec for spec in specs}
+        futures: dict[Any, BatchSpec] = {task_runner.submit(process_batch, {"spec": spec}): spec for spec in specs}
         for future in as_completed(list(futures)):
             summary: BatchSummary = future.result()
             verdict.merge(GateResult(table_failures=summary.table_failures, warnings=summary.warnings,
                                      failures=summary.failures, checks_run=summary.checks_run,
                                      results=summary.results))
-            cpu.update(transform=summary.transform_cpu_s, validate=summary.validate_cpu_s)
+            cpu["transform"] += summary.transform_cpu_s
+            cpu["validate"] += summary.validate_cpu_s
             if bar is not None:
                 bar.advance(bar.task_ids[0], futures[future].stop - futures[future].start)
         if verdict.results:
             docs = task_runner.submit(write_data_docs, {"results": verdict.results[:KEEP_RESULTS],
                                                         "docs_dir": docs_dir}).result()
-    return verdict, dict(cpu), docs
+    return verdict, cpu, docs
 
 
 @flow(name="ingest", log_prints=False, validate_parameters=True)

@@ -3,7 +3,7 @@ ingest flow's one parameter, built from them plus what the command line says."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,9 +57,9 @@ class IngestConfig(BaseModel):
         return value
 
     @classmethod
-    def from_settings(cls, settings: Settings, sources: list[Path], **overrides) -> IngestConfig:
+    def from_settings(cls, settings: Settings, sources: list[Path], **overrides: Any) -> IngestConfig:
         """The settings' values, overridden by the non-None keyword arguments."""
-        values = {"warehouse": settings.warehouse, "parquet_dir": settings.parquet_dir,
+        values: dict[str, Any] = {"warehouse": settings.warehouse, "parquet_dir": settings.parquet_dir,
                   "staging_dir": settings.staging_dir, "batch_size": settings.batch_size,
                   "max_file_bytes": settings.max_file_bytes, "duckdb_memory": settings.duckdb_memory,
                   "runner": settings.runner, "workers": settings.workers}

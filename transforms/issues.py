@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from transforms.record import Issue
 
@@ -33,7 +33,7 @@ def note(issue: Issue) -> None:
         issues.append(issue)
 
 
-def field_parser(field: str, fallback: Callable[P, T]) -> Callable[[Callable[P, T]], Callable[P, T]]:
+def field_parser(field: str, fallback: Callable[..., T]) -> Callable[[Callable[P, T]], Callable[P, T]]:
     """Make a sub-parser for `field` failure-safe: an unexpected exception becomes an ERROR issue naming the input,
     and the sub-parser returns `fallback(*args)` instead."""
     def wrap(parse: Callable[P, T]) -> Callable[P, T]:
@@ -49,11 +49,11 @@ def field_parser(field: str, fallback: Callable[P, T]) -> Callable[[Callable[P, 
     return wrap
 
 
-def nothing(*_args, **_kwargs) -> None:
+def nothing(*_args: object, **_kwargs: object) -> Any:
     """Fallback of a scalar sub-parser: the field is left unstated."""
     return None
 
 
-def no_items(*_args, **_kwargs) -> list:
+def no_items(*_args: object, **_kwargs: object) -> Any:
     """Fallback of a list sub-parser: the list is left empty."""
     return []

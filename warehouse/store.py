@@ -1,6 +1,7 @@
 """The DuckDB warehouse file: connections, the schema (from schemas/), marts, and what the warehouse already knows."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -65,7 +66,7 @@ def known_files(path: Path) -> dict[str, str]:
         return {}
     con = connect(path, read_only=True)
     try:
-        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'ingest_file'").fetchone()[0]:
+        if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'ingest_file'").fetchall():
             return {}
         rows = con.execute(
             """SELECT file_path, arg_max(file_sha256, last_seen_at) FROM ingest_file
@@ -100,16 +101,16 @@ def record_failed_run(warehouse: Path, run: RunRecord, error: str) -> None:
         con.close()
 
 
-def iter_table_frames(warehouse: Path, trials_per_chunk: int = 5000):
-    """The star tables of a warehouse as pandas DataFrames, a chunk of trials at a time (for re-validation);
-    `_record` is the trial id, since the warehouse holds one record per trial."""
+def iter_table_chunks(warehouse: Path, trials_per_chunk: int = 5000) -> Iterator[dict[str, pa.Table]]:
+    """The star tables of a warehouse as Arrow tables, a chunk of trials at a time (for re-validation); `_record`
+    is the trial id, since the warehouse holds one record per trial."""
     con = connect(warehouse, read_only=True)
     try:
-        n_trials = con.execute("SELECT count(*) FROM trial").fetchone()[0]
+        [(n_trials,)] = con.execute("SELECT count(*) FROM trial").fetchall()
         buckets = max(1, -(-n_trials // trials_per_chunk))
         for bucket in range(buckets):
             yield {table.name: con.execute(
                 f'SELECT *, trial_id AS {RECORD_COLUMN} FROM "{table.name}" '
-                f"WHERE hash(trial_id) % {buckets} = {bucket}").df() for table in STAR_TABLES}
+                f"WHERE hash(trial_id) % {buckets} = {bucket}").to_arrow_table() for table in STAR_TABLES}
     finally:
         con.close()
