@@ -36,9 +36,17 @@ def connect(path: Path, memory_limit: str = DEFAULT_MEMORY_LIMIT, read_only: boo
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every declared table, fill the small dimensions and (re)create the mart views."""
+    """Create every declared table (adding the columns a warehouse of an earlier version lacks), fill the small
+    dimensions and (re)create the mart views."""
+    existing: dict[str, set[str]] = {}
+    for table_name, column in con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                                          "WHERE schema_name = 'main' AND NOT internal").fetchall():
+        existing.setdefault(table_name, set()).add(column)
     for table in ALL_TABLES:
         con.execute(create_table_sql(table))
+        for column in table.columns:  # new nullable columns of a newer version: NULL for the rows already loaded
+            if table.name in existing and column.name not in existing[table.name] and column.nullable:
+                con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.type}')
     for table in DIMENSION_TABLES:
         code = table.primary_key[0]
         members = table.column(code).allowed or ()
