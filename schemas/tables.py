@@ -461,6 +461,23 @@ TRIAL_SOURCE = Table(
     kind="lineage",
 )
 
+SOURCE_FILE = Column("source_file", "VARCHAR", "the raw file whose record named it", nullable=False)
+
+
+def _per_source(table: Table, what: str) -> Table:
+    """The lineage twin of a union table: every source's own rows, from which the union is rebuilt."""
+    return Table(f"{table.name}_source", f"one row per {what} × source file that names it (the union of a trial's "
+                                         f"live sources is `{table.name}`)",
+                 (table.columns[0], SOURCE_FILE, *table.columns[1:]),
+                 primary_key=(table.primary_key[0], "source_file", *table.primary_key[1:]), kind="lineage")
+
+
+TRIAL_IDENTIFIER_SOURCE = _per_source(TRIAL_IDENTIFIER, "trial × identifier")
+TRIAL_COUNTRY_SOURCE = _per_source(TRIAL_COUNTRY, "trial × country")
+# Tables whose rows are the union over a trial's live sources rather than its newest record's list.
+UNION_TABLES: dict[str, Table] = {TRIAL_IDENTIFIER.name: TRIAL_IDENTIFIER_SOURCE,
+                                  TRIAL_COUNTRY.name: TRIAL_COUNTRY_SOURCE}
+
 INGEST_FILE = Table(
     "ingest_file",
     "one row per raw file content seen (file path × SHA-256)",
@@ -534,7 +551,8 @@ DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_T
 VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY,)
 # Tables a worker stages per record and the load replaces per trial (besides the staging-only lineage tables).
 STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)
-LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, INGEST_FILE, INGEST_RECORD, INGEST_RUN)
+LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, TRIAL_IDENTIFIER_SOURCE, TRIAL_COUNTRY_SOURCE, INGEST_FILE,
+                                     INGEST_RECORD, INGEST_RUN)
 HISTORY_TABLES: tuple[Table, ...] = (TRIAL_HISTORY,)
 ALL_TABLES: tuple[Table, ...] = (STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + VOCABULARY_TABLES + LINEAGE_TABLES
                                   + (MESH_LEAF,))

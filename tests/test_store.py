@@ -170,3 +170,29 @@ def test_snapshot_of_a_warehouse_left_with_a_write_ahead_log_holds_its_rows(tmp_
     assert not Path(f"{crashed}.wal").exists()
     with duckdb.connect(str(snapshot), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM t").fetchone() == (1000,)
+
+
+def test_identifiers_and_countries_are_the_union_of_the_live_sources(tmp_path):
+    from transforms.record import CountryListing, Identifier, Site
+
+    db = tmp_path / "w.duckdb"
+    a = ParsedTrial(layout="ctgov_json", nct_id="NCT00000001", title="a", last_update_date=date(2020, 1, 1),
+                    identifiers=[Identifier("NCT00000001", "PRIMARY", "CTGOV"), Identifier("ABC-1", "OTHER")],
+                    sites=[Site("Clinic", "Paris", country="France")])
+    b = ParsedTrial(layout="ictrp_xml", nct_id="NCT00000001", title="b", last_update_date=date(2021, 1, 1),
+                    identifiers=[Identifier("EUCTR2020-000001-11-DE", "PRIMARY", "EUCTR"),
+                                 Identifier("NCT00000001", "REGISTRY", "CTGOV")],
+                    countries=[CountryListing("Germany"), CountryListing("France")])
+    _stage(tmp_path / "s1", [("a.json", a), ("b.xml", b)])
+    _load(db, tmp_path / "s1", _run(1, 2))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT identifier, registry, id_type FROM trial_identifier ORDER BY 1").fetchall() == [
+        ("ABC-1", None, "OTHER"), ("EUCTR2020-000001-11-DE", "EUCTR", "PRIMARY"), ("NCT00000001", "CTGOV", "PRIMARY")]
+    assert con.execute("SELECT country_code, source FROM trial_country ORDER BY 1").fetchall() == [
+        ("DE", "REGISTRY"), ("FR", "SITE")]
+    con.close()
+    _stage(tmp_path / "s2", [], present=["a.json"])  # b.xml left the folder
+    _load(db, tmp_path / "s2", _run(2, 1))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM trial_identifier").fetchone() == (3,)  # a removed source keeps history
+    con.close()

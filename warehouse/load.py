@@ -17,6 +17,7 @@ from expectations.cross import cross_batch_checks
 from expectations.gate import GateResult
 from schemas.derive import RECORD_COLUMN, arrow_schema, select_list
 from schemas.tables import (
+    BY_NAME,
     STAGED_FILE,
     STAGED_PRESENT,
     STAGED_QUARANTINE,
@@ -25,6 +26,8 @@ from schemas.tables import (
     STAGED_UNCHANGED,
     TRACKED_ATTRIBUTES,
     TRIAL_SOURCE,
+    UNION_TABLES,
+    Table,
 )
 from warehouse.shards import staged_files
 from warehouse.store import RunRecord, connect, ensure_schema, temp_table
@@ -109,7 +112,7 @@ def load_run(warehouse: Path, request: LoadRequest, before_commit: Callable[[], 
         _run_cross_checks(con, verdict, needs_winners=False)
         _choose_winners(con, request.complete)
         _run_cross_checks(con, verdict, needs_winners=True)
-        written = _replace_trials(con)
+        written = _replace_trials(con, request.complete)
         _merge_trial_fields(con, request.complete)
         _learn_mesh(con)
         removed = _mark_removed(con, run, now) if request.complete else 0
@@ -157,17 +160,57 @@ def _choose_winners(con: duckdb.DuckDBPyConnection, complete: bool) -> None:
                    OR (t.last_update_date IS NOT DISTINCT FROM w.last_update_date AND t.source_file < w.source_file)))""")
 
 
-def _replace_trials(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Replace every winning trial's rows in each per-trial table with its winning record's rows."""
+def _replace_trials(con: duckdb.DuckDBPyConnection, complete: bool) -> dict[str, int]:
+    """Replace every winning trial's rows in each per-trial table with its winning record's rows; the union tables
+    are rebuilt from every live source of the touched trials instead."""
     written = {}
     for table in reversed(STAGED_TABLES):
         con.execute(f'DELETE FROM "{table.name}" WHERE trial_id IN (SELECT trial_id FROM winner)')
     for table in STAGED_TABLES:
+        if table.name in UNION_TABLES:
+            continue
         cols = select_list(table)
-        written[table.name] = con.execute(
+        [(written[table.name],)] = con.execute(
             f'INSERT INTO "{table.name}" ({cols}) SELECT {cols} FROM "st_{table.name}" '
-            f"WHERE {RECORD_COLUMN} IN (SELECT {RECORD_COLUMN} FROM winner)").fetchone()[0]  # type: ignore[index]
+            f"WHERE {RECORD_COLUMN} IN (SELECT {RECORD_COLUMN} FROM winner)").fetchall()
+    for name, per_source in UNION_TABLES.items():
+        written[name] = _rebuild_union(con, name, per_source, complete)
     return written
+
+
+def _rebuild_union(con: duckdb.DuckDBPyConnection, name: str, per_source: Table, complete: bool) -> int:
+    """Keep every loaded record's rows of a union table per source, then rebuild the table for the trials this run
+    touched as the union over their live sources (deterministic whatever the order the sources arrived in)."""
+    table = BY_NAME[name]
+    con.execute(f'DELETE FROM "{per_source.name}" WHERE source_file IN (SELECT file_path FROM st__files)')
+    source_cols = select_list(per_source)
+    own = ", ".join(f's."{c}"' for c in table.column_names if c != "trial_id")
+    con.execute(f"""
+        INSERT INTO "{per_source.name}" ({source_cols})
+        SELECT s.trial_id, t.source_file, {own} FROM "st_{name}" s JOIN st_trial t USING ({RECORD_COLUMN})
+        WHERE s.{RECORD_COLUMN} NOT IN (SELECT _record FROM q)
+          AND s.{RECORD_COLUMN} IN (SELECT min({RECORD_COLUMN}) FROM st_trial GROUP BY trial_id, source_file)""")
+    con.execute(f'DELETE FROM "{name}" WHERE trial_id IN (SELECT trial_id FROM st_trial)')
+    key = [c for c in table.primary_key]
+    others = [c for c in table.column_names if c not in key]
+    # Where sources disagree on a value, a fixed order decides: a vocabulary's first member (a PRIMARY identifier
+    # over a REGISTRY one, a country seen at a site over a registry's list), FALSE for flags, else the least value.
+    def pick(c: str) -> str:
+        column = table.column(c)
+        if column.allowed:
+            members = ", ".join("'" + m + "'" for m in column.allowed)
+            return f'arg_min("{c}", list_position([{members}], "{c}")) AS "{c}"'
+        return f'bool_and("{c}") AS "{c}"' if column.type == "BOOLEAN" else f'min("{c}") AS "{c}"'
+
+    picks = ", ".join(pick(c) for c in others)
+    [(n,)] = con.execute(f"""
+        INSERT INTO "{name}" ({select_list(table)})
+        SELECT {", ".join(f'"{c}"' for c in table.column_names)} FROM (
+            SELECT {", ".join(f'"{k}"' for k in key)}, {picks} FROM "{per_source.name}"
+            WHERE trial_id IN (SELECT trial_id FROM st_trial) AND {_live("source_file", complete)}
+              AND trial_id IN (SELECT trial_id FROM trial)
+            GROUP BY ALL)""").fetchall()
+    return n
 
 
 def _live(column: str, complete: bool) -> str:
