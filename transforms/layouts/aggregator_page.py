@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms import vocab
+from transforms import geo, registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
-from transforms.record import Arm, Intervention, ParsedTrial, Site
+from transforms.record import Arm, CountryListing, Intervention, ParsedTrial, Site, Sponsor
 
 NAME = "aggregator_page"
 DESCRIPTION = "aggregator trial page: title, 'NCT ID: …', headings with help sentences, v2 enum values, Study Groups"
@@ -73,6 +73,7 @@ _GROUP_TYPE = re.compile(r"^\s*Group\s+Type\b[ \t]*(.*)$", re.I)
 _INTERVENTION_TYPE = re.compile(r"^\s*Intervention\s+Type\b[ \t]*(.*)$", re.I)
 _SPONSOR_ROLE = re.compile(r"^\s*Sponsor\s+Role\b[ \t]*(.*)$", re.I)
 _SITE_STATUS = re.compile(r"^\s*Site\s+Status\b[ \t]*(.*)$", re.I)
+_ID_TYPE = re.compile(r"^\s*Identifier\s+(?:Type|Source)\s*:", re.I)
 _LIST_SEP = re.compile(r",\s+")
 # Country names that contain a comma in the CT.gov country list (`Korea, Republic of`).
 _COUNTRY_TAIL = re.compile(
@@ -298,17 +299,34 @@ def _sites(paras: list[str]) -> list[Site]:
     return sites
 
 
-def _lead_sponsor(paras: list[str]) -> str | None:
-    """Sponsors: name, class, `Sponsor Role lead|collaborator`; the name of the lead."""
+def _sponsors(paras: list[str]) -> list[Sponsor]:
+    """Sponsors: name, agency class (`INDUSTRY`), `Sponsor Role lead|collaborator` per sponsor; the lead first."""
+    lead: tuple[str | None, str | None] | None = None
+    collaborators: list[tuple[str | None, str | None]] = []
     start = 0
     for i, para in enumerate(paras):
         m = _SPONSOR_ROLE.match(para)
         if not m:
             continue
-        if m.group(1).strip().casefold() == "lead" and i > start:
-            return vocab.clean(paras[start])
+        chunk = paras[start:i]
         start = i + 1
-    return None
+        if not chunk:
+            continue
+        # the class paragraph is optional; a name is never a class word (`OTHER`), so the class is read only there
+        agency = chunk[-1] if len(chunk) > 1 and vocab.agency_class(chunk[-1]) else None
+        name = vocab.clean(" ".join(chunk[:-1] if agency else chunk))
+        role = m.group(1).strip().casefold()
+        if role == "lead" and lead is None:
+            lead = (name, agency)
+        elif role == "collaborator":
+            collaborators.append((name, agency))
+    return registry_fields.sponsors(lead, collaborators)
+
+
+def _other_identifiers(paras: list[str]) -> list[str]:
+    """Other Identifiers: the identifier, `Identifier Type: X`, `Identifier Source: org_study_id|secondary_id`."""
+    return [vocab.clean(paras[i - 1]) or "" for i, para in enumerate(paras)
+            if i > 0 and _ID_TYPE.match(para) and not _ID_TYPE.match(paras[i - 1])]
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
@@ -358,9 +376,16 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     trial.sex = vocab.sex(_value(sections, "Eligible Sex"))
     trial.healthy_volunteers = vocab.yes_no(_value(sections, "Accepts Healthy Volunteers"))
     if "Sponsors" in sections:
-        trial.lead_sponsor = _lead_sponsor(sections["Sponsors"].paragraphs)
+        trial.sponsors = _sponsors(sections["Sponsors"].paragraphs)
+        trial.lead_sponsor = next((s.name for s in trial.sponsors if s.role == "LEAD"), None)
     if "Locations" in sections:
         trial.sites = _sites(sections["Locations"].paragraphs)
+    if "Countries" in sections:
+        trial.countries = [CountryListing(name) for name in (vocab.clean(p) for p in sections["Countries"].paragraphs)
+                           if name and geo.country_name_code(name)]
+    trial.registry = "CTGOV" if trial.nct_id else None
+    others = _other_identifiers(sections["Other Identifiers"].paragraphs) if "Other Identifiers" in sections else []
+    trial.identifiers = registry_fields.identifiers(trial.nct_id, others)
     if trial.nct_id is None and trial.title is None:
         raise ParseError(source, NAME, "trial", "neither a title nor 'NCT ID:' found before the first heading")
     return [trial]

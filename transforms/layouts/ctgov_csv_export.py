@@ -14,10 +14,10 @@ import io
 import re
 from collections.abc import Iterator
 
-from transforms import vocab
+from transforms import registry_fields, vocab
 from transforms.errors import ParseError
 from transforms.outcomes import split_outcome_cell
-from transforms.record import Intervention, Outcome, ParsedTrial, Site
+from transforms.record import Intervention, Outcome, ParsedTrial, Site, Sponsor
 
 NAME = "ctgov_csv_export"
 DESCRIPTION = "ClinicalTrials.gov CSV/TSV search export (header 'NCT Number,Study Title,...'), one trial per row"
@@ -39,6 +39,10 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "other_outcomes": ("other outcome measures", "other outcome measure", "other outcomes"),
     "sponsor": ("sponsor", "lead sponsor"),
     "sponsor_collaborators": ("sponsor/collaborators",),
+    "collaborators": ("collaborators", "collaborator"),
+    "funder_type": ("funder type",),
+    "funded_by": ("funded bys", "funded by"),
+    "other_ids": ("other ids", "other id"),
     "sex": ("sex", "gender"),
     "age": ("age", "ages"),
     "phases": ("phases", "phase"),
@@ -200,6 +204,8 @@ def _build(nct: str, cells: dict[str, str]) -> ParsedTrial:
     min_age, max_age = _age(cells.get("age"))
     # the classic export's `Sponsor/Collaborators` lists the lead sponsor first
     sponsor = vocab.clean(cells.get("sponsor")) or next(iter(_split_pipes(cells.get("sponsor_collaborators"))), None)
+    collaborators = (_split_pipes(cells.get("collaborators")) if cells.get("sponsor")
+                     else _split_pipes(cells.get("sponsor_collaborators"))[1:])
     return ParsedTrial(
         layout=NAME,
         nct_id=nct,
@@ -222,11 +228,24 @@ def _build(nct: str, cells: dict[str, str]) -> ParsedTrial:
         max_age_years=max_age,
         sex=vocab.sex(cells.get("sex")),
         lead_sponsor=sponsor,
+        registry="CTGOV",
+        identifiers=registry_fields.identifiers(nct, _split_pipes(cells.get("other_ids"))),
+        sponsors=_sponsors(sponsor, collaborators, cells),
         conditions=_unique(_split_pipes(cells.get("conditions"))),
         interventions=_interventions(cells.get("interventions")),
         outcomes=_outcomes(cells),
         sites=[s for s in (_site(loc) for loc in _split_pipes(cells.get("locations"))) if s is not None],
     )
+
+
+def _sponsors(lead: str | None, collaborators: list[str], cells: dict[str, str]) -> list[Sponsor]:
+    """LEAD and COLLABORATOR rows. The current export's `Funder Type` is the lead sponsor's agency class (one value
+    per row: `NETWORK` for RTOG with NCI collaborating); the classic export's `Funded Bys` lists the distinct
+    classes of all sponsors together (`Industry|NIH`), which tells each sponsor's class only when there is one."""
+    lead_class = vocab.agency_class(cells.get("funder_type"))
+    funded_by = {vocab.agency_class(part) for part in _split_pipes(cells.get("funded_by"))}
+    everyone = funded_by.pop() if len(funded_by) == 1 else None
+    return registry_fields.sponsors((lead, lead_class or everyone), [(name, everyone) for name in collaborators])
 
 
 def _split_pipes(cell: str | None) -> list[str]:
