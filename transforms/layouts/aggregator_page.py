@@ -75,11 +75,6 @@ _SPONSOR_ROLE = re.compile(r"^\s*Sponsor\s+Role\b[ \t]*(.*)$", re.I)
 _SITE_STATUS = re.compile(r"^\s*Site\s+Status\b[ \t]*(.*)$", re.I)
 _ID_TYPE = re.compile(r"^\s*Identifier\s+(?:Type|Source)\s*:", re.I)
 _LIST_SEP = re.compile(r",\s+")
-# Country names that contain a comma in the CT.gov country list (`Korea, Republic of`).
-_COUNTRY_TAIL = re.compile(
-    r"^(?:Republic of|Islamic Republic of|Democratic People's Republic of|The Democratic Republic of the|"
-    r"Province of China|United Republic of|The Former Yugoslav Republic of|Bolivarian Republic of|U\.S\.|"
-    r"Federated States of|Occupied|Plurinational State of)$", re.I)
 _DETECT_HEADINGS = frozenset(name.casefold() for name in (
     "Study Results", "Basic Information", "Recruitment Status", "Clinical Phase", "Total Enrollment",
     "Study Classification", "Study Start Date", "Brief Summary"))
@@ -288,7 +283,8 @@ def _sites(paras: list[str]) -> list[Site]:
             place = chunk[0]
         if place:
             parts = _LIST_SEP.split(place)
-            if len(parts) > 1 and _COUNTRY_TAIL.match(parts[-1]):
+            # a country name with a comma of its own (`Korea, Republic of`) is one part
+            if len(parts) > 1 and geo.country_name_code(f"{parts[-2]}, {parts[-1]}"):
                 parts[-2:] = [f"{parts[-2]}, {parts[-1]}"]
             site.country = parts[-1]
             if len(parts) >= 2:

@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterator
 
-from transforms import registry_fields, vocab
+from transforms import geo, registry_fields, vocab
 from transforms.errors import ParseError
 from transforms.outcomes import split_outcome_cell
 from transforms.record import Intervention, Outcome, ParsedTrial, Site, Sponsor
@@ -83,8 +83,6 @@ _ADMIN_WORD = re.compile(
     r"prefecture|territory|voivodeship|department|departamento|kanton|canton|krai|okrug|okruha|comunidad|"
     r"autonomous|state|estado|land)\b|-(?:do|ken|to|fu)$|^co\.? [a-z]", re.I)
 _STATE_ABBREVIATION = re.compile(r"^[A-Z]{2,3}$")
-# `Korea, Republic of`, `Iran, Islamic Republic of`, `Congo, The Democratic Republic of the`, `Virgin Islands, U.S.`
-_COUNTRY_TAIL = re.compile(r"^(?:[A-Za-z' ]*\bof(?: the)?|U\.S\.|British)$", re.I)
 # Words of institution names, never of a city or state name (`Cairo University`, `Pfizer Investigational Site`).
 _FACILITY_WORD = re.compile(
     r"\b(?:hospital|hôpital|hospitales?|ospedale|krankenhaus|klinik\w*|clinic\w*|clínica|clinique|universit\w*|"
@@ -103,7 +101,7 @@ _PLACE_CONNECTORS = frozenset("de del della di da do dos das la le les el al am 
                               "y i of the and au aux von van zu".split())
 # The first-level divisions of the countries whose CT.gov sites nearly always carry one (US, Canada, Australia).
 _DIVISIONS: dict[str, frozenset[str]] = {
-    "united states": frozenset(s.casefold() for s in (
+    "US": frozenset(s.casefold() for s in (
         "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
         "District of Columbia", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas",
         "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi",
@@ -112,15 +110,15 @@ _DIVISIONS: dict[str, frozenset[str]] = {
         "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington",
         "West Virginia", "Wisconsin", "Wyoming", "Puerto Rico", "Guam", "Virgin Islands", "American Samoa",
         "Northern Mariana Islands")),
-    "canada": frozenset(s.casefold() for s in (
+    "CA": frozenset(s.casefold() for s in (
         "Alberta", "British Columbia", "Manitoba", "New Brunswick", "Newfoundland and Labrador", "Newfoundland",
         "Nova Scotia", "Ontario", "Prince Edward Island", "Quebec", "Québec", "Saskatchewan",
         "Northwest Territories", "Nunavut", "Yukon")),
-    "australia": frozenset(s.casefold() for s in (
+    "AU": frozenset(s.casefold() for s in (
         "New South Wales", "Queensland", "South Australia", "Tasmania", "Victoria", "Western Australia",
         "Australian Capital Territory", "Northern Territory")),
 }
-_DIVISIONS["puerto rico"] = _DIVISIONS["united states"]
+_DIVISIONS["PR"] = _DIVISIONS["US"]
 
 
 def detect(text: str) -> bool:
@@ -330,7 +328,8 @@ def _site(location: str) -> Site | None:
     if not parts:
         return None
     country = parts.pop()
-    if parts and _COUNTRY_TAIL.match(country):
+    # a country name with a comma of its own (`Korea, Republic of`, `Virgin Islands, U.S.`) is one part
+    if parts and geo.country_name_code(f"{parts[-1]}, {country}"):
         country = f"{parts.pop()}, {country}"
     zip_code = parts.pop() if len(parts) >= 2 and _ZIP.match(parts[-1]) else None
     state = parts.pop() if _has_state(parts, country) else None
@@ -343,7 +342,7 @@ def _has_state(parts: list[str], country: str) -> bool:
     """Whether the last remaining part is a state: `[..., city, state]` rather than `[facility..., city]`."""
     if len(parts) < 2:
         return False
-    known = _DIVISIONS.get(country.casefold())
+    known = _DIVISIONS.get(geo.country_name_code(country) or "")
     if known is not None:  # a country whose divisions are a closed list
         return parts[-1].casefold() in known
     # the part before a state is a city: `Cairo University, Cairo` and `..., or speak with your physician., Hefei`
