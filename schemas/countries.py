@@ -39,7 +39,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "United States of America": "US", "U.S.": "US", "U.S.A.": "US",
     "UK": "GB", "U.K.": "GB", "Great Britain": "GB", "Britain": "GB", "England": "GB", "Scotland": "GB",
     "Wales": "GB", "Northern Ireland": "GB",
-    "Holland": "NL",
+    "Holland": "NL", "UAE": "AE",
     # withdrawn countries (ISO 3166-3)
     "Serbia and Montenegro": "CS", "Former Serbia and Montenegro": "CS",
     "Netherlands Antilles": "AN",

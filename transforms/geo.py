@@ -102,9 +102,9 @@ def country_code(name: str | None) -> str | None:
     if not name or not name.strip():
         return None
     text = name.strip()
-    if _ISO_CODE.fullmatch(text):
-        return _country_index()[1].get(text)
-    return country_name_code(text)
+    if _ISO_CODE.fullmatch(text) and (code := _country_index()[1].get(text)):
+        return code
+    return country_name_code(text)  # `UK`, `UAE`: upper-case, not ISO codes, but names people write
 
 
 @lru_cache(maxsize=512)
