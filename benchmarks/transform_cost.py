@@ -16,7 +16,8 @@ from pathlib import Path
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--code", type=Path, default=Path(__file__).resolve().parents[1])
-    ap.add_argument("--files", type=Path, default=Path(__file__).resolve().parents[2] / "shared/corpus/dev/raw/ctgov_json")
+    ap.add_argument("--files", type=Path,
+                    default=Path(__file__).resolve().parents[2] / "shared/corpus/dev/raw/ctgov_json")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     sys.path.insert(0, str(args.code.resolve()))
@@ -36,8 +37,9 @@ def main() -> int:
                         if isinstance(t, ParsedTrial)]
         shape_batch(records)
         runs.append(time.perf_counter() - started)
-    print(f"{len(raw)} files, {len(records)} records: best {min(runs):.3f} s ({min(runs) / max(1, len(records)) * 1e3:.2f}"
-          f" ms per record), runs {', '.join(f'{r:.3f}' for r in runs)}")
+    per_record_ms = min(runs) / max(1, len(records)) * 1e3
+    print(f"{len(raw)} files, {len(records)} records: best {min(runs):.3f} s ({per_record_ms:.2f} ms per record), "
+          f"runs {', '.join(f'{r:.3f}' for r in runs)}")
     return 0
 
 

@@ -63,9 +63,9 @@ def test_mesh_leaves_join_the_registry_term_never_a_guess() -> None:
     assert [(x.as_found, x.mesh_id, x.term) for x in leaves] == [("Impotence", "D007172", "Erectile Dysfunction")]
 
 
-@pytest.mark.parametrize("raw, code", [("Industry", "INDUSTRY"), ("U.S. Fed", "FED"), ("NIH", "NIH"), ("Other", "OTHER"),
-                                       ("OTHER_GOV", "OTHER_GOV"), ("Individual", "INDIV"), ("Unknown", "UNKNOWN"),
-                                       ("Pharma", None), (None, None)])
+@pytest.mark.parametrize("raw, code", [
+    ("Industry", "INDUSTRY"), ("U.S. Fed", "FED"), ("NIH", "NIH"), ("Other", "OTHER"), ("OTHER_GOV", "OTHER_GOV"),
+    ("Individual", "INDIV"), ("Unknown", "UNKNOWN"), ("Pharma", None), (None, None)])
 def test_agency_class(raw: str | None, code: str | None) -> None:
     assert vocab.agency_class(raw) == code
 
@@ -167,7 +167,8 @@ def test_dev_json_coordinates_sponsors_and_mesh_are_what_the_records_state(share
         assert t.sponsors[0].name == t.lead_sponsor and [s.role for s in t.sponsors].count("LEAD") == 1
         assert len(t.sponsors) == 1 + len(sponsors.get("collaborators", []))
         meshes = raw.get("derivedSection", {}).get("conditionBrowseModule", {}).get("meshes", [])
-        assert {m.mesh_id for m in t.condition_mesh if m.relation == "DIRECT"} == {vocab.mesh_id(m["id"]) for m in meshes}
+        direct = {m.mesh_id for m in t.condition_mesh if m.relation == "DIRECT"}
+        assert direct == {vocab.mesh_id(m["id"]) for m in meshes}
         assert all(MESH_UI.match(m.mesh_id) for m in t.condition_mesh + t.intervention_mesh)
         assert t.registration_date.isoformat() == raw["protocolSection"]["statusModule"]["studyFirstSubmitDate"]
 
@@ -211,7 +212,8 @@ def test_archival_xml_registration_date_is_firstreceived() -> None:
 
 
 CURRENT = ("NCT Number,Study Title,Sponsor,Collaborators,Funder Type,Other IDs,First Posted\n"
-           'NCT00000001,T,RTOG,National Cancer Institute (NCI)|NRG Oncology,NETWORK,RTOG 0831|2014-003865-11,2020-01-02\n'
+           "NCT00000001,T,RTOG,National Cancer Institute (NCI)|NRG Oncology,NETWORK,RTOG 0831|2014-003865-11,"
+           "2020-01-02\n"
            "NCT00000002,T,Solo Inc,,INDUSTRY,,2020-01-02\n")
 
 

@@ -31,7 +31,8 @@ CLEAN = ParsedTrial(
 
 def test_a_record_with_every_new_field_passes(gate: Gate) -> None:
     batch = frames(("clean", CLEAN))
-    assert batch["site"]["geo_source"].tolist()[:2] == ["GEONAMES", "REGISTRY"] and batch["site"]["geo_source"].isna()[2]
+    sources = batch["site"]["geo_source"]
+    assert sources.tolist()[:2] == ["GEONAMES", "REGISTRY"] and sources.isna()[2]
     result = gate.validate(batch)
     assert not result.quarantined and not result.blocked and not result.failures
 

@@ -63,9 +63,11 @@ def mesh_leaves(found: Iterable[tuple[str | None, str | None]], terms: list[Mesh
     by_term = {t.term.casefold(): t for t in terms if t.term}
     out: list[MeshLeaf] = []
     seen: set[tuple[str, str]] = set()
-    for as_found, leaf_name in found:
-        as_found, leaf_name = vocab.clean(as_found), vocab.clean(leaf_name)
-        term = by_term.get(leaf_name.casefold()) if as_found and leaf_name else None
+    for raw_found, raw_name in found:
+        as_found, leaf_name = vocab.clean(raw_found), vocab.clean(raw_name)
+        if not as_found or not leaf_name:
+            continue
+        term = by_term.get(leaf_name.casefold())
         if term is not None and (as_found, term.mesh_id) not in seen:
             seen.add((as_found, term.mesh_id))
             out.append(MeshLeaf(as_found=as_found, mesh_id=term.mesh_id, term=term.term))

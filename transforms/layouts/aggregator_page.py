@@ -377,6 +377,8 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     if "Locations" in sections:
         trial.sites = _sites(sections["Locations"].paragraphs)
     if "Countries" in sections:
+        # one country per paragraph; a page whose next heading went missing runs on into contact lines, which name
+        # no country and are left out rather than listed as unrecognised countries
         trial.countries = [CountryListing(name) for name in (vocab.clean(p) for p in sections["Countries"].paragraphs)
                            if name and geo.country_name_code(name)]
     trial.registry = "CTGOV" if trial.nct_id else None

@@ -138,8 +138,8 @@ def _v2_from_classic(p: dict) -> dict:
             "officialTitle": ident.get("OfficialTitle"),
             "nctIdAliases": listed(ident, "NCTIdAliasList", "NCTIdAlias"),
             "orgStudyIdInfo": {"id": _obj(ident, "OrgStudyIdInfo").get("OrgStudyId")},
-            "secondaryIdInfos": [{"id": i.get("SecondaryId")}
-                                 for i in listed(ident, "SecondaryIdInfoList", "SecondaryIdInfo") if isinstance(i, dict)],
+            "secondaryIdInfos": [{"id": i.get("SecondaryId")} for i in listed(ident, "SecondaryIdInfoList",
+                                                                              "SecondaryIdInfo") if isinstance(i, dict)],
         },
         "statusModule": {"overallStatus": stat.get("OverallStatus"), "startDateStruct": struct("Start"),
                          "studyFirstSubmitDate": stat.get("StudyFirstSubmitDate"),
