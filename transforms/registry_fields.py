@@ -42,18 +42,19 @@ def sponsors(lead: tuple[str | None, str | None] | None,
     return out
 
 
-def mesh_terms(direct: Iterable[tuple[str | None, str | None]],
-               ancestors: Iterable[tuple[str | None, str | None]] = ()) -> list[MeshTerm]:
-    """DIRECT then ANCESTOR terms from (MeSH UI, heading) pairs; a pair without a well-formed UI is left out (no
-    UI is ever looked up or made up from a heading)."""
+def mesh_terms(direct: Iterable[tuple[object, object]], ancestors: Iterable[tuple[object, object]] = ()) -> list[MeshTerm]:
+    """DIRECT then ANCESTOR terms from (MeSH UI, heading) pairs as the source holds them; a pair without a
+    well-formed UI is left out (no UI is ever looked up or made up from a heading)."""
     out: list[MeshTerm] = []
     seen: set[tuple[str, str]] = set()
     for relation, pairs in (("DIRECT", direct), ("ANCESTOR", ancestors)):
         for raw_id, term in pairs:
-            mesh_id = vocab.mesh_id(raw_id)
+            mesh_id = vocab.mesh_id(raw_id) if isinstance(raw_id, str) else None
             if mesh_id and (mesh_id, relation) not in seen:
                 seen.add((mesh_id, relation))
-                out.append(MeshTerm(mesh_id=mesh_id, term=vocab.clean(term), relation=relation))
+                # headings are the registry's own vocabulary: whitespace is all there is to tidy
+                heading = (" ".join(term.split()) or None) if isinstance(term, str) else None
+                out.append(MeshTerm(mesh_id=mesh_id, term=heading, relation=relation))
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from schemas import vocabularies as v
 
@@ -138,6 +139,7 @@ def intervention_type(raw: str | None) -> str | None:
     return _lookup(raw, INTERVENTION_TYPES, v.INTERVENTION_TYPE_ALIASES)
 
 
+@lru_cache(maxsize=1024)
 def agency_class(raw: str | None) -> str | None:
     """A sponsor's agency class in API v2 spelling (`Industry` → INDUSTRY, `U.S. Fed` → FED, `Other` → OTHER)."""
     return _lookup(raw, AGENCY_CLASSES, v.AGENCY_CLASS_ALIASES)
@@ -150,6 +152,7 @@ _MESH_ID = re.compile(r"^\s*([CD])(\d{6}|\d{9})\s*$")
 _FIRST_NINE_DIGIT_DESCRIPTOR = 66388
 
 
+@lru_cache(maxsize=16384)  # a registry repeats the same few thousand UIs (every cancer trial's `Neoplasms`)
 def mesh_id(raw: str | None) -> str | None:
     """A MeSH UI in NLM's own form (`D000007172` → `D007172`, `D000068877` stays); anything else → None."""
     if raw is None:

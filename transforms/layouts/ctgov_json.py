@@ -279,8 +279,8 @@ def _registry_fields(trial: ParsedTrial, p: dict, derived: dict) -> None:
     trial.countries = [CountryListing(name=c, removed=True) for c in _unique(removed)]
 
 
-def _mesh_pairs(module: dict, key: str) -> list[tuple[str | None, str | None]]:
-    return [(_text(m.get("id")), _text(m.get("term"))) for m in _list(module.get(key)) if isinstance(m, dict)]
+def _mesh_pairs(module: dict, key: str) -> list[tuple[object, object]]:
+    return [(m.get("id"), m.get("term")) for m in _list(module.get(key)) if isinstance(m, dict)]
 
 
 def _interventions(raw: Any) -> list[Intervention]:
