@@ -38,7 +38,8 @@ def sponsors(lead: tuple[str | None, str | None] | None,
             name = vocab.clean(name)
             if name and name.casefold() not in seen:
                 seen.add(name.casefold())
-                out.append(Sponsor(name=name, role=role, agency_class=vocab.agency_class(agency)))
+                agency_class = vocab.agency_class(agency) if isinstance(agency, str) else None
+                out.append(Sponsor(name=name, role=role, agency_class=agency_class))
     return out
 
 
