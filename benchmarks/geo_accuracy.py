@@ -72,10 +72,17 @@ def gazetteer_places() -> set[tuple[float, float, str]]:
     return {(c["latitude"], c["longitude"], c["countrycode"]) for c in cities.values()}
 
 
+def named_places(city: str, code: str) -> list[tuple[float, float]]:
+    """Every gazetteer place of the country that the city's name (or one of its spellings) names."""
+    g = geo._gazetteer()
+    return [(g.latitude[r if r >= 0 else ~r], g.longitude[r if r >= 0 else ~r]) for r in geo._candidates(g, city, code)]
+
+
 def coordinates_report(shared: Path, list_misses: bool) -> None:
     sites = registry_sites(shared)
     places = gazetteer_places()
     outcome: Counter[str] = Counter()
+    by_place: dict[tuple, bool] = {}
     misses = []
     for (_nct, _facility, city, state, country), truth in sites.items():
         code = geo.country_code(country)
@@ -90,16 +97,22 @@ def coordinates_report(shared: Path, list_misses: bool) -> None:
             outcome["within 25 km"] += 1
         else:
             outcome["more than 25 km off"] += 1
+            # CT.gov's own point at no place of that name: it geocoded something else (a zip, the facility)
+            if all(distance_km(p, truth) > NEAR_KM for p in named_places(city, code)):
+                outcome["  of which CT.gov's point is no place of that name"] += 1
             misses.append((round(distance_km(point, truth)), city, state, country, truth, point))
+        by_place[(city, state, country)] = bool(point and distance_km(point, truth) <= NEAR_KM)
     total = len(sites)
     answered = total - outcome["no country code"] - outcome["not located (unknown or ambiguous)"]
     print(f"CT.gov sites with a geoPoint (distinct study × location, dev + history): {total}")
-    for name in ("within 25 km", "more than 25 km off", "not located (unknown or ambiguous)", "no country code",
-                 "placed outside its country"):
-        print(f"  {name:38s} {outcome[name]:5d}  {outcome[name] / total:6.1%}")
+    for name in ("within 25 km", "more than 25 km off", "  of which CT.gov's point is no place of that name",
+                 "not located (unknown or ambiguous)", "no country code", "placed outside its country"):
+        print(f"  {name:52s} {outcome[name]:5d}  {outcome[name] / total:6.1%}")
     print(f"  within 25 km of the sites located: {outcome['within 25 km'] / max(1, answered):.1%} of {answered}")
+    print(f"  distinct places (city, state, country): {len(by_place)}, within 25 km: "
+          f"{sum(by_place.values()) / max(1, len(by_place)):.1%}")
     if list_misses:
-        for miss in sorted(misses, reverse=True):
+        for miss in sorted(set(misses), reverse=True):
             print("   ", miss)
 
 
