@@ -88,7 +88,7 @@ class Gate:
             self._definitions[table] = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{table}_validation", data=batch, suite=suite))
 
-    def validate(self, tables: Mapping[str, pa.Table], keep_results: bool = False) -> GateResult:
+    def validate(self, tables: Mapping[str, Any], keep_results: bool = False) -> GateResult:
         """Validate one batch of staged tables (each with the `_record` column); with `keep_results`, the GX result
         of every table, else of failing tables only, is kept for Data Docs."""
         prepared = with_derived_columns(tables, self.columns)
@@ -157,9 +157,9 @@ def _read_verdicts(table: str, run: Any, result: GateResult) -> None:
             continue
         meta = _meta(r)
         name = meta.get("check", r.expectation_config.type)
-        if r.exception_info and r.exception_info.get("raised_exception"):
-            result.table_failures.append(f"{table}: {name}: expectation raised "
-                                         f"{r.exception_info.get('exception_message')}")
+        raised = _raised(r.exception_info)
+        if raised:
+            result.table_failures.append(f"{table}: {name}: expectation raised {raised}")
             continue
         count = int(r.result.get("unexpected_count") or 0)
         if meta.get("level") == "warn":
@@ -178,6 +178,17 @@ def _read_verdicts(table: str, run: Any, result: GateResult) -> None:
 DERIVED_FROM = {"trial_id", "title", "nct_id", "kind", "text"}
 
 
+def _raised(info: Any) -> str | None:
+    """The message of an exception GX caught while evaluating an expectation, if it caught one: GX files it at the
+    top of `exception_info` or under the key of each metric that raised."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    nested = [v for v in info.values() if isinstance(v, dict) and v.get("raised_exception")]
+    return str(nested[0].get("exception_message")) if nested else None
+
+
 def checked_columns(checks: Sequence[Check]) -> set[str]:
     """Every column the checks name or the gate derives from, and the record key that quarantine reports by."""
     columns = {RECORD_COLUMN, *DERIVED_FROM}
@@ -189,10 +200,12 @@ def checked_columns(checks: Sequence[Check]) -> set[str]:
     return columns
 
 
-def with_derived_columns(tables: Mapping[str, pa.Table], keep: Mapping[str, set[str]]) -> dict[str, pa.Table]:
-    """The tables with the `_`-prefixed columns the hand-written checks read (derived in Arrow, not per row), only
-    the columns some check reads, and integers widened to int64 (GX's range check is vectorised only on int64)."""
-    tables = dict(tables)
+def with_derived_columns(tables: Mapping[str, Any], keep: Mapping[str, set[str]]) -> dict[str, pa.Table]:
+    """The tables (Arrow, or pandas DataFrames) with the `_`-prefixed columns the hand-written checks read (derived
+    in Arrow, not per row), only the columns some check reads, and integers widened to int64 (GX's range check is
+    vectorised only on int64)."""
+    tables = {name: t if isinstance(t, pa.Table) else pa.Table.from_pandas(t, preserve_index=False)
+              for name, t in tables.items()}
     trial = tables.get("trial")
     trial_ids = trial["trial_id"].combine_chunks() if trial is not None else pa.array([], pa.string())
     for name, table in tables.items():

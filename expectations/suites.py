@@ -74,6 +74,26 @@ HAND_WRITTEN: tuple[Check, ...] = (
           "a trial has a title or an NCT id"),
     Check("criterion", "ExpectColumnValuesToBeInSet", {"column": "_is_duplicate", "value_set": [False]}, "warn",
           "record", "no duplicate criteria within a trial"),
+    # Row conditions read a column only when some check names it (the gate passes GX just those): `role` is in the
+    # column list itself; `id_type`, `latitude`, `geo_source` and `removed` are named by their generated checks.
+    Check("sponsor", "ExpectCompoundColumnsToBeUnique",
+          {"column_list": ["trial_id", "role", RECORD_COLUMN], "row_condition": 'role == "LEAD"',
+           "condition_parser": "pandas"}, "fail", "record", "at most one LEAD sponsor per trial"),
+    Check("trial_identifier", "ExpectColumnValuesToNotBeNull",
+          {"column": "registry", "row_condition": 'id_type == "REGISTRY"', "condition_parser": "pandas"},
+          "fail", "record", "another registry's identifier names its registry"),
+    Check("site", "ExpectColumnValuesToNotBeNull",
+          {"column": "geo_source", "row_condition": "latitude == latitude", "condition_parser": "pandas"},
+          "fail", "record", "site coordinates say where they come from"),
+    Check("site", "ExpectColumnValuesToNotBeNull",
+          {"column": "longitude", "row_condition": "latitude == latitude", "condition_parser": "pandas"},
+          "fail", "record", "a site's latitude comes with its longitude"),
+    Check("site", "ExpectColumnValuesToNotBeNull",
+          {"column": "latitude", "row_condition": "longitude == longitude", "condition_parser": "pandas"},
+          "fail", "record", "a site's longitude comes with its latitude"),
+    Check("trial_country", "ExpectColumnValuesToBeInSet",
+          {"column": "source", "value_set": ["REGISTRY"], "row_condition": "removed == True",
+           "condition_parser": "pandas"}, "fail", "record", "only a registry's country list marks a country removed"),
 )
 
 

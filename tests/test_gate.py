@@ -64,3 +64,12 @@ def test_child_row_without_its_trial_is_quarantined(gate):
                                           pa.array(["NCT09999999"] * crit.num_rows))
     result = gate.validate(frames)
     assert result.quarantined == {"a#0": "failed expectation: every criterion row has its trial"}
+
+
+def test_an_expectation_gx_cannot_evaluate_blocks_the_load_with_its_reason():
+    from expectations.suites import Check
+
+    broken = Gate([Check("trial", "ExpectColumnValuesToBeInSet", {"column": "no_such_column", "value_set": [1]},
+                         "fail", "record", "a check on a column the table lacks")])
+    result = broken.validate(_frames(("a", ParsedTrial(layout="x", nct_id="NCT00000001"))))
+    assert result.blocked and "no_such_column" in result.table_failures[0]

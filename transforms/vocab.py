@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from schemas import vocabularies as v
 from transforms.issues import field_parser, nothing
@@ -24,6 +25,7 @@ ARM_TYPES = v.ArmType.codes()
 INTERVENTION_TYPES = v.InterventionType.codes()
 CRITERION_KINDS = v.CriterionKind.codes()
 OUTCOME_KINDS = v.OutcomeKind.codes()
+AGENCY_CLASSES = v.AgencyClass.codes()
 
 _NON_WORD = re.compile(r"[^A-Z0-9]+")
 _ROMAN = {"IV": "4", "III": "3", "II": "2", "I": "1"}
@@ -136,6 +138,33 @@ def arm_type(raw: str | None) -> str | None:
 def intervention_type(raw: str | None) -> str | None:
     """Intervention type in API v2 spelling (`Dietary Supplement` → DIETARY_SUPPLEMENT, `Biologic` → BIOLOGICAL)."""
     return _lookup(raw, INTERVENTION_TYPES, v.INTERVENTION_TYPE_ALIASES)
+
+
+@lru_cache(maxsize=1024)
+def agency_class(raw: str | None) -> str | None:
+    """A sponsor's agency class in API v2 spelling (`Industry` → INDUSTRY, `U.S. Fed` → FED, `Other` → OTHER)."""
+    return _lookup(raw, AGENCY_CLASSES, v.AGENCY_CLASS_ALIASES)
+
+
+# A MeSH descriptor (D) or supplementary concept (C) UI: CT.gov writes descriptors both as `D007172` and, zero-padded
+# to nine digits, as `D000007172` (both forms even within one record).
+_MESH_ID = re.compile(r"^\s*([CD])(\d{6}|\d{9})\s*$")
+# NLM's nine-digit descriptor UIs start at D000066388 (MeSH 2017): below it, the six-digit form is the UI itself.
+_FIRST_NINE_DIGIT_DESCRIPTOR = 66388
+
+
+@lru_cache(maxsize=16384)  # a registry repeats the same few thousand UIs (every cancer trial's `Neoplasms`)
+def mesh_id(raw: str | None) -> str | None:
+    """A MeSH UI in NLM's own form (`D000007172` → `D007172`, `D000068877` stays); anything else → None."""
+    if raw is None:
+        return None
+    m = _MESH_ID.match(str(raw))
+    if not m:
+        return None
+    kind, digits = m.groups()
+    if kind == "D" and len(digits) == 9 and digits.startswith("000") and int(digits) < _FIRST_NINE_DIGIT_DESCRIPTOR:
+        return f"D{digits[3:]}"
+    return f"{kind}{digits}"
 
 
 def yes_no(raw: str | None) -> bool | None:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from transforms import vocab
+from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
 from transforms.record import Arm, Intervention, ParsedTrial, Site
@@ -366,6 +366,12 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     trial.completion_date = vocab.parse_date(top("completion date"))
     trial.last_update_date = vocab.parse_date(top("verification date"))
     trial.lead_sponsor = nested("lead sponsor", "agency") or top("lead sponsor")
+    trial.sponsors = registry_fields.sponsors(
+        (trial.lead_sponsor, nested("lead sponsor", "agency class")),
+        [(_one_line(b.child("agency")) or _one_line(b.lines), _one_line(b.child("agency class")))
+         for b in blocks if b.section == "collaborator"])
+    trial.registry = "CTGOV" if trial.nct_id else None
+    trial.identifiers = registry_fields.identifiers(trial.nct_id, [])
     if trial.nct_id is None and trial.title is None:
         raise ParseError(source, NAME, "trial", "neither 'Trial Title:' nor 'NCT ID:' states a value")
     return [trial]
