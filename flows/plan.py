@@ -35,6 +35,7 @@ class BatchSpec:
     max_file_bytes: int
     chunk_files: int = 250  # files transformed and written together: bounds a worker's memory
     keep_results: bool = False  # keep every table's GX result for Data Docs (else only failing ones)
+    gazetteer: str | None = None  # a prebuilt city gazetteer to load instead of building one (see flows.batch)
 
 
 MIN_BATCH_FILES, MAX_BATCH_FILES = 500, 5_000
@@ -167,10 +168,11 @@ def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path
 
 
 def batch_specs(n_files: int, manifest: Path, staging: Path, run_id: str, size: int,
-                max_file_bytes: int) -> list[BatchSpec]:
+                max_file_bytes: int, gazetteer: Path | None = None) -> list[BatchSpec]:
     """Consecutive ranges of `size` manifest rows; the first batch keeps every GX result for Data Docs."""
     return [BatchSpec(batch_no=n, manifest=str(manifest), start=start, stop=min(start + size, n_files),
-                      staging=str(staging), run_id=run_id, max_file_bytes=max_file_bytes, keep_results=n == 0)
+                      staging=str(staging), run_id=run_id, max_file_bytes=max_file_bytes, keep_results=n == 0,
+                      gazetteer=str(gazetteer) if gazetteer else None)
             for n, start in enumerate(range(0, n_files, size))]
 
 

