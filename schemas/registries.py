@@ -26,7 +26,8 @@ REGISTRY_ID_PATTERNS: tuple[tuple[Registry, str], ...] = (
     (Registry.CTRI, r"(?P<id>CTRI/\d{4}/\d{2,3}/\d{6})"),
     (Registry.IRCT, r"(?P<id>IRCT\d{8,14}N\d{1,3})"),
     (Registry.CRIS, r"(?P<id>KCT\d{7})"),
-    (Registry.NL_OMON, r"(?P<id>NL-OMON\d+|NTR\d{2,5}|NL\d{1,5})"),
+    # NL-OMON, the Netherlands Trial Register (`NTR1234`, `NL7345`) and the CCMO's ABR file number (`NL73848.000.21`)
+    (Registry.NL_OMON, r"(?P<id>NL-OMON\d+|NTR\d{2,5}|NL\d{5}\.\d{3}\.\d{2}|NL\d{1,5})"),
     (Registry.REBEC, r"(?P<id>RBR-[0-9a-z]{6,8})"),
     (Registry.PACTR, r"(?P<id>PACTR\d{15,16})"),
     (Registry.RPCEC, r"(?P<id>RPCEC\d{8})"),
@@ -46,4 +47,14 @@ SOURCE_REGISTER_NAMES: dict[str, Registry] = {
     "NETHERLANDS TRIAL REGISTER": Registry.NL_OMON, "NTR": Registry.NL_OMON, "NL-OMON": Registry.NL_OMON,
     "REBEC": Registry.REBEC, "PACTR": Registry.PACTR, "RPCEC": Registry.RPCEC, "SLCTR": Registry.SLCTR,
     "TCTR": Registry.TCTR, "LBCTR": Registry.LBCTR, "ITMCTR": Registry.ITMCTR, "REPEC": Registry.REPEC,
+    # the registries' own names, as ICTRP exports spell some of them
+    "CLINICAL TRIALS INFORMATION SYSTEM": Registry.CTIS, "ISRCTN REGISTRY": Registry.ISRCTN,
+    "JAPAN PRIMARY REGISTRIES NETWORK": Registry.JPRN, "CHINESE CLINICAL TRIAL REGISTRY": Registry.CHICTR,
+    "AUSTRALIAN NEW ZEALAND CLINICAL TRIALS REGISTRY": Registry.ANZCTR,
+    "CLINICAL TRIALS REGISTRY - INDIA": Registry.CTRI, "IRANIAN REGISTRY OF CLINICAL TRIALS": Registry.IRCT,
+    "CLINICAL RESEARCH INFORMATION SERVICE": Registry.CRIS, "BRAZILIAN CLINICAL TRIALS REGISTRY": Registry.REBEC,
+    "PAN AFRICAN CLINICAL TRIAL REGISTRY": Registry.PACTR, "CUBAN PUBLIC REGISTRY OF CLINICAL TRIALS": Registry.RPCEC,
+    "SRI LANKA CLINICAL TRIALS REGISTRY": Registry.SLCTR, "THAI CLINICAL TRIALS REGISTRY": Registry.TCTR,
+    "LEBANESE CLINICAL TRIALS REGISTRY": Registry.LBCTR, "PERUVIAN CLINICAL TRIALS REGISTRY": Registry.REPEC,
+    "INTERNATIONAL TRADITIONAL MEDICINE CLINICAL TRIAL REGISTRY": Registry.ITMCTR,
 }

@@ -15,7 +15,7 @@ from dataclasses import replace
 from transforms import vocab
 from transforms.record import ParsedTrial
 
-STRUCTURED_LAYOUTS = frozenset({"ctgov_json", "ctgov_xml", "ctgov_csv_export"})
+STRUCTURED_LAYOUTS = frozenset({"ctgov_json", "ctgov_xml", "ctgov_csv_export", "ictrp_xml", "ictrp_csv"})
 
 _PHASE = re.compile(
     r"\bphase\s*(?:(?:[1-4]|IV|I{1,3}|[ⅠⅡⅢⅣ])[ab]?)(?:\s*(?:/|-|–|and|to)\s*(?:phase\s*)?(?:[1-4]|IV|I{1,3}|[ⅠⅡⅢⅣ])[ab]?)?"
