@@ -12,10 +12,11 @@ turns into criteria.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from transforms import vocab
 from transforms.criteria import EXCLUSION, INCLUSION, split_eligibility
-from transforms.layouts.ictrp_text import continues, is_placeholder, strip_marker
+from transforms.layouts.ictrp_text import continues, is_placeholder, stops_open, strip_marker
 from transforms.record import Criterion
 
 # `Inclusion criteria:`, `Polyneuropathy Exclusion Criteria (UK only):`, `3.1.1.b. Exclusion criteria`,
@@ -33,10 +34,15 @@ _CONNECTIVE = re.compile(r"^(?:and|or|and/or)$", re.I)
 # EU CTR's age groups of form section F.1, appended to the inclusion criteria.
 _EU_AGE_GROUP_LINE = re.compile(r"^(?:are the trial subjects under 18\?|number of subjects for this age range|"
                                 r"F\.1(?:\.\d+)+\b)", re.I)
-# Items an EU CTR export ran together on one line: `1. First  2. Second  3. Third`.
-_RUN_TOGETHER = re.compile(r"\s{2,}(?=\d{1,2}[.)]\s)")
-_FIRST_NUMBER = re.compile(r"^1[.)]\s")
-_SEPARATOR_LINE = re.compile(r"^[;,]$")
+# Items run together on one line: `1. First  2. Second` (EU CTR), `… (CKD); ii. decreased …`, `features - i. …`.
+_RUN_TOGETHER = re.compile(r"\s{2,}(?=\d{1,2}[.)]\s)|(?<=;)\s+(?=(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s)|"
+                           r"\s[-–]\s(?=(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s)")
+# ICTRP joins the copies of a CT.gov eligibility text it holds with a `;` line.
+_COPY_SEPARATOR = re.compile(r"\n[ \t]*;[ \t]*(?=\n)")
+_NUMBERED = re.compile(r"^\(?\d{1,2}[.)]")
+# `OR • The participant …`: a connective in front of a bullet.
+_CONNECTIVE_PREFIX = re.compile(r"^(?:and|or|and/or)\s+(?=[-•*·▪◦–]\s)", re.I)
+_NAMES_BOTH_LISTS = re.compile(r"inclusion criteria.*exclusion criteria|exclusion criteria.*inclusion criteria", re.I)
 
 
 def eligibility_text(inclusion: str | None, exclusion: str | None) -> str | None:
@@ -45,100 +51,137 @@ def eligibility_text(inclusion: str | None, exclusion: str | None) -> str | None
 
 
 def criteria(inclusion: str | None, exclusion: str | None) -> list[Criterion]:
-    """Criteria of both fields, each once (CT.gov records arrive with their eligibility text repeated)."""
-    items: list[tuple[str, str]] = []
-    for text, kind in ((inclusion, INCLUSION), (exclusion, EXCLUSION)):
-        if text:
-            items.extend(_items(text, kind))
+    """Criteria of both fields, in order."""
     lines: list[str] = []
     current_kind = None
-    for kind, item in items:
-        if kind != current_kind:
-            lines.append("Inclusion Criteria:" if kind == INCLUSION else "Exclusion Criteria:")
-            current_kind = kind
-        lines.append("- " + item)
-    out, seen = [], set()
-    for c in split_eligibility("\n".join(lines)):
-        key = (c.kind, " ".join(c.text.casefold().split()).rstrip(" .;,"))
-        if key not in seen and not is_placeholder(c.text):
+    for text, field_kind in ((inclusion, INCLUSION), (exclusion, EXCLUSION)):
+        for kind, item in _items(_one_copy(text), field_kind) if text else []:
+            if kind != current_kind:
+                lines.append("Inclusion Criteria:" if kind == INCLUSION else "Exclusion Criteria:")
+                current_kind = kind
+            lines.append("- " + item)
+    return [c for c in split_eligibility("\n".join(lines)) if not is_placeholder(c.text)]
+
+
+def _one_copy(text: str) -> str:
+    """The text with repeated copies (ICTRP's `;`-joined repeats of a CT.gov eligibility text) left out."""
+    copies, seen = [], set()
+    for copy in _COPY_SEPARATOR.split(text):
+        key = " ".join(copy.split())
+        if key and key not in seen:
             seen.add(key)
-            out.append(c)
-    return out
+            copies.append(copy)
+    return "\n\n".join(copies)
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """(indent, line) pairs; EU CTR age-group lines and copy separators dropped, run-together items cut apart."""
-    out = []
-    for raw in text.split("\n"):
-        line = raw.expandtabs(4).rstrip()
-        body = line.strip()
-        if _EU_AGE_GROUP_LINE.match(body):
-            continue
-        indent = len(line) - len(line.lstrip())
-        if _SEPARATOR_LINE.match(body):
-            body = ""
-        parts = _RUN_TOGETHER.split(body) if _FIRST_NUMBER.match(body) else [body]
-        out.extend((indent, part) for part in parts)
-    return out
+@dataclass(slots=True)
+class _Line:
+    """A logical line: a header, a lead-in ending in `:`, a connective, or criterion text (wrapped lines joined)."""
+
+    text: str
+    marked: bool = False
+    header: str | None = None  # the kind a header line sets
+    lead_in: bool = False  # a short or criteria-naming line ending in `:`
+    after_break: bool = True
+    marker_indent: int | None = None
+    last: str = ""  # the last physical line joined in
 
 
 def _items(text: str, field_kind: str) -> list[tuple[str, str]]:
     """(kind, criterion text) in order, from one field."""
+    logical = _logical_lines(text)
     found: list[list[str]] = []  # [kind, text]
     kind, join_next = field_kind, False
-    logical = _logical_lines(_lines(text))
-    for n, (header_kind, marked, body, after_break) in enumerate(logical):
-        if header_kind is not None:
-            kind, join_next = header_kind, False
+    for n, line in enumerate(logical):
+        if line.header is not None:
+            kind, join_next = line.header, False
+            continue
+        following = next((x for x in logical[n + 1:] if x.header is None), None)
+        if line.lead_in and following is not None:
+            kind, join_next = _kind_said(line.text, kind), False
             continue
         current = found[-1] if found and found[-1][0] == kind else None
-        if current is not None and (join_next or _CONNECTIVE.match(body)):
-            current[1] += " " + body
-            join_next = bool(_CONNECTIVE.match(body))
+        if _CONNECTIVE.match(line.text):
+            # a lone AND/OR joins its neighbours, unless a new item or a lead-in follows (then it only separates)
+            if current is not None and following is not None and not (
+                    following.marked or following.lead_in or following.text.endswith(":")):
+                current[1] += " " + line.text
+                join_next = True
             continue
-        if not marked and body.endswith(":") and _introduces(body, after_break, logical[n + 1:]):
-            kind = _kind_said(body, kind)
-            continue
-        found.append([kind, body])
+        if current is not None and join_next and not line.marked:
+            current[1] += " " + line.text
+        else:
+            found.append([kind, line.text])
+        join_next = False
     return [(k, t) for k, t in found if vocab.clean(t)]
 
 
-def _logical_lines(lines: list[tuple[int, str]]) -> list[tuple[str | None, bool, str, bool]]:
-    """(header kind or None, marked, text, after a break) per logical line: headers found, wrapped lines joined."""
-    out: list[list] = []  # [header kind, marked, text, after_break, marker indent, last physical line]
+def _logical_lines(text: str) -> list[_Line]:
+    """Physical lines classified, wrapped lines joined, run-together items cut apart."""
+    out: list[_Line] = []
     after_break = True
-    for indent, line in lines:
+    for indent, line in _physical_lines(text):
         if not line:
             after_break = True
             continue
         header = _HEADER.match(line)
         if header and len((header.group("lead") or "").split()) <= _LEAD_WORDS:
-            out.append([INCLUSION if header.group("kind").casefold() == "inclusion" else EXCLUSION, False, line,
-                        True, None, line])
-            rest = (header.group("rest") or "").strip()
-            if rest:
-                marked, body = strip_marker(rest)
-                out.append([None, marked, body, True, indent if marked else None, rest])
-            after_break = bool(not rest)
-            continue
+            out.append(_Line(line, header=INCLUSION if header.group("kind").casefold() == "inclusion" else EXCLUSION))
+            line = (header.group("rest") or "").strip()
+            after_break = True
+            if not line:
+                continue
+        line = _CONNECTIVE_PREFIX.sub("", line)
         marked, body = strip_marker(line)
-        if not body.strip("-*•"):
+        if not body.strip("-*•·"):
             continue  # a lone bullet
-        last = out[-1] if out and out[-1][0] is None else None
-        if not marked and last is not None and not after_break and _wraps(last[4], last[5], indent, body):
-            last[2] += " " + body
-            last[5] = body
+        last = out[-1] if out and out[-1].header is None and not out[-1].lead_in else None
+        if last is not None and _wraps(last, indent, line, marked, after_break):
+            last.text += " " + line
+            last.last = line
+        elif not marked and body.endswith(":") and len(body.split()) <= _SUBHEADING_WORDS:
+            out.append(_Line(body, lead_in=True, after_break=after_break))
         else:
-            out.append([None, marked, body, after_break, indent if marked else None, body])
+            out.append(_Line(body, marked, after_break=after_break, marker_indent=indent if marked else None,
+                             last=line))
         after_break = False
-    return [(h, m, t, b) for h, m, t, b, _, _ in out]
+    for line in out:  # a lead-in may have been wrapped over two lines: judged once whole
+        if line.header is None and not line.marked and (
+                line.text.endswith(":") and _INTRODUCES.search(line.text) or _NAMES_BOTH_LISTS.search(line.text)):
+            line.lead_in = True
+    return [piece for line in out for piece in _cut_run_together(line)]
 
 
-def _introduces(line: str, after_break: bool, following: list[tuple[str | None, bool, str, bool]]) -> bool:
-    """A line that only leads into the items after it: a sentence about the criteria, or a short sub-heading."""
-    if not any(header is None for header, _, _, _ in following):
+def _physical_lines(text: str) -> list[tuple[int, str]]:
+    """(indent, trimmed line); EU CTR age-group lines dropped."""
+    out = []
+    for raw in text.split("\n"):
+        line = raw.expandtabs(4).rstrip()
+        body = line.strip()
+        if not _EU_AGE_GROUP_LINE.match(body):
+            out.append((len(line) - len(line.lstrip()), body))
+    return out
+
+
+def _wraps(last: _Line, indent: int, line: str, marked: bool, after_break: bool) -> bool:
+    """The line goes on with the logical line before: directly under a bulleted item, indented under it, or
+    hard-wrapped mid-sentence (a number opening the line is then part of the sentence: `(stage 1 or` / `2) not …`)."""
+    if after_break:
         return False
-    return bool(_INTRODUCES.search(line)) or (after_break and len(line.split()) <= _SUBHEADING_WORDS)
+    if marked:
+        return bool(_NUMBERED.match(line)) and len(last.last) >= _WRAP_WIDTH and stops_open(last.last)
+    if last.marker_indent is not None:
+        return True
+    return len(last.last) >= _WRAP_WIDTH and continues(last.last, line)
+
+
+def _cut_run_together(line: _Line) -> list[_Line]:
+    if line.header is not None or line.lead_in:
+        return [line]
+    parts = _RUN_TOGETHER.split(line.text)
+    return [line] if len(parts) == 1 else [
+        _Line(strip_marker(p)[1] if n else p, marked=line.marked or n > 0, after_break=line.after_break)
+        for n, p in enumerate(parts) if p.strip()]
 
 
 def _kind_said(line: str, kind: str) -> str:
@@ -147,13 +190,6 @@ def _kind_said(line: str, kind: str) -> str:
     if _SAYS_INCLUSION.search(line):
         return INCLUSION
     return kind
-
-
-def _wraps(marker_indent: int | None, previous: str, indent: int, line: str) -> bool:
-    """The unmarked line goes on with the one before: indented under its bullet, or hard-wrapped mid-sentence."""
-    if marker_indent is not None and indent > marker_indent:
-        return True
-    return len(previous) >= _WRAP_WIDTH and continues(previous, line)
 
 
 # A line shorter than this ended where its author ended it, not where a wrapping width did.

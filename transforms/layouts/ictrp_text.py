@@ -105,6 +105,11 @@ def strip_marker(line: str) -> tuple[bool, str]:
     return (True, line[m.end():].strip()) if m and line[m.end():].strip() else (False, line)
 
 
+def stops_open(previous: str) -> bool:
+    """The line stops where no sentence can: on a comma, a bracket or a word such as `of`, `and`, `with`."""
+    return bool(_OPEN_END.search(previous))
+
+
 def continues(previous: str, line: str) -> bool:
     """The line is the hard-wrapped rest of the previous one: that one stops mid-sentence."""
     if _CLOSED_END.search(previous):
