@@ -1,0 +1,194 @@
+"""Which source records are one trial across registries, and that trial's id: a pure rule over plain strings.
+
+Input, one tuple per record: `(record_key, own_ids, named_ids)` — the record's key (`file#index`), its own primary
+ID(s) as written, and every other identifier it names (secondary IDs; sponsor numbers may be among them, they are
+ignored). Identifiers are compared by `ids.recognise(...).key`, so spellings and EU CTR member-state suffixes do not
+matter (`EUCTR2014-003865-11-NL`, `2014-003865-11` → `EUCTR:2014-003865-11`).
+
+The rule:
+* records that share a registry identifier — one's own ID named by another, or one ID named by both — are one trial,
+  transitively; records with the same own ID (EU CTR's per-country records) always are;
+* a numbering scheme gives one trial one ID, so two different own IDs of one scheme (`NCT01…` and `NCT02…`; jRCT,
+  UMIN and NL-OMON, NTR are separate schemes) are two trials: an identifier whose records would join such IDs links
+  nothing and is reported; so is a chain of identifiers that would (its records keep only their own-ID groups);
+* the trial id is the NCT ID when a record of the group carries one (its own first, else the NCT ID named by the most
+  records, then the smallest); otherwise the group's own IDs as `ids.trial_id_of` writes them (EU CTR suffix dropped),
+  the registry listed first in `schemas.vocabularies.Registry` winning, then the smallest; a group with no recognised
+  own ID takes its smallest own ID as written, then a named registry ID by the same order; no ID at all → None.
+
+Deterministic and independent of input order (everything is keyed and sorted), near-linear (union-find over record
+indexes, every identifier visited once), so it can run over every record of a warehouse load.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from schemas.vocabularies import Registry
+from transforms import ids
+
+_REGISTRY_RANK = {code: n for n, code in enumerate(Registry.codes())}
+_SCHEME = re.compile(r"^[^\d]*")
+
+
+class Identity(NamedTuple):
+    """The answer: each record key's trial id (None: the record names no ID), and the conflicts found, sorted."""
+
+    trial_of: dict[str, str | None]
+    warnings: list[str]
+
+
+def scheme_of(key: str) -> str:
+    """The numbering scheme of a registry key: `CTGOV:NCT`, `JPRN:jRCT`, `JPRN:UMIN`, `EUCTR:`, `NL_OMON:NTR`."""
+    registry, _, ident = key.partition(":")
+    return f"{registry}:{_SCHEME.match(ident).group(0)}"  # type: ignore[union-attr]
+
+
+class _Records:
+    """Per record (by index): own keys, named keys, and the spellings each key was written in."""
+
+    def __init__(self, records: Iterable[tuple[str, Sequence[str], Sequence[str]]]):
+        own: dict[str, set[str]] = defaultdict(set)
+        named: dict[str, set[str]] = defaultdict(set)
+        for key, own_ids, named_ids in records:
+            own[key].update(i.strip() for i in own_ids if i and i.strip())
+            named[key].update(i.strip() for i in named_ids if i and i.strip())
+        self.keys = sorted(own.keys() | named.keys())
+        self.own_written = [sorted(own[k]) for k in self.keys]
+        self.own: list[set[str]] = []
+        self.named: list[set[str]] = []
+        self.spellings: dict[str, set[str]] = defaultdict(set)
+        for key in self.keys:
+            mine = self._keys_of(own[key])
+            self.own.append(mine)
+            self.named.append(self._keys_of(named[key]) - mine)
+
+    def _keys_of(self, written: set[str]) -> set[str]:
+        out = set()
+        for ident in written:
+            found = ids.recognise(ident)
+            if found is not None:
+                out.add(found.key)
+                self.spellings[found.key].add(ident)
+        return out
+
+
+class _UnionFind:
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, n: int) -> int:
+        root = n
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[n] != root:
+            self.parent[n], n = root, self.parent[n]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)  # the smaller index as root: the same forest in any order
+
+
+def _clashes(keys: Iterable[str]) -> list[str]:
+    """The keys that share a numbering scheme with another of the given keys, sorted."""
+    by_scheme: dict[str, set[str]] = defaultdict(set)
+    for key in keys:
+        by_scheme[scheme_of(key)].add(key)
+    return sorted(k for group in by_scheme.values() if len(group) > 1 for k in group)
+
+
+def resolve(records: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> Identity:
+    """Group the records into trials and name each trial; see the module docstring for the rule."""
+    recs = _Records(records)
+    size = len(recs.keys)
+    holders: dict[str, list[int]] = defaultdict(list)
+    namers: dict[str, list[int]] = defaultdict(list)
+    for n in range(size):
+        for key in recs.own[n]:
+            holders[key].append(n)
+        for key in recs.named[n]:
+            namers[key].append(n)
+
+    own_groups = _UnionFind(size)  # records holding one own ID: always one trial
+    for members in holders.values():
+        for n in members[1:]:
+            own_groups.union(members[0], n)
+
+    warnings: list[str] = []
+    links = _UnionFind(size)
+    for members in holders.values():
+        for n in members[1:]:
+            links.union(members[0], n)
+    for key in sorted(namers):
+        members = holders.get(key, []) + namers[key]
+        clash = _clashes(set().union(*(recs.own[n] for n in members)))
+        if clash:
+            warnings.append(f"{_shown(key)} is named by records of different trials ({', '.join(map(_shown, clash))})"
+                            ": not merged")
+            continue
+        for n in members[1:]:
+            links.union(members[0], n)
+
+    components: dict[int, list[int]] = defaultdict(list)
+    for n in range(size):
+        components[links.find(n)].append(n)
+    groups: list[list[int]] = []
+    for members in components.values():
+        clash = _clashes(set().union(*(recs.own[n] for n in members)))
+        if not clash:
+            groups.append(members)
+            continue
+        warnings.append(f"records {', '.join(recs.keys[n] for n in members)} link different trials "
+                        f"({', '.join(map(_shown, clash))}) through several identifiers: only records sharing an own "
+                        "ID are merged")
+        split: dict[int, list[int]] = defaultdict(list)
+        for n in members:
+            split[own_groups.find(n)].append(n)
+        groups.extend(split.values())
+
+    trial_of: dict[str, str | None] = {}
+    for members in groups:
+        trial_id, warning = _trial_id(recs, members)
+        if warning:
+            warnings.append(warning)
+        for n in members:
+            trial_of[recs.keys[n]] = trial_id
+    return Identity(trial_of, sorted(warnings))
+
+
+def _shown(key: str) -> str:
+    return key.partition(":")[2]
+
+
+def _written(recs: _Records, key: str) -> str:
+    """The trial id a registry key is written as: `ids.trial_id_of` of its smallest spelling."""
+    return min(ids.trial_id_of(s) for s in recs.spellings[key])
+
+
+def _by_registry(recs: _Records, keys: set[str]) -> str | None:
+    if not keys:
+        return None
+    return min((_REGISTRY_RANK.get(k.partition(":")[0], len(_REGISTRY_RANK)), _written(recs, k)) for k in keys)[1]
+
+
+def _trial_id(recs: _Records, members: list[int]) -> tuple[str | None, str | None]:
+    """(trial id of one group, a warning when the group names several NCT IDs)."""
+    own = set().union(*(recs.own[n] for n in members))
+    named = Counter(k for n in members for k in recs.named[n])
+    own_nct = sorted(k for k in own if k.startswith("CTGOV:"))
+    named_nct = sorted((k for k in named if k.startswith("CTGOV:")), key=lambda k: (-named[k], k))
+    warning = None
+    if len(set(own_nct) | set(named_nct)) > 1:
+        warning = (f"records {', '.join(recs.keys[n] for n in members)} name several NCT IDs "
+                   f"({', '.join(_shown(k) for k in sorted(set(own_nct) | set(named_nct)))})")
+    if own_nct or named_nct:
+        return _shown((own_nct or named_nct)[0]), warning
+    chosen = _by_registry(recs, own)
+    if chosen is None:
+        written = [w for n in members for w in recs.own_written[n]]
+        chosen = min(written) if written else _by_registry(recs, set(named))
+    return chosen, warning
