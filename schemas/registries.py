@@ -20,7 +20,7 @@ REGISTRY_ID_PATTERNS: tuple[tuple[Registry, str], ...] = (
                      r"(?:-(?:[A-Z]{2}|3RD|Outside-EU/EEA))?"),
     (Registry.ISRCTN, r"(?P<id>ISRCTN\d{8})"),
     (Registry.DRKS, r"(?P<id>DRKS\d{8})"),
-    (Registry.JPRN, r"(?:JPRN-)?(?P<id>jRCT[a-z]?\d{10}|UMIN\d{9}|JapicCTI-\d{6}|JMA-IIA\d{5})"),
+    (Registry.JPRN, r"(?:JPRN-)?(?P<id>jRCT[a-z\d]\d{9}|UMIN\d{9}|JapicCTI-\d{6}|JMA-IIA\d{5})"),
     (Registry.CHICTR, r"(?P<id>ChiCTR(?:-[A-Z]{2,4}-)?\d{8,10})"),
     (Registry.ANZCTR, r"(?P<id>ACTRN\d{14})"),
     (Registry.CTRI, r"(?P<id>CTRI/\d{4}/\d{2,3}/\d{6})"),

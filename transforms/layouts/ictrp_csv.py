@@ -45,7 +45,8 @@ _ORDERS: dict[int, tuple[str, ...]] = {len(order): order for order in (FIELD_ORD
 
 _FIELD_LIMIT = 1 << 26  # criteria and outcome cells of large trials pass the csv module's 128 KiB default
 _HEAD_CHARS = 1 << 21
-_FIRST_CELL = re.compile(r'\A\s*"?([^",\n]{1,80})"?,')
+# The first cell of a row, quoted (trailing whitespace and line breaks allowed inside) or not.
+_FIRST_CELL = re.compile(r'\A\s*(?:"\s*(?P<quoted>[^"\n]{1,80}?)\s*"|(?P<bare>[^",\n]{1,80}?))\s*,')
 _MIN_HEADER_FIELDS = 4
 
 
@@ -55,7 +56,7 @@ def detect(text: str) -> float:
     first_cell = _FIRST_CELL.match(text)
     if first_cell is None:
         return 0.0
-    cell = first_cell.group(1)
+    cell = first_cell.group("quoted") or first_cell.group("bare")
     if field_of(cell) == "trial_id":
         header = _first_row(text[:_HEAD_CHARS])
         known = sum(field_of(c) is not None for c in header or [])
@@ -177,4 +178,4 @@ def _name_cells(cells: list[str], columns: list[str | None] | None) -> dict[str,
 
 def _opens_record(line: str) -> bool:
     m = _FIRST_CELL.match(line)
-    return m is not None and ids.recognise(m.group(1)) is not None
+    return m is not None and ids.recognise(m.group("quoted") or m.group("bare")) is not None

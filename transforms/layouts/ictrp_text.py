@@ -299,7 +299,7 @@ def _products(text: str) -> list[Intervention]:
     """One intervention per product sheet; a sheet starts at a blank line or when a label comes round again."""
     found = []
     for block in _BLANK_LINE.split(text):
-        sheets: list[dict[str, str]] = []
+        sheets: list[dict[str, tuple[str, str]]] = []  # label casefolded → (label as written, value)
         labels = list(_PRODUCT_LABEL.finditer(block))
         for n, m in enumerate(labels):
             label = m.group("label").casefold()
@@ -308,11 +308,11 @@ def _products(text: str) -> list[Intervention]:
             if not sheets or label in sheets[-1]:
                 sheets.append({})
             if val and not is_placeholder(val):
-                sheets[-1][label] = val
+                sheets[-1][label] = (m.group("label"), val)
         for sheet in sheets:
-            name = next((sheet[k] for k in _PRODUCT_NAME_ORDER if k in sheet), None)
+            name = next((sheet[k][1] for k in _PRODUCT_NAME_ORDER if k in sheet), None)
             if name:
-                details = "; ".join(f"{k.capitalize()}: {v}" for k, v in sheet.items())
+                details = "; ".join(f"{label}: {val}" for label, val in sheet.values())
                 found.append(Intervention(name=name, description=details))
     return found
 
