@@ -24,6 +24,7 @@ _BREAK = re.compile(r"<br\s*/>[ \t]*(?:\r\n|\r|\n)?[ \t]*<br\s*>|(?:\r\n|\r|\n)?
 _BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|tr|table|h[1-6])(?:\s[^<>]{0,200})?/?>", re.I)
 _INLINE_TAG = re.compile(r"</?(?:b|i|u|em|strong|sup|sub|span|font|a|td|th|tbody|thead)(?:\s[^<>]{0,200})?/?>",
                          re.I)
+_ESCAPE_LAYERS = 2
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _PLACEHOLDER = re.compile(
     r"^(?:no|none|nil|nil known|n/?a|na|not applicable|not available|not specified|not stated|unknown|-+|"
@@ -35,7 +36,11 @@ def decode(raw: str | None) -> str | None:
     """Field text as plain lines: entities decoded, `<br>`/`<p>` as newlines, other tags dropped, edges trimmed."""
     if raw is None:
         return None
-    text = html.unescape(raw) if "&" in raw else raw
+    text = raw
+    for _ in range(_ESCAPE_LAYERS):  # registries escape their HTML, ICTRP's export may escape it once more
+        if "&" not in text or (unescaped := html.unescape(text)) == text:
+            break
+        text = unescaped
     if "<" in text or "\r" in text:
         text = _BREAK.sub("\n", text)
         text = _BLOCK_TAG.sub("\n", text)
@@ -126,6 +131,7 @@ _EU_SECTION = re.compile(
 # Secondary Endpoint` — short, no sentence in it.
 _HEADING_WORDS = re.compile(r"\b(?:end ?points?|outcomes?|analys[ie]s|measures?)\b", re.I)
 _SENTENCE_STOP = re.compile(r"[.;]\s")
+_ANNOUNCES = re.compile(r"\b(?:following|as follows)\b", re.I)
 
 
 def outcomes(text: str | None, kind: str) -> list[Outcome]:
@@ -198,6 +204,8 @@ def _last(item: list[str]) -> str:
 
 def _is_heading(line: str, next_marked: bool) -> bool:
     words = len(line.split())
+    if _ANNOUNCES.search(line):
+        return False  # `… in the following measurements:` leads into its own sub-items
     if line.endswith(":"):
         return words <= 6
     return next_marked and words <= 12 and bool(_HEADING_WORDS.search(line)) and not _SENTENCE_STOP.search(line)
@@ -228,7 +236,7 @@ def _dedupe(found: list[Outcome]) -> list[Outcome]:
 # ---------------------------------------------------------------- conditions
 
 _MEDDRA = re.compile(r"MedDRA version\s*:", re.I)
-_MEDDRA_TERM = re.compile(r"\bTerm\s*:\s*(.+?)\s*(?=System Organ Class|MedDRA version|Level\s*:|"
+_MEDDRA_TERM = re.compile(r"(?<![a-z])Term\s*:\s*(.+?)\s*(?=System Organ Class|MedDRA version|Level\s*:|"
                           r"Classification code|\n|$)", re.I)
 _THERAPEUTIC_AREA = re.compile(r"^therapeutic area\s*:", re.I)
 # Codes registries append to condition names: ICD-10 (`E85.1`), Orphanet (`ORPHA:210115`), MedDRA numbers.
