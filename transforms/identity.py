@@ -30,6 +30,7 @@ from schemas.vocabularies import Registry
 from transforms import ids
 
 _REGISTRY_RANK = {code: n for n, code in enumerate(Registry.codes())}
+_UNKNOWN = "~"  # registry part of the key of an own ID no pattern recognises: ranked after every registry
 _SCHEME = re.compile(r"^[^\d]*")
 
 
@@ -47,32 +48,40 @@ def scheme_of(key: str) -> str:
 
 
 class _Records:
-    """Per record (by index): own keys, named keys, and the spellings each key was written in."""
+    """Per record (by index, records sorted by key): own keys, named keys; per key its smallest spelling."""
 
     def __init__(self, records: Iterable[tuple[str, Sequence[str], Sequence[str]]]):
-        own: dict[str, set[str]] = defaultdict(set)
-        named: dict[str, set[str]] = defaultdict(set)
+        own: dict[str, list[str]] = {}
+        named: dict[str, list[str]] = {}
         for key, own_ids, named_ids in records:
-            own[key].update(i.strip() for i in own_ids if i and i.strip())
-            named[key].update(i.strip() for i in named_ids if i and i.strip())
-        self.keys = sorted(own.keys() | named.keys())
-        self.own_written = [sorted(own[k]) for k in self.keys]
-        self.own: list[set[str]] = []
-        self.named: list[set[str]] = []
-        self.spellings: dict[str, set[str]] = defaultdict(set)
-        for key in self.keys:
-            mine = self._keys_of(own[key])
-            self.own.append(mine)
-            self.named.append(self._keys_of(named[key]) - mine)
+            own.setdefault(key, []).extend(own_ids)
+            named.setdefault(key, []).extend(named_ids)
+        self.keys = sorted(own)
+        self.spelled: dict[str, str] = {}  # key → its smallest spelling
+        self._known: dict[str, str | None] = {}  # identifier as written → its key (None: no registry's)
+        self.own = [self._keys_of(own[k], keep_unknown=True) for k in self.keys]
+        self.named = [tuple(x for x in self._keys_of(named[k], keep_unknown=False) if x not in mine)
+                      for k, mine in zip(self.keys, self.own, strict=True)]
 
-    def _keys_of(self, written: set[str]) -> set[str]:
+    def _keys_of(self, written: list[str], keep_unknown: bool) -> tuple[str, ...]:
+        """Registry keys of the identifiers, sorted; an own ID no registry pattern knows is keyed by its casefolded
+        spelling (a named one is a sponsor number or the like: dropped)."""
         out = set()
-        for ident in written:
-            found = ids.recognise(ident)
-            if found is not None:
-                out.add(found.key)
-                self.spellings[found.key].add(ident)
-        return out
+        for raw in written:
+            ident = raw.strip() if raw else ""
+            if not ident:
+                continue
+            if ident not in self._known:
+                found = ids.recognise(ident)
+                self._known[ident] = found.key if found is not None else None
+            key = self._known[ident]
+            if key is None and keep_unknown:
+                key = f"{_UNKNOWN}:{ident.casefold()}"
+            if key is not None:
+                out.add(key)
+                if key not in self.spelled or ident < self.spelled[key]:
+                    self.spelled[key] = ident
+        return tuple(sorted(out))
 
 
 class _UnionFind:
@@ -93,8 +102,10 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)  # the smaller index as root: the same forest in any order
 
 
-def _clashes(keys: Iterable[str]) -> list[str]:
+def _clashes(keys: set[str]) -> list[str]:
     """The keys that share a numbering scheme with another of the given keys, sorted."""
+    if len(keys) < 2:
+        return []
     by_scheme: dict[str, set[str]] = defaultdict(set)
     for key in keys:
         by_scheme[scheme_of(key)].add(key)
@@ -119,6 +130,7 @@ def resolve(records: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> Iden
             own_groups.union(members[0], n)
 
     warnings: list[str] = []
+    contested: set[str] = set()
     links = _UnionFind(size)
     for members in holders.values():
         for n in members[1:]:
@@ -129,6 +141,7 @@ def resolve(records: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> Iden
         if clash:
             warnings.append(f"{_shown(key)} is named by records of different trials ({', '.join(map(_shown, clash))})"
                             ": not merged")
+            contested.add(key)
             continue
         for n in members[1:]:
             links.union(members[0], n)
@@ -152,7 +165,10 @@ def resolve(records: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> Iden
 
     trial_of: dict[str, str | None] = {}
     for members in groups:
-        trial_id, warning = _trial_id(recs, members)
+        mine = {own_groups.find(m) for m in members}
+        outside = {k for n in members for k in recs.named[n]
+                   if k in contested or any(own_groups.find(h) not in mine for h in holders.get(k, ()))}
+        trial_id, warning = _trial_id(recs, members, outside)
         if warning:
             warnings.append(warning)
         for n in members:
@@ -164,21 +180,18 @@ def _shown(key: str) -> str:
     return key.partition(":")[2]
 
 
-def _written(recs: _Records, key: str) -> str:
-    """The trial id a registry key is written as: `ids.trial_id_of` of its smallest spelling."""
-    return min(ids.trial_id_of(s) for s in recs.spellings[key])
-
-
 def _by_registry(recs: _Records, keys: set[str]) -> str | None:
     if not keys:
         return None
-    return min((_REGISTRY_RANK.get(k.partition(":")[0], len(_REGISTRY_RANK)), _written(recs, k)) for k in keys)[1]
+    return min((_REGISTRY_RANK.get(k.partition(":")[0], len(_REGISTRY_RANK)), ids.trial_id_of(recs.spelled[k]))
+               for k in keys)[1]
 
 
-def _trial_id(recs: _Records, members: list[int]) -> tuple[str | None, str | None]:
-    """(trial id of one group, a warning when the group names several NCT IDs)."""
+def _trial_id(recs: _Records, members: list[int], excluded: set[str]) -> tuple[str | None, str | None]:
+    """(trial id of one group, a warning when the group names several NCT IDs); `excluded`: named IDs that belong
+    to another group or are contested, never this group's id."""
     own = set().union(*(recs.own[n] for n in members))
-    named = Counter(k for n in members for k in recs.named[n])
+    named = Counter(k for n in members for k in recs.named[n] if k not in excluded)
     own_nct = sorted(k for k in own if k.startswith("CTGOV:"))
     named_nct = sorted((k for k in named if k.startswith("CTGOV:")), key=lambda k: (-named[k], k))
     warning = None
@@ -187,8 +200,4 @@ def _trial_id(recs: _Records, members: list[int]) -> tuple[str | None, str | Non
                    f"({', '.join(_shown(k) for k in sorted(set(own_nct) | set(named_nct)))})")
     if own_nct or named_nct:
         return _shown((own_nct or named_nct)[0]), warning
-    chosen = _by_registry(recs, own)
-    if chosen is None:
-        written = [w for n in members for w in recs.own_written[n]]
-        chosen = min(written) if written else _by_registry(recs, set(named))
-    return chosen, warning
+    return _by_registry(recs, own) or _by_registry(recs, set(named)), warning

@@ -161,8 +161,8 @@ def _outcome_items(text: str, kind: str, time_frame: str | None) -> list[Outcome
     lines = lines_of(text)
     if sum(1 for line in lines if line) <= 1:
         # one line: CT.gov, ChiCTR and CRIS join outcomes with `;`
-        return [Outcome(kind, m, time_frame=time_frame) for m in split_top_level(" ".join(lines))
-                if not is_placeholder(m)]
+        measures = [strip_marker(piece)[1] for piece in split_top_level(" ".join(lines))]
+        return [Outcome(kind, m, time_frame=time_frame) for m in measures if not is_placeholder(m)]
     items: list[list] = []  # [kind, measure, description, collects sub-items]
     current: list | None = None
     field_kind, blank_before = kind, False
