@@ -225,4 +225,4 @@ def test_near_linear_time() -> None:
         return lambda: resolve(records)
 
     # allocation-heavy (a dict entry per identifier): a busy machine spreads the ratio over 20-50; quadratic is 400
-    assert_near_linear(run(100), run(2000), limit=60)
+    assert_near_linear(run(250), run(5000), limit=60)
