@@ -353,3 +353,14 @@ def test_criteria_placeholders_dropped() -> None:
 def test_eligibility_text_kept() -> None:
     assert ictrp_criteria.eligibility_text("Inclusion criteria: a", None) == "Inclusion criteria: a"
     assert ictrp_criteria.eligibility_text(None, None) is None
+
+
+@pytest.mark.parametrize(("identifier", "key"), [
+    ("JPRN-jRCTs031210288", "JPRN:jRCTs031210288"), ("jRCT2071210009", "JPRN:jRCT2071210009"),
+    ("NL73848.000.21", "NL_OMON:NL73848.000.21"), ("NL7345", "NL_OMON:NL7345"),
+    ("EUCTR2019-001698-10-NL", "EUCTR:2019-001698-10"), ("CTIS2023-507385-11-00", "CTIS:2023-507385-11-00"),
+])
+def test_registry_ids_of_the_sample(identifier: str, key: str) -> None:
+    from transforms import ids
+
+    assert ids.recognise(identifier).key == key

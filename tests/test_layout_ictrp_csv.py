@@ -187,3 +187,14 @@ def test_parse_time_near_linear() -> None:
         return lambda: ictrp_csv.parse(broken, "big.csv")
 
     assert_near_linear(run(10), run(200))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252"])
+def test_rows_in_other_encodings_and_crlf(encoding: str) -> None:
+    from transforms.decode import decode
+    from transforms.layouts import parse_text
+
+    text = render(row(Exclusion_Criteria="Exclusion criteria: 1. One\n2. Two"), row(TrialID="KCT0000379"),
+                  header=list(FIELD_ORDER))
+    got = parse_text(decode(text.replace("\n", "\r\n").encode(encoding), "t.csv").text, "t.csv")
+    assert got == parse_text(text, "t.csv") and got[0] == "ictrp_csv"

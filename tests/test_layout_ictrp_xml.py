@@ -204,3 +204,19 @@ def test_parse_time_near_linear() -> None:
         return lambda: ictrp_xml.parse(text, "big.xml")
 
     assert_near_linear(run(100), run(2000))
+
+
+# ---------------------------------------------------------------- encodings
+
+
+@pytest.mark.parametrize(("encoding", "newline"), [("utf-8", "\r\n"), ("utf-16", "\n"), ("utf-8-sig", "\r\n")])
+def test_golden_export_in_other_encodings_and_line_ends(encoding: str, newline: str) -> None:
+    from pathlib import Path
+
+    from transforms.decode import decode
+    from transforms.layouts import parse_text
+
+    raw = (Path(__file__).parent / "golden" / "ictrp_xml" / "one_record_per_registry.xml").read_text("utf-8")
+    expected = parse_text(raw, "a.xml")
+    got = parse_text(decode(raw.replace("\n", newline).encode(encoding), "b.xml").text, "a.xml")
+    assert got == expected and got[0] == "ictrp_xml"
