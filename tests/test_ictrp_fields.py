@@ -364,3 +364,16 @@ def test_registry_ids_of_the_sample(identifier: str, key: str) -> None:
     from transforms import ids
 
     assert ids.recognise(identifier).key == key
+
+
+def test_splitters_near_linear_on_long_fields() -> None:
+    from tests.timing import assert_near_linear
+
+    def run(n: int):
+        wrapped = "<br>".join(["a line of text long enough to be wrapped by the width, and of"] * n)  # one item
+        items = "<br>".join(f"- item {i}" for i in range(n)) + "<br>Safety end points:<br>" * n
+        text = ictrp_text.decode(f"Inclusion criteria: {wrapped}<br><br>{items}")
+        return lambda: (ictrp_text.outcomes(text, "PRIMARY"), ictrp_criteria.criteria(text, text),
+                        ictrp_text.conditions(text), ictrp_text.interventions(text))
+
+    assert_near_linear(run(100), run(2000))

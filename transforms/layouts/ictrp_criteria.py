@@ -12,11 +12,11 @@ turns into criteria.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from transforms import vocab
 from transforms.criteria import EXCLUSION, INCLUSION, split_eligibility
-from transforms.layouts.ictrp_text import continues, is_placeholder, stops_open, strip_marker
+from transforms.layouts.ictrp_text import continues, is_placeholder, next_where, stops_open, strip_marker
 from transforms.record import Criterion
 
 # `Inclusion criteria:`, `Polyneuropathy Exclusion Criteria (UK only):`, `3.1.1.b. Exclusion criteria`,
@@ -78,25 +78,27 @@ def _one_copy(text: str) -> str:
 class _Line:
     """A logical line: a header, a lead-in ending in `:`, a connective, or criterion text (wrapped lines joined)."""
 
-    text: str
+    text: str  # the first physical line's text until `_logical_lines` joins the pieces
     marked: bool = False
     header: str | None = None  # the kind a header line sets
     lead_in: bool = False  # a short or criteria-naming line ending in `:`
     after_break: bool = True
     marker_indent: int | None = None
     last: str = ""  # the last physical line joined in
+    more: list[str] = field(default_factory=list)  # wrapped lines joined in after the first
 
 
 def _items(text: str, field_kind: str) -> list[tuple[str, str]]:
     """(kind, criterion text) in order, from one field."""
     logical = _logical_lines(text)
-    found: list[list[str]] = []  # [kind, text]
+    found: list[tuple[str, list[str]]] = []  # (kind, pieces)
     kind, join_next = field_kind, False
+    after = next_where(logical, lambda x: x.header is None)
     for n, line in enumerate(logical):
         if line.header is not None:
             kind, join_next = line.header, False
             continue
-        following = next((x for x in logical[n + 1:] if x.header is None), None)
+        following = logical[after[n]] if after[n] < len(logical) else None
         if line.lead_in and following is not None:
             kind, join_next = _kind_said(line.text, kind), False
             continue
@@ -105,15 +107,15 @@ def _items(text: str, field_kind: str) -> list[tuple[str, str]]:
             # a lone AND/OR joins its neighbours, unless a new item or a lead-in follows (then it only separates)
             if current is not None and following is not None and not (
                     following.marked or following.lead_in or following.text.endswith(":")):
-                current[1] += " " + line.text
+                current[1].append(line.text)
                 join_next = True
             continue
         if current is not None and join_next and not line.marked:
-            current[1] += " " + line.text
+            current[1].append(line.text)
         else:
-            found.append([kind, line.text])
+            found.append((kind, [line.text]))
         join_next = False
-    return [(k, t) for k, t in found if vocab.clean(t)]
+    return [(k, text) for k, pieces in found if vocab.clean(text := " ".join(pieces))]
 
 
 def _logical_lines(text: str) -> list[_Line]:
@@ -137,7 +139,7 @@ def _logical_lines(text: str) -> list[_Line]:
             continue  # a lone bullet
         last = out[-1] if out and out[-1].header is None and not out[-1].lead_in else None
         if last is not None and _wraps(last, indent, line, marked, after_break):
-            last.text += " " + line
+            last.more.append(line)
             last.last = line
         elif not marked and body.endswith(":") and len(body.split()) <= _SUBHEADING_WORDS:
             out.append(_Line(body, lead_in=True, after_break=after_break))
@@ -146,6 +148,8 @@ def _logical_lines(text: str) -> list[_Line]:
                              last=line))
         after_break = False
     for line in out:  # a lead-in may have been wrapped over two lines: judged once whole
+        if line.more:
+            line.text = " ".join([line.text, *line.more])
         if line.header is None and not line.marked and (
                 line.text.endswith(":") and _INTRODUCES.search(line.text) or _NAMES_BOTH_LISTS.search(line.text)):
             line.lead_in = True

@@ -110,6 +110,18 @@ def strip_marker(line: str) -> tuple[bool, str]:
     return (True, line[m.end():].strip()) if m and line[m.end():].strip() else (False, line)
 
 
+def next_where(items: list, wanted) -> list[int]:
+    """For each position, the index of the first later item for which `wanted` holds (len(items): none) — one pass
+    from the end, so looking ahead stays linear."""
+    out = [len(items)] * len(items)
+    found = len(items)
+    for n in range(len(items) - 1, -1, -1):
+        out[n] = found
+        if wanted(items[n]):
+            found = n
+    return out
+
+
 def stops_open(previous: str) -> bool:
     """The line stops where no sentence can: on a comma, a bracket or a word such as `of`, `and`, `with`."""
     return bool(_OPEN_END.search(previous))
@@ -163,9 +175,10 @@ def _outcome_items(text: str, kind: str, time_frame: str | None) -> list[Outcome
         # one line: CT.gov, ChiCTR and CRIS join outcomes with `;`
         measures = [strip_marker(piece)[1] for piece in split_top_level(" ".join(lines))]
         return [Outcome(kind, m, time_frame=time_frame) for m in measures if not is_placeholder(m)]
-    items: list[list] = []  # [kind, measure, description, collects sub-items]
+    items: list[list] = []  # [kind, measure pieces, description pieces, collects sub-items]
     current: list | None = None
     field_kind, blank_before = kind, False
+    following = next_where(lines, bool)
     for n, line in enumerate(lines):
         if not line:
             blank_before = True
@@ -174,32 +187,29 @@ def _outcome_items(text: str, kind: str, time_frame: str | None) -> list[Outcome
         if is_placeholder(body):
             current, blank_before = None, False
             continue
-        nxt = next((x for x in lines[n + 1:] if x), None)
+        nxt = lines[following[n]] if following[n] < len(lines) else None
         if not marked and nxt is not None and _is_heading(body, strip_marker(nxt)[0]):
             kind = _heading_kind(body, field_kind)
             current, blank_before = None, True
             continue
-        if current is not None and (current[3] or current[1].endswith(":")) and marked:
-            current[1] += " " + line  # the items a sentence ending in `:` announces belong to it
+        if current is not None and (current[3] or current[1][-1].endswith(":")) and marked:
+            current[1].append(line)  # the items a sentence ending in `:` announces belong to it
             current[3] = True
-        elif current is not None and not marked and not blank_before and continues(_last(current), body):
-            if current[2]:
-                current[2] += " " + body
-            else:
-                current[1] += " " + body
+        elif current is not None and not marked and not blank_before and continues((current[2] or current[1])[-1],
+                                                                                    body):
+            (current[2] or current[1]).append(body)
         elif current is not None and not marked and _NOTE.match(body):
-            note = _NOTE.sub("", body)
-            current[2] = f"{current[2]} {note}" if current[2] else note
+            current[2].append(_NOTE.sub("", body))
         else:
-            current = [kind, body, "", False]
+            current = [kind, [body], [], False]
             items.append(current)
         blank_before = False
-    return [Outcome(k, vocab.clean(m) or m, description=vocab.clean(d), time_frame=time_frame)
-            for k, m, d, _ in items if vocab.clean(m)]
-
-
-def _last(item: list[str]) -> str:
-    return item[2] or item[1]
+    found = []
+    for k, measure, description, _ in items:
+        text = vocab.clean(" ".join(measure))
+        if text:
+            found.append(Outcome(k, text, description=vocab.clean(" ".join(description)), time_frame=time_frame))
+    return found
 
 
 def _is_heading(line: str, next_marked: bool) -> bool:
