@@ -147,13 +147,13 @@ def _logical_lines(text: str) -> list[_Line]:
             out.append(_Line(body, marked, after_break=after_break, marker_indent=indent if marked else None,
                              last=line))
         after_break = False
-    for line in out:  # a lead-in may have been wrapped over two lines: judged once whole
-        if line.more:
-            line.text = " ".join([line.text, *line.more])
-        if line.header is None and not line.marked and (
-                line.text.endswith(":") and _INTRODUCES.search(line.text) or _NAMES_BOTH_LISTS.search(line.text)):
-            line.lead_in = True
-    return [piece for line in out for piece in _cut_run_together(line)]
+    for joined in out:  # a lead-in may have been wrapped over two lines: judged once whole
+        if joined.more:
+            joined.text = " ".join([joined.text, *joined.more])
+        if joined.header is None and not joined.marked and (joined.text.endswith(":") and _INTRODUCES.search(
+                joined.text) or _NAMES_BOTH_LISTS.search(joined.text)):
+            joined.lead_in = True
+    return [piece for joined in out for piece in _cut_run_together(joined)]
 
 
 def _physical_lines(text: str) -> list[tuple[int, str]]:

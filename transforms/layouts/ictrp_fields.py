@@ -285,14 +285,15 @@ def read_design(raw: str | None) -> dict[str, str]:
 
 def _design_value(label: str, val: str) -> dict[str, str]:
     found: dict[str, str] = {}
+    allocation, masking, model = vocab.allocation(val), vocab.masking(val), vocab.intervention_model(val)
     if label in ("", "allocation") and (m := _RANDOMISED.match(val)):
         found["allocation"] = "NON_RANDOMIZED" if m.group(1) else "RANDOMIZED"
-    elif label == "allocation" and vocab.allocation(val):
-        found["allocation"] = vocab.allocation(val)
-    if label in ("", "masking", "blinding", "blinding/masking") and vocab.masking(val):
-        found["masking"] = vocab.masking(val)
-    if label in ("", "intervention model", "assignment") and vocab.intervention_model(val):
-        found["intervention_model"] = vocab.intervention_model(val)
+    elif label == "allocation" and allocation:
+        found["allocation"] = allocation
+    if label in ("", "masking", "blinding", "blinding/masking") and masking:
+        found["masking"] = masking
+    if label in ("", "intervention model", "assignment") and model:
+        found["intervention_model"] = model
     purpose = _PURPOSE_PHRASE.match(val) if label == "" else None
     if label in ("primary purpose", "study design purpose", "purpose") or purpose:
         code = vocab.primary_purpose(purpose.group("what") if purpose else val)

@@ -206,9 +206,9 @@ def _outcome_items(text: str, kind: str, time_frame: str | None) -> list[Outcome
         blank_before = False
     found = []
     for k, measure, description, _ in items:
-        text = vocab.clean(" ".join(measure))
-        if text:
-            found.append(Outcome(k, text, description=vocab.clean(" ".join(description)), time_frame=time_frame))
+        cleaned = vocab.clean(" ".join(measure))
+        if cleaned:
+            found.append(Outcome(k, cleaned, description=vocab.clean(" ".join(description)), time_frame=time_frame))
     return found
 
 
@@ -341,7 +341,7 @@ def _labelled_list(pieces: list[str]) -> list[Intervention]:
     for piece in pieces:
         m = _LABELLED.match(piece)
         kind = vocab.intervention_type(m.group("label")) if m else None
-        if kind is not None:
+        if m and kind is not None:
             found.append(Intervention(name=m.group("rest").strip(), intervention_type=kind))
         elif m and all(_LABELLED.match(p) for p in pieces):
             found.append(Intervention(name=m.group("rest").strip(), description=vocab.clean(m.group("label"))))
