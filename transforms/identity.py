@@ -7,14 +7,16 @@ matter (`EUCTR2014-003865-11-NL`, `2014-003865-11` → `EUCTR:2014-003865-11`).
 
 The rule:
 * records that share a registry identifier — one's own ID named by another, or one ID named by both — are one trial,
-  transitively; records with the same own ID (EU CTR's per-country records) always are;
+  transitively; records with the same own ID (EU CTR's per-country records; an own ID no pattern knows, compared
+  casefolded) always are;
 * a numbering scheme gives one trial one ID, so two different own IDs of one scheme (`NCT01…` and `NCT02…`; jRCT,
   UMIN and NL-OMON, NTR are separate schemes) are two trials: an identifier whose records would join such IDs links
   nothing and is reported; so is a chain of identifiers that would (its records keep only their own-ID groups);
 * the trial id is the NCT ID when a record of the group carries one (its own first, else the NCT ID named by the most
-  records, then the smallest); otherwise the group's own IDs as `ids.trial_id_of` writes them (EU CTR suffix dropped),
-  the registry listed first in `schemas.vocabularies.Registry` winning, then the smallest; a group with no recognised
-  own ID takes its smallest own ID as written, then a named registry ID by the same order; no ID at all → None.
+  records, then the smallest); otherwise one of the group's own IDs as `ids.trial_id_of` writes it (EU CTR suffix
+  dropped): the registry listed first in `schemas.vocabularies.Registry` wins, an ID no pattern knows comes last, then
+  the smallest; a group without own IDs takes a named registry ID by the same order; no ID → None. An ID another
+  group holds as its own, or one reported as contested, never names a group: two groups never share a trial id.
 
 Deterministic and independent of input order (everything is keyed and sorted), near-linear (union-find over record
 indexes, every identifier visited once), so it can run over every record of a warehouse load.
