@@ -328,7 +328,7 @@ MESH_VOCABULARY = Table(
 
 MESH_LEAF = Table(
     "mesh_leaf",
-    "staging only: one row per record × name the registry mapped to a MeSH descriptor (feeds `mesh_vocabulary`)",
+    "one row per trial × condition name the registry mapped to a MeSH descriptor (feeds `mesh_vocabulary`)",
     (
         TRIAL_ID,
         Column("as_found", "VARCHAR", "the name as the record wrote it", nullable=False),
@@ -337,6 +337,66 @@ MESH_LEAF = Table(
     ),
     primary_key=("trial_id", "as_found", "mesh_id"),
     foreign_keys={"trial_id": "trial.trial_id"},
+    kind="lineage",
+)
+
+STAGED_FILE = Table(
+    "_files",
+    "staging only: one row per raw file a batch read (its outcome as a whole)",
+    (
+        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+        Column("size_bytes", "BIGINT", "file size in bytes"),
+        Column("encoding", "VARCHAR", "text encoding the file was decoded with"),
+        Column("layout", "VARCHAR", "layout the file was recognised as"),
+        Column("error", "VARCHAR", "why the file as a whole could not be loaded"),
+    ),
+    primary_key=("file_path", "file_sha256"),
+    kind="staging",
+)
+
+STAGED_RECORD = Table(
+    "_records",
+    "staging only: one row per record a raw file yielded",
+    (
+        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+        Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False),
+        Column("_record", "VARCHAR", "record key `file_path#record_index`", nullable=False),
+        Column("trial_id", "VARCHAR", "the trial the record describes, NULL when it could not be built"),
+        Column("error", "VARCHAR", "why the record could not be built"),
+    ),
+    primary_key=("_record",),
+    kind="staging",
+)
+
+STAGED_QUARANTINE = Table(
+    "_quarantine",
+    "staging only: one row per record the gate refused, with the reason",
+    (
+        Column("_record", "VARCHAR", "record key `file_path#record_index`", nullable=False),
+        Column("reason", "VARCHAR", "the failed expectation", nullable=False),
+    ),
+    primary_key=("_record",),
+    kind="staging",
+)
+
+STAGED_UNCHANGED = Table(
+    "_unchanged",
+    "staging only: one row per file seen whose content the warehouse already holds (not read again)",
+    (
+        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+    ),
+    primary_key=("file_path",),
+    kind="staging",
+)
+
+STAGED_PRESENT = Table(
+    "_present",
+    "staging only: one row per file in the source folder (a run over a folder; files missing from it were removed)",
+    (Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),),
+    primary_key=("file_path",),
     kind="staging",
 )
 
@@ -400,6 +460,23 @@ TRIAL_SOURCE = Table(
     primary_key=("trial_id", "source_file"),
     kind="lineage",
 )
+
+SOURCE_FILE = Column("source_file", "VARCHAR", "the raw file whose record named it", nullable=False)
+
+
+def _per_source(table: Table, what: str) -> Table:
+    """The lineage twin of a union table: every source's own rows, from which the union is rebuilt."""
+    return Table(f"{table.name}_source", f"one row per {what} × source file that names it (the union of a trial's "
+                                         f"live sources is `{table.name}`)",
+                 (table.columns[0], SOURCE_FILE, *table.columns[1:]),
+                 primary_key=(table.primary_key[0], "source_file", *table.primary_key[1:]), kind="lineage")
+
+
+TRIAL_IDENTIFIER_SOURCE = _per_source(TRIAL_IDENTIFIER, "trial × identifier")
+TRIAL_COUNTRY_SOURCE = _per_source(TRIAL_COUNTRY, "trial × country")
+# Tables whose rows are the union over a trial's live sources rather than its newest record's list.
+UNION_TABLES: dict[str, Table] = {TRIAL_IDENTIFIER.name: TRIAL_IDENTIFIER_SOURCE,
+                                  TRIAL_COUNTRY.name: TRIAL_COUNTRY_SOURCE}
 
 INGEST_FILE = Table(
     "ingest_file",
@@ -472,8 +549,11 @@ STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTER
                                   TRIAL_COUNTRY, INGEST_ISSUE)
 DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE, DIM_REGISTRY, DIM_AGENCY_CLASS)
 VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY,)
-STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)  # what a worker writes per batch, besides lineage
-LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, INGEST_FILE, INGEST_RECORD, INGEST_RUN)
+# Tables a worker stages per record and the load replaces per trial (besides the staging-only lineage tables).
+STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)
+LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, TRIAL_IDENTIFIER_SOURCE, TRIAL_COUNTRY_SOURCE, INGEST_FILE,
+                                     INGEST_RECORD, INGEST_RUN)
 HISTORY_TABLES: tuple[Table, ...] = (TRIAL_HISTORY,)
-ALL_TABLES: tuple[Table, ...] = STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + VOCABULARY_TABLES + LINEAGE_TABLES
+ALL_TABLES: tuple[Table, ...] = (STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + VOCABULARY_TABLES + LINEAGE_TABLES
+                                  + (MESH_LEAF,))
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}

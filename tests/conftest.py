@@ -46,3 +46,12 @@ def star_contents(db: Path) -> dict[str, list]:
                                     else f'SELECT * FROM "{t.name}" ORDER BY ALL').fetchall() for t in STAR_TABLES}
     finally:
         con.close()
+
+
+def run_ingest(source, warehouse: Path, parquet_dir: Path, **options):
+    """Run the real `ingest` flow on a folder (or a list of files) with the given IngestConfig options."""
+    from flows.ingest import ingest
+    from flows.settings import IngestConfig
+
+    sources = list(source) if isinstance(source, list | tuple) else [source]
+    return ingest(IngestConfig(sources=sources, warehouse=warehouse, parquet_dir=parquet_dir, **options))

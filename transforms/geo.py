@@ -20,7 +20,7 @@ def country_code(name: str | None) -> str | None:
 def country_name(code: str) -> str:
     """The canonical (short, common) name of an ISO 3166-1 alpha-2 code."""
     country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
+    return str(getattr(country, "common_name", None) or getattr(country, "name", code)) if country else code
 
 
 def locate(city: str | None, state: str | None, code: str | None) -> tuple[float, float] | None:

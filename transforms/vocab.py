@@ -10,6 +10,7 @@ import unicodedata
 from datetime import date
 
 from schemas import vocabularies as v
+from transforms.issues import field_parser, nothing
 
 STATUSES = v.Status.codes()
 PHASES = v.Phase.codes()
@@ -160,6 +161,7 @@ _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YEAR_MONTH_SLASH = re.compile(r"^(\d{4})/(\d{1,2})(?:/(\d{1,2}))?$")
 
 
+@field_parser("dates", nothing)
 def parse_date(raw: str | None) -> date | None:
     """A date in any common spelling (`2022-12-31`, `2022-12`, `December 31, 2022`, `Dec 2022`, `12/31/2022`);
     a month-only date is its first day; an unreadable one is None."""
@@ -197,6 +199,7 @@ _AGE_UNITS = {"year": 1.0, "yr": 1.0, "y": 1.0, "month": 1 / 12, "mo": 1 / 12, "
               "minute": 1 / (365.25 * 24 * 60), "min": 1 / (365.25 * 24 * 60)}
 
 
+@field_parser("ages", nothing)
 def parse_age_years(raw: str | None) -> float | None:
     """`18 Years`, `6 Months`, `18`, `P18Y`-free spellings → years as float; `N/A`, `None` → None."""
     if raw is None:

@@ -25,6 +25,7 @@ from transforms.record import Arm, Intervention, ParsedTrial, Site
 
 NAME = "aggregator_page"
 DESCRIPTION = "aggregator trial page: title, 'NCT ID: …', headings with help sentences, v2 enum values, Study Groups"
+KIND = "free_text"
 
 # Section headings in page order, with the boilerplate help sentence shown under each (None: no help sentence).
 _SECTIONS: tuple[tuple[str, str | None], ...] = (
@@ -92,12 +93,12 @@ class _Section:
     paragraphs: list[str]
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """Title paragraph, then `NCT ID: NCT…` as its own paragraph, then aggregator headings (`Basic Information` …)."""
     paras = [p for p in _PARAGRAPH_BREAK.split(text[:5000]) if p.strip()]
     if len(paras) < 3 or not _NCT_PARA.match(paras[1].strip()):
-        return False
-    return len({_key(p) for p in paras[2:]} & _DETECT_HEADINGS) >= 3
+        return 0.0
+    return 0.9 if len({_key(p) for p in paras[2:]} & _DETECT_HEADINGS) >= 3 else 0.0
 
 
 def _key(paragraph: str) -> str:

@@ -21,6 +21,7 @@ from transforms.record import Intervention, Outcome, ParsedTrial, Site
 
 NAME = "ctgov_csv_export"
 DESCRIPTION = "ClinicalTrials.gov CSV/TSV search export (header 'NCT Number,Study Title,...'), one trial per row"
+KIND = "structured"
 
 # Locations cells of large trials run past the csv module's default 128 KiB cell limit.
 _FIELD_LIMIT = 1 << 26
@@ -119,15 +120,15 @@ _DIVISIONS: dict[str, frozenset[str]] = {
 _DIVISIONS["puerto rico"] = _DIVISIONS["united states"]
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """The first line is a CT.gov export header: it has an `NCT Number` cell and at least two other known columns."""
     first = _FIRST_LINE.match(text.lstrip("\n"))
     line = first.group(0) if first else ""
     if not _NCT_HEADER.search(line):
-        return False
+        return 0.0
     delimiter = "\t" if line.count("\t") > line.count(",") else ","
     cells = next(csv.reader([line], delimiter=delimiter), [])
-    return sum(_header_key(c) in _HEADER_INDEX for c in cells) >= 3
+    return 1.0 if sum(_header_key(c) in _HEADER_INDEX for c in cells) >= 3 else 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:

@@ -20,6 +20,7 @@ from transforms.record import Arm, Intervention, Outcome, ParsedTrial, Site
 
 NAME = "ctgov_json"
 DESCRIPTION = "ClinicalTrials.gov study JSON (API v2 study, ctg-studies.json array, {studies: [...]}, classic API)"
+KIND = "structured"
 
 # A JSON document opens with an object holding a key, or an array of objects. A text whose title starts with
 # a bracket ("[18F]FDG PET in ...", a `ctgov_csv_row` title line) does not match: no `{`/`"` follows it.
@@ -30,9 +31,9 @@ _TYPED_NAME = re.compile(r"^\s*([A-Za-z][A-Za-z /_-]{1,40}?)\s*:\s+(\S.*)$", re.
 _OUTCOME_LISTS = (("primaryOutcomes", "PRIMARY"), ("secondaryOutcomes", "SECONDARY"), ("otherOutcomes", "OTHER"))
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """A JSON object or an array of objects (any JSON document is ours; a non-study one is a typed ParseError)."""
-    return bool(_JSON_HEAD.match(text[:256]))
+    return 1.0 if _JSON_HEAD.match(text[:256]) else 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:

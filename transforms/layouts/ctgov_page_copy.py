@@ -29,6 +29,7 @@ from transforms.record import Outcome, ParsedTrial, Site
 
 NAME = "ctgov_page_copy"
 DESCRIPTION = "CT.gov study page copied as text: summary, design label/value lines, sites, outcomes, disclaimer"
+KIND = "free_text"
 
 _TIME_FRAME = re.compile(r"^\s*time\s*frame\s*:\s*(.*)$", re.I)
 _DISCLAIMER = re.compile(r"informational purposes|not constitute medical advice|consult a qualified", re.I)
@@ -118,14 +119,14 @@ _COUNTRIES = frozenset(_fold(c) for c in _COUNTRY_NAMES.replace("\n", "").split(
 _MAX_LOCATION_PART = 60
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """A `Study Type` line (no colon) near the top whose next line is a study type, and no `Label:` dump."""
     lines = [line for line in text.split("\n", 4 * _HEAD_LINES)[: 4 * _HEAD_LINES] if line.strip()]
     lines = lines[: _HEAD_LINES + 1]  # blank lines do not count: a copy may hold one between label and value
     for k, line in enumerate(lines[:-1]):
         if _is_study_type(line) and not line.rstrip().endswith(":"):
-            return k >= 1 and vocab.study_type(lines[k + 1]) is not None
-    return False
+            return 0.8 if k >= 1 and vocab.study_type(lines[k + 1]) is not None else 0.0
+    return 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:

@@ -24,6 +24,7 @@ from transforms.record import Arm, Intervention, Outcome, ParsedTrial, Site
 
 NAME = "ctgov_xml"
 DESCRIPTION = "legacy ClinicalTrials.gov study XML (<clinical_study>, incl. the older archival variant)"
+KIND = "structured"
 
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
 # The root (after an optional declaration, comments or doctype) must be a clinical_study or a wrapper of them.
@@ -39,10 +40,10 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 _OUTCOME_TAGS = (("primary_outcome", "PRIMARY"), ("secondary_outcome", "SECONDARY"), ("other_outcome", "OTHER"))
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """Markup whose head holds a `<clinical_study>` element."""
     head = text[:4096]
-    return bool(_MARKUP_HEAD.match(head) and _STUDY_TAG.search(head))
+    return 1.0 if _MARKUP_HEAD.match(head) and _STUDY_TAG.search(head) else 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
