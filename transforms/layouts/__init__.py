@@ -21,6 +21,8 @@ from transforms.layouts import (
     ctgov_legacy_text,
     ctgov_page_copy,
     ctgov_xml,
+    ictrp_csv,
+    ictrp_xml,
     summary_with_criteria,
 )
 from transforms.record import ParsedTrial
@@ -28,6 +30,7 @@ from transforms.record import ParsedTrial
 REGISTRY: tuple[ModuleType, ...] = (
     ctgov_json,
     ctgov_xml,
+    ictrp_xml, ictrp_csv,
     ctgov_csv_export,
     ctgov_legacy_text,
     aggregator_page,
