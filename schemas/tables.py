@@ -25,6 +25,7 @@ class Column:
     pattern: str | None = None  # regex every non-null value matches
     min_value: float | None = None
     max_value: float | None = None
+    scoped: bool = False  # the value starts with its row's trial_id (`NCT01234567:arm:1`): it follows a renamed trial
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ RUN_ID = Column("run_id", "VARCHAR", "the ingest run that wrote this row", nulla
 
 def _key(name: str, what: str) -> Column:
     return Column(name, "VARCHAR", f"deterministic key of the {what}: trial_id, kind and ordinal (`NCT01234567:{what}:1`)",
-                  nullable=False)
+                  nullable=False, scoped=True)
 
 
 TRIAL = Table(
@@ -143,8 +144,8 @@ ARM_INTERVENTION = Table(
     "bridge: one row per arm × intervention it uses",
     (
         TRIAL_ID,
-        Column("arm_id", "VARCHAR", "the arm", nullable=False),
-        Column("intervention_id", "VARCHAR", "the intervention the arm uses", nullable=False),
+        Column("arm_id", "VARCHAR", "the arm", nullable=False, scoped=True),
+        Column("intervention_id", "VARCHAR", "the intervention the arm uses", nullable=False, scoped=True),
     ),
     primary_key=("arm_id", "intervention_id"),
     foreign_keys={"trial_id": "trial.trial_id", "arm_id": "arm.arm_id", "intervention_id": "intervention.intervention_id"},
@@ -205,8 +206,9 @@ CRITERION_MEASURE = Table(
     "criterion_measure",
     "one row per variable range found in a criterion (allowed range after applying the criterion's kind)",
     (
-        Column("measure_id", "VARCHAR", "deterministic key: criterion_id + `:measure:` + ordinal", nullable=False),
-        Column("criterion_id", "VARCHAR", "the criterion the range was read from", nullable=False),
+        Column("measure_id", "VARCHAR", "deterministic key: criterion_id + `:measure:` + ordinal", nullable=False,
+               scoped=True),
+        Column("criterion_id", "VARCHAR", "the criterion the range was read from", nullable=False, scoped=True),
         TRIAL_ID,
         Column("variable", "VARCHAR", "what is constrained", nullable=False, allowed=tuple(MEASURE_VARIABLES)),
         Column("lower_value", "DOUBLE", "smallest allowed value in `unit`, NULL when unbounded below"),
@@ -235,6 +237,9 @@ TRIAL_IDENTIFIER = Table(
         Column("id_type", "VARCHAR", "PRIMARY: a record's own ID; REGISTRY: another registry's ID of the same trial; "
                                      "OTHER: sponsor protocol numbers, grant numbers, ...", nullable=False,
                allowed=v.IdType.codes()),
+        Column("match_key", "VARCHAR", "what identifies the trial across spellings of a registry ID "
+                                       "(`EUCTR:2014-003865-11` for `EUCTR2014-003865-11-NL` and `2014-003865-11`); "
+                                       "NULL for a sponsor's or funder's number"),
     ),
     primary_key=("trial_id", "identifier"),
     foreign_keys={"trial_id": "trial.trial_id"},
@@ -455,9 +460,10 @@ DIM_AGENCY_CLASS = _dimension("dim_agency_class", "agency_class", v.AgencyClass.
 
 TRIAL_SOURCE = Table(
     "trial_source",
-    "one row per trial × source file that states it (every source's own values, for per-field merging and audit)",
-    tuple(c for c in TRIAL.columns if c.name != "removed_at"),
-    primary_key=("trial_id", "source_file"),
+    "one row per trial × source record that states it (every record's own values, for per-field merging and audit)",
+    (*(c for c in TRIAL.columns if c.name != "removed_at"),
+     Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False, min_value=0)),
+    primary_key=("trial_id", "source_file", "record_index"),
     kind="lineage",
 )
 

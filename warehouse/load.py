@@ -29,6 +29,7 @@ from schemas.tables import (
     UNION_TABLES,
     Table,
 )
+from warehouse.identity import remapped_views, rename_trials, resolve_identities
 from warehouse.shards import staged_files
 from warehouse.store import RunRecord, connect, ensure_schema, temp_table
 
@@ -53,15 +54,17 @@ class LoadOutOfMemory(RuntimeError):
 
 
 def _stage_views(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
-    """A view `st_<table>` over every shard of each staged table (an empty typed table when no batch wrote one)."""
+    """A view over every shard of each staged table (an empty typed table when no batch wrote one): `raw_<table>`
+    for the tables whose rows may move to another trial (see warehouse.identity), `st_<table>` for the others."""
     for table in (*STAGED_TABLES, STAGED_FILE, STAGED_RECORD, STAGED_QUARANTINE, STAGED_UNCHANGED, STAGED_PRESENT):
+        name = f"raw_{table.name}" if table in STAGED_TABLES or table is STAGED_RECORD else f"st_{table.name}"
         files = staged_files(staging, table.name)
         if files:
             paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-            con.execute(f'CREATE TEMP VIEW "st_{table.name}" AS SELECT * FROM read_parquet([{paths}])')
+            con.execute(f'CREATE TEMP VIEW "{name}" AS SELECT * FROM read_parquet([{paths}])')
         else:
             staged = table in STAGED_TABLES
-            temp_table(con, f"st_{table.name}", arrow_schema(table, staging=staged).empty_table())
+            temp_table(con, name, arrow_schema(table, staging=staged).empty_table())
 
 
 def _run_cross_checks(con: duckdb.DuckDBPyConnection, verdict: GateResult, needs_winners: bool) -> None:
@@ -109,6 +112,10 @@ def load_run(warehouse: Path, request: LoadRequest, before_commit: Callable[[], 
         con.execute("CREATE TEMP TABLE q (_record VARCHAR PRIMARY KEY, reason VARCHAR)")
         con.execute("INSERT INTO q SELECT _record, any_value(reason) FROM st__quarantine GROUP BY ALL")
         con.execute("CREATE TEMP VIEW present AS SELECT file_path FROM st__present")
+        remapped, renamed = resolve_identities(con, verdict)
+        remapped_views(con, remapping=remapped > 0)
+        if renamed:
+            rename_trials(con)
         _run_cross_checks(con, verdict, needs_winners=False)
         _choose_winners(con, request.complete)
         _run_cross_checks(con, verdict, needs_winners=True)
@@ -179,21 +186,13 @@ def _replace_trials(con: duckdb.DuckDBPyConnection, complete: bool) -> dict[str,
 
 
 def _rebuild_union(con: duckdb.DuckDBPyConnection, name: str, per_source: Table, complete: bool) -> int:
-    """Keep every loaded record's rows of a union table per source, then rebuild the table for the trials this run
-    touched as the union over their live sources (deterministic whatever the order the sources arrived in)."""
+    """Keep every loaded record's rows of a union table per source file, then rebuild the table for the trials this
+    run touched as the union over their live sources (deterministic whatever the order the sources arrived in)."""
     table = BY_NAME[name]
-    con.execute(f'DELETE FROM "{per_source.name}" WHERE source_file IN (SELECT file_path FROM st__files)')
-    source_cols = select_list(per_source)
-    own = ", ".join(f's."{c}"' for c in table.column_names if c != "trial_id")
-    con.execute(f"""
-        INSERT INTO "{per_source.name}" ({source_cols})
-        SELECT s.trial_id, t.source_file, {own} FROM "st_{name}" s JOIN st_trial t USING ({RECORD_COLUMN})
-        WHERE s.{RECORD_COLUMN} NOT IN (SELECT _record FROM q)
-          AND s.{RECORD_COLUMN} IN (SELECT min({RECORD_COLUMN}) FROM st_trial GROUP BY trial_id, source_file)""")
-    con.execute(f'DELETE FROM "{name}" WHERE trial_id IN (SELECT trial_id FROM st_trial)')
-    key = [c for c in table.primary_key]
+    key = list(table.primary_key)
     others = [c for c in table.column_names if c not in key]
-    # Where sources disagree on a value, a fixed order decides: a vocabulary's first member (a PRIMARY identifier
+
+    # Where records disagree on a value, a fixed order decides: a vocabulary's first member (a PRIMARY identifier
     # over a REGISTRY one, a country seen at a site over a registry's list), FALSE for flags, else the least value.
     def pick(c: str) -> str:
         column = table.column(c)
@@ -203,10 +202,20 @@ def _rebuild_union(con: duckdb.DuckDBPyConnection, name: str, per_source: Table,
         return f'bool_and("{c}") AS "{c}"' if column.type == "BOOLEAN" else f'min("{c}") AS "{c}"'
 
     picks = ", ".join(pick(c) for c in others)
+    keys = ", ".join(f'"{k}"' for k in key)
+    con.execute(f'DELETE FROM "{per_source.name}" WHERE source_file IN (SELECT file_path FROM st__files)')
+    con.execute(f"""
+        INSERT INTO "{per_source.name}" ({select_list(per_source)})
+        SELECT trial_id, source_file, {", ".join(f'"{c}"' for c in table.column_names if c != "trial_id")} FROM (
+            SELECT {keys}, source_file, {picks} FROM (
+                SELECT s.*, t.source_file FROM "st_{name}" s JOIN st_trial t USING (trial_id, {RECORD_COLUMN})
+                WHERE s.{RECORD_COLUMN} NOT IN (SELECT _record FROM q))
+            GROUP BY ALL)""")
+    con.execute(f'DELETE FROM "{name}" WHERE trial_id IN (SELECT trial_id FROM st_trial)')
     [(n,)] = con.execute(f"""
         INSERT INTO "{name}" ({select_list(table)})
         SELECT {", ".join(f'"{c}"' for c in table.column_names)} FROM (
-            SELECT {", ".join(f'"{k}"' for k in key)}, {picks} FROM "{per_source.name}"
+            SELECT {keys}, {picks} FROM "{per_source.name}"
             WHERE trial_id IN (SELECT trial_id FROM st_trial) AND {_live("source_file", complete)}
               AND trial_id IN (SELECT trial_id FROM trial)
             GROUP BY ALL)""").fetchall()
@@ -224,17 +233,17 @@ def _merge_trial_fields(con: duckdb.DuckDBPyConnection, complete: bool) -> None:
     """Keep every source's values in trial_source, then set each scalar field of the trials stated by several
     present sources to the value of the newest source that states it (newest last_update_date, then path)."""
     cols = select_list(TRIAL_SOURCE)
+    own = ", ".join(f'"{c}"' for c in TRIAL_SOURCE.column_names if c != "record_index")
     con.execute("DELETE FROM trial_source WHERE source_file IN (SELECT file_path FROM st__files)")
     con.execute(f"""
         INSERT INTO trial_source ({cols})
-        SELECT {cols} FROM st_trial WHERE {RECORD_COLUMN} IN (
-            SELECT min({RECORD_COLUMN}) FROM st_trial WHERE {RECORD_COLUMN} NOT IN (SELECT _record FROM q)
-            GROUP BY trial_id, source_file)""")
-    lineage = {"trial_id", "source_file", "source_layout", "source_sha256", "run_id"}
+        SELECT {own}, CAST(regexp_extract({RECORD_COLUMN}, '#([0-9]+)$', 1) AS INTEGER) FROM st_trial
+        WHERE {RECORD_COLUMN} NOT IN (SELECT _record FROM q)""")
+    lineage = {"trial_id", "source_file", "source_layout", "source_sha256", "run_id", "record_index"}
     fields = [c for c in TRIAL_SOURCE.column_names if c not in lineage]
     picks = ",\n".join(
-        f'first("{f}" ORDER BY last_update_date DESC NULLS LAST, source_file) FILTER (WHERE "{f}" IS NOT NULL) AS "{f}"'
-        for f in fields)
+        f'first("{f}" ORDER BY last_update_date DESC NULLS LAST, source_file, record_index) '
+        f'FILTER (WHERE "{f}" IS NOT NULL) AS "{f}"' for f in fields)
     assignments = ", ".join(f'"{f}" = m."{f}"' for f in fields)
     # A trial stated by one source already holds that source's values: only trials with several live sources merge.
     con.execute(f"""
