@@ -331,6 +331,20 @@ MESH_VOCABULARY = Table(
     kind="dimension",
 )
 
+DIM_THERAPEUTIC_AREA = Table(
+    "dim_therapeutic_area",
+    "one row per MeSH descriptor that heads a therapeutic area (a top branch of MeSH's Diseases tree, or Mental "
+    "Disorders): the area a trial falls under when its condition MeSH terms or their ancestors include it",
+    (
+        Column("mesh_id", "VARCHAR", "MeSH descriptor ID of the branch", nullable=False),
+        Column("area_code", "VARCHAR", "MeSH tree number of the branch (`C04`, `F03`)", nullable=False),
+        Column("label", "VARCHAR", "the area's name", nullable=False),
+        Column("sort_order", "INTEGER", "display order", nullable=False, min_value=1),
+    ),
+    primary_key=("mesh_id",),
+    kind="dimension",
+)
+
 MESH_LEAF = Table(
     "mesh_leaf",
     "one row per trial × condition name the registry mapped to a MeSH descriptor (feeds `mesh_vocabulary`)",
@@ -554,7 +568,7 @@ STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTER
                                   OUTCOME, SITE, TRIAL_IDENTIFIER, SPONSOR, CONDITION_MESH, INTERVENTION_MESH,
                                   TRIAL_COUNTRY, INGEST_ISSUE)
 DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE, DIM_REGISTRY, DIM_AGENCY_CLASS)
-VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY,)
+VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY, DIM_THERAPEUTIC_AREA)
 # Tables a worker stages per record and the load replaces per trial (besides the staging-only lineage tables).
 STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)
 LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, TRIAL_IDENTIFIER_SOURCE, TRIAL_COUNTRY_SOURCE, INGEST_FILE,

@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from schemas.derive import RECORD_COLUMN, create_table_sql
 from schemas.tables import ALL_TABLES, DIMENSION_TABLES, STAR_TABLES
+from schemas.therapeutic_areas import THERAPEUTIC_AREAS
 from schemas.vocabularies import label_of
 
 MARTS_DIR = Path(__file__).parent / "marts"
@@ -54,6 +55,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             f'INSERT OR REPLACE INTO "{table.name}" ("{code}", label, sort_order) VALUES (?, ?, ?)',
             [(m, label_of(m), i) for i, m in enumerate(members, start=1)],
         )
+    con.executemany('INSERT OR REPLACE INTO dim_therapeutic_area (mesh_id, area_code, label, sort_order) '
+                    'VALUES (?, ?, ?, ?)', [(mesh_id, code, label, n) for n, (code, label, mesh_ids)
+                                            in enumerate(THERAPEUTIC_AREAS, start=1) for mesh_id in mesh_ids])
     for sql_file in sorted(MARTS_DIR.glob("*.sql")):
         con.execute(sql_file.read_text(encoding="utf-8"))
 
