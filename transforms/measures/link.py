@@ -1,0 +1,373 @@
+"""Linking: which variable each expression belongs to, and which expressions are conditions or carry one."""
+from __future__ import annotations
+
+import re
+
+from schemas.measures import CATALOGUE
+from transforms.measures.convert import accepts
+from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PERFORMANCE, VALUE, Expr, Group, Mention
+from transforms.measures.units import TIME_SYMBOLS, ULN
+
+_CMP = r"[≥≤<>]"
+SILENT = ""  # a group member that is not a catalogue variable (`direct bilirubin`)
+PERF = "performance"  # `performance status` without a scale
+_COUNTED_NOUNS = {noun: var.name for var in CATALOGUE.values() for noun in var.counted}
+_COUNTED_RE = re.compile(
+    r"\s+(?:(?:prior|previous|earlier|systemic|cytotoxic|chemotherapy|chemotherapeutic|anti-?cancer|treatment|therapy"
+    r"|therapeutic|standard|different|platinum-based|lines?\s+of|regimens?\s+of|myeloma|mm)\s+){0,3}"
+    r"(?P<noun>" + "|".join(sorted(_COUNTED_NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+_GROUP_GAP_RE = re.compile(r"(?:[\s,/&()\[\]:-]|\b(?:and/or|and|or|serum|plasma|blood|the|both|either|total|levels?"
+                           r"|counts?|values?|concentrations?)\b)*", re.IGNORECASE)
+_GROUP_GAP_WORDS_RE = re.compile(r"[\s,/()]*(?:[a-z-]{4,}\s+){0,2}(?:and/or|and|or)\s+(?:[a-z-]{4,}\s+){0,2}",
+                                 re.IGNORECASE)
+_FILLER_BLOCK_RE = re.compile(
+    r"\d|;|\.\s|\b(?:grade|ctcae|toxicit\w*|within|prior|previous\w*|history|since|after|before|during|doses?"
+    r"|cycles?|days?|weeks?|months?|years?|hours?|for|if|unless|except|no|not|cannot|nor|neither|without|than"
+    r"|dose|mg|times)\b|,\s*\w+\s+\w+",
+    re.IGNORECASE)
+_CONTINUATION_RE = re.compile(
+    r"[\s,;:()]*(?:and/or|and|or|but|&)?[\s,;(]*"
+    r"|[\s,;:()]*(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{0,60}?[\s,;)]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
+    r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
+    r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*",
+    re.IGNORECASE)
+_SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?cases?\s+of|in\s+the\s+(?:presence"
+                r"|setting|context|event)\s+of|(?:for|in|among)\s+(?:those|patients?|participants?|subjects?|people"
+                r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
+_NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
+                   r"|(?:with|in)\s+(?:\w+\W{1,2}){0,3}?(?:metasta\w*|involvement|gilbert\w*|infiltration)"
+                   r"|(?:due|secondary|attributable)\s+to|(?:on|receiving|taking)\s+(?:\w+\s+)?anticoagula\w*")
+_COND_RE = re.compile(rf"\b(?:{_SUBORDINATE}|{_NOUN_CONDITION})\b", re.IGNORECASE)
+_SUBORDINATE_RE = re.compile(rf"(?:{_SUBORDINATE})", re.IGNORECASE)
+_SUBJECT_COND_RE = re.compile(r"\b(?:patients?|participants?|subjects?|those)\s+with\b", re.IGNORECASE)
+_EXCEPTION_RE = re.compile(r"\b(?:unless|except|excluding|other\s+than|with\s+the\s+exception\s+of)\b", re.IGNORECASE)
+_SUBJECT_ONLY_RE = re.compile(
+    r"(?:[\s,≥≤<>]|\b(?:patients?|participants?|subjects?|those|people|persons?|individuals?|children|adults?|men"
+    r"|women|males?|females?|who|whose|are|is|be|were|was|aged|of|the|a|an|with|pts|younger|older)\b)*",
+    re.IGNORECASE)
+_PEOPLE_TAIL_RE = re.compile(
+    r"(?:^|[\s,(])(?:(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
+    r"|children|child|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who|are|is|be|were"
+    r"|healthy|and|or|of|either|sex|gender|both|must)[\s,()]*){1,6}$", re.IGNORECASE)
+_PEOPLE_RE = re.compile(
+    r"(?:[\s,()]|\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
+    r"|children|individuals?|persons?|people|healthy|and|or|of|either|sex|gender|both|inclusive)\b)*",
+    re.IGNORECASE)
+_INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b", re.IGNORECASE)
+_OTHER_PERSON_RE = re.compile(
+    r"\b(?:partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
+    r"|offspring)\b", re.IGNORECASE)
+_DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b",
+                                 re.IGNORECASE)
+_IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b", re.IGNORECASE)
+_AGE_TAIL_RE = re.compile(r"\s*(?:$|[,;().:]|(?:with|who|and|or|of|at|in|inclusive|old|from|on|having|both|either|any"
+                          r"|males?|females?|men|women|diagnosed|presenting|undergoing|suffering|scheduled|eligible"
+                          r"|are|is|were|must|will|should|can|may|that|whose|without)\b)", re.IGNORECASE)
+_CLAUSE_CONNECTOR_RE = re.compile(r"\b(?:and|or|but)\b|[,;]", re.IGNORECASE)
+_WITHOUT_RE = re.compile(r"\b(?:without|no)\b", re.IGNORECASE)
+_BOUNDARY_CHARS = ";()"
+_PREFIX_CMP_RE = re.compile(rf"(?P<cmp>{_CMP})\s*(?:the\s+)?$")
+_BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_OUTSIDE_RE = re.compile(r"\boutside\b", re.IGNORECASE)
+_CONNECTOR_TRIM_RE = re.compile(r"^[\s,;:(]+|[\s,;:(]+$|\s+(?:and/or|and|or)$", re.IGNORECASE)
+
+
+
+def group_mentions(mentions: list[Mention], text: str, strict_words: frozenset[str]) -> list[Group]:
+    """Adjacent mentions joined into groups that share one constraint (`AST/ALT`, `ALT (SGPT) and AST (SGOT)`)."""
+    groups: list[Group] = []
+    for men in mentions:
+        variables = _members(men)
+        if groups and men.start - groups[-1].end <= 40 and _joinable(groups[-1], variables, text, men.start) and (
+                _GROUP_GAP_RE.fullmatch(text, groups[-1].end, men.start)
+                or (_GROUP_GAP_WORDS_RE.fullmatch(text, groups[-1].end, men.start)
+                    and not _FILLER_BLOCK_RE.search(text, groups[-1].end, men.start))):
+            groups[-1].end = men.end
+            groups[-1].variables.extend(v for v in variables if v not in groups[-1].variables)
+            groups[-1].kinds.add(men.kind)
+            continue
+        before = text[max(0, men.start - 16):men.start]
+        prefix = _PREFIX_CMP_RE.search(before)
+        groups.append(Group(men.start, men.end, variables, {men.kind}, prefix.group("cmp") if prefix else None,
+                            bool(_BETWEEN_BEFORE_RE.search(text[max(0, men.start - 14):men.start])),
+                            text[men.start:men.end] in strict_words))
+    return groups
+
+
+def _members(men: Mention) -> list[str]:
+    """The group members a mention brings: its variables, or a marker for a name outside the catalogue."""
+    if men.kind == OTHER:
+        return [SILENT]
+    if men.kind == PERFORMANCE:
+        return [PERF]
+    return list(men.variables)
+
+
+def _joinable(group: Group, variables: list[str], text: str, start: int) -> bool:
+    """Names separated by blanks only are one name (`ECOG performance status`); other pairs need a connector
+    (`AST/ALT`, `ALT and AST`), so that `Age: Any age Performance status: 0-2` keeps age out of ECOG."""
+    if text[group.end:start].strip():
+        return True
+    family = {PERF, "ecog", "karnofsky", SILENT}
+    return set(variables) <= set(group.variables) or (set(variables) | set(group.variables)) <= family
+
+
+def _strip_parentheticals(gap: str) -> str:
+    """The gap without its closed (...) / [...] groups and without brackets: `(as estimated by … ≥ 18yo)` is an
+    aside, but the words after a bracket that is still open belong to the gap."""
+    keep = [ch not in "()[]" for ch in gap]
+    opened: list[int] = []
+    for i, ch in enumerate(gap):
+        if ch in "([":
+            opened.append(i)
+        elif ch in ")]":
+            # a bracket closing one opened before the gap: what precedes it is the rest of that aside
+            start = opened.pop() if opened else 0
+            for k in range(start, i + 1):
+                keep[k] = False
+    return "".join(ch if keep[i] else " " for i, ch in enumerate(gap))
+
+
+def _is_filler(text: str, start: int, end: int, strict: bool) -> bool:
+    """Whether text[start:end] can separate a variable name from its value (`count of`, `(ANC) is`, `: `)."""
+    gap = text[start:end]
+    if len(gap) > 260:
+        return False
+    bare = " ".join(_strip_parentheticals(gap).split())
+    if strict:
+        return len(bare.strip(" :=-")) == 0
+    words = bare.split()
+    return len(bare) <= 60 and len(words) <= 8 and not _FILLER_BLOCK_RE.search(bare)
+
+
+def _inside_closed_paren(text: str, start: int, end: int) -> bool:
+    """Whether a parenthesis opened before `start` closes within text[start:end] (the mention was in an aside)."""
+    depth = 0
+    for ch in text[start:end]:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                return True
+    return False
+
+
+def _in_aside(text: str, grp: Group, end: int) -> bool:
+    """Whether the name sits in a parenthesis that closes before `end` (`(e.g., creatinine clearance; mGFR) is
+    required: ≥ 60`) — unless the parenthesis holds nothing but the name (`aminotransferase (AST) > 100 IU/L`)."""
+    depth = 0
+    for k in range(grp.start, end):
+        ch = text[k]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                return bool(text[grp.end:k].strip()) or not text[:grp.start].rstrip().endswith(("(", "["))
+    return False
+
+
+def assign_owners(text: str, exprs: list[Expr], groups: list[Group]) -> None:
+    """Give each expression its variable group: itself (age), the name before it, the count noun after it, or the
+    expression it continues."""
+    gi = 0
+    prev: Expr | None = None
+    for expr in exprs:
+        if expr.form == GRADE:
+            expr.owner = next((g for g in reversed(groups) if g.end <= expr.start
+                               and expr.grade_variable in g.variables), None)
+            prev = expr
+            continue
+        if expr.states_age and expr.form != LIST:
+            expr.age_intrinsic = True
+        while gi < len(groups) and groups[gi].end <= expr.start:
+            gi += 1
+        candidates: list[Group] = []
+        for k in range(gi - 1, max(-1, gi - 4), -1):
+            grp = groups[k]
+            if prev is not None and prev.end > grp.end and not _inside_closed_paren(text, prev.end, expr.start):
+                break
+            if _in_aside(text, grp, expr.start):
+                continue  # the name sits in an aside that closes before the number: look further back
+            if _is_filler(text, grp.end, expr.start, grp.strict):
+                candidates.append(grp)
+            break
+        cont = None
+        if prev is not None and prev.owner is not None and expr.start - prev.end <= 90 and \
+                _CONTINUATION_RE.fullmatch(text, prev.end, expr.start) and \
+                not (candidates and candidates[0].start > prev.end):
+            cont = prev
+        if expr.age_intrinsic:
+            age_group = next((g for g in candidates if "age" in g.variables), None)
+            expr.owner = age_group or Group(expr.start, expr.start, ["age"], set())
+            if cont is not None and cont.owner is not None and "age" in cont.owner.variables:
+                expr.continues = cont
+        elif cont is not None and cont.owner is not None and _fits_any(cont.owner, expr):
+            expr.owner, expr.continues = cont.owner, cont
+        elif (counted := _counted_owner(text, expr)) is not None:
+            expr.owner = counted
+        elif candidates:
+            expr.owner = candidates[0]
+        elif _implicit_age(text, expr):
+            expr.owner = Group(expr.start, expr.start, ["age"], set())
+            expr.age_intrinsic = True
+        prev = expr
+
+
+def _implicit_age(text: str, expr: Expr) -> bool:
+    """`Men 18-75 years`, `who are between 18 and 55 years`, `Adults (≥ 18 years)`: a span of years right after
+    the people it describes is their age (a duration follows a verb or `for`, not a person)."""
+    if expr.form != VALUE:
+        return False
+    kinds = {expr.u1, expr.u2} - {None}
+    if not kinds or not kinds <= TIME_SYMBOLS:
+        return False
+    head = text[max(0, expr.start - 80):expr.start]
+    if not _AGE_TAIL_RE.match(text, expr.end):
+        return False  # `women who are less than 1 year postmenopausal`
+    if _PEOPLE_TAIL_RE.search(head):
+        return kinds == {"years"} or bool(_INFANTS_RE.search(head))
+    # `18-75 years` as a whole criterion: nothing before it, nothing but people after it
+    tail = text[expr.end:_tail_boundary(text, expr.end, len(text))]
+    return kinds == {"years"} and not head.strip(" -*•·:") and (not tail.strip() or bool(_PEOPLE_RE.fullmatch(tail)))
+
+
+def _fits_any(group: Group, expr: Expr) -> bool:
+    """Whether the expression's unit could belong to one of the group's variables (continuations must agree)."""
+    unit = expr.u1 or expr.u2
+    if expr.form == BARE_ULN:
+        unit = ULN
+    elif not unit and expr.form == VALUE:
+        return True  # a bare number continues in the unit of the bound before it
+    return any(accepts(v, unit) for v in group.variables if v in CATALOGUE)
+
+
+def _counted_owner(text: str, expr: Expr) -> Group | None:
+    """`≥ 2 prior lines of therapy`, `more than 2 chemotherapy regimens`: a count followed by what it counts."""
+    if expr.form != VALUE or expr.u1 or expr.u2 or expr.n2 is not None:
+        return None
+    m = _COUNTED_RE.match(text, expr.end)
+    if m is None:
+        return None
+    return Group(m.start("noun"), m.end("noun"), [_COUNTED_NOUNS[m.group("noun").lower()]], set())
+
+
+def find_conditions(text: str, exprs: list[Expr]) -> None:
+    """Mark expressions that are themselves a condition (`for patients who are > 16 years old`) as dropped, and
+    attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`)."""
+    prev_end = 0
+    prev_tail_end = 0
+    prev_owned: Expr | None = None
+    for i, expr in enumerate(exprs):
+        if expr.owner is None:
+            prev_end = max(prev_end, expr.end)
+            continue
+        real_group = expr.owner.end > expr.owner.start
+        anchor = expr.owner.start if real_group and expr.owner.start >= prev_end and expr.continues is None \
+            else expr.start
+        head_start = max(prev_end, _last_boundary(text, anchor), anchor - 200)
+        head = text[head_start:anchor]
+        if _OTHER_PERSON_RE.search(head) or _DEFINITION_TAIL_RE.match(text, expr.end, min(len(text), expr.end + 60)):
+            expr.dropped = True
+        cond = _head_condition(head)
+        if cond == "inside":
+            # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
+            # number is the condition of another bound. Kept (as conditional) only when it stands in a clause of
+            # its own: `patients with Gilbert syndrome may be included if total bilirubin ≤ 3 × ULN`.
+            own_clause = head_start > 0 and text[head_start - 1] in ";." and head_start > prev_end
+            if "age" in expr.owner.variables or not own_clause:
+                expr.dropped = True
+                expr.inside = True
+                expr.inside_if = bool(_IF_RE.search(head))
+            else:
+                expr.condition = (head_start, anchor)
+        elif prev_owned is not None and prev_owned.inside and prev_owned.inside_if and \
+                _GROUP_GAP_RE.fullmatch(text, prev_owned.end, anchor):
+            expr.dropped = expr.inside = True  # `if ANC < 1,000/mm3 or platelets < 75,000/mm3`
+        elif isinstance(cond, tuple) and head_start + cond[0] >= prev_tail_end:
+            expr.condition = (head_start + cond[0], head_start + cond[1])
+        exception = _EXCEPTION_RE.search(head)
+        if exception is not None:
+            expr.exception = True
+            expr.condition = (head_start + exception.start(), anchor)
+        limit = len(text)
+        if i + 1 < len(exprs):
+            nxt = exprs[i + 1]
+            new_clause = _CLAUSE_CONNECTOR_RE.search(text, expr.end, max(expr.end, nxt.start))
+            if nxt.owner is not None and nxt.owner.end > nxt.owner.start and nxt.owner.start >= expr.end:
+                if new_clause:
+                    limit = nxt.owner.start
+            elif nxt.continues is expr or (nxt.owner is not None and not nxt.age_intrinsic and new_clause):
+                limit = nxt.start
+        tail_end = _tail_boundary(text, expr.end, limit)
+        tail = text[expr.end:tail_end]
+        lead = len(tail) - len(tail.lstrip(" ,("))
+        if not _EXCEPTION_RE.match(tail, lead):
+            found = _COND_RE.match(text, expr.end + lead)
+            if found and expr.condition is None:
+                expr.condition = (expr.end + lead, tail_end)
+                prev_tail_end = tail_end
+        if expr.continues is not None and expr.condition is None:
+            gap_start = expr.continues.end
+            marker = _COND_RE.search(text, gap_start, expr.start) or _EXCEPTION_RE.search(text, gap_start, expr.start)
+            if marker is not None and marker.start() >= prev_tail_end:
+                expr.condition = (marker.start(), expr.start)
+        if expr.continues is not None and expr.condition is None and "(" in text[expr.continues.end:expr.start]:
+            expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
+        prev_end = expr.end
+        prev_owned = expr
+
+
+def _last_boundary(text: str, pos: int) -> int:
+    lo = max(0, pos - 200)
+    best = lo
+    for k in range(pos - 1, lo - 1, -1):
+        ch = text[k]
+        if ch in _BOUNDARY_CHARS or (ch == "." and (k + 1 >= len(text) or text[k + 1] == " ")
+                                     and not (k > 0 and text[k - 1].isdigit() and k + 2 < len(text)
+                                              and text[k + 2].isdigit())):
+            return k + 1
+    return best
+
+
+def _tail_boundary(text: str, start: int, limit: int) -> int:
+    end = min(limit, start + 120)
+    for k in range(start, end):
+        ch = text[k]
+        if ch in ";)" or (ch == "." and (k + 1 >= len(text) or text[k + 1] == " ")) or ch == ",":
+            return k
+    return end
+
+
+def _head_condition(head: str) -> tuple[int, int] | str | None:
+    """The condition clause in the text before a mention: "inside" when the mention is the condition's own subject
+    (`if < 2 years old`), a span when a condition qualifies the measure, None when there is none."""
+    last = None
+    for m in _COND_RE.finditer(head):
+        last = m
+    if last is not None and len(head) - last.end() > 60:
+        last = None  # a condition far back qualifies something else (`… has been irradiated … PATIENT …: Age:`)
+    if last is not None:
+        between = head[last.end():]
+        if _SUBJECT_ONLY_RE.fullmatch(between) and _SUBORDINATE_RE.fullmatch(last.group(0)) \
+                and "," not in between and ":" not in between:
+            return "inside"
+        if _EXCEPTION_RE.search(head[:last.start()]) and not re.search(r"[,;:]", head[:last.start()]):
+            return None
+        cut = re.search(r"[,:]", between)
+        end = last.end() + (cut.start() if cut else len(between))
+        return last.start(), end
+    subject = None
+    for m in _SUBJECT_COND_RE.finditer(head):
+        subject = m
+    if subject is not None and len(head) - subject.end() <= 60:
+        rest = head[subject.end():]
+        if rest.strip() and not _SUBJECT_ONLY_RE.fullmatch(rest) and not re.search(r"\b(?:an?|the|known|severe)\s*$",
+                                                                                   rest):
+            cut = re.search(r"[,:]", rest)
+            return subject.start(), subject.end() + (cut.start() if cut else len(rest))
+    return None
+
+
