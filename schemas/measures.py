@@ -281,8 +281,7 @@ _ALL: tuple[Variable, ...] = (
        plausible=(90, 200), valence=1, molar_mass=22.99),
     _v("calcium", "mmol/L", "Calcium",
        names=("calcium", "serum calcium", "corrected calcium", "corrected serum calcium", "albumin corrected calcium",
-              "calcemia", "calcaemia", "hypercalcemia", "hypercalcaemia", "hypocalcemia", "hypocalcaemia",
-              "ionized calcium", "ionised calcium"),
+              "calcemia", "calcaemia", "hypercalcemia", "hypercalcaemia", "hypocalcemia", "hypocalcaemia"),
        abbreviations=("Ca2+", "Ca++"), strict_abbreviations=("Ca",), units=("mg/dL", "mEq/L"),
        bare=((5.01, "mmol/L"), (INF, "mg/dL")), plausible=(0.5, 5), valence=2, molar_mass=40.078),
     _v("magnesium", "mmol/L", "Magnesium",
@@ -447,7 +446,8 @@ OTHER_NAMES: tuple[str, ...] = (
     "pulmonary arterial pressure", "intracranial pressure", "wedge pressure", "pulse pressure",
     "pulse wave velocity", "ejection fraction reduction", "saturation of", "transferrin saturation",
     "oxygen requirement", "oxygen flow", "oxygen concentration", "fraction of inspired oxygen",
-    "ldh isoenzyme", "partner's age", "skin type", "iron saturation",
+    "ldh isoenzyme", "partner's age", "skin type", "iron saturation", "ionized calcium", "ionised calcium",
+    "age of consent", "legal age", "age of majority", "legal age of consent", "minimum legal adult age",
 )
 OTHER_ABBREVIATIONS: tuple[str, ...] = (
     "PT", "INRC", "CK", "CPK", "GGT", "BUN", "AFP", "CEA", "ESR", "FT3", "FT4", "T3", "T4", "RBC", "MCV", "NLR",

@@ -21,9 +21,15 @@ from schemas.measures import CATALOGUE, ULN, VARIABLES
 from transforms.measures.assemble import measures, readings
 from transforms.measures.convert import converter
 from transforms.measures.link import assign_owners, find_conditions, group_mentions
-from transforms.measures.model import Measure, Range
-from transforms.measures.normalise import may_hold_a_measure, normalise
-from transforms.measures.scan import STRICT_ABBREVIATIONS, scan_expressions, scan_grades, scan_mentions
+from transforms.measures.model import OTHER, Measure, Range
+from transforms.measures.normalise import lower, may_hold_a_measure, normalise
+from transforms.measures.scan import (
+    STRICT_ABBREVIATIONS,
+    may_state_an_age_or_count,
+    scan_expressions,
+    scan_grades,
+    scan_mentions,
+)
 
 __all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "converter", "extract_measures"]
 
@@ -35,8 +41,12 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     if not isinstance(text, str) or not may_hold_a_measure(text):
         return []
     doc = normalise(text[:MAX_TEXT])
-    exprs = scan_expressions(doc.text)
-    mentions = scan_mentions(doc.text)
+    lowered = lower(doc.text)
+    mentions = scan_mentions(doc.text, lowered)
+    named_from = next((men.start for men in mentions if men.kind != OTHER), len(lowered) + 1)
+    if named_from > len(lowered) and not may_state_an_age_or_count(lowered):
+        return []
+    exprs = scan_expressions(doc.text, lowered, named_from)
     grades = scan_grades(doc.text, mentions)
     if grades:
         exprs = sorted(exprs + grades, key=lambda e: e.start)

@@ -59,7 +59,7 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
         if parsed is None:
             continue
         lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit, is_range = parsed
-        if exclusion and not expr.exception:
+        if (exclusion != expr.negated) and not expr.exception:
             flipped = _complement(variable, lower, lower_inc, upper, upper_inc, outside)
             if flipped is None:
                 continue
@@ -143,6 +143,8 @@ def _value_bounds(doc: Text, expr: Expr, variable: str) -> Bounds | None:
                 return None
             k1 = k2 = prev_unit
     cmp: str | None = expr.cmp or (expr.owner.prefix_cmp if expr.owner and expr.continues is None else None)
+    if cmp is None and expr.comparator_from is not None:
+        cmp = expr.comparator_from.cmp
     n1, n2 = expr.n1, expr.n2
     if n2 is not None and expr.sep in ("and", "&") and not (expr.cmp2 or expr.between or
                                                              (expr.owner and expr.owner.between)):
@@ -236,6 +238,7 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
                 continue  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: one statement in two units
             kept.append(rng)
         kept = _merge_sides(kept)
+        kept = [r for r in kept if not _implied(r, kept)]
         kept = [r for r in kept if not _contradicts_general(r, kept)]
         _mark_looser(kept)
         for rng in kept:
@@ -247,6 +250,22 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
                 condition_text=rng.condition)))
     out.sort(key=lambda pair: pair[0])
     return [mes for _, mes in out]
+
+
+def _implied(rng: Range, kept: list[Range]) -> bool:
+    """`ECOG 0 or 1 … (ie, ECOG PS > 1)` ruled out: a general one-sided bound that a general range of the same
+    criterion already states."""
+    if rng.condition is not None or (rng.lower is None) == (rng.upper is None):
+        return False
+    for other in kept:
+        if other is rng or other.condition is not None or other.lower is None or other.upper is None \
+                or other.unit != rng.unit:
+            continue
+        if rng.upper is not None and _close(other.upper, rng.upper) and other.upper_inclusive == rng.upper_inclusive:
+            return True
+        if rng.lower is not None and _close(other.lower, rng.lower) and other.lower_inclusive == rng.lower_inclusive:
+            return True
+    return False
 
 
 def _contradicts_general(rng: Range, kept: list[Range]) -> bool:
@@ -276,7 +295,8 @@ def _merge_sides(kept: list[Range]) -> list[Range]:
                         (other.lower is None) != (other.upper is None) and (other.lower is None) != (rng.lower is None):
                     lo = rng if rng.lower is not None else other
                     hi = rng if rng.upper is not None else other
-                    if lo.lower is not None and hi.upper is not None and lo.lower <= hi.upper:
+                    if lo.lower is not None and hi.upper is not None and (
+                            lo.lower < hi.upper or lo.lower == hi.upper and lo.lower_inclusive and hi.upper_inclusive):
                         partner = other
                         break
         if partner is None:

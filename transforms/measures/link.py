@@ -5,17 +5,13 @@ import re
 
 from schemas.measures import CATALOGUE
 from transforms.measures.convert import accepts
-from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PERFORMANCE, VALUE, Expr, Group, Mention
+from transforms.measures.model import BARE_ULN, GRADE, LIST, NAME, OTHER, PAIR, PERFORMANCE, VALUE, Expr, Group, Mention
+from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE
 from transforms.measures.units import TIME_SYMBOLS, ULN
 
 _CMP = r"[≥≤<>]"
 SILENT = ""  # a group member that is not a catalogue variable (`direct bilirubin`)
 PERF = "performance"  # `performance status` without a scale
-_COUNTED_NOUNS = {noun: var.name for var in CATALOGUE.values() for noun in var.counted}
-_COUNTED_RE = re.compile(
-    r"\s+(?:(?:prior|previous|earlier|systemic|cytotoxic|chemotherapy|chemotherapeutic|anti-?cancer|treatment|therapy"
-    r"|therapeutic|standard|different|platinum-based|lines?\s+of|regimens?\s+of|myeloma|mm)\s+){0,3}"
-    r"(?P<noun>" + "|".join(sorted(_COUNTED_NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 _GROUP_GAP_RE = re.compile(r"(?:[\s,/&()\[\]:-]|\b(?:and/or|and|or|serum|plasma|blood|the|both|either|total|levels?"
                            r"|counts?|values?|concentrations?)\b)*", re.IGNORECASE)
@@ -28,6 +24,11 @@ _FILLER_BLOCK_RE = re.compile(
     re.IGNORECASE)
 _CONTINUATION_RE = re.compile(
     r"[\s,;:()]*(?:and/or|and|or|but|&)?[\s,;(]*"
+    # `< 2.5 × ULN, which is allowed < 5 × ULN in patients with liver metastasis` (NCT04348032)
+    r"|[\s,;]*(?:which|that|this)\s+(?:is|are|may\s+be|can\s+be)\s+(?:allowed|permitted|acceptable|accepted)"
+    r"(?:\s+(?:to\s+be|up\s+to|if))?\s*"
+    # `≤ 3.0 × ULN or baseline or ≤ 5.0 × ULN`: an alternative reference value between two bounds
+    r"|\s*(?:or|and)\s+(?:baseline|the\s+baseline\s+value)\s+(?:or|and)\s+"
     r"|[\s,;:()]*(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{0,60}?[\s,;)]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
     r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
     r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*",
@@ -41,15 +42,12 @@ _NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
 _COND_RE = re.compile(rf"\b(?:{_SUBORDINATE}|{_NOUN_CONDITION})\b", re.IGNORECASE)
 _SUBORDINATE_RE = re.compile(rf"(?:{_SUBORDINATE})", re.IGNORECASE)
 _SUBJECT_COND_RE = re.compile(r"\b(?:patients?|participants?|subjects?|those)\s+with\b", re.IGNORECASE)
-_EXCEPTION_RE = re.compile(r"\b(?:unless|except|excluding|other\s+than|with\s+the\s+exception\s+of)\b", re.IGNORECASE)
+_EXCEPTION_RE = re.compile(r"\b(?:unless|except|excluding|other\s+than|with\s+the\s+exception\s+of|as\s+long\s+as)\b",
+                           re.IGNORECASE)
 _SUBJECT_ONLY_RE = re.compile(
     r"(?:[\s,≥≤<>]|\b(?:patients?|participants?|subjects?|those|people|persons?|individuals?|children|adults?|men"
     r"|women|males?|females?|who|whose|are|is|be|were|was|aged|of|the|a|an|with|pts|younger|older)\b)*",
     re.IGNORECASE)
-_PEOPLE_TAIL_RE = re.compile(
-    r"(?:^|[\s,(])(?:(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
-    r"|children|child|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who|are|is|be|were"
-    r"|healthy|and|or|of|either|sex|gender|both|must)[\s,()]*){1,6}$", re.IGNORECASE)
 _PEOPLE_RE = re.compile(
     r"(?:[\s,()]|\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
     r"|children|individuals?|persons?|people|healthy|and|or|of|either|sex|gender|both|inclusive)\b)*",
@@ -57,7 +55,18 @@ _PEOPLE_RE = re.compile(
 _INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b", re.IGNORECASE)
 _OTHER_PERSON_RE = re.compile(
     r"\b(?:partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
-    r"|offspring)\b", re.IGNORECASE)
+    r"|offspring|family\s+(?:history|members?)|first[\s-]degree|sudden\s+death)\b", re.IGNORECASE)
+# `no significant heart disease (NYHA class III or IV)`, `no uncontrolled diabetes, defined as glucose ≥ 200`: the
+# value describes what is ruled out, so the criterion's kind is turned round for it
+_NEGATED_LEAD_RE = re.compile(
+    r"\b(?:no|without)\s+(?:[\w'-]+[\s,]+){0,5}?(?:\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*"
+    r"|defined\s+(?:as|by)\s+)$", re.IGNORECASE)
+# `oxygen requirement … to maintain oxygen saturation ≥ 92%` (NCT04340557): a target of a treatment, not a value
+_TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|attain)\s+(?:an?\s+|the\s+|their\s+)?$",
+                             re.IGNORECASE)
+# a name right after a value, then the end of the clause: it names that value (`> 140 mm Hg systolic, or …`)
+_POSTFIX_NAME_END_RE = re.compile(r"\s*(?:$|[,;).]|\b(?:or|and|despite|at|on|in)\b)", re.IGNORECASE)
+_BLANK_RE = re.compile(r"\s*")
 _DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b",
                                  re.IGNORECASE)
 _IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b", re.IGNORECASE)
@@ -187,6 +196,8 @@ def assign_owners(text: str, exprs: list[Expr], groups: list[Group]) -> None:
         candidates: list[Group] = []
         for k in range(gi - 1, max(-1, gi - 4), -1):
             grp = groups[k]
+            if grp.postfix:
+                break  # it names the value before it
             if prev is not None and prev.end > grp.end and not _inside_closed_paren(text, prev.end, expr.start):
                 break
             if _in_aside(text, grp, expr.start):
@@ -199,7 +210,14 @@ def assign_owners(text: str, exprs: list[Expr], groups: list[Group]) -> None:
                 _CONTINUATION_RE.fullmatch(text, prev.end, expr.start) and \
                 not (candidates and candidates[0].start > prev.end):
             cont = prev
-        if expr.age_intrinsic:
+        postfix = _postfix_owner(text, expr, groups, gi, candidates)
+        if postfix is not None:
+            expr.owner = postfix
+            postfix.postfix = True
+            if expr.cmp is None and expr.post is None and prev is not None and prev.owner is not None and \
+                    prev.owner.postfix and expr.start - prev.end <= 40:
+                expr.comparator_from = prev  # `below 100 systolic or 70 diastolic`
+        elif expr.age_intrinsic:
             age_group = next((g for g in candidates if "age" in g.variables), None)
             expr.owner = age_group or Group(expr.start, expr.start, ["age"], set())
             if cont is not None and cont.owner is not None and "age" in cont.owner.variables:
@@ -216,6 +234,17 @@ def assign_owners(text: str, exprs: list[Expr], groups: list[Group]) -> None:
         prev = expr
 
 
+def _postfix_owner(text: str, expr: Expr, groups: list[Group], gi: int, candidates: list[Group]) -> Group | None:
+    """The name right after a value that names it (`> 140 mm Hg systolic, or > 90 mm Hg diastolic`), when the
+    name before it (if any) cannot take it alone (`blood pressure (BP) > 140 …` names a pair)."""
+    if gi >= len(groups) or expr.form != VALUE or (candidates and candidates[0].kinds != {PAIR}):
+        return None
+    grp = groups[gi]
+    if grp.kinds != {NAME} or _BLANK_RE.fullmatch(text, expr.end, grp.start) is None:
+        return None
+    return grp if _POSTFIX_NAME_END_RE.match(text, grp.end) else None
+
+
 def _implicit_age(text: str, expr: Expr) -> bool:
     """`Men 18-75 years`, `who are between 18 and 55 years`, `Adults (≥ 18 years)`: a span of years right after
     the people it describes is their age (a duration follows a verb or `for`, not a person)."""
@@ -227,7 +256,7 @@ def _implicit_age(text: str, expr: Expr) -> bool:
     head = text[max(0, expr.start - 80):expr.start]
     if not _AGE_TAIL_RE.match(text, expr.end):
         return False  # `women who are less than 1 year postmenopausal`
-    if _PEOPLE_TAIL_RE.search(head):
+    if PEOPLE_TAIL_RE.search(head):
         return kinds == {"years"} or bool(_INFANTS_RE.search(head))
     # `18-75 years` as a whole criterion: nothing before it, nothing but people after it
     tail = text[expr.end:_tail_boundary(text, expr.end, len(text))]
@@ -248,10 +277,10 @@ def _counted_owner(text: str, expr: Expr) -> Group | None:
     """`≥ 2 prior lines of therapy`, `more than 2 chemotherapy regimens`: a count followed by what it counts."""
     if expr.form != VALUE or expr.u1 or expr.u2 or expr.n2 is not None:
         return None
-    m = _COUNTED_RE.match(text, expr.end)
+    m = COUNTED_RE.match(text, expr.end)
     if m is None:
         return None
-    return Group(m.start("noun"), m.end("noun"), [_COUNTED_NOUNS[m.group("noun").lower()]], set())
+    return Group(m.start("noun"), m.end("noun"), [COUNTED_NOUNS[m.group("noun").lower()]], set())
 
 
 def find_conditions(text: str, exprs: list[Expr]) -> None:
@@ -269,8 +298,11 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
             else expr.start
         head_start = max(prev_end, _last_boundary(text, anchor), anchor - 200)
         head = text[head_start:anchor]
-        if _OTHER_PERSON_RE.search(head) or _DEFINITION_TAIL_RE.match(text, expr.end, min(len(text), expr.end + 60)):
+        if _OTHER_PERSON_RE.search(head) or _DEFINITION_TAIL_RE.match(text, expr.end, min(len(text), expr.end + 60)) \
+                or _TARGET_LEAD_RE.search(text, max(0, anchor - 40), anchor):
             expr.dropped = True
+        if _NEGATED_LEAD_RE.search(text, max(0, anchor - 80), anchor):
+            expr.negated = True
         cond = _head_condition(head)
         if cond == "inside":
             # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the

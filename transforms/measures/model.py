@@ -48,6 +48,7 @@ class Group:
     prefix_cmp: str | None = None  # `≥ the platelet count of 100`: a comparator written before the name
     between: bool = False  # `between the ages of 18 and 65`
     strict: bool = False  # a strict abbreviation (`WHO`, `TB`): its value must follow at once
+    postfix: bool = False  # names the value before it (`> 140 mm Hg systolic`), so owns none after it
 
 
 # what an expression states
@@ -89,6 +90,8 @@ class Expr:
     inside: bool = False  # the expression is the condition of another bound
     inside_if: bool = False  # … of an `if`/`when` clause, which the next `or`/`and` bound continues
     exception: bool = False  # stated inside `except …`: in an EXCLUSION criterion, an allowed range as written
+    negated: bool = False  # what a `no …` clause rules out (`no heart disease (NYHA class III or IV)`)
+    comparator_from: Expr | None = None  # `below 100 systolic or 70 diastolic`: the comparator of the one before
     condition: tuple[int, int] | None = None
 
     @property

@@ -25,8 +25,8 @@ from transforms.measures.model import (
     Expr,
     Mention,
 )
-from transforms.measures.normalise import POSTFIX, lower
-from transforms.measures.units import ULN_WORDS, UNIT_PATTERN, states_age, unit_symbol
+from transforms.measures.normalise import POSTFIX, lower, trie_pattern
+from transforms.measures.units import TIME_SYMBOLS, ULN_WORDS, UNIT_PATTERN, states_age, unit_symbol
 
 # ---------------------------------------------------------------------------------------------------------------
 # Expressions
@@ -57,20 +57,44 @@ _EXPR_RE = re.compile(
     rf"(?P<n1>{_NUM})(?:\s*(?P<u1>{UNIT_PATTERN}))?(?(u1)|{_NO_WORD_AFTER})(?P<a1>{_AGE_SUFFIX})?"
     rf"(?:\s*(?P<sep>-|~|to|through|thru|and|&)\s*(?P<cmp2>[≤<])?\s*(?P<n2>{_NUM})(?:\s*(?P<u2>{UNIT_PATTERN}))?"
     rf"(?(u2)|{_NO_WORD_AFTER}))?"
-    rf"(?P<a2>{_AGE_SUFFIX})?(?:\s*(?P<post>[{POSTFIX}]))?)",
-    re.IGNORECASE,
-)
+    rf"(?P<a2>{_AGE_SUFFIX})?(?:\s*(?P<post>[{POSTFIX}]))?)"
+)  # on the lower-cased text: case-sensitive literals fail fast, units are told apart on the text as written
 _DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
-_THOUSANDS_DOT_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_THOUSANDS_DOT_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+_COUNT_UNIT_NEXT_RE = re.compile(r"\s*(?:/|cells|per\b)")
 _SCALE_POINT_RE = re.compile(r"[0-5]")
+# an expression can only be a value if a name precedes it, it states an age, people precede a span of time
+# (`men 18-75 years`), a count noun follows it (`2 prior lines`), or it continues one that can
+COUNTED_NOUNS = {noun: var.name for var in CATALOGUE.values() for noun in var.counted}
+COUNTED_RE = re.compile(
+    r"\s+(?:(?:prior|previous|earlier|systemic|cytotoxic|chemotherapy|chemotherapeutic|anti-?cancer|treatment|therapy"
+    r"|therapeutic|standard|different|platinum-based|lines?\s+of|regimens?\s+of|myeloma|mm)\s+){0,3}"
+    r"(?P<noun>" + "|".join(sorted(COUNTED_NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_PEOPLE_WORDS = (r"males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
+                 r"|children|child|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who|are|is|be"
+                 r"|were|healthy|and|or|of|either|sex|gender|both|must")
+# Without a catalogue name, a criterion can still state an age (`18 years old`, `men 18-75 years`, `18-75 years` on
+# its own) or a count (`2 prior lines`); if none of these cues occurs, nothing in it can be read.
+_AGE_OR_COUNT_CUE_RE = re.compile(
+    r"old\b|of[ -]age|age\b|\byo\b|y\s*/\s*o|y\.\s*o|\b(?:" + "|".join(sorted(COUNTED_NOUNS)) + r")\b"
+    r"|^[\s\-*•·:(]*(?:[a-z]+\s+){0,3}[≥≤<>]?\s*\d"
+    r"|\b(?:" + _PEOPLE_WORDS + r")[\s,()]*(?:(?:between|from|ranging|(?:in\s+)?the\s+range)\s+)?(?:[≥≤<>]\s*)?\d")
+_CONTINUATION_REACH = 90  # characters between two expressions that continue one another (as link reads them)
+PEOPLE_TAIL_RE = re.compile(r"(?:^|[\s,(])(?:(?:" + _PEOPLE_WORDS + r")[\s,()]*){1,6}$", re.IGNORECASE)
+
+
+def may_state_an_age_or_count(lowered: str) -> bool:
+    """Whether a criterion without any catalogue name can still hold an age or a count (the cheap test)."""
+    return _AGE_OR_COUNT_CUE_RE.search(lowered) is not None
 
 
 def _span(m: re.Match[str], group: str) -> tuple[int, int] | None:
-    return (m.start(group), m.end(group)) if m.group(group) else None
+    start, end = m.span(group)
+    return (start, end) if start >= 0 else None
 
 
-def _expression(m: re.Match[str]) -> Expr:
-    """The typed expression of one match of the expression regex."""
+def _expression(m: re.Match[str], text: str, lowered: str) -> Expr:
+    """The typed expression of one match of the expression regex on the lower-cased text."""
     if m.group("list"):
         values = tuple(float(x) for x in _SCALE_POINT_RE.findall(m.group("list")))
         return Expr(m.start(), m.end(), LIST, values=values, n1_span=_span(m, "list"))
@@ -80,27 +104,23 @@ def _expression(m: re.Match[str]) -> Expr:
         return Expr(m.start(), m.end(), PAIRED, n1=float(m.group("pa")), n2=float(m.group("pb")),
                     n1_span=(m.start("pa"), m.end("pb")), u1="mmHg" if m.group("pu") else None,
                     u1_span=_span(m, "pu"), cmp=m.group("pcmp"), post=m.group("ppost"))
-    n1 = m.group("n1")
-    n2 = m.group("n2")
-    thousands_dot = _THOUSANDS_DOT_RE.fullmatch
+    n1, n2, u1, u2, cmp, cmp2, post, sep, between, a1, a2 = m.group(
+        "n1", "n2", "u1", "u2", "cmp", "cmp2", "post", "sep", "between", "a1", "a2")
+    u1_span, u2_span = _span(m, "u1"), _span(m, "u2")
+    symbol1 = unit_symbol(text[u1_span[0]:u1_span[1]]) if u1_span else None
+    symbol2 = unit_symbol(text[u2_span[0]:u2_span[1]]) if u2_span else None
     return Expr(
-        m.start(), m.end(), VALUE,
-        n1=_read_number(n1, thousands_dot(n1) is not None),
-        n2=_read_number(n2, thousands_dot(n2) is not None) if n2 else None,
-        n1_span=_span(m, "n1"), n2_span=_span(m, "n2"),
-        u1=unit_symbol(m.group("u1")), u2=unit_symbol(m.group("u2")), u1_span=_span(m, "u1"), u2_span=_span(m, "u2"),
-        cmp=m.group("cmp"), cmp2=m.group("cmp2"), post=m.group("post"), sep=(m.group("sep") or "").lower() or None,
-        between=bool(m.group("between")),
-        states_age=bool(m.group("a1") or m.group("a2") or states_age(m.group("u1")) or states_age(m.group("u2"))))
+        m.start(), m.end(), VALUE, _read_number(n1, lowered, m.end("n1")),
+        _read_number(n2, lowered, m.end("n2")) if n2 else None, _span(m, "n1"), _span(m, "n2"),
+        symbol1, symbol2, u1_span, u2_span, cmp, cmp2, post, sep, bool(between),
+        bool(a1 or a2 or states_age(u1) or states_age(u2)))
 
 
-def _read_number(raw: str, thousands_dot: bool) -> float | None:
+def _read_number(raw: str, lowered: str, end: int) -> float | None:
     """The value of a number as written: `1,500` and `50.000 /mmc` are thousands, `1,5 mg/dL` a decimal comma."""
-    raw = raw.strip()
-    if thousands_dot and raw.count(".") >= 1 and len(raw.rsplit(".", 1)[1]) == 3:
-        # the regex only lets a `d.ddd` through before a count unit (`/mm³`, `cells`), where it means thousands
-        raw = raw.replace(".", "")
-    elif _DECIMAL_COMMA_RE.fullmatch(raw):
+    if "." in raw and _THOUSANDS_DOT_RE.fullmatch(raw) and _COUNT_UNIT_NEXT_RE.match(lowered, end):
+        raw = raw.replace(".", "")  # `50.000 /mmc` (NCT04346355): dots as thousands separators before a count unit
+    elif "," in raw and _DECIMAL_COMMA_RE.fullmatch(raw):
         raw = raw.replace(",", ".")
     try:
         return float(raw.replace(",", "").replace(" ", ""))
@@ -108,9 +128,33 @@ def _read_number(raw: str, thousands_dot: bool) -> float | None:
         return None
 
 
-def scan_expressions(text: str) -> list[Expr]:
-    """Every value statement of a normalised criterion, in text order."""
-    return [_expression(m) for m in _EXPR_RE.finditer(text)]
+def _may_be_a_value(m: re.Match[str], lowered: str, named_from: int, previous_end: int) -> bool:
+    """Whether anything could own this expression (the cheap test that spares building the ones nothing can)."""
+    start = m.start()
+    if start > named_from or start - previous_end <= _CONTINUATION_REACH:
+        return True
+    if not m.group("n1"):
+        return False
+    if m.group("a1") or m.group("a2") or COUNTED_RE.match(lowered, m.end("n1")) or COUNTED_RE.match(lowered, m.end()):
+        return True
+    units = (m.group("u1") or "") + (m.group("u2") or "")
+    if not units or not (states_age(units) or unit_symbol(m.group("u1")) in TIME_SYMBOLS
+                         or unit_symbol(m.group("u2")) in TIME_SYMBOLS):
+        return False
+    head = lowered[max(0, start - 80):start]
+    return states_age(units) or PEOPLE_TAIL_RE.search(head) is not None or not head.strip(" -*•·:")
+
+
+def scan_expressions(text: str, lowered: str, named_from: int) -> list[Expr]:
+    """Every value statement of a normalised criterion (given its lower-cased copy and where the first catalogue
+    name starts) that something could own, in text order."""
+    found: list[Expr] = []
+    previous_end = -10 * _CONTINUATION_REACH
+    for m in _EXPR_RE.finditer(lowered):
+        if _may_be_a_value(m, lowered, named_from, previous_end):
+            found.append(_expression(m, text, lowered))
+            previous_end = m.end()
+    return found
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -118,35 +162,12 @@ def scan_expressions(text: str) -> list[Expr]:
 # abbreviations (case-sensitive), each found by one trie-shaped regex so that a position costs one branch per
 # character rather than one try per name.
 # ---------------------------------------------------------------------------------------------------------------
-_NAME_FOLD = str.maketrans({"-": " ", "_": " "})
 _STRICT_NEXT = r"(?=\s*(?:[<>≤≥=:]|\(?\s*ml|\d))"  # a strict abbreviation is a name only before a value
 
 
-def _fold(text: str) -> str:
-    return lower(text).translate(_NAME_FOLD)
-
-
-def _trie_pattern(words: Iterable[str], strict: frozenset[str] = frozenset()) -> str:
-    """A regex matching any of `words`, longest first, shaped as a trie (shared prefixes written once)."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = word in strict and "strict" or "end"
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        end = node.get("")
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")" if branches else ""
-        if end is None:
-            return body
-        tail = _STRICT_NEXT if end == "strict" else ""
-        if not body:
-            return tail
-        return f"(?:{body}|{tail})" if tail else f"(?:{body})?"
-
-    return emit(trie)
+def _fold(name: str) -> str:
+    """A catalogue name as the name regex sees the text: lower-cased, hyphens as blanks."""
+    return lower(name).replace("-", " ")
 
 
 def _name_table() -> dict[str, tuple[tuple[str, ...], str]]:
@@ -191,15 +212,15 @@ def _abbreviation_table() -> tuple[dict[str, tuple[tuple[str, ...], str]], froze
 
 _NAMES = _name_table()
 _ABBREVIATIONS, STRICT_ABBREVIATIONS = _abbreviation_table()
-_NAME_RE = re.compile(r"(?<![a-z0-9])(?=[a-z0-9])" + _trie_pattern(_NAMES) + r"(?![a-z0-9])")
-_ABBREVIATION_RE = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z])" + _trie_pattern(_ABBREVIATIONS, STRICT_ABBREVIATIONS)
-                              + r"(?![A-Za-z])")
+_NAME_RE = re.compile(r"(?<![a-z0-9])(?=[a-z0-9])" + trie_pattern(_NAMES) + r"(?![a-z0-9])")
+_ABBREVIATION_RE = re.compile(trie_pattern(_ABBREVIATIONS, dict.fromkeys(STRICT_ABBREVIATIONS, _STRICT_NEXT),
+                                           not_after="A-Za-z0-9") + r"(?![A-Za-z])")
 
 
-def scan_mentions(text: str) -> list[Mention]:
+def scan_mentions(text: str, lowered: str) -> list[Mention]:
     """Every catalogue name and abbreviation in a normalised criterion; where two overlap the earlier, then the
     longer, wins (`direct bilirubin` over `bilirubin`, `HbA1c` over `Hb`)."""
-    found = [Mention(m.start(), m.end(), *_NAMES[m.group()]) for m in _NAME_RE.finditer(_fold(text))]
+    found = [Mention(m.start(), m.end(), *_NAMES[m.group()]) for m in _NAME_RE.finditer(lowered.replace("-", " "))]
     found += [Mention(m.start(), m.end(), *_ABBREVIATIONS[m.group()]) for m in _ABBREVIATION_RE.finditer(text)]
     if not found:
         return found
