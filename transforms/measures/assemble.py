@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from schemas.measures import CATALOGUE, PAIRED_NAMES, ULN
 from transforms.measures.convert import plausible, to_canonical
 from transforms.measures.link import _COND_RE, _CONNECTOR_TRIM_RE, _OUTSIDE_RE, _WITHOUT_RE, PERF, SILENT
-from transforms.measures.model import BARE_ULN, GRADE, LIST, PAIR, PAIRED, VALUE, Expr, Group, Measure, Range
+from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PAIR, PAIRED, VALUE, Expr, Group, Measure, Range
 from transforms.measures.normalise import GE, GT, LE, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
 
 # (lower, lower_inclusive, upper, upper_inclusive, unit, raw_value, raw_unit, is_range)
@@ -22,6 +22,8 @@ _ALTERNATIVE = "alternative to a stricter bound in the same criterion"
 
 def _resolve_variables(group: Group, expr: Expr, text: str) -> list[str]:
     """The group's catalogue variables; a bare `performance status` becomes ECOG or Karnofsky by its value."""
+    if group.last_kind == OTHER:
+        return []  # the name just before the value is not a catalogue variable's
     named = [v for v in group.variables if v in CATALOGUE]
     if PERF in group.variables and not any(v in ("ecog", "karnofsky") for v in named) and SILENT not in group.variables:
         values = [float(x) for x in _NUMBER_RE.findall(text[expr.start:expr.end])]

@@ -67,6 +67,8 @@ _TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|atta
 # a name right after a value, then the end of the clause: it names that value (`> 140 mm Hg systolic, or …`)
 _POSTFIX_NAME_END_RE = re.compile(r"\s*(?:$|[,;).]|\b(?:or|and|despite|at|on|in)\b)", re.IGNORECASE)
 _BLANK_RE = re.compile(r"\s*")
+_DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"[;.](?=\s)")
 _DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b",
                                  re.IGNORECASE)
 _IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b", re.IGNORECASE)
@@ -92,6 +94,9 @@ def group_mentions(mentions: list[Mention], text: str, strict_words: frozenset[s
                 _GROUP_GAP_RE.fullmatch(text, groups[-1].end, men.start)
                 or (_GROUP_GAP_WORDS_RE.fullmatch(text, groups[-1].end, men.start)
                     and not _FILLER_BLOCK_RE.search(text, groups[-1].end, men.start))):
+            # `hypercalcemia (ionized calcium > 1.5)`: a name in brackets says what is measured; `INR/PT ≤ 1.5 × ULN`
+            # constrains both
+            groups[-1].last_kind = men.kind if "(" in text[groups[-1].end:men.start] else NAME
             groups[-1].end = men.end
             groups[-1].variables.extend(v for v in variables if v not in groups[-1].variables)
             groups[-1].kinds.add(men.kind)
@@ -100,7 +105,7 @@ def group_mentions(mentions: list[Mention], text: str, strict_words: frozenset[s
         prefix = _PREFIX_CMP_RE.search(before)
         groups.append(Group(men.start, men.end, variables, {men.kind}, prefix.group("cmp") if prefix else None,
                             bool(_BETWEEN_BEFORE_RE.search(text[max(0, men.start - 14):men.start])),
-                            text[men.start:men.end] in strict_words))
+                            text[men.start:men.end] in strict_words, last_kind=men.kind))
     return groups
 
 
@@ -303,6 +308,8 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
             expr.dropped = True
         if _NEGATED_LEAD_RE.search(text, max(0, anchor - 80), anchor):
             expr.negated = True
+        if expr.age_intrinsic and _DEFINITION_RE.search(text, _sentence_start(text, expr.start), expr.start):
+            expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a category
         cond = _head_condition(head)
         if cond == "inside":
             # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
@@ -350,6 +357,14 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
             expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
         prev_end = expr.end
         prev_owned = expr
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` starts (after the last `. ` or `; ` before it)."""
+    start = 0
+    for m in _SENTENCE_END_RE.finditer(text, 0, pos):
+        start = m.end()
+    return start
 
 
 def _last_boundary(text: str, pos: int) -> int:

@@ -49,6 +49,7 @@ class Group:
     between: bool = False  # `between the ages of 18 and 65`
     strict: bool = False  # a strict abbreviation (`WHO`, `TB`): its value must follow at once
     postfix: bool = False  # names the value before it (`> 140 mm Hg systolic`), so owns none after it
+    last_kind: str = NAME  # what its last member is: `hypercalcemia (ionized calcium > 1.5)` measures the latter
 
 
 # what an expression states
