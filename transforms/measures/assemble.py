@@ -25,6 +25,8 @@ def _resolve_variables(group: Group, expr: Expr, text: str) -> list[str]:
     if group.last_kind == OTHER:
         return []  # the name just before the value is not a catalogue variable's
     named = [v for v in group.variables if v in CATALOGUE]
+    if PAIR in group.kinds and group.named and expr.form != PAIRED:
+        named = [v for v in named if v in group.named]  # `blood pressure systolic of < 105`: SBP only
     if PERF in group.variables and not any(v in ("ecog", "karnofsky") for v in named) and SILENT not in group.variables:
         values = [float(x) for x in _NUMBER_RE.findall(text[expr.start:expr.end])]
         if values and ("%" in expr.units or max(values) >= 10):
@@ -57,19 +59,17 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
     elif group.kinds == {PAIR}:
         return  # `blood pressure > 140 mmHg`: one number for a pair of variables says neither
     for index, variable in enumerate(variables):
-        parsed = _parse_bounds(doc, expr, variable, index)
-        if parsed is None:
-            continue
-        lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit, is_range = parsed
-        if (exclusion != expr.negated) and not expr.exception:
-            flipped = _complement(variable, lower, lower_inc, upper, upper_inc, outside)
-            if flipped is None:
+        for parsed in _parse_bounds(doc, expr, variable, index):
+            lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit, _ = parsed
+            if (exclusion != expr.negated) and not expr.exception:
+                flipped = _complement(variable, lower, lower_inc, upper, upper_inc, outside)
+                if flipped is None:
+                    continue
+                lower, lower_inc, upper, upper_inc = flipped
+            elif outside:
                 continue
-            lower, lower_inc, upper, upper_inc = flipped
-        elif outside:
-            continue
-        yield variable, Range(lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit,
-                              (span_start, expr.end), condition)
+            yield variable, Range(lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit,
+                                  (span_start, expr.end), condition)
 
 
 def _quote(doc: Text, span: tuple[int, int] | None) -> str | None:
@@ -94,8 +94,19 @@ def _one_sided(cmp: str, value: float, unit: str, raw_value: str | None, raw_uni
     return None, None, value, cmp == LE, unit, raw_value, raw_unit, False
 
 
-def _parse_bounds(doc: Text, expr: Expr, variable: str, index: int) -> Bounds | None:
-    """The stated range of one expression for one variable, in canonical units (before the kind is applied)."""
+def _parse_bounds(doc: Text, expr: Expr, variable: str, index: int) -> list[Bounds]:
+    """The stated ranges of one expression for one variable, in canonical units (before the kind is applied): one,
+    or two for `> 160 and < 100 mmHg` (two bounds that make no range)."""
+    if expr.form == VALUE and expr.n1 is not None and expr.n2 is not None and expr.cmp in (GT, GE) and \
+            expr.cmp2 in (LT, LE) and expr.n1 > expr.n2:
+        first = _value_bounds(doc, expr, variable, single=1)
+        second = _value_bounds(doc, expr, variable, single=2)
+        return [b for b in (first, second) if b is not None]
+    bounds = _bounds(doc, expr, variable, index)
+    return [] if bounds is None else [bounds]
+
+
+def _bounds(doc: Text, expr: Expr, variable: str, index: int) -> Bounds | None:
     var = CATALOGUE[variable]
     if expr.form == LIST:
         if var.scale is None or var.unit != "score" or not all(var.scale[0] <= x <= var.scale[1] for x in expr.values):
@@ -130,11 +141,20 @@ def _grade_bounds(doc: Text, expr: Expr, variable: str) -> Bounds | None:
     return _one_sided(cmp, low if cmp in (GE, LT) else high, unit, raw, None)
 
 
-def _value_bounds(doc: Text, expr: Expr, variable: str) -> Bounds | None:
+def _value_bounds(doc: Text, expr: Expr, variable: str, single: int = 0) -> Bounds | None:
+    """A number or range with its unit and comparators (`single` 1 or 2: only that number, with its comparator)."""
     if expr.n1 is None:
         return None
     var = CATALOGUE[variable]
     k1, k2 = expr.u1, expr.u2
+    if single:
+        value, unit = (expr.n1, k1 or k2) if single == 1 else (expr.n2, k2 or k1)
+        cmp_single = expr.cmp if single == 1 else expr.cmp2
+        span = expr.n1_span if single == 1 else expr.n2_span
+        conv = to_canonical(variable, value, unit) if value is not None and cmp_single else None
+        if conv is None or not plausible(variable, *conv):
+            return None
+        return _one_sided(cmp_single, conv[0], conv[1], _quote(doc, span), _quote(doc, expr.u2_span or expr.u1_span))
     if expr.continues is not None and not k1 and not k2:
         prev = expr.continues
         prev_unit = (prev.u2 or prev.u1) if prev.form == VALUE else None
@@ -156,8 +176,8 @@ def _value_bounds(doc: Text, expr: Expr, variable: str) -> Bounds | None:
             k1 = k2
         elif k2 is None:
             k2 = k1
-        a = to_canonical(variable, n1, k1)
-        b = to_canonical(variable, n2, k2)
+        a = _with_extra(to_canonical(variable, n1, k1), variable, expr.extra1)
+        b = _with_extra(to_canonical(variable, n2, k2), variable, expr.extra2)
         if a is None or b is None or a[1] != b[1] or not (plausible(variable, *a) and plausible(variable, *b)):
             return None
         if a[0] > b[0]:
@@ -185,12 +205,20 @@ def _value_bounds(doc: Text, expr: Expr, variable: str) -> Bounds | None:
             cmp = inherited
         else:
             return None
-    conv = to_canonical(variable, n1, k1)
+    conv = _with_extra(to_canonical(variable, n1, k1), variable, expr.extra1)
     if conv is None or not plausible(variable, *conv):
         return None
     if var.unit in ("score", "class", "count") and conv[1] == var.unit and n1 != int(n1):
         return None  # `ECOG 1.5`: scale points and counts are whole numbers
     return _one_sided(cmp, conv[0], conv[1], _quote(doc, expr.n1_span), _quote(doc, expr.u1_span))
+
+
+def _with_extra(conv: tuple[float, str] | None, variable: str, extra: tuple[float, str | None] | None):
+    """`24 years and 364 days`: the smaller unit's part added (None when it cannot be)."""
+    if conv is None or extra is None:
+        return conv
+    part = to_canonical(variable, extra[0], extra[1])
+    return (conv[0] + part[0], conv[1]) if part is not None and part[1] == conv[1] else None
 
 
 def _inherited_cmp(expr: Expr, variable: str) -> str | None:

@@ -60,7 +60,14 @@ _OTHER_PERSON_RE = re.compile(
 # value describes what is ruled out, so the criterion's kind is turned round for it
 _NEGATED_LEAD_RE = re.compile(
     r"\b(?:no|without)\s+(?:[\w'-]+[\s,]+){0,5}?(?:\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*"
-    r"|defined\s+(?:as|by)\s+)$", re.IGNORECASE)
+    r"|defined\s+(?:as|by)\s+)$"
+    # `No SGOT … greater than`, `must not have serum triglycerides greater than 400 mg/dL`
+    r"|(?:^|[;:.]\s+)[\s\-*•·]*no\s+(?:known\s+|history\s+of\s+)?$"
+    r"|\bnot\s+(?:have|had|having|show|present\s+with)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+_AT_EVENT_RE = re.compile(r"\s*(?:of\s+age\s+)?(?:at|by)\s+(?:the\s+)?(?:time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?"
+                          r"(?:diagnosis|onset|presentation)\b", re.IGNORECASE)
+_PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s+(?:eligible|allowed|permitted)\b",
+                                re.IGNORECASE)
 # `oxygen requirement … to maintain oxygen saturation ≥ 92%` (NCT04340557): a target of a treatment, not a value
 _TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|attain)\s+(?:an?\s+|the\s+|their\s+)?$",
                              re.IGNORECASE)
@@ -100,12 +107,15 @@ def group_mentions(mentions: list[Mention], text: str, strict_words: frozenset[s
             groups[-1].end = men.end
             groups[-1].variables.extend(v for v in variables if v not in groups[-1].variables)
             groups[-1].kinds.add(men.kind)
+            if men.kind == NAME:
+                groups[-1].named.update(men.variables)
             continue
         before = text[max(0, men.start - 16):men.start]
         prefix = _PREFIX_CMP_RE.search(before)
         groups.append(Group(men.start, men.end, variables, {men.kind}, prefix.group("cmp") if prefix else None,
                             bool(_BETWEEN_BEFORE_RE.search(text[max(0, men.start - 14):men.start])),
-                            text[men.start:men.end] in strict_words, last_kind=men.kind))
+                            text[men.start:men.end] in strict_words, last_kind=men.kind,
+                            named=set(men.variables) if men.kind == NAME else set()))
     return groups
 
 
@@ -233,7 +243,7 @@ def assign_owners(text: str, exprs: list[Expr], groups: list[Group]) -> None:
             expr.owner = counted
         elif candidates:
             expr.owner = candidates[0]
-        elif _implicit_age(text, expr):
+        elif _implicit_age(text, expr) or _whole_criterion_bound(text, expr):
             expr.owner = Group(expr.start, expr.start, ["age"], set())
             expr.age_intrinsic = True
         prev = expr
@@ -263,9 +273,20 @@ def _implicit_age(text: str, expr: Expr) -> bool:
         return False  # `women who are less than 1 year postmenopausal`
     if PEOPLE_TAIL_RE.search(head):
         return kinds == {"years"} or bool(_INFANTS_RE.search(head))
-    # `18-75 years` as a whole criterion: nothing before it, nothing but people after it
+    # `18-75 years` as a whole criterion (or a clause of it: `6 months to 2 years; > 2 years to 6 years`): nothing
+    # before it, nothing but people after it
     tail = text[expr.end:_tail_boundary(text, expr.end, len(text))]
-    return kinds == {"years"} and not head.strip(" -*•·:") and (not tail.strip() or bool(_PEOPLE_RE.fullmatch(tail)))
+    return "years" in kinds and not head.rsplit(";", 1)[-1].strip(" -*•·:") and (
+        not tail.strip() or bool(_PEOPLE_RE.fullmatch(tail)))
+
+
+def _whole_criterion_bound(text: str, expr: Expr) -> bool:
+    """`Over 18`, `18 and over`: a criterion that is one bound on a whole number and nothing else states an age."""
+    if expr.form != VALUE or expr.u1 or expr.u2 or expr.n2 is not None or not (expr.cmp or expr.post):
+        return False
+    if expr.n1 is None or expr.n1 != int(expr.n1) or not 1 <= expr.n1 <= 100:
+        return False
+    return not text[:expr.start].strip(" -*•·:(") and not text[expr.end:].strip(" .;,)")
 
 
 def _fits_any(group: Group, expr: Expr) -> bool:
@@ -308,6 +329,10 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
             expr.dropped = True
         if _NEGATED_LEAD_RE.search(text, max(0, anchor - 80), anchor):
             expr.negated = True
+        if "age" in expr.owner.variables and _AT_EVENT_RE.match(text, expr.end):
+            expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
+        if _PERMITTED_TAIL_RE.match(text, expr.end):
+            expr.exception = True  # `… and CD4 count above 350 … are eligible`: an allowed range as written
         if expr.age_intrinsic and _DEFINITION_RE.search(text, _sentence_start(text, expr.start), expr.start):
             expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a category
         cond = _head_condition(head)
@@ -414,6 +439,8 @@ def _head_condition(head: str) -> tuple[int, int] | str | None:
         if rest.strip() and not _SUBJECT_ONLY_RE.fullmatch(rest) and not re.search(r"\b(?:an?|the|known|severe)\s*$",
                                                                                    rest):
             cut = re.search(r"[,:]", rest)
+            if cut is None and len(rest.split()) <= 3:
+                return None  # `subjects with resting sitting systolic blood pressure`: the name's own words
             return subject.start(), subject.end() + (cut.start() if cut else len(rest))
     return None
 

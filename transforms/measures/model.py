@@ -50,6 +50,7 @@ class Group:
     strict: bool = False  # a strict abbreviation (`WHO`, `TB`): its value must follow at once
     postfix: bool = False  # names the value before it (`> 140 mm Hg systolic`), so owns none after it
     last_kind: str = NAME  # what its last member is: `hypercalcemia (ionized calcium > 1.5)` measures the latter
+    named: set[str] = field(default_factory=set)  # variables named one by one (`blood pressure systolic`: SBP only)
 
 
 # what an expression states
@@ -82,6 +83,8 @@ class Expr:
     between: bool = False  # `between`/`from`/`in the range` before it
     states_age: bool = False  # `years old`, `of age`
     values: tuple[float, ...] = ()  # a LIST's scale points
+    extra1: tuple[float, str | None] | None = None  # `18 years and 6 months`: the smaller unit's part of n1
+    extra2: tuple[float, str | None] | None = None
     grade_variable: str | None = None  # the scale a GRADE belongs to
     # linking
     owner: Group | None = None

@@ -40,6 +40,7 @@ _NUM = (r"(?<![\w.,^/\\])(?<![A-Za-z]-)"
 _CMP = r"[≥≤<>]"
 _AGE_SUFFIX = r"(?:\s*-?\s*(?:old|of\s+age|of-age|age)(?![a-z]))"
 _NO_WORD_AFTER = r"(?![a-z]|\s*/\s*[a-z])"
+_SMALLER_TIME = r"(?:months?|weeks?|days?)(?![a-z])"
 _BP_NUMBER = r"\d{2,3}(?![\d.,])"
 # guard: an expression starts with a digit, a comparator or `between`/`from`/`in the`/`the range`/`ranging` (whose
 # first four characters the classes allow position by position), so the other positions fail on one lookahead
@@ -54,9 +55,12 @@ _EXPR_RE = re.compile(
     rf"(?:\s*(?P<ppost>[{POSTFIX}]))?"
     r"|(?:(?P<between>between|from|(?:in\s+)?the\s+range(?:\s+(?:of|from))?|ranging\s+(?:from|between))\s+)?"
     rf"(?:(?P<cmp>{_CMP})\s*(?:{_CMP}\s*)?)?"
-    rf"(?P<n1>{_NUM})(?:\s*(?P<u1>{UNIT_PATTERN}))?(?(u1)|{_NO_WORD_AFTER})(?P<a1>{_AGE_SUFFIX})?"
-    rf"(?:\s*(?P<sep>-|~|to|through|thru|and|&)\s*(?P<cmp2>[≤<])?\s*(?P<n2>{_NUM})(?:\s*(?P<u2>{UNIT_PATTERN}))?"
-    rf"(?(u2)|{_NO_WORD_AFTER}))?"
+    # `18 or more years` (the postfix comparator before the unit), `24-years-old`, `18 years and 0 days`
+    rf"(?P<n1>{_NUM})(?:\s*(?P<post1>[{POSTFIX}]))?(?:\s*-?\s*(?P<u1>{UNIT_PATTERN}))?(?(u1)|{_NO_WORD_AFTER})"
+    rf"(?:\s+and\s+(?P<x1>\d+)\s*(?P<xu1>{_SMALLER_TIME}))?(?P<a1>{_AGE_SUFFIX})?"
+    rf"(?:\s*(?P<sep>-|~|to|through|thru|and|&)\s*(?P<cmp2>[≤<])?\s*(?P<n2>{_NUM})"
+    rf"(?:\s*-?\s*(?P<u2>{UNIT_PATTERN}))?(?(u2)|{_NO_WORD_AFTER})"
+    rf"(?:\s+and\s+(?P<x2>\d+)\s*(?P<xu2>{_SMALLER_TIME}))?)?"
     rf"(?P<a2>{_AGE_SUFFIX})?(?:\s*(?P<post>[{POSTFIX}]))?)"
 )  # on the lower-cased text: case-sensitive literals fail fast, units are told apart on the text as written
 _DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
@@ -104,16 +108,20 @@ def _expression(m: re.Match[str], text: str, lowered: str) -> Expr:
         return Expr(m.start(), m.end(), PAIRED, n1=float(m.group("pa")), n2=float(m.group("pb")),
                     n1_span=(m.start("pa"), m.end("pb")), u1="mmHg" if m.group("pu") else None,
                     u1_span=_span(m, "pu"), cmp=m.group("pcmp"), post=m.group("ppost"))
-    n1, n2, u1, u2, cmp, cmp2, post, sep, between, a1, a2 = m.group(
-        "n1", "n2", "u1", "u2", "cmp", "cmp2", "post", "sep", "between", "a1", "a2")
+    n1, n2, u1, u2, cmp, cmp2, post, sep, between, a1, a2, post1 = m.group(
+        "n1", "n2", "u1", "u2", "cmp", "cmp2", "post", "sep", "between", "a1", "a2", "post1")
     u1_span, u2_span = _span(m, "u1"), _span(m, "u2")
     symbol1 = unit_symbol(text[u1_span[0]:u1_span[1]]) if u1_span else None
     symbol2 = unit_symbol(text[u2_span[0]:u2_span[1]]) if u2_span else None
-    return Expr(
+    expr = Expr(
         m.start(), m.end(), VALUE, _read_number(n1, lowered, m.end("n1")),
         _read_number(n2, lowered, m.end("n2")) if n2 else None, _span(m, "n1"), _span(m, "n2"),
-        symbol1, symbol2, u1_span, u2_span, cmp, cmp2, post, sep, bool(between),
+        symbol1, symbol2, u1_span, u2_span, cmp, cmp2, post or post1, sep, bool(between),
         bool(a1 or a2 or states_age(u1) or states_age(u2)))
+    if m.group("x1") or m.group("x2"):
+        expr.extra1 = (float(m.group("x1")), unit_symbol(m.group("xu1"))) if m.group("x1") else None
+        expr.extra2 = (float(m.group("x2")), unit_symbol(m.group("xu2"))) if m.group("x2") else None
+    return expr
 
 
 def _read_number(raw: str, lowered: str, end: int) -> float | None:
@@ -138,11 +146,14 @@ def _may_be_a_value(m: re.Match[str], lowered: str, named_from: int, previous_en
     if m.group("a1") or m.group("a2") or COUNTED_RE.match(lowered, m.end("n1")) or COUNTED_RE.match(lowered, m.end()):
         return True
     units = (m.group("u1") or "") + (m.group("u2") or "")
-    if not units or not (states_age(units) or unit_symbol(m.group("u1")) in TIME_SYMBOLS
-                         or unit_symbol(m.group("u2")) in TIME_SYMBOLS):
+    if not units:
+        # `Over 18`, `18 and over`: a bound that is the whole criterion
+        return not lowered[:start].strip(" -*•·:(") and not lowered[m.end():].strip(" .;,)")
+    if not (states_age(units) or unit_symbol(m.group("u1")) in TIME_SYMBOLS
+            or unit_symbol(m.group("u2")) in TIME_SYMBOLS):
         return False
     head = lowered[max(0, start - 80):start]
-    return states_age(units) or PEOPLE_TAIL_RE.search(head) is not None or not head.strip(" -*•·:")
+    return states_age(units) or PEOPLE_TAIL_RE.search(head) is not None or not head.rsplit(";", 1)[-1].strip(" -*•·:")
 
 
 def scan_expressions(text: str, lowered: str, named_from: int) -> list[Expr]:
@@ -242,7 +253,7 @@ _GRADE_SEP = r"\s*(?:-|to|through|or|and|/|,\s*(?:or|and)?)\s*(?:(?:class|grade|
 
 def _grade_re(grades: Iterable[str]) -> re.Pattern[str]:
     token = "(?:" + "|".join(sorted(map(re.escape, grades), key=len, reverse=True)) + r")(?![A-Za-z])"
-    return re.compile(rf"{_GRADE_LEAD}(?P<cmp>{_CMP}\s*)?(?P<grades>{token}(?:{_GRADE_SEP}{token})*)"
+    return re.compile(rf"(?:\s*(?P<cmp0>{_CMP}))?{_GRADE_LEAD}(?P<cmp>{_CMP}\s*)?(?P<grades>{token}(?:{_GRADE_SEP}{token})*)"
                       rf"(?:\s*(?P<post>[{POSTFIX}]))?")
 
 
@@ -266,7 +277,8 @@ def scan_grades(text: str, mentions: list[Mention]) -> list[Expr]:
         ranges = [grades[t.group()] for t in token_re.finditer(m.group("grades"))]
         found.append(Expr(m.start("grades"), m.end(), GRADE, n1=min(r[0] for r in ranges),
                           n2=max(r[1] for r in ranges), n1_span=(m.start("grades"), m.end("grades")),
-                          cmp=(m.group("cmp") or "").strip() or None, post=m.group("post"), grade_variable=variable))
+                          cmp=(m.group("cmp") or m.group("cmp0") or "").strip() or None, post=m.group("post"),
+                          grade_variable=variable))
     return found
 
 
