@@ -52,6 +52,12 @@ _PEOPLE_RE = re.compile(
     r"(?:[\s,()]|\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
     r"|children|individuals?|persons?|people|healthy|and|or|of|either|sex|gender|both|inclusive)\b)*",
     re.IGNORECASE)
+_PEOPLE_NOUN_RE = re.compile(
+    r"\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?|children|child"
+    r"|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who)\b", re.IGNORECASE)
+_DISCRETION_TAIL_RE = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:may|might|could|can)\s+be\s+(?:considered|discussed|evaluated)\b",
+                                 re.IGNORECASE)
+_WITH_GAP_RE = re.compile(r"[^;.]*?\bwith\b[^;.]*", re.IGNORECASE)
 _INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b", re.IGNORECASE)
 _OTHER_PERSON_RE = re.compile(
     r"\b(?:partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
@@ -271,7 +277,8 @@ def _implicit_age(text: str, expr: Expr) -> bool:
     head = text[max(0, expr.start - 80):expr.start]
     if not _AGE_TAIL_RE.match(text, expr.end):
         return False  # `women who are less than 1 year postmenopausal`
-    if PEOPLE_TAIL_RE.search(head):
+    people = PEOPLE_TAIL_RE.search(head)
+    if people is not None and _PEOPLE_NOUN_RE.search(people.group()):  # `women with description of 2 years`: no
         return kinds == {"years"} or bool(_INFANTS_RE.search(head))
     # `18-75 years` as a whole criterion (or a clause of it: `6 months to 2 years; > 2 years to 6 years`): nothing
     # before it, nothing but people after it
@@ -331,6 +338,11 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
             expr.negated = True
         if "age" in expr.owner.variables and _AT_EVENT_RE.match(text, expr.end):
             expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
+        if prev_owned is not None and prev_owned.negated and _WITH_GAP_RE.fullmatch(text, prev_owned.end, anchor):
+            # `No SGOT > 1.5 × ULN with alkaline phosphatase > 2.5 × ULN`: not (A and B) is no range of either
+            prev_owned.dropped = expr.dropped = True
+        if _DISCRETION_TAIL_RE.match(text, expr.end):
+            expr.dropped = True  # `subjects over the age of 65 may be considered on an individual basis`
         if _PERMITTED_TAIL_RE.match(text, expr.end):
             expr.exception = True  # `… and CD4 count above 350 … are eligible`: an allowed range as written
         if expr.age_intrinsic and _DEFINITION_RE.search(text, _sentence_start(text, expr.start), expr.start):

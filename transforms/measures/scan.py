@@ -57,10 +57,10 @@ _EXPR_RE = re.compile(
     rf"(?:(?P<cmp>{_CMP})\s*(?:{_CMP}\s*)?)?"
     # `18 or more years` (the postfix comparator before the unit), `24-years-old`, `18 years and 0 days`
     rf"(?P<n1>{_NUM})(?:\s*(?P<post1>[{POSTFIX}]))?(?:\s*-?\s*(?P<u1>{UNIT_PATTERN}))?(?(u1)|{_NO_WORD_AFTER})"
-    rf"(?:\s+and\s+(?P<x1>\d+)\s*(?P<xu1>{_SMALLER_TIME}))?(?P<a1>{_AGE_SUFFIX})?"
+    rf"(?(u1)(?:\s+and\s+(?P<x1>\d+)\s*(?P<xu1>{_SMALLER_TIME}))?|)(?P<a1>{_AGE_SUFFIX})?"
     rf"(?:\s*(?P<sep>-|~|to|through|thru|and|&)\s*(?P<cmp2>[≤<])?\s*(?P<n2>{_NUM})"
     rf"(?:\s*-?\s*(?P<u2>{UNIT_PATTERN}))?(?(u2)|{_NO_WORD_AFTER})"
-    rf"(?:\s+and\s+(?P<x2>\d+)\s*(?P<xu2>{_SMALLER_TIME}))?)?"
+    rf"(?(u2)(?:\s+and\s+(?P<x2>\d+)\s*(?P<xu2>{_SMALLER_TIME}))?|))?"
     rf"(?P<a2>{_AGE_SUFFIX})?(?:\s*(?P<post>[{POSTFIX}]))?)"
 )  # on the lower-cased text: case-sensitive literals fail fast, units are told apart on the text as written
 _DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
