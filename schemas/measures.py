@@ -37,6 +37,8 @@ UNITS: MappingProxyType[str, str | None] = MappingProxyType({
 _TIME = ("years", "months", "weeks", "days")
 _COUNTS = ("10^9/L", "10^6/L", "10^3/µL", "/µL", "cells/µL")
 _RATES = ("mL/min", "mL/min/1.73m²", "mL/s")
+# an aminotransferase without a unit: below 10 it may be a multiple of ULN (read nothing), above it is U/L (`ALT > 35`)
+_ENZYME_BARE = ((10, None), (INF, "U/L"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,12 +243,12 @@ _ALL: tuple[Variable, ...] = (
               "aspartate aminotransferase level", "serum glutamic oxaloacetic transaminase",
               "serum glutamic oxalacetic transaminase", "glutamic oxaloacetic transaminase",
               "glutamine oxaloacetic transaminase", "glutamate oxaloacetate transaminase"),
-       abbreviations=("AST", "SGOT", "GOT", "ASAT", "AspAT"), plausible=(1, 5000), uln=True),
+       abbreviations=("AST", "SGOT", "GOT", "ASAT", "AspAT"), bare=_ENZYME_BARE, plausible=(1, 5000), uln=True),
     _v("alt", "U/L", "Alanine aminotransferase (ALT)",
        names=("alanine aminotransferase", "alanine transaminase", "alanine amino transferase",
               "serum glutamic pyruvic transaminase", "glutamic pyruvic transaminase",
               "glutamate pyruvate transaminase", "glutamate pyruvic transaminase"),
-       abbreviations=("ALT", "SGPT", "GPT", "ALAT", "AlAT"), plausible=(1, 5000), uln=True),
+       abbreviations=("ALT", "SGPT", "GPT", "ALAT", "AlAT"), bare=_ENZYME_BARE, plausible=(1, 5000), uln=True),
     _v("alkaline_phosphatase", "U/L", "Alkaline phosphatase", names=("alkaline phosphatase", "alk phos"),
        abbreviations=("ALP", "AKP", "ALKP"), plausible=(1, 5000), uln=True),
     _v("ldh", "U/L", "Lactate dehydrogenase", names=("lactate dehydrogenase", "lactic dehydrogenase",
@@ -386,7 +388,8 @@ _ALL: tuple[Variable, ...] = (
               "lines of therapy", "prior therapy lines", "prior treatment lines", "prior lines",
               "number of prior lines", "prior regimens", "number of prior regimens", "lines of prior treatment",
               "prior lines of treatment", "lines of treatment", "lines of systemic therapy"),
-       counted=("line", "lines", "regimen", "regimens"), bare=((INF, "count"),), plausible=(0, 20)),
+       counted=("line", "lines", "regimen", "regimens", "therapies", "treatments"), bare=((INF, "count"),),
+       plausible=(0, 20)),
 )
 
 CATALOGUE: MappingProxyType[str, Variable] = MappingProxyType({v.name: v for v in _ALL})

@@ -61,7 +61,7 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
     for index, variable in enumerate(variables):
         for parsed in _parse_bounds(doc, expr, variable, index):
             lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit, _ = parsed
-            if (exclusion != expr.negated) and not expr.exception:
+            if ((exclusion or expr.ruled_out) != expr.negated) and not expr.exception:
                 flipped = _complement(variable, lower, lower_inc, upper, upper_inc, outside)
                 if flipped is None:
                     continue

@@ -55,9 +55,16 @@ _PEOPLE_RE = re.compile(
 _PEOPLE_NOUN_RE = re.compile(
     r"\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?|children|child"
     r"|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who)\b", re.IGNORECASE)
-_DISCRETION_TAIL_RE = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:may|might|could|can)\s+be\s+(?:considered|discussed|evaluated)\b",
-                                 re.IGNORECASE)
-_WITH_GAP_RE = re.compile(r"[^;.]*?\bwith\b[^;.]*", re.IGNORECASE)
+# `subjects over the age of 65 may be considered on an individual basis`, `children < 12 years must be discussed with
+# the PI`: a case for discretion, not a bound
+_DISCRETION_RE = re.compile(r"\b(?:may|might|could|can|will|must|should)\s+be\s+(?:considered|discussed|evaluated)\b"
+                            r"|case[\s-]+by[\s-]+case|individual\s+basis", re.IGNORECASE)
+# `… patients who have both … are not eligible`: what follows the value rules it out
+_EXCLUDED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be)\s+(?:not\s+eligible|ineligible|excluded)\b",
+                               re.IGNORECASE)
+_CONJUNCTION_GAP_RE = re.compile(r"[^;.]*?\b(?:with|and)\b[^;.]*", re.IGNORECASE)
+_BOTH_RE = re.compile(r"\bboth\b", re.IGNORECASE)
+_SENTENCE_TAIL_RE = re.compile(r"[^;]*?(?:[.](?=\s)|;|$)")
 _INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b", re.IGNORECASE)
 _OTHER_PERSON_RE = re.compile(
     r"\b(?:partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
@@ -65,8 +72,11 @@ _OTHER_PERSON_RE = re.compile(
 # `no significant heart disease (NYHA class III or IV)`, `no uncontrolled diabetes, defined as glucose ≥ 200`: the
 # value describes what is ruled out, so the criterion's kind is turned round for it
 _NEGATED_LEAD_RE = re.compile(
-    r"\b(?:no|without)\s+(?:[\w'-]+[\s,]+){0,5}?(?:\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*"
-    r"|defined\s+(?:as|by)\s+)$"
+    # `… effusion No New York Heart Association class III or IV heart disease`: a list item that starts with `No`
+    r"(?-i:\bNo)\s+(?:[\w'-]+\s+){0,5}?$|"
+    # (`without MYCN amplification (> 18 months of age)` adds a condition in its brackets: only `no` defines there)
+    r"\bno\s+(?:[\w'-]+[\s,]+){0,5}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*$"
+    r"|\b(?:no|without)\s+(?:[\w'-]+[\s,]+){0,5}?defined\s+(?:as|by)\s+$"
     # `No SGOT … greater than`, `must not have serum triglycerides greater than 400 mg/dL`
     r"|(?:^|[;:.]\s+)[\s\-*•·]*no\s+(?:known\s+|history\s+of\s+)?$"
     r"|\bnot\s+(?:have|had|having|show|present\s+with)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
@@ -78,8 +88,8 @@ _PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s
 _TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|attain)\s+(?:an?\s+|the\s+|their\s+)?$",
                              re.IGNORECASE)
 # a name right after a value, then the end of the clause: it names that value (`> 140 mm Hg systolic, or …`)
-_POSTFIX_NAME_END_RE = re.compile(r"\s*(?:$|[,;).]|\b(?:or|and|despite|at|on|in)\b)", re.IGNORECASE)
-_BLANK_RE = re.compile(r"\s*")
+_POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|\b(?:or|and|despite|at|on|in|for)\b)", re.IGNORECASE)
+_POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
 _DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b", re.IGNORECASE)
 _SENTENCE_END_RE = re.compile(r"[;.](?=\s)")
 _DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b",
@@ -261,7 +271,7 @@ def _postfix_owner(text: str, expr: Expr, groups: list[Group], gi: int, candidat
     if gi >= len(groups) or expr.form != VALUE or (candidates and candidates[0].kinds != {PAIR}):
         return None
     grp = groups[gi]
-    if grp.kinds != {NAME} or _BLANK_RE.fullmatch(text, expr.end, grp.start) is None:
+    if grp.kinds != {NAME} or _POSTFIX_GAP_RE.fullmatch(text, expr.end, grp.start) is None:
         return None
     return grp if _POSTFIX_NAME_END_RE.match(text, grp.end) else None
 
@@ -338,11 +348,17 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
             expr.negated = True
         if "age" in expr.owner.variables and _AT_EVENT_RE.match(text, expr.end):
             expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
-        if prev_owned is not None and prev_owned.negated and _WITH_GAP_RE.fullmatch(text, prev_owned.end, anchor):
+        if prev_owned is not None and (prev_owned.negated or prev_owned.ruled_out) and \
+                _CONJUNCTION_GAP_RE.fullmatch(text, prev_owned.end, anchor) and \
+                ("with" in text[prev_owned.end:anchor] or _BOTH_RE.search(text, _sentence_start(text, prev_owned.start),
+                                                                           prev_owned.start)):
             # `No SGOT > 1.5 × ULN with alkaline phosphatase > 2.5 × ULN`: not (A and B) is no range of either
             prev_owned.dropped = expr.dropped = True
-        if _DISCRETION_TAIL_RE.match(text, expr.end):
-            expr.dropped = True  # `subjects over the age of 65 may be considered on an individual basis`
+        sentence = (_sentence_start(text, expr.start), _SENTENCE_TAIL_RE.match(text, expr.end).end())
+        if _DISCRETION_RE.search(text, *sentence):
+            expr.dropped = True
+        if _EXCLUDED_TAIL_RE.match(text, expr.end):
+            expr.ruled_out = True
         if _PERMITTED_TAIL_RE.match(text, expr.end):
             expr.exception = True  # `… and CD4 count above 350 … are eligible`: an allowed range as written
         if expr.age_intrinsic and _DEFINITION_RE.search(text, _sentence_start(text, expr.start), expr.start):

@@ -95,6 +95,7 @@ class Expr:
     inside_if: bool = False  # … of an `if`/`when` clause, which the next `or`/`and` bound continues
     exception: bool = False  # stated inside `except …`: in an EXCLUSION criterion, an allowed range as written
     negated: bool = False  # what a `no …` clause rules out (`no heart disease (NYHA class III or IV)`)
+    ruled_out: bool = False  # `… are not eligible` after it: an excluded range even in an INCLUSION criterion
     comparator_from: Expr | None = None  # `below 100 systolic or 70 diastolic`: the comparator of the one before
     condition: tuple[int, int] | None = None
 

@@ -26,7 +26,7 @@ from transforms.measures.model import (
     Mention,
 )
 from transforms.measures.normalise import POSTFIX, lower, trie_pattern
-from transforms.measures.units import TIME_SYMBOLS, ULN_WORDS, UNIT_PATTERN, states_age, unit_symbol
+from transforms.measures.units import TIME_SYMBOLS, ULN_QUALIFIER, ULN_WORDS, UNIT_PATTERN, states_age, unit_symbol
 
 # ---------------------------------------------------------------------------------------------------------------
 # Expressions
@@ -48,7 +48,7 @@ _BP_NUMBER = r"\d{2,3}(?![\d.,])"
 _EXPR_RE = re.compile(
     r"(?=[\d≥≤<>]|[bfitr][ehnra][toen\s][wmgt\s])(?:"
     r"(?P<list>(?<![\w.,^/])[0-5](?![\d]|\.\d)(?:\s*(?:,\s*(?:or|and)?|/|or|and|&)\s*[0-5](?![\d]|\.\d)){1,5})"
-    rf"|(?P<bcmp>{_CMP})\s*(?P<buln>(?:the\s+)?{ULN_WORDS})(?![a-z])"
+    rf"|(?P<bcmp>{_CMP})\s*(?P<buln>(?:the\s+)?{ULN_QUALIFIER}{ULN_WORDS})(?![a-z])"
     # `140/90 mmHg`, `80 x 50 mmHg`: a blood pressure pair
     rf"|(?:(?P<pcmp>{_CMP})\s*)?(?<![\w.,/])(?P<pa>{_BP_NUMBER})\s*(?:/|(?P<px>[x×]))\s*(?P<pb>{_BP_NUMBER})"
     r"(?:\s*(?P<pu>mm\s*/?\s*hg))?(?(px)(?<=g)|)(?!\s*/)"
@@ -72,7 +72,8 @@ _SCALE_POINT_RE = re.compile(r"[0-5]")
 COUNTED_NOUNS = {noun: var.name for var in CATALOGUE.values() for noun in var.counted}
 COUNTED_RE = re.compile(
     r"\s+(?:(?:prior|previous|earlier|systemic|cytotoxic|chemotherapy|chemotherapeutic|anti-?cancer|treatment|therapy"
-    r"|therapeutic|standard|different|platinum-based|lines?\s+of|regimens?\s+of|myeloma|mm)\s+){0,3}"
+    r"|therapeutic|standard|different|platinum-based|lines?\s+of|regimens?\s+of|myeloma|mm|biologic(?:al)?|hormonal"
+    r"|endocrine|targeted|immunotherapy|combination|salvage|induction|chemo)\s+){0,3}"
     r"(?P<noun>" + "|".join(sorted(COUNTED_NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _PEOPLE_WORDS = (r"males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
                  r"|children|child|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who|are|is|be"

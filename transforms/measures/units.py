@@ -13,6 +13,7 @@ _MICROLITRE = (r"(?:ul|mcl|mm\s*\^?\s*\(?3\)?|cu\.?\s*mm|cmm|mmc|cubic\s+mm|cubi
                r"|micro\s*-?\s*lit(?:er|re)s?|micro\s*l|microlit(?:er|re)s?)")
 _MULT = r"(?:[x×*]|times(?:\s*\(\s*x\s*\))?|-?\s*fold)"
 _QUAL = r"(?:(?:the\s+)?(?:institutional|institution's|local|laboratory|lab|site|reference)\s+)?"
+ULN_QUALIFIER = _QUAL
 ULN_WORDS = (r"(?:uln|unl|ulrr|upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+)?(?:normal|norm)"
              r"(?:\s+(?:range|values?|limits?))?|upper\s+normal\s+(?:limits?|range|values?)|normal\s+upper\s+limits?"
              r"|upper\s+limits?\s+of\s+(?:the\s+)?reference(?:\s+range)?|upper\s+range\s+of\s+normal|upper\s+limits?)")
@@ -33,6 +34,7 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("/µL", r"(?:cells?|platelets?|neutrophils?|granulocytes?|leu[ck]ocytes?|lymphocytes?|eosinophils?)?\s*(?:/|per)\s*"
             + _MICROLITRE),
     ("/µL", r"(?:cells?\s*)?mm\s*\^?\s*\(\s*3\s*\)"),
+    (OTHER, r"micro\s*-?\s*l(?:it(?:er|re)s?)?"),  # a volume (`AEC greater than 1500 microL`), not a count per volume
     # multiples of the upper limit of normal: `2.5 × ULN`, `1.5 normal limit (ULN)` (NCT04348032), `1.5N`
     (ULN, rf"{_MULT}?\s*(?:the\s+)?{_QUAL}{ULN_WORDS}{_ULN_SUFFIX}"),
     (ULN, rf"{_MULT}\s*(?:the\s+)?{_QUAL}normal(?:\s+(?:values?|limits?|range))?{_ULN_SUFFIX}"),
