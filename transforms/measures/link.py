@@ -60,9 +60,10 @@ _PEOPLE_NOUN_RE = re.compile(
 _DISCRETION_RE = re.compile(r"\b(?:may|might|could|can|will|must|should)\s+be\s+(?:considered|discussed|evaluated)\b"
                             r"|case[\s-]+by[\s-]+case|individual\s+basis", re.IGNORECASE)
 # `… patients who have both … are not eligible`: what follows the value rules it out
-_EXCLUDED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be)\s+(?:not\s+eligible|ineligible|excluded)\b",
+_EXCLUDED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be)\s+(?:not\s+eligible|ineligible|excluded)"
+                               r"(?:\s+(?:for|from)\s+(?:this|the)\s+(?:study|trial|protocol))?\s*(?:[.;(]|$)",
                                re.IGNORECASE)
-_CONJUNCTION_GAP_RE = re.compile(r"[^;.]*?\b(?:with|and)\b[^;.]*", re.IGNORECASE)
+_CONJUNCTION_GAP_RE = re.compile(r"(?:(?!\bNo\b)[^;.]){0,40}?\b(?:with|and)\b(?:(?!\bNo\b)[^;.]){0,40}")
 _BOTH_RE = re.compile(r"\bboth\b", re.IGNORECASE)
 _SENTENCE_TAIL_RE = re.compile(r"[^;]*?(?:[.](?=\s)|;|$)")
 _INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b", re.IGNORECASE)
