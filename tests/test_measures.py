@@ -263,7 +263,9 @@ def test_labelled_set_meets_targets() -> None:
     # hand in the catalogue's second version; 2026-11-23 (24 variables): precision 0.940 / recall 0.916.
     ("criteria_heldout.jsonl", 150, 0.95, 0.95),
     # Labelled by hand from dev-corpus criteria before the catalogue's extractor first ran on them (issue 15).
-    ("criteria_heldout_dev.jsonl", 600, 0.95, 0.92),
+    ("criteria_heldout_dev.jsonl", 600, 0.95, 0.92),  # first run: 0.911 / 0.875 (see the report of issue 15)
+    # A second set, all dev layouts, labelled before the extractor ran on it (first run: 0.939 / 0.879).
+    ("criteria_heldout_dev2.jsonl", 200, 0.95, 0.92),
     # Clinical-Trial-Parser's own input trials (data/input/clinical_trials.csv), labelled by hand.
     ("criteria_ctp_peer.jsonl", 150, 0.95, 0.95),
 ])
@@ -276,7 +278,7 @@ def test_held_out_sets_meet_their_floors(name: str, min_rows: int, min_precision
 
 
 @pytest.mark.parametrize("name", ["criteria_labelled.jsonl", "criteria_heldout.jsonl", "criteria_heldout_dev.jsonl",
-                                  "criteria_ctp_peer.jsonl", "measures_golden.jsonl"])
+                                  "criteria_heldout_dev2.jsonl", "criteria_ctp_peer.jsonl", "measures_golden.jsonl"])
 def test_labelled_sets_are_well_formed(name: str) -> None:
     for row in load(DEFAULT_DATA.with_name(name)):
         assert row["kind"] in ("INCLUSION", "EXCLUSION")

@@ -65,7 +65,7 @@ _EXCLUDED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be)\s+(?:not\s+
                                re.IGNORECASE)
 _CONJUNCTION_GAP_RE = re.compile(r"(?:(?!\bNo\b)[^;.]){0,40}?\b(?:with|and)\b(?:(?!\bNo\b)[^;.]){0,40}")
 _BOTH_RE = re.compile(r"\bboth\b", re.IGNORECASE)
-_SENTENCE_TAIL_RE = re.compile(r"[^;]*?(?:[.](?=\s)|;|$)")
+_SENTENCE_TAIL_RE = re.compile(r"[^;]{0,300}?(?:[.](?=\s)|;|$)|[^;]{0,300}")
 _INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b", re.IGNORECASE)
 _OTHER_PERSON_RE = re.compile(
     r"\b(?:partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
@@ -92,7 +92,6 @@ _TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|atta
 _POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|\b(?:or|and|despite|at|on|in|for)\b)", re.IGNORECASE)
 _POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
 _DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b", re.IGNORECASE)
-_SENTENCE_END_RE = re.compile(r"[;.](?=\s)")
 _DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b",
                                  re.IGNORECASE)
 _IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b", re.IGNORECASE)
@@ -414,11 +413,11 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
 
 
 def _sentence_start(text: str, pos: int) -> int:
-    """Where the sentence holding `pos` starts (after the last `. ` or `; ` before it)."""
-    start = 0
-    for m in _SENTENCE_END_RE.finditer(text, 0, pos):
-        start = m.end()
-    return start
+    """Where the sentence holding `pos` starts (after the last `. ` or `; ` before it, looking back 300 characters at
+    most: a longer sentence is a list, and a bounded look keeps a long criterion linear)."""
+    low = max(0, pos - 300)
+    start = max(text.rfind(". ", low, pos), text.rfind("; ", low, pos))
+    return start + 2 if start >= 0 else low
 
 
 def _last_boundary(text: str, pos: int) -> int:
