@@ -326,9 +326,21 @@ def _counted_owner(text: str, expr: Expr) -> Group | None:
     return Group(m.start("noun"), m.end("noun"), [COUNTED_NOUNS[m.group("noun").lower()]], set())
 
 
+# Which of the rarer scope rules can apply in a criterion at all: found in one pass over it, so that a criterion
+# without any of their words pays for none of their searches.
+_CUES_RE = re.compile(
+    r"(?<![a-z])(?:(?P<other>partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?"
+    r"|guardians?|offspring|family|first[\s-]degree|sudden\s+death)"
+    r"|(?P<negation>no|not|without)|(?P<target>to\s+(?:maintain|achieve|keep|reach|obtain|attain))"
+    r"|(?P<event>diagnosis|onset|presentation)|(?P<discretion>considered|discussed|evaluated|case|individual)"
+    r"|(?P<eligibility>eligible|ineligible|excluded|allowed|permitted)|(?P<defined>defined|deemed)"
+    r"|(?P<exception>unless|except|excluding|other\s+than|exception|as\s+long\s+as)|(?P<both>both))(?![a-z])")
+
+
 def find_conditions(text: str, exprs: list[Expr]) -> None:
     """Mark expressions that are themselves a condition (`for patients who are > 16 years old`) as dropped, and
     attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`)."""
+    cues = {m.lastgroup for m in _CUES_RE.finditer(text.lower())}
     prev_end = 0
     prev_tail_end = 0
     prev_owned: Expr | None = None
@@ -341,28 +353,8 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
             else expr.start
         head_start = max(prev_end, _last_boundary(text, anchor), anchor - 200)
         head = text[head_start:anchor]
-        if _OTHER_PERSON_RE.search(head) or _DEFINITION_TAIL_RE.match(text, expr.end, min(len(text), expr.end + 60)) \
-                or _TARGET_LEAD_RE.search(text, max(0, anchor - 40), anchor):
-            expr.dropped = True
-        if _NEGATED_LEAD_RE.search(text, max(0, anchor - 80), anchor):
-            expr.negated = True
-        if "age" in expr.owner.variables and _AT_EVENT_RE.match(text, expr.end):
-            expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
-        if prev_owned is not None and (prev_owned.negated or prev_owned.ruled_out) and \
-                _CONJUNCTION_GAP_RE.fullmatch(text, prev_owned.end, anchor) and \
-                ("with" in text[prev_owned.end:anchor] or _BOTH_RE.search(text, _sentence_start(text, prev_owned.start),
-                                                                           prev_owned.start)):
-            # `No SGOT > 1.5 × ULN with alkaline phosphatase > 2.5 × ULN`: not (A and B) is no range of either
-            prev_owned.dropped = expr.dropped = True
-        sentence = (_sentence_start(text, expr.start), _SENTENCE_TAIL_RE.match(text, expr.end).end())
-        if _DISCRETION_RE.search(text, *sentence):
-            expr.dropped = True
-        if _EXCLUDED_TAIL_RE.match(text, expr.end):
-            expr.ruled_out = True
-        if _PERMITTED_TAIL_RE.match(text, expr.end):
-            expr.exception = True  # `… and CD4 count above 350 … are eligible`: an allowed range as written
-        if expr.age_intrinsic and _DEFINITION_RE.search(text, _sentence_start(text, expr.start), expr.start):
-            expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a category
+        if cues:
+            _scope_rules(text, expr, anchor, head, cues, prev_owned)
         cond = _head_condition(head)
         if cond == "inside":
             # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
@@ -380,7 +372,7 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
             expr.dropped = expr.inside = True  # `if ANC < 1,000/mm3 or platelets < 75,000/mm3`
         elif isinstance(cond, tuple) and head_start + cond[0] >= prev_tail_end:
             expr.condition = (head_start + cond[0], head_start + cond[1])
-        exception = _EXCEPTION_RE.search(head)
+        exception = _EXCEPTION_RE.search(head) if "exception" in cues else None
         if exception is not None:
             expr.exception = True
             expr.condition = (head_start + exception.start(), anchor)
@@ -396,7 +388,7 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
         tail_end = _tail_boundary(text, expr.end, limit)
         tail = text[expr.end:tail_end]
         lead = len(tail) - len(tail.lstrip(" ,("))
-        if not _EXCEPTION_RE.match(tail, lead):
+        if "exception" not in cues or not _EXCEPTION_RE.match(tail, lead):
             found = _COND_RE.match(text, expr.end + lead)
             if found and expr.condition is None:
                 expr.condition = (expr.end + lead, tail_end)
@@ -410,6 +402,33 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
             expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
         prev_end = expr.end
         prev_owned = expr
+
+
+def _scope_rules(text: str, expr: Expr, anchor: int, head: str, cues: set[str | None], prev: Expr | None) -> None:
+    """The rules that drop, negate or permit one expression by the words around it (`cues`: those that occur)."""
+    if ("other" in cues and _OTHER_PERSON_RE.search(head)) or ("target" in cues and _TARGET_LEAD_RE.search(
+            text, max(0, anchor - 40), anchor)) or (cues & {"defined", "discretion"} and _DEFINITION_TAIL_RE.match(
+            text, expr.end, min(len(text), expr.end + 60))):
+        expr.dropped = True
+    if "negation" in cues and _NEGATED_LEAD_RE.search(text, max(0, anchor - 80), anchor):
+        expr.negated = True
+    if "event" in cues and "age" in expr.owner.variables and _AT_EVENT_RE.match(text, expr.end):
+        expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
+    if prev is not None and (prev.negated or prev.ruled_out) and _CONJUNCTION_GAP_RE.fullmatch(text, prev.end, anchor) \
+            and ("with" in text[prev.end:anchor] or _BOTH_RE.search(text, _sentence_start(text, prev.start), prev.start)):
+        # `No SGOT > 1.5 × ULN with alkaline phosphatase > 2.5 × ULN`: not (A and B) is no range of either
+        prev.dropped = expr.dropped = True
+    if "discretion" in cues and _DISCRETION_RE.search(text, _sentence_start(text, expr.start),
+                                                      _SENTENCE_TAIL_RE.match(text, expr.end).end()):
+        expr.dropped = True
+    if "eligibility" in cues:
+        if _EXCLUDED_TAIL_RE.match(text, expr.end):
+            expr.ruled_out = True
+        if _PERMITTED_TAIL_RE.match(text, expr.end):
+            expr.exception = True  # `… and CD4 count above 350 … are eligible`: an allowed range as written
+    if "defined" in cues and expr.age_intrinsic and _DEFINITION_RE.search(text, _sentence_start(text, expr.start),
+                                                                          expr.start):
+        expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a category
 
 
 def _sentence_start(text: str, pos: int) -> int:
