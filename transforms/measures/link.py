@@ -100,7 +100,7 @@ _AGE_TAIL_RE = re.compile(r"\s*(?:$|[,;().:]|(?:with|who|and|or|of|at|in|inclusi
                           r"|are|is|were|must|will|should|can|may|that|whose|without)\b)", re.IGNORECASE)
 _CLAUSE_CONNECTOR_RE = re.compile(r"\b(?:and|or|but)\b|[,;]", re.IGNORECASE)
 _WITHOUT_RE = re.compile(r"\b(?:without|no)\b", re.IGNORECASE)
-_BOUNDARY_CHARS = ";()"
+_TAIL_STOP_RE = re.compile(r"[;),]|\.(?: |\Z)")
 _PREFIX_CMP_RE = re.compile(rf"(?P<cmp>{_CMP})\s*(?:the\s+)?$")
 _BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _OUTSIDE_RE = re.compile(r"\boutside\b", re.IGNORECASE)
@@ -440,24 +440,24 @@ def _sentence_start(text: str, pos: int) -> int:
 
 
 def _last_boundary(text: str, pos: int) -> int:
+    """Just after the last `;`, bracket or sentence-ending `. ` in the 200 characters before `pos` (a `1. 5` is no
+    sentence end)."""
     lo = max(0, pos - 200)
-    best = lo
-    for k in range(pos - 1, lo - 1, -1):
-        ch = text[k]
-        if ch in _BOUNDARY_CHARS or (ch == "." and (k + 1 >= len(text) or text[k + 1] == " ")
-                                     and not (k > 0 and text[k - 1].isdigit() and k + 2 < len(text)
-                                              and text[k + 2].isdigit())):
-            return k + 1
-    return best
+    best = max(text.rfind(";", lo, pos), text.rfind("(", lo, pos), text.rfind(")", lo, pos))
+    dot = text.rfind(". ", lo, pos + 1)
+    while dot > best and 0 < dot and text[dot - 1].isdigit() and dot + 2 < len(text) and text[dot + 2].isdigit():
+        dot = text.rfind(". ", lo, dot)
+    if pos == len(text) and text.endswith("."):
+        dot = max(dot, len(text) - 1)
+    best = max(best, dot)
+    return best + 1 if best >= 0 else lo
 
 
 def _tail_boundary(text: str, start: int, limit: int) -> int:
+    """The first `;`, `)`, `,` or sentence-ending `.` after `start` (at most 120 characters on, and before `limit`)."""
     end = min(limit, start + 120)
-    for k in range(start, end):
-        ch = text[k]
-        if ch in ";)" or (ch == "." and (k + 1 >= len(text) or text[k + 1] == " ")) or ch == ",":
-            return k
-    return end
+    m = _TAIL_STOP_RE.search(text, start, min(len(text), end + 1))
+    return m.start() if m is not None and m.start() < end else end
 
 
 def _head_condition(head: str) -> tuple[int, int] | str | None:

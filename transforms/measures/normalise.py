@@ -256,7 +256,9 @@ def may_hold_a_measure(text: str) -> bool:
 def normalise(text: str) -> Text:
     """Offset-preserving normalisation: unicode/markdown clean-up, then comparator and number words."""
     src = Text(text, text)
-    src = _rewrite(src, _CHARS_RE.finditer(src.text), _replace_chars)
+    if not (text.isascii() and "\\" not in text and "&" not in text and "  " not in text and "\n" not in text
+            and "\t" not in text and "\r" not in text):
+        src = _rewrite(src, _CHARS_RE.finditer(src.text), _replace_chars)  # plain ASCII has nothing to clean
     src = _rewrite(src, _WORDS_RE.finditer(lower(src.text)), _replace_words)
     return _rewrite(src, _SPACES_RE.finditer(src.text), lambda m: " ") if "  " in src.text else src
 

@@ -232,15 +232,17 @@ _ABBREVIATION_RE = re.compile(trie_pattern(_ABBREVIATIONS, dict.fromkeys(STRICT_
 def scan_mentions(text: str, lowered: str) -> list[Mention]:
     """Every catalogue name and abbreviation in a normalised criterion; where two overlap the earlier, then the
     longer, wins (`direct bilirubin` over `bilirubin`, `HbA1c` over `Hb`)."""
-    found = [Mention(m.start(), m.end(), *_NAMES[m.group()]) for m in _NAME_RE.finditer(lowered.replace("-", " "))]
-    found += [Mention(m.start(), m.end(), *_ABBREVIATIONS[m.group()]) for m in _ABBREVIATION_RE.finditer(text)]
-    if not found:
-        return found
-    found.sort(key=lambda men: (men.start, men.start - men.end))
-    kept = [found[0]]
-    for men in found[1:]:
-        if men.start >= kept[-1].end:
-            kept.append(men)
+    found = [(*m.span(), _NAMES[m.group()]) for m in _NAME_RE.finditer(lowered.replace("-", " "))]
+    abbreviations = [(*m.span(), _ABBREVIATIONS[m.group()]) for m in _ABBREVIATION_RE.finditer(text)]
+    if abbreviations:
+        found += abbreviations
+        found.sort(key=lambda item: (item[0], -item[1]))
+    kept: list[Mention] = []
+    end = -1
+    for start, stop, (variables, kind) in found:
+        if start >= end:
+            kept.append(Mention(start, stop, variables, kind))
+            end = stop
     return kept
 
 
