@@ -53,9 +53,9 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     if not exprs:
         return []
     exclusion = str(kind or "").strip().upper().startswith("EX")
-    groups = group_mentions(mentions, doc.text, STRICT_ABBREVIATIONS)
-    assign_owners(doc.text, exprs, groups)
-    find_conditions(doc.text, exprs)
+    groups = group_mentions(mentions, lowered, doc.text, STRICT_ABBREVIATIONS)
+    assign_owners(lowered, exprs, groups)
+    find_conditions(lowered, doc.text, exprs)
     ranges: dict[str, list[Range]] = {}
     for order, expr in enumerate(exprs):
         if expr.owner is None or expr.dropped:

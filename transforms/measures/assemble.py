@@ -43,11 +43,11 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
         return
     text = doc.text
     gap = text[group.end:expr.start] if group.end <= expr.start else ""
-    outside = bool(_OUTSIDE_RE.search(gap))
+    outside = _OUTSIDE_RE.search(gap.lower()) is not None
     condition = doc.quote(*expr.condition) if expr.condition else None
     if condition is not None:
         condition = _CONNECTOR_TRIM_RE.sub("", condition) or None
-        if condition is not None and _WITHOUT_RE.search(condition):
+        if condition is not None and _WITHOUT_RE.search(condition.lower()):
             condition = None  # `in patients without liver metastases`: the general population
     span_start = min(group.start, expr.start) if group.end > group.start else expr.start
     if expr.continues is not None:
@@ -161,7 +161,7 @@ def _value_bounds(doc: Text, expr: Expr, variable: str, single: int = 0) -> Boun
         if prev_unit is not None:
             # `≤ 1.5 mg/dL (≤ 3 if Gilbert)` shares the unit; `≤ 1.5 mg/dL; ≤ 1 plus proteinuria` is another thing
             after = doc.text[expr.end:expr.end + 40]
-            if _WORD_AFTER_RE.match(after) and not _COND_RE.match(after.lstrip(" ,(")):
+            if _WORD_AFTER_RE.match(after) and not _COND_RE.match(after.lstrip(" ,(").lower()):
                 return None
             k1 = k2 = prev_unit
     cmp: str | None = expr.cmp or (expr.owner.prefix_cmp if expr.owner and expr.continues is None else None)

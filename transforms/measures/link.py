@@ -1,4 +1,8 @@
-"""Linking: which variable each expression belongs to, and which expressions are conditions or carry one."""
+"""Linking: which variable each expression belongs to, and which expressions are conditions or carry one.
+
+The functions read the lower-cased criterion (`text`, same offsets as the normalised one: its patterns are
+case-sensitive, whose literals fail fast) and, where case tells something (`No` starting a list item, an abbreviation
+as written), the normalised criterion itself (`cased`)."""
 from __future__ import annotations
 
 import re
@@ -14,14 +18,14 @@ SILENT = ""  # a group member that is not a catalogue variable (`direct bilirubi
 PERF = "performance"  # `performance status` without a scale
 
 _GROUP_GAP_RE = re.compile(r"(?:[\s,/&()\[\]:-]|\b(?:and/or|and|or|serum|plasma|blood|the|both|either|total|levels?"
-                           r"|counts?|values?|concentrations?)\b)*", re.IGNORECASE)
-_GROUP_GAP_WORDS_RE = re.compile(r"[\s,/()]*(?:[a-z-]{4,}\s+){0,2}(?:and/or|and|or)\s+(?:[a-z-]{4,}\s+){0,2}",
-                                 re.IGNORECASE)
+                           r"|counts?|values?|concentrations?)\b)*")
+_GROUP_GAP_WORDS_RE = re.compile(r"[\s,/()]*(?:[a-z-]{4,}\s+){0,2}(?:and/or|and|or)\s+(?:[a-z-]{4,}\s+){0,2}"
+                                 )
 _FILLER_BLOCK_RE = re.compile(
     r"\d|;|\.\s|\b(?:grade|ctcae|toxicit\w*|within|prior|previous\w*|history|since|after|before|during|doses?"
     r"|cycles?|days?|weeks?|months?|years?|hours?|for|if|unless|except|no|not|cannot|nor|neither|without|than"
-    r"|dose|mg|times)\b|,\s*\w+\s+\w+",
-    re.IGNORECASE)
+    r"|dose|mg|times)\b|,\s*\w+\s+\w+"
+    )
 _CONTINUATION_RE = re.compile(
     r"[\s,;:()]*(?:and/or|and|or|but|&)?[\s,;(]*"
     # `< 2.5 × ULN, which is allowed < 5 × ULN in patients with liver metastasis` (NCT04348032)
@@ -31,45 +35,45 @@ _CONTINUATION_RE = re.compile(
     r"|\s*(?:or|and)\s+(?:baseline|the\s+baseline\s+value)\s+(?:or|and)\s+"
     r"|[\s,;:()]*(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{0,60}?[\s,;)]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
     r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
-    r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*",
-    re.IGNORECASE)
+    r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
+    )
 _SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?cases?\s+of|in\s+the\s+(?:presence"
                 r"|setting|context|event)\s+of|(?:for|in|among)\s+(?:those|patients?|participants?|subjects?|people"
                 r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
 _NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
                    r"|(?:with|in)\s+(?:\w+\W{1,2}){0,3}?(?:metasta\w*|involvement|gilbert\w*|infiltration)"
                    r"|(?:due|secondary|attributable)\s+to|(?:on|receiving|taking)\s+(?:\w+\s+)?anticoagula\w*")
-_COND_RE = re.compile(rf"\b(?:{_SUBORDINATE}|{_NOUN_CONDITION})\b", re.IGNORECASE)
-_SUBORDINATE_RE = re.compile(rf"(?:{_SUBORDINATE})", re.IGNORECASE)
-_SUBJECT_COND_RE = re.compile(r"\b(?:patients?|participants?|subjects?|those)\s+with\b", re.IGNORECASE)
-_EXCEPTION_RE = re.compile(r"\b(?:unless|except|excluding|other\s+than|with\s+the\s+exception\s+of|as\s+long\s+as)\b",
-                           re.IGNORECASE)
+_COND_RE = re.compile(rf"\b(?:{_SUBORDINATE}|{_NOUN_CONDITION})\b")
+_SUBORDINATE_RE = re.compile(rf"(?:{_SUBORDINATE})")
+_SUBJECT_COND_RE = re.compile(r"\b(?:patients?|participants?|subjects?|those)\s+with\b")
+_EXCEPTION_RE = re.compile(r"\b(?:unless|except|excluding|other\s+than|with\s+the\s+exception\s+of|as\s+long\s+as)\b"
+                           )
 _SUBJECT_ONLY_RE = re.compile(
     r"(?:[\s,≥≤<>]|\b(?:patients?|participants?|subjects?|those|people|persons?|individuals?|children|adults?|men"
-    r"|women|males?|females?|who|whose|are|is|be|were|was|aged|of|the|a|an|with|pts|younger|older)\b)*",
-    re.IGNORECASE)
+    r"|women|males?|females?|who|whose|are|is|be|were|was|aged|of|the|a|an|with|pts|younger|older)\b)*"
+    )
 _PEOPLE_RE = re.compile(
     r"(?:[\s,()]|\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
-    r"|children|individuals?|persons?|people|healthy|and|or|of|either|sex|gender|both|inclusive)\b)*",
-    re.IGNORECASE)
+    r"|children|individuals?|persons?|people|healthy|and|or|of|either|sex|gender|both|inclusive)\b)*"
+    )
 _PEOPLE_NOUN_RE = re.compile(
     r"\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?|children|child"
-    r"|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who)\b", re.IGNORECASE)
+    r"|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who)\b")
 # `subjects over the age of 65 may be considered on an individual basis`, `children < 12 years must be discussed with
 # the PI`: a case for discretion, not a bound
 _DISCRETION_RE = re.compile(r"\b(?:may|might|could|can|will|must|should)\s+be\s+(?:considered|discussed|evaluated)\b"
-                            r"|case[\s-]+by[\s-]+case|individual\s+basis", re.IGNORECASE)
+                            r"|case[\s-]+by[\s-]+case|individual\s+basis")
 # `… patients who have both … are not eligible`: what follows the value rules it out
 _EXCLUDED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be)\s+(?:not\s+eligible|ineligible|excluded)"
-                               r"(?:\s+(?:for|from)\s+(?:this|the)\s+(?:study|trial|protocol))?\s*(?:[.;(]|$)",
-                               re.IGNORECASE)
+                               r"(?:\s+(?:for|from)\s+(?:this|the)\s+(?:study|trial|protocol))?\s*(?:[.;(]|$)"
+                               )
 _CONJUNCTION_GAP_RE = re.compile(r"(?:(?!\bNo\b)[^;.]){0,40}?\b(?:with|and)\b(?:(?!\bNo\b)[^;.]){0,40}")
-_BOTH_RE = re.compile(r"\bboth\b", re.IGNORECASE)
+_BOTH_RE = re.compile(r"\bboth\b")
 _SENTENCE_TAIL_RE = re.compile(r"[^;]{0,300}?(?:[.](?=\s)|;|$)|[^;]{0,300}")
-_INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b", re.IGNORECASE)
+_INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b")
 _OTHER_PERSON_RE = re.compile(
     r"\b(?:partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
-    r"|offspring|family\s+(?:history|members?)|first[\s-]degree|sudden\s+death)\b", re.IGNORECASE)
+    r"|offspring|family\s+(?:history|members?)|first[\s-]degree|sudden\s+death)\b")
 # `no significant heart disease (NYHA class III or IV)`, `no uncontrolled diabetes, defined as glucose ≥ 200`: the
 # value describes what is ruled out, so the criterion's kind is turned round for it
 _NEGATED_LEAD_RE = re.compile(
@@ -82,33 +86,33 @@ _NEGATED_LEAD_RE = re.compile(
     r"|(?:^|[;:.]\s+)[\s\-*•·]*no\s+(?:known\s+|history\s+of\s+)?$"
     r"|\bnot\s+(?:have|had|having|show|present\s+with)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
 _AT_EVENT_RE = re.compile(r"\s*(?:of\s+age\s+)?(?:at|by)\s+(?:the\s+)?(?:time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?"
-                          r"(?:diagnosis|onset|presentation)\b", re.IGNORECASE)
-_PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s+(?:eligible|allowed|permitted)\b",
-                                re.IGNORECASE)
+                          r"(?:diagnosis|onset|presentation)\b")
+_PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s+(?:eligible|allowed|permitted)\b"
+                                )
 # `oxygen requirement … to maintain oxygen saturation ≥ 92%` (NCT04340557): a target of a treatment, not a value
-_TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|attain)\s+(?:an?\s+|the\s+|their\s+)?$",
-                             re.IGNORECASE)
+_TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|attain)\s+(?:an?\s+|the\s+|their\s+)?$"
+                             )
 # a name right after a value, then the end of the clause: it names that value (`> 140 mm Hg systolic, or …`)
-_POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|\b(?:or|and|despite|at|on|in|for)\b)", re.IGNORECASE)
+_POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|\b(?:or|and|despite|at|on|in|for)\b)")
 _POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
-_DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b", re.IGNORECASE)
-_DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b",
-                                 re.IGNORECASE)
-_IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b", re.IGNORECASE)
+_DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b")
+_DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b"
+                                 )
+_IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b")
 _AGE_TAIL_RE = re.compile(r"\s*(?:$|[,;().:]|(?:with|who|and|or|of|at|in|inclusive|old|from|on|having|both|either|any"
                           r"|males?|females?|men|women|diagnosed|presenting|undergoing|suffering|scheduled|eligible"
-                          r"|are|is|were|must|will|should|can|may|that|whose|without)\b)", re.IGNORECASE)
-_CLAUSE_CONNECTOR_RE = re.compile(r"\b(?:and|or|but)\b|[,;]", re.IGNORECASE)
-_WITHOUT_RE = re.compile(r"\b(?:without|no)\b", re.IGNORECASE)
+                          r"|are|is|were|must|will|should|can|may|that|whose|without)\b)")
+_CLAUSE_CONNECTOR_RE = re.compile(r"\b(?:and|or|but)\b|[,;]")
+_WITHOUT_RE = re.compile(r"\b(?:without|no)\b")
 _TAIL_STOP_RE = re.compile(r"[;),]|\.(?: |\Z)")
 _PREFIX_CMP_RE = re.compile(rf"(?P<cmp>{_CMP})\s*(?:the\s+)?$")
-_BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
-_OUTSIDE_RE = re.compile(r"\boutside\b", re.IGNORECASE)
+_BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+)?$")
+_OUTSIDE_RE = re.compile(r"\boutside\b")
 _CONNECTOR_TRIM_RE = re.compile(r"^[\s,;:(]+|[\s,;:(]+$|\s+(?:and/or|and|or)$", re.IGNORECASE)
 
 
 
-def group_mentions(mentions: list[Mention], text: str, strict_words: frozenset[str]) -> list[Group]:
+def group_mentions(mentions: list[Mention], text: str, cased: str, strict_words: frozenset[str]) -> list[Group]:
     """Adjacent mentions joined into groups that share one constraint (`AST/ALT`, `ALT (SGPT) and AST (SGOT)`)."""
     groups: list[Group] = []
     for men in mentions:
@@ -130,7 +134,7 @@ def group_mentions(mentions: list[Mention], text: str, strict_words: frozenset[s
         prefix = _PREFIX_CMP_RE.search(before)
         groups.append(Group(men.start, men.end, variables, {men.kind}, prefix.group("cmp") if prefix else None,
                             bool(_BETWEEN_BEFORE_RE.search(text[max(0, men.start - 14):men.start])),
-                            text[men.start:men.end] in strict_words, last_kind=men.kind,
+                            cased[men.start:men.end] in strict_words, last_kind=men.kind,
                             named=set(men.variables) if men.kind == NAME else set()))
     return groups
 
@@ -156,6 +160,8 @@ def _joinable(group: Group, variables: list[str], text: str, start: int) -> bool
 def _strip_parentheticals(gap: str) -> str:
     """The gap without its closed (...) / [...] groups and without brackets: `(as estimated by … ≥ 18yo)` is an
     aside, but the words after a bracket that is still open belong to the gap."""
+    if ")" not in gap and "]" not in gap:
+        return gap.replace("(", " ").replace("[", " ")
     keep = [ch not in "()[]" for ch in gap]
     opened: list[int] = []
     for i, ch in enumerate(gap):
@@ -183,6 +189,8 @@ def _is_filler(text: str, start: int, end: int, strict: bool) -> bool:
 
 def _inside_closed_paren(text: str, start: int, end: int) -> bool:
     """Whether a parenthesis opened before `start` closes within text[start:end] (the mention was in an aside)."""
+    if text.find(")", start, end) < 0 and text.find("]", start, end) < 0:
+        return False
     depth = 0
     for ch in text[start:end]:
         if ch in "([":
@@ -197,6 +205,8 @@ def _inside_closed_paren(text: str, start: int, end: int) -> bool:
 def _in_aside(text: str, grp: Group, end: int) -> bool:
     """Whether the name sits in a parenthesis that closes before `end` (`(e.g., creatinine clearance; mGFR) is
     required: ≥ 60`) — unless the parenthesis holds nothing but the name (`aminotransferase (AST) > 100 IU/L`)."""
+    if text.find(")", grp.start, end) < 0 and text.find("]", grp.start, end) < 0:
+        return False
     depth = 0
     for k in range(grp.start, end):
         ch = text[k]
@@ -337,10 +347,10 @@ _CUES_RE = re.compile(
     r"|(?P<exception>unless|except|excluding|other\s+than|exception|as\s+long\s+as)|(?P<both>both))(?![a-z])")
 
 
-def find_conditions(text: str, exprs: list[Expr]) -> None:
+def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
     """Mark expressions that are themselves a condition (`for patients who are > 16 years old`) as dropped, and
     attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`)."""
-    cues = {m.lastgroup for m in _CUES_RE.finditer(text.lower())}
+    cues = {m.lastgroup for m in _CUES_RE.finditer(text)}
     prev_end = 0
     prev_tail_end = 0
     prev_owned: Expr | None = None
@@ -354,7 +364,7 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
         head_start = max(prev_end, _last_boundary(text, anchor), anchor - 200)
         head = text[head_start:anchor]
         if cues:
-            _scope_rules(text, expr, anchor, head, cues, prev_owned)
+            _scope_rules(text, cased, expr, anchor, head, cues, prev_owned)
         cond = _head_condition(head)
         if cond == "inside":
             # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
@@ -404,17 +414,18 @@ def find_conditions(text: str, exprs: list[Expr]) -> None:
         prev_owned = expr
 
 
-def _scope_rules(text: str, expr: Expr, anchor: int, head: str, cues: set[str | None], prev: Expr | None) -> None:
+def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str | None],
+                 prev: Expr | None) -> None:
     """The rules that drop, negate or permit one expression by the words around it (`cues`: those that occur)."""
     if ("other" in cues and _OTHER_PERSON_RE.search(head)) or ("target" in cues and _TARGET_LEAD_RE.search(
             text, max(0, anchor - 40), anchor)) or (cues & {"defined", "discretion"} and _DEFINITION_TAIL_RE.match(
             text, expr.end, min(len(text), expr.end + 60))):
         expr.dropped = True
-    if "negation" in cues and _NEGATED_LEAD_RE.search(text, max(0, anchor - 80), anchor):
+    if "negation" in cues and _NEGATED_LEAD_RE.search(cased, max(0, anchor - 80), anchor):
         expr.negated = True
     if "event" in cues and "age" in expr.owner.variables and _AT_EVENT_RE.match(text, expr.end):
         expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
-    if prev is not None and (prev.negated or prev.ruled_out) and _CONJUNCTION_GAP_RE.fullmatch(text, prev.end, anchor) \
+    if prev is not None and (prev.negated or prev.ruled_out) and _CONJUNCTION_GAP_RE.fullmatch(cased, prev.end, anchor) \
             and ("with" in text[prev.end:anchor] or _BOTH_RE.search(text, _sentence_start(text, prev.start), prev.start)):
         # `No SGOT > 1.5 × ULN with alkaline phosphatase > 2.5 × ULN`: not (A and B) is no range of either
         prev.dropped = expr.dropped = True

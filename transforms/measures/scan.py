@@ -67,6 +67,7 @@ _DECIMAL_COMMA_RE = re.compile(r"\d+,\d{1,2}")
 _THOUSANDS_DOT_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 _COUNT_UNIT_NEXT_RE = re.compile(r"\s*(?:/|cells|per\b)")
 _SCALE_POINT_RE = re.compile(r"[0-5]")
+_VALUE_START_RE = re.compile(r"[\d≥≤<>]")
 # an expression can only be a value if a name precedes it, it states an age, people precede a span of time
 # (`men 18-75 years`), a count noun follows it (`2 prior lines`), or it continues one that can
 COUNTED_NOUNS = {noun: var.name for var in CATALOGUE.values() for noun in var.counted}
@@ -74,7 +75,7 @@ COUNTED_RE = re.compile(
     r"\s+(?:(?:prior|previous|earlier|systemic|cytotoxic|chemotherapy|chemotherapeutic|anti-?cancer|treatment|therapy"
     r"|therapeutic|standard|different|platinum-based|lines?\s+of|regimens?\s+of|myeloma|mm|biologic(?:al)?|hormonal"
     r"|endocrine|targeted|immunotherapy|combination|salvage|induction|chemo)\s+){0,3}"
-    r"(?P<noun>" + "|".join(sorted(COUNTED_NOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+    r"(?P<noun>" + "|".join(sorted(COUNTED_NOUNS, key=len, reverse=True)) + r")\b")  # on lower-cased text
 _PEOPLE_WORDS = (r"males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
                  r"|children|child|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who|are|is|be"
                  r"|were|healthy|and|or|of|either|sex|gender|both|must")
@@ -85,7 +86,7 @@ _AGE_OR_COUNT_CUE_RE = re.compile(
     r"|^[\s\-*•·:(]*(?:[a-z]+\s+){0,3}[≥≤<>]?\s*\d"
     r"|\b(?:" + _PEOPLE_WORDS + r")[\s,()]*(?:(?:between|from|ranging|(?:in\s+)?the\s+range)\s+)?(?:[≥≤<>]\s*)?\d")
 _CONTINUATION_REACH = 90  # characters between two expressions that continue one another (as link reads them)
-PEOPLE_TAIL_RE = re.compile(r"(?:^|[\s,(])(?:(?:" + _PEOPLE_WORDS + r")[\s,()]*){1,6}$", re.IGNORECASE)
+PEOPLE_TAIL_RE = re.compile(r"(?:^|[\s,(])(?:(?:" + _PEOPLE_WORDS + r")[\s,()]*){1,6}$")  # on lower-cased text
 
 
 def may_state_an_age_or_count(lowered: str) -> bool:
@@ -162,7 +163,11 @@ def scan_expressions(text: str, lowered: str, named_from: int) -> list[Expr]:
     name starts) that something could own, in text order."""
     found: list[Expr] = []
     previous_end = -10 * _CONTINUATION_REACH
-    for m in _EXPR_RE.finditer(lowered):
+    first = _VALUE_START_RE.search(lowered)
+    if first is None:
+        return found
+    # the words before the first digit or comparator hold no expression but the `between`/`in the range of` it starts with
+    for m in _EXPR_RE.finditer(lowered, max(0, first.start() - 24)):
         if _may_be_a_value(m, lowered, named_from, previous_end):
             found.append(_expression(m, text, lowered))
             previous_end = m.end()
