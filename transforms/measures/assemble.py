@@ -72,8 +72,15 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
                                   (span_start, expr.end), condition)
 
 
-def _quote(doc: Text, span: tuple[int, int] | None) -> str | None:
-    return doc.quote(*span) if span else None
+def _quote(doc: Text, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The span of a raw value or unit; quoted from the original only for the ranges that become Measures."""
+    return span or None
+
+
+def _quoted(doc: Text, raw: tuple[int, int] | str | None) -> str | None:
+    if raw is None or isinstance(raw, str):
+        return raw or None
+    return doc.quote(*raw) or None
 
 
 def _post_comparator(post: str | None, variable: str) -> str | None:
@@ -184,7 +191,7 @@ def _value_bounds(doc: Text, expr: Expr, variable: str, single: int = 0) -> Boun
             a, b = b, a  # `ECOG 2-0`, `75-18 years`: a range written high to low
         lower_inc = cmp != GT
         upper_inc = expr.cmp2 != LT
-        raw_value = doc.quote(expr.n1_span[0], expr.n2_span[1]) if expr.n1_span and expr.n2_span else None
+        raw_value = (expr.n1_span[0], expr.n2_span[1]) if expr.n1_span and expr.n2_span else None
         range_unit = _quote(doc, expr.u2_span) or _quote(doc, expr.u1_span)
         if var.unit == "score" and var.scale is not None and not (var.scale[0] <= a[0] and b[0] <= var.scale[1]):
             return None
@@ -267,7 +274,7 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
             if any(_same(rng, k) for k in kept):
                 continue  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: one statement in two units
             kept.append(rng)
-        kept = _merge_sides(kept)
+        kept = _merge_sides(kept, doc)
         kept = [r for r in kept if not _implied(r, kept)]
         kept = [r for r in kept if not _contradicts_general(r, kept)]
         _mark_looser(kept)
@@ -275,7 +282,7 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
             out.append((rng.order, Measure(
                 variable=variable, lower_value=_round(rng.lower), lower_inclusive=rng.lower_inclusive,
                 upper_value=_round(rng.upper), upper_inclusive=rng.upper_inclusive, unit=rng.unit,
-                raw_value=rng.raw_value or None, raw_unit=rng.raw_unit or None,
+                raw_value=_quoted(doc, rng.raw_value), raw_unit=_quoted(doc, rng.raw_unit),
                 source_text=doc.quote(*rng.span) or doc.original.strip()[:200],
                 condition_text=rng.condition)))
     out.sort(key=lambda pair: pair[0])
@@ -314,7 +321,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
-def _merge_sides(kept: list[Range]) -> list[Range]:
+def _merge_sides(kept: list[Range], doc: Text) -> list[Range]:
     """`Age ≥ 18 … and ≤ 75`, `BMI > 40 or BMI < 18.5` (excluded): one-sided bounds of one variable make a range."""
     result: list[Range] = []
     for rng in kept:
@@ -337,7 +344,7 @@ def _merge_sides(kept: list[Range]) -> list[Range]:
         partner.lower, partner.lower_inclusive = lo.lower, lo.lower_inclusive
         partner.upper, partner.upper_inclusive = hi.upper, hi.upper_inclusive
         partner.span = (min(lo.span[0], hi.span[0]), max(lo.span[1], hi.span[1]))
-        partner.raw_value = " … ".join(x for x in (lo.raw_value, hi.raw_value) if x)
+        partner.raw_value = " … ".join(x for x in (_quoted(doc, lo.raw_value), _quoted(doc, hi.raw_value)) if x)
         partner.raw_unit = lo.raw_unit or hi.raw_unit
     return result
 

@@ -10,6 +10,7 @@ import re
 from schemas.measures import CATALOGUE
 from transforms.measures.convert import accepts
 from transforms.measures.model import BARE_ULN, GRADE, LIST, NAME, OTHER, PAIR, PERFORMANCE, VALUE, Expr, Group, Mention
+from transforms.measures.normalise import trie_pattern
 from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE
 from transforms.measures.units import TIME_SYMBOLS, ULN
 
@@ -338,19 +339,27 @@ def _counted_owner(text: str, expr: Expr) -> Group | None:
 
 # Which of the rarer scope rules can apply in a criterion at all: found in one pass over it, so that a criterion
 # without any of their words pays for none of their searches.
-_CUES_RE = re.compile(
-    r"(?<![a-z])(?:(?P<other>partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?"
-    r"|guardians?|offspring|family|first[\s-]degree|sudden\s+death)"
-    r"|(?P<negation>no|not|without)|(?P<target>to\s+(?:maintain|achieve|keep|reach|obtain|attain))"
-    r"|(?P<event>diagnosis|onset|presentation)|(?P<discretion>considered|discussed|evaluated|case|individual)"
-    r"|(?P<eligibility>eligible|ineligible|excluded|allowed|permitted)|(?P<defined>defined|deemed)"
-    r"|(?P<exception>unless|except|excluding|other\s+than|exception|as\s+long\s+as)|(?P<both>both))(?![a-z])")
+_CUES: dict[str, tuple[str, ...]] = {
+    "other": ("partner", "partners", "spouse", "spouses", "relative", "relatives", "mother", "mothers", "father",
+              "fathers", "parent", "parents", "sibling", "siblings", "donor", "donors", "caregiver", "caregivers",
+              "guardian", "guardians", "offspring", "family", "first degree", "first-degree", "sudden death"),
+    "negation": ("no", "not", "without"),
+    "target": ("to maintain", "to achieve", "to keep", "to reach", "to obtain", "to attain"),
+    "event": ("diagnosis", "onset", "presentation"),
+    "discretion": ("considered", "discussed", "evaluated", "case", "individual"),
+    "eligibility": ("eligible", "ineligible", "excluded", "allowed", "permitted"),
+    "defined": ("defined", "deemed"),
+    "exception": ("unless", "except", "excluding", "exception", "other than", "as long as"),
+    "both": ("both",),
+}
+_CUE_WORDS = {word: cue for cue, words in _CUES.items() for word in words}
+_CUES_RE = re.compile(r"(?<![a-z])(?=[a-z])" + trie_pattern(_CUE_WORDS) + r"(?![a-z])")
 
 
 def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
     """Mark expressions that are themselves a condition (`for patients who are > 16 years old`) as dropped, and
     attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`)."""
-    cues = {m.lastgroup for m in _CUES_RE.finditer(text)}
+    cues = {_CUE_WORDS[m.group()] for m in _CUES_RE.finditer(text)}
     prev_end = 0
     prev_tail_end = 0
     prev_owned: Expr | None = None
@@ -414,7 +423,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
         prev_owned = expr
 
 
-def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str | None],
+def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],
                  prev: Expr | None) -> None:
     """The rules that drop, negate or permit one expression by the words around it (`cues`: those that occur)."""
     if ("other" in cues and _OTHER_PERSON_RE.search(head)) or ("target" in cues and _TARGET_LEAD_RE.search(

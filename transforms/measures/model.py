@@ -114,9 +114,8 @@ class Range:
     upper: float | None
     upper_inclusive: bool | None
     unit: str
-    raw_value: str | None
-    raw_unit: str | None
+    raw_value: str | tuple[int, int] | None  # the span of the number(s) until quoted
+    raw_unit: str | tuple[int, int] | None
     span: tuple[int, int]
     condition: str | None
     order: int = 0
-    extra: dict[str, str] = field(default_factory=dict)

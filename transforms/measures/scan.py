@@ -101,6 +101,8 @@ def _span(m: re.Match[str], group: str) -> tuple[int, int] | None:
 
 def _expression(m: re.Match[str], text: str, lowered: str) -> Expr:
     """The typed expression of one match of the expression regex on the lower-cased text."""
+    if m.group("n1"):
+        return _value(m, text, lowered)
     if m.group("list"):
         values = tuple(float(x) for x in _SCALE_POINT_RE.findall(m.group("list")))
         return Expr(m.start(), m.end(), LIST, values=values, n1_span=_span(m, "list"))
@@ -110,16 +112,24 @@ def _expression(m: re.Match[str], text: str, lowered: str) -> Expr:
         return Expr(m.start(), m.end(), PAIRED, n1=float(m.group("pa")), n2=float(m.group("pb")),
                     n1_span=(m.start("pa"), m.end("pb")), u1="mmHg" if m.group("pu") else None,
                     u1_span=_span(m, "pu"), cmp=m.group("pcmp"), post=m.group("ppost"))
+    raise AssertionError("every alternative of the expression regex sets one of its groups")
+
+
+def _value(m: re.Match[str], text: str, lowered: str) -> Expr:
+    """A VALUE expression: a number or a range, with units and comparators."""
     n1, n2, u1, u2, cmp, cmp2, post, sep, between, a1, a2, post1 = m.group(
         "n1", "n2", "u1", "u2", "cmp", "cmp2", "post", "sep", "between", "a1", "a2", "post1")
-    u1_span, u2_span = _span(m, "u1"), _span(m, "u2")
-    symbol1 = unit_symbol(text[u1_span[0]:u1_span[1]]) if u1_span else None
-    symbol2 = unit_symbol(text[u2_span[0]:u2_span[1]]) if u2_span else None
+    n1_span = m.span("n1")
+    n2_span = m.span("n2") if n2 else None
+    u1_span = m.span("u1") if u1 else None
+    u2_span = m.span("u2") if u2 else None
     expr = Expr(
-        m.start(), m.end(), VALUE, _read_number(n1, lowered, m.end("n1")),
-        _read_number(n2, lowered, m.end("n2")) if n2 else None, _span(m, "n1"), _span(m, "n2"),
-        symbol1, symbol2, u1_span, u2_span, cmp, cmp2, post or post1, sep, bool(between),
-        bool(a1 or a2 or states_age(u1) or states_age(u2)))
+        m.start(), m.end(), VALUE, _read_number(n1, lowered, n1_span[1]),
+        _read_number(n2, lowered, n2_span[1]) if n2_span else None, n1_span, n2_span,
+        unit_symbol(text[u1_span[0]:u1_span[1]]) if u1_span else None,
+        unit_symbol(text[u2_span[0]:u2_span[1]]) if u2_span else None,
+        u1_span, u2_span, cmp, cmp2, post or post1, sep, bool(between),
+        bool(a1 or a2 or (u1 and states_age(u1)) or (u2 and states_age(u2))))
     if m.group("x1") or m.group("x2"):
         expr.extra1 = (float(m.group("x1")), unit_symbol(m.group("xu1"))) if m.group("x1") else None
         expr.extra2 = (float(m.group("x2")), unit_symbol(m.group("xu2"))) if m.group("x2") else None

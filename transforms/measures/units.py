@@ -121,6 +121,7 @@ def unit_symbol(written: str | None) -> str | None:
     return UNIT_SPELLINGS[m.lastindex - 1][0] if m and m.lastindex else OTHER
 
 
+@lru_cache(maxsize=1024)
 def states_age(written: str | None) -> bool:
     """Whether a written unit says it is an age (`years old`, `yo`, `y/o`)."""
     return bool(written) and _AGE_UNIT_RE.search(written or "") is not None
