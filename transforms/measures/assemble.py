@@ -12,7 +12,8 @@ from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PAIR, PAIRED
 from transforms.measures.normalise import GE, GT, LE, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
 
 # (lower, lower_inclusive, upper, upper_inclusive, unit, raw_value, raw_unit, is_range)
-Bounds = tuple[float | None, bool | None, float | None, bool | None, str, str | None, str | None, bool]
+Span = tuple[int, int] | None  # a raw value's or unit's place in the normalised text, quoted when kept
+Bounds = tuple[float | None, bool | None, float | None, bool | None, str, Span, Span, bool]
 
 _PAIRS = {tuple(pair) for pair in PAIRED_NAMES.values()}
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -95,7 +96,7 @@ def _post_comparator(post: str | None, variable: str) -> str | None:
     return None
 
 
-def _one_sided(cmp: str, value: float, unit: str, raw_value: str | None, raw_unit: str | None) -> Bounds:
+def _one_sided(cmp: str, value: float, unit: str, raw_value: Span, raw_unit: Span) -> Bounds:
     if cmp in (GE, GT):
         return value, cmp == GE, None, None, unit, raw_value, raw_unit, False
     return None, None, value, cmp == LE, unit, raw_value, raw_unit, False
@@ -159,7 +160,7 @@ def _value_bounds(doc: Text, expr: Expr, variable: str, single: int = 0) -> Boun
         cmp_single = expr.cmp if single == 1 else expr.cmp2
         span = expr.n1_span if single == 1 else expr.n2_span
         conv = to_canonical(variable, value, unit) if value is not None and cmp_single else None
-        if conv is None or not plausible(variable, *conv):
+        if conv is None or cmp_single is None or not plausible(variable, *conv):
             return None
         return _one_sided(cmp_single, conv[0], conv[1], _quote(doc, span), _quote(doc, expr.u2_span or expr.u1_span))
     if expr.continues is not None and not k1 and not k2:

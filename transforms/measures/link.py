@@ -432,14 +432,15 @@ def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues
         expr.dropped = True
     if "negation" in cues and _NEGATED_LEAD_RE.search(cased, max(0, anchor - 80), anchor):
         expr.negated = True
-    if "event" in cues and "age" in expr.owner.variables and _AT_EVENT_RE.match(text, expr.end):
+    if "event" in cues and expr.owner is not None and "age" in expr.owner.variables and \
+            _AT_EVENT_RE.match(text, expr.end):
         expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
     if prev is not None and (prev.negated or prev.ruled_out) and _CONJUNCTION_GAP_RE.fullmatch(cased, prev.end, anchor) \
             and ("with" in text[prev.end:anchor] or _BOTH_RE.search(text, _sentence_start(text, prev.start), prev.start)):
         # `No SGOT > 1.5 × ULN with alkaline phosphatase > 2.5 × ULN`: not (A and B) is no range of either
         prev.dropped = expr.dropped = True
     if "discretion" in cues and _DISCRETION_RE.search(text, _sentence_start(text, expr.start),
-                                                      _SENTENCE_TAIL_RE.match(text, expr.end).end()):
+                                                      _sentence_end(text, expr.end)):
         expr.dropped = True
     if "eligibility" in cues:
         if _EXCLUDED_TAIL_RE.match(text, expr.end):
@@ -449,6 +450,12 @@ def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues
     if "defined" in cues and expr.age_intrinsic and _DEFINITION_RE.search(text, _sentence_start(text, expr.start),
                                                                           expr.start):
         expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a category
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    """Where the sentence holding `pos` ends (at its `. ` or `;`, 300 characters on at most)."""
+    m = _SENTENCE_TAIL_RE.match(text, pos)
+    return m.end() if m is not None else min(len(text), pos + 300)
 
 
 def _sentence_start(text: str, pos: int) -> int:
