@@ -25,6 +25,7 @@ from transforms.measures.model import OTHER, Measure, Range
 from transforms.measures.normalise import lower, may_hold_a_measure, normalise
 from transforms.measures.scan import (
     STRICT_ABBREVIATIONS,
+    may_name_a_measure,
     may_state_an_age_or_count,
     scan_expressions,
     scan_grades,
@@ -38,7 +39,7 @@ MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a
 
 def extract_measures(text: str, kind: str) -> list[Measure]:
     """Every variable range stated in one criterion (`kind` INCLUSION or EXCLUSION), as its allowed range."""
-    if not isinstance(text, str) or not may_hold_a_measure(text):
+    if not isinstance(text, str) or not may_hold_a_measure(text) or not may_name_a_measure(text):
         return []
     doc = normalise(text[:MAX_TEXT])
     lowered = lower(doc.text)

@@ -244,6 +244,30 @@ _ABBREVIATION_RE = re.compile(trie_pattern(_ABBREVIATIONS, dict.fromkeys(STRICT_
                                            not_after="A-Za-z0-9") + r"(?![A-Za-z])")
 
 
+def _name_starts() -> set[str]:
+    """The letters each catalogue name or abbreviation starts with (up to its first non-letter), and the words an
+    age, a duration or a count is written with: a criterion holding none of them at a word start has no measure."""
+    starts = {"age", "aged", "old", "yo", "y", "year", "yr", "month", "mo", "mth", "week", "wk", "day", "hour", "h",
+              *COUNTED_NOUNS}
+    named = [*_NAMES.items(), *((word.lower(), entry) for word, entry in _ABBREVIATIONS.items())]
+    for word, (_, kind) in named:
+        if kind != OTHER:
+            first = word.split(" ")[0]
+            # `c reactive protein`, `d dimer`: a one-letter first word is too common to tell anything alone
+            starts.add(word if len(first) == 1 and " " in word else first)
+    return starts
+
+
+_NAME_START_RE = re.compile(r"(?<![a-z0-9])(?=[a-z0-9])" + trie_pattern(_name_starts()))
+_SHORT = 40  # `Over 18`: a criterion this short may be one bare bound, an age
+
+
+def may_name_a_measure(text: str) -> bool:
+    """Whether a criterion as written can hold a catalogue name, an age or a count (the cheap test before any
+    normalisation: it errs on the side of yes)."""
+    return len(text) <= _SHORT or _NAME_START_RE.search(text.lower()) is not None
+
+
 def scan_mentions(text: str, lowered: str) -> list[Mention]:
     """Every catalogue name and abbreviation in a normalised criterion; where two overlap the earlier, then the
     longer, wins (`direct bilirubin` over `bilirubin`, `HbA1c` over `Hb`)."""
