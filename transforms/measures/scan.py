@@ -317,8 +317,8 @@ def scan_grades(text: str, mentions: list[Mention]) -> list[Expr]:
             continue
         grades = CATALOGUE[variable].grades
         ranges = [grades[t.group()] for t in token_re.finditer(m.group("grades"))]
-        found.append(Expr(m.start("grades"), m.end(), GRADE, n1=min(r[0] for r in ranges),
-                          n2=max(r[1] for r in ranges), n1_span=(m.start("grades"), m.end("grades")),
+        found.append(Expr(m.start("grades"), m.end(), GRADE, n1=float(min(r[0] for r in ranges)),
+                          n2=float(max(r[1] for r in ranges)), n1_span=(m.start("grades"), m.end("grades")),
                           cmp=(m.group("cmp") or m.group("cmp0") or "").strip() or None, post=m.group("post"),
                           grade_variable=variable))
     return found
