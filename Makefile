@@ -1,24 +1,30 @@
-# The two commands a newcomer needs: `make demo` and `make test`. Both build .venv from the pinned lock file.
+# The two commands a newcomer needs: `make demo` and `make test`. Both build .venv from the lock file: every package,
+# transitive ones included, pinned with its hashes (requirements.lock.txt, written by `make lock` from pyproject.toml).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 90
 export DASK_LOGGING__DISTRIBUTED := warning
 
-.PHONY: demo test lint docs setup clean
+.PHONY: demo test lint docs setup lock clean
 
 setup: $(STAMP)
 
 $(STAMP): requirements.lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION) 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements.lock.txt
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m compileall -q flows transforms schemas expectations warehouse >/dev/null
 	$(BIN)/python -c "import prefect, duckdb, pyarrow, great_expectations, typer" && touch $(STAMP)
+
+# Re-resolve the lock after changing pyproject.toml's dependencies (pins already in the lock are kept when they fit).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements.lock.txt
 
 demo: $(STAMP)
 	$(BIN)/trialhouse ingest data/samples

@@ -14,8 +14,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from transforms import vocab
-from warehouse.store import snapshot_path
+from schemas.vocabularies import Phase, Status, label_of
+from warehouse.publish import snapshot_path
 
 WAREHOUSE_ENV = "TRIALHOUSE_WAREHOUSE"
 DEFAULT_WAREHOUSE = Path("warehouse/trials.duckdb")
@@ -25,21 +25,11 @@ REQUIRED_MARTS = ("mart_trial_summary", "mart_trials_by_status_phase", "mart_sit
                   "mart_enrollment_by_condition", "mart_interventions_by_type_year", "mart_ingest_quality",
                   "mart_quarantined_files")
 
-# Display labels in ClinicalTrials.gov's own wording; codes not listed fall back to `label()`'s capitalisation.
-STATUS_LABELS = {
-    "NOT_YET_RECRUITING": "Not yet recruiting", "RECRUITING": "Recruiting",
-    "ENROLLING_BY_INVITATION": "Enrolling by invitation", "ACTIVE_NOT_RECRUITING": "Active, not recruiting",
-    "SUSPENDED": "Suspended", "TERMINATED": "Terminated", "COMPLETED": "Completed", "WITHDRAWN": "Withdrawn",
-    "UNKNOWN": "Unknown status", "AVAILABLE": "Available", "NO_LONGER_AVAILABLE": "No longer available",
-    "TEMPORARILY_NOT_AVAILABLE": "Temporarily not available", "APPROVED_FOR_MARKETING": "Approved for marketing",
-    "WITHHELD": "Withheld", UNSTATED: "Not stated",
-}
-PHASE_LABELS = {
-    "NA": "Not applicable", "EARLY_PHASE1": "Early phase 1", "PHASE1": "Phase 1", "PHASE1_PHASE2": "Phase 1/2",
-    "PHASE2": "Phase 2", "PHASE2_PHASE3": "Phase 2/3", "PHASE3": "Phase 3", "PHASE4": "Phase 4", UNSTATED: "Not stated",
-}
-STATUS_ORDER = (*vocab.STATUSES, UNSTATED)
-PHASE_ORDER = (*vocab.PHASES, UNSTATED)
+# Display labels and order come from the vocabularies (schemas/vocabularies.py), plus the marts' UNSTATED.
+STATUS_LABELS = {**{s.value: s.label for s in Status}, UNSTATED: "Not stated"}
+PHASE_LABELS = {**{p.value: p.label for p in Phase}, UNSTATED: "Not stated"}
+STATUS_ORDER = (*Status.codes(), UNSTATED)
+PHASE_ORDER = (*Phase.codes(), UNSTATED)
 
 # Statuses folded into four groups for stacked charts.
 STATUS_GROUPS = {
@@ -163,7 +153,7 @@ def label(code: str | None) -> str:
     if _missing(code):
         return STATUS_LABELS[UNSTATED]
     assert isinstance(code, str)
-    return STATUS_LABELS.get(code) or PHASE_LABELS.get(code) or code.replace("_", " ").capitalize()
+    return STATUS_LABELS.get(code) or PHASE_LABELS.get(code) or label_of(code)
 
 
 def phase_label(code: str | None) -> str:

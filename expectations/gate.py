@@ -1,17 +1,18 @@
-"""The validation gate: runs the GX suites on staged batches and decides what may load.
+"""The validation gate: runs the GX suites on a batch's staged tables and decides what of it may load.
 
-GX validates pandas DataFrames of the staged Parquet (validating DuckDB through GX's SQL datasource does not work
-with DuckDB 2.0, see ../shared/NOTES.md); nothing reaches the warehouse before the gate has passed it.
+GX validates pandas DataFrames of the staged rows (validating DuckDB through GX's SQL datasource does not work with
+DuckDB 2.0, see ../shared/NOTES.md). A gate lives where the rows are: in the worker that wrote the batch; nothing
+reaches the warehouse before a gate has passed it.
 """
 from __future__ import annotations
 
 import logging
 import warnings
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -19,19 +20,18 @@ import pyarrow.compute as pc
 from expectations.suites import HAS_TRIAL, Check, all_checks
 from schemas.derive import RECORD_COLUMN
 
-if TYPE_CHECKING:  # pandas comes with GX when a gate is built; parse workers import this module without needing it
-    import pandas as pd
-
 
 @dataclass(slots=True)
 class GateResult:
-    """What the gate decided: records to quarantine (with reasons), blocking table failures, warnings."""
+    """What the gate decided: records to quarantine (with reasons), blocking table failures, warnings, and the GX
+    results worth keeping for Data Docs (as JSON)."""
 
     quarantined: dict[str, str] = field(default_factory=dict)  # record key -> reason
     table_failures: list[str] = field(default_factory=list)
     warnings: Counter = field(default_factory=Counter)  # check name -> rows
     failures: Counter = field(default_factory=Counter)  # check name -> rows
     checks_run: int = 0
+    results: list[dict] = field(default_factory=list)  # GX validation results, JSON
 
     @property
     def blocked(self) -> bool:
@@ -46,24 +46,22 @@ class GateResult:
         self.warnings.update(other.warnings)
         self.failures.update(other.failures)
         self.checks_run += other.checks_run
+        self.results += other.results
 
 
 def import_gx() -> None:
-    """Import Great Expectations quietly (≈ 2.5 s of CPU, once per process): GX warns and logs at INFO on import."""
+    """Import Great Expectations quietly: it warns and logs at INFO on import."""
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations  # noqa: F401
-        import great_expectations.data_context.types.base  # noqa: F401
     for name in list(logging.root.manager.loggerDict):  # GX sets INFO on some of its loggers at import
         if name.startswith("great_expectations"):
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
 class Gate:
-    """GX context with one suite per star table, built once and reused for every batch of a run."""
-
-    KEEP_RESULTS = 40  # validation results kept for Data Docs per run: the first per table and failing ones
+    """An ephemeral GX context with one suite per staged table, built once per process and reused for every batch."""
 
     def __init__(self, checks: list[Check] | None = None):
         import_gx()
@@ -73,15 +71,13 @@ class Gate:
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.checks = checks if checks is not None else all_checks()
-        self._kept: set[str] = set()
         source = self.context.data_sources.add_pandas("staged")
         self._definitions: dict[str, Any] = {}
         self._by_table: dict[str, list[Check]] = {}
         for check in self.checks:
             self._by_table.setdefault(check.table, []).append(check)
-        # Only the columns some check reads go to GX: it copies whole rows when it collects unexpected ones, and
-        # the long text columns were most of that cost.
-        self._columns = {table: _checked_columns(checks) for table, checks in self._by_table.items()}
+        # Only the columns some check reads go to GX: it copies whole rows when it collects unexpected ones.
+        self.columns = {table: checked_columns(checks) for table, checks in self._by_table.items()}
         for table, checks in self._by_table.items():
             batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("batch")
             suite = self.context.suites.add(gx.ExpectationSuite(name=f"{table}_suite"))
@@ -92,69 +88,55 @@ class Gate:
             self._definitions[table] = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{table}_validation", data=batch, suite=suite))
 
-    def validate(self, frames: Mapping[str, pa.Table | pd.DataFrame]) -> GateResult:
-        """Validate one batch of staged tables (Arrow tables or DataFrames with the `_record` column)."""
-        tables = _with_derived_columns(frames, self._columns)
+    def validate(self, tables: Mapping[str, Any], keep_results: bool = False) -> GateResult:
+        """Validate one batch of staged tables (each with the `_record` column); with `keep_results`, the GX result
+        of every table, else of failing tables only, is kept for Data Docs."""
+        prepared = with_derived_columns(tables, self.columns)
         result = GateResult()
         for table, definition in self._definitions.items():
-            if table not in tables or tables[table].num_rows == 0:
+            if table not in prepared or prepared[table].num_rows == 0:
                 continue
-            # One table in pandas at a time: the copies of a 10k-trial chunk's tables together were ≈ 100 MB.
-            df = tables.pop(table).to_pandas()
+            df = prepared.pop(table).to_pandas()  # one table in pandas at a time
             # SUMMARY is several times cheaper than COMPLETE; the row-level list is fetched only when a record has
             # to be quarantined.
-            run = self._run(definition, df, {"result_format": "SUMMARY"})
-            if any(not r.success and (r.expectation_config.meta or {}).get("level") == "fail"
-                   and (r.expectation_config.meta or {}).get("scope") == "record" for r in run.results):
-                run = self._run(definition, df, {"result_format": "COMPLETE",
-                                                 "unexpected_index_column_names": [RECORD_COLUMN]})
-            self._trim_results(table, run.success)
-            for r in run.results:
-                result.checks_run += 1
-                meta = r.expectation_config.meta or {}
-                if r.success:
-                    continue
-                name = meta.get("check", r.expectation_config.type)
-                if r.exception_info and r.exception_info.get("raised_exception"):
-                    result.table_failures.append(f"{table}: {name}: expectation raised "
-                                                 f"{r.exception_info.get('exception_message')}")
-                    continue
-                count = int(r.result.get("unexpected_count") or 0)
-                if meta.get("level") == "warn":
-                    result.warnings[name] += count
-                    continue
-                result.failures[name] += count
-                if meta.get("scope") == "table":
-                    sample = r.result.get("partial_unexpected_list", [])[:3]
-                    result.table_failures.append(f"{table}: {name} failed for {count} rows, e.g. {sample}")
-                else:
-                    for row in r.result.get("unexpected_index_list") or []:
-                        result.quarantined.setdefault(row.get(RECORD_COLUMN), f"failed expectation: {name}")
+            run = self._run(definition, df, "SUMMARY")
+            if any(not r.success and _meta(r).get("level") == "fail" and _meta(r).get("scope") == "record"
+                   for r in run.results):
+                run = self._run(definition, df, "COMPLETE")
+            if keep_results or not run.success:
+                result.results.append(run.to_json_dict())
+            _read_verdicts(table, run, result)
         return result
 
-
     @staticmethod
-    def _run(definition: Any, df: pd.DataFrame, result_format: dict) -> Any:
-        return definition.run(batch_parameters={"dataframe": df}, result_format=result_format)
+    def _run(definition: Any, df: Any, result_format: str) -> Any:
+        fmt: dict[str, Any] = {"result_format": result_format}
+        if result_format == "COMPLETE":
+            fmt["unexpected_index_column_names"] = [RECORD_COLUMN]
+        return definition.run(batch_parameters={"dataframe": df}, result_format=fmt)
 
-    def _trim_results(self, table: str, success: bool) -> None:
-        """Keep the stored result of the first batch per table and of failing batches (up to KEEP_RESULTS)."""
+    def build_docs(self, results: Sequence[dict], target: Path) -> Path:
+        """Render the suites and the given validation results (JSON, from any gate) as GX Data Docs under `target`."""
+        from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+
         store = self.context.validation_results_store
-        for key in store.list_keys():
-            name = str(key)
-            if name in self._kept:
-                continue
-            first_of_table = not any(k.startswith(f"ValidationResultIdentifier::{table}_suite/") for k in self._kept)
-            if (first_of_table or not success) and len(self._kept) < self.KEEP_RESULTS:
-                self._kept.add(name)
-            else:
-                store.remove_key(key)
-
-    def build_docs(self, target: Path) -> Path:
-        """Render the suites and the kept validation results as GX Data Docs HTML under `target`."""
+        schema = ExpectationSuiteValidationResultSchema()
+        for n, data in enumerate(results):
+            result = schema.load(data)
+            run = result.meta.get("run_id") or {}
+            key = ValidationResultIdentifier(
+                ExpectationSuiteIdentifier(result.suite_name),
+                RunIdentifier(run_name=f"{run.get('run_name') or 'batch'}-{n:04d}", run_time=run.get("run_time")),
+                f"{result.suite_name}-{n:04d}")
+            store.set(key, result)
         target = target.resolve()  # GX's file store refuses relative paths
         target.mkdir(parents=True, exist_ok=True)
-        site = {"class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        site: Any = {"class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(target)}}
         name = f"site_{len(self.context.list_data_docs_sites())}"
         self.context.add_data_docs_site(site_name=name, site_config=site)
@@ -162,9 +144,54 @@ class Gate:
         return target / "index.html"
 
 
-def _checked_columns(checks: list[Check]) -> set[str]:
-    """Every column the checks name, and the record key that quarantine reports by."""
-    columns = {RECORD_COLUMN}
+def _meta(r: Any) -> dict:
+    return r.expectation_config.meta or {}
+
+
+def _read_verdicts(table: str, run: Any, result: GateResult) -> None:
+    """Fold one table's GX run into the gate result: warnings counted, record failures quarantined, table
+    failures (and expectations that raised) block."""
+    for r in run.results:
+        result.checks_run += 1
+        if r.success:
+            continue
+        meta = _meta(r)
+        name = meta.get("check", r.expectation_config.type)
+        raised = _raised(r.exception_info)
+        if raised:
+            result.table_failures.append(f"{table}: {name}: expectation raised {raised}")
+            continue
+        count = int(r.result.get("unexpected_count") or 0)
+        if meta.get("level") == "warn":
+            result.warnings[name] += count
+            continue
+        result.failures[name] += count
+        if meta.get("scope") == "table":
+            sample = r.result.get("partial_unexpected_list", [])[:3]
+            result.table_failures.append(f"{table}: {name} failed for {count} rows, e.g. {sample}")
+        else:
+            for row in r.result.get("unexpected_index_list") or []:
+                result.quarantined.setdefault(row.get(RECORD_COLUMN), f"failed expectation: {name}")
+
+
+# Columns the gate derives its `_` columns from (see with_derived_columns).
+DERIVED_FROM = {"trial_id", "title", "nct_id", "kind", "text"}
+
+
+def _raised(info: Any) -> str | None:
+    """The message of an exception GX caught while evaluating an expectation, if it caught one: GX files it at the
+    top of `exception_info` or under the key of each metric that raised."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    nested = [v for v in info.values() if isinstance(v, dict) and v.get("raised_exception")]
+    return str(nested[0].get("exception_message")) if nested else None
+
+
+def checked_columns(checks: Sequence[Check]) -> set[str]:
+    """Every column the checks name or the gate derives from, and the record key that quarantine reports by."""
+    columns = {RECORD_COLUMN, *DERIVED_FROM}
     for check in checks:
         for key in ("column", "column_A", "column_B"):
             if key in check.kwargs:
@@ -173,12 +200,12 @@ def _checked_columns(checks: list[Check]) -> set[str]:
     return columns
 
 
-def _with_derived_columns(frames: Mapping[str, pa.Table | pd.DataFrame],
-                          keep: Mapping[str, set[str]] | None = None) -> dict[str, pa.Table]:
-    """Arrow tables with the `_`-prefixed columns the hand-written checks read, derived in Arrow (C, not per row),
-    and integers widened for GX; with `keep`, a table listed there keeps only those columns."""
+def with_derived_columns(tables: Mapping[str, Any], keep: Mapping[str, set[str]]) -> dict[str, pa.Table]:
+    """The tables (Arrow, or pandas DataFrames) with the `_`-prefixed columns the hand-written checks read (derived
+    in Arrow, not per row), only the columns some check reads, and integers widened to int64 (GX's range check is
+    vectorised only on int64)."""
     tables = {name: t if isinstance(t, pa.Table) else pa.Table.from_pandas(t, preserve_index=False)
-              for name, t in frames.items()}
+              for name, t in tables.items()}
     trial = tables.get("trial")
     trial_ids = trial["trial_id"].combine_chunks() if trial is not None else pa.array([], pa.string())
     for name, table in tables.items():
@@ -190,14 +217,12 @@ def _with_derived_columns(frames: Mapping[str, pa.Table | pd.DataFrame],
     crit = tables.get("criterion")
     if crit is not None:
         tables["criterion"] = crit.append_column("_is_duplicate", _duplicate_criteria(crit))
-    if keep:
-        tables = {name: t.select([c for c in t.column_names if c in keep[name]]) if name in keep else t
-                  for name, t in tables.items()}
+    tables = {name: t.select([c for c in t.column_names if c in keep[name]]) for name, t in tables.items()
+              if name in keep}
     return {name: _widen_integers(table) for name, table in tables.items()}
 
 
 def _widen_integers(table: pa.Table) -> pa.Table:
-    """The table with its integer columns as int64: GX's range check is vectorised only on int64/float64."""
     schema = pa.schema([f.with_type(pa.int64()) if pa.types.is_integer(f.type) else f for f in table.schema])
     return table.cast(schema) if schema != table.schema else table
 

@@ -1,12 +1,10 @@
 """The `trialhouse` command line: ingest, query, layouts, parse, validate, docs."""
 from __future__ import annotations
 
-import atexit
 import dataclasses
 import json
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -38,55 +36,53 @@ def _settings():
 
 @app.command()
 def ingest(
-    source_dir: Annotated[Path, typer.Argument(help="folder of raw trial files (searched recursively)")],
+    sources: Annotated[list[Path], typer.Argument(help="a folder of raw trial files (searched recursively), or one or "
+                                                       "more files")],
     warehouse: WarehouseOpt = None,
     parquet_dir: Annotated[Path | None, typer.Option(help="Parquet root [default: warehouse/parquet]")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="files per parse task [default: sized by the run, 500–1,500]")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="files per worker task [default: sized by the run]")] = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="re-parse files even if their content is known")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="exit 3 when any file or record was quarantined")] = False,
-    runner: Annotated[str, typer.Option(help="where parsing runs: auto (processes on multi-core for large runs), "
-                                             "sequential, threads, processes or dask")] = "auto",
-    workers: Annotated[int | None, typer.Option(help="parallel parse workers [default: CPU count]")] = None,
+    runner: Annotated[str | None, typer.Option(help="where batches run: auto (processes on multi-core for large runs), "
+                                                    "sequential, threads, processes or dask")] = None,
+    workers: Annotated[int | None, typer.Option(help="parallel workers [default: CPU count]")] = None,
     dask_address: Annotated[str | None, typer.Option(help="scheduler of an existing Dask cluster, tcp://host:8786 "
                                                           "(implies --runner dask)")] = None,
     summary_json: Annotated[Path | None, typer.Option(help="also write the run summary as JSON to this file")] = None,
 ) -> None:
-    """Parse every file under SOURCE_DIR, validate it and load the warehouse in one transaction."""
-    settings = _settings()
-    from warehouse.lock import WarehouseBusy, writer_lock
+    """Parse every file of SOURCES, validate it and load the warehouse in one transaction."""
+    from pydantic import ValidationError
 
-    target = warehouse or settings.warehouse
+    from flows.settings import IngestConfig
+    from warehouse.lock import WarehouseBusy
+
     try:
-        with writer_lock(target):  # refuse at once, before Prefect starts, when another run holds the warehouse
-            pass
+        config = IngestConfig.from_settings(
+            _settings(), sources, warehouse=warehouse, parquet_dir=parquet_dir, batch_size=batch_size,
+            full_refresh=full_refresh, runner="dask" if dask_address else runner, workers=workers,
+            dask_address=dask_address, show_progress=sys.stderr.isatty())
+        config.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    except ValidationError as exc:
+        for e in exc.errors():
+            err.print(f"[red]{'.'.join(str(x) for x in e['loc'])}:[/] {e['msg']}")
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        err.print(f"[red]cannot use warehouse folder {exc.filename}:[/] {exc.strerror}")
+        raise typer.Exit(2) from None
+    try:
+        from flows.unchanged import record_run_if_unchanged
+
+        summary = record_run_if_unchanged(config)  # nothing new: no Prefect, no workers, no gate
+        if summary is None:
+            from flows.ingest import ingest as ingest_flow
+
+            summary = ingest_flow(config)
     except WarehouseBusy as exc:
         err.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None
-    from flows.prefect_api import ApiStartError, start_api_if_needed
-
-    api = start_api_if_needed()  # boots while the flow's modules import
-    if api is not None:
-        # This process would mostly wait for the API (≈ 3 s): import GX, which validation needs, meanwhile.
-        from expectations.gate import import_gx
-
-        threading.Thread(target=import_gx, name="import-gx", daemon=True).start()
-    from flows.ingest import ingest as ingest_flow
-
-    try:
-        if api is not None:
-            api.wait_ready()
-        summary = ingest_flow(source_dir=source_dir, warehouse=target,
-                              parquet_dir=parquet_dir or settings.parquet_dir,
-                              batch_size=batch_size or settings.batch_size, full_refresh=full_refresh,
-                              max_file_bytes=settings.max_file_bytes, show_progress=sys.stderr.isatty(),
-                              runner="dask" if dask_address else runner, workers=workers, dask_address=dask_address)
-    except WarehouseBusy as exc:
-        err.print(f"[red]refused:[/] {exc}")
+    except FileNotFoundError as exc:
+        err.print(f"[red]nothing to ingest:[/] {exc}")
         raise typer.Exit(2) from None
-    except ApiStartError as exc:
-        err.print(f"[red]ingest not started:[/] {exc}")
-        err.print("Set PREFECT_API_URL to a running Prefect server to use that one instead.")
-        raise typer.Exit(1) from None
     except Exception as exc:  # the run failed: say why in one line, the warehouse is unchanged
         err.print(f"[red]ingest failed:[/] {type(exc).__name__}: {exc}")
         err.print("The warehouse was left as it was before this run.")
@@ -120,7 +116,8 @@ def _print_summary(summary) -> None:
     if summary.data_docs:
         console.print(f"validation report (GX Data Docs): {summary.data_docs}")
     console.print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in summary.stage_seconds.items())
-                  + f"; CPU seconds in the pure transform (all workers): {summary.transform_cpu_s:.1f}")
+                  + f"; CPU seconds (all workers): transform {summary.transform_cpu_s:.1f}, "
+                    f"validation {summary.validate_cpu_s:.1f}")
 
 
 @app.command()
@@ -204,15 +201,15 @@ def validate(warehouse: WarehouseOpt = None) -> None:
     """Re-run the expectation suites against the current warehouse and print what fails or warns."""
     from expectations.gate import Gate, GateResult
     from expectations.suites import all_checks
-    from warehouse.store import iter_table_frames
+    from warehouse.store import iter_table_chunks
 
     path = warehouse or _settings().warehouse
     if not path.exists():
         err.print(f"[red]no warehouse at {path}[/]: run `trialhouse ingest SOURCE_DIR` first")
         raise typer.Exit(2)
     gate, total = Gate(), GateResult()
-    for frames in iter_table_frames(path):
-        total.merge(gate.validate(frames))
+    for tables in iter_table_chunks(path):
+        total.merge(gate.validate(tables))
     out = RichTable(title=f"expectations on {path}", show_header=True)
     for col in ("check", "level", "rows failing"):
         out.add_column(col)
@@ -292,25 +289,8 @@ def docs(
 
 
 def main() -> None:
-    """The `trialhouse` command: run it, then end the process without the interpreter's module teardown.
-
-    Freeing the object graph of Great Expectations, Prefect and pandas at exit takes ≈ 1 s, and a finished
-    command has nothing left to free. The exit work that matters runs in the interpreter's own order: threads'
-    exit callbacks (Prefect sends its last logs and events there), then exit handlers (the temporary API's stop,
-    logging's flush); then the process ends."""
-    try:
-        app()
-        code: object = 0
-    except SystemExit as done:
-        code = done.code
-    if isinstance(code, str):  # sys.exit("message") prints the message and exits 1
-        print(code, file=sys.stderr)
-        code = 1
-    threading._shutdown()  # type: ignore[attr-defined]  # what the interpreter runs first at exit
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code if isinstance(code, int) else 0)
+    """The `trialhouse` command."""
+    app()
 
 
 if __name__ == "__main__":

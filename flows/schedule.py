@@ -4,9 +4,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
+
+from flows.settings import IngestConfig
 
 DEPLOYMENT_NAME = "trialhouse-nightly"
 
@@ -39,9 +43,10 @@ class ScheduledIngest(BaseModel):
         return value.resolve()
 
     def flow_parameters(self) -> dict:
-        """The ingest flow's parameters, with absolute paths (the served process may run elsewhere)."""
-        return {"source_dir": str(self.source_dir), "warehouse": str(self.warehouse.resolve()),
-                "parquet_dir": str(self.parquet_dir.resolve()), "batch_size": self.batch_size}
+        """The ingest flow's one parameter, with absolute paths (the served process may run elsewhere)."""
+        config = IngestConfig(sources=[self.source_dir], warehouse=self.warehouse.resolve(),
+                              parquet_dir=self.parquet_dir.resolve(), batch_size=self.batch_size)
+        return {"config": config.model_dump(mode="json")}
 
 
 def build_deployment(job: ScheduledIngest, name: str = DEPLOYMENT_NAME):
@@ -56,15 +61,21 @@ def build_deployment(job: ScheduledIngest, name: str = DEPLOYMENT_NAME):
 def start_local_server(port: int = 4200, timeout_s: float = 90) -> subprocess.Popen:
     """Start `prefect server start` on localhost and wait until its API answers; scheduled runs need a real
     server (the temporary one Prefect starts for plain flow runs does not schedule)."""
-    from flows.prefect_api import ApiStartError, wait_for_api
-
     api = f"http://127.0.0.1:{port}/api"
     server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_api(server, api, timeout_s)
-    except ApiStartError as exc:
-        server.terminate()
-        raise RuntimeError(f"prefect server {exc} (is port {port} free?)") from None
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"prefect server exited with code {server.returncode} (is port {port} free?)")
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.monotonic() > deadline:
+                server.terminate()
+                raise RuntimeError(f"prefect server did not answer on {api} within {timeout_s:.0f} s") from None
+            time.sleep(0.2)
     os.environ["PREFECT_API_URL"] = api
     return server

@@ -25,6 +25,7 @@ class Column:
     pattern: str | None = None  # regex every non-null value matches
     min_value: float | None = None
     max_value: float | None = None
+    scoped: bool = False  # the value starts with its row's trial_id (`NCT01234567:arm:1`): it follows a renamed trial
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,7 @@ RUN_ID = Column("run_id", "VARCHAR", "the ingest run that wrote this row", nulla
 
 def _key(name: str, what: str) -> Column:
     return Column(name, "VARCHAR", f"deterministic key of the {what}: trial_id, kind and ordinal (`NCT01234567:{what}:1`)",
-                  nullable=False)
+                  nullable=False, scoped=True)
 
 
 TRIAL = Table(
@@ -143,8 +144,8 @@ ARM_INTERVENTION = Table(
     "bridge: one row per arm × intervention it uses",
     (
         TRIAL_ID,
-        Column("arm_id", "VARCHAR", "the arm", nullable=False),
-        Column("intervention_id", "VARCHAR", "the intervention the arm uses", nullable=False),
+        Column("arm_id", "VARCHAR", "the arm", nullable=False, scoped=True),
+        Column("intervention_id", "VARCHAR", "the intervention the arm uses", nullable=False, scoped=True),
     ),
     primary_key=("arm_id", "intervention_id"),
     foreign_keys={"trial_id": "trial.trial_id", "arm_id": "arm.arm_id", "intervention_id": "intervention.intervention_id"},
@@ -205,8 +206,9 @@ CRITERION_MEASURE = Table(
     "criterion_measure",
     "one row per variable range found in a criterion (allowed range after applying the criterion's kind)",
     (
-        Column("measure_id", "VARCHAR", "deterministic key: criterion_id + `:measure:` + ordinal", nullable=False),
-        Column("criterion_id", "VARCHAR", "the criterion the range was read from", nullable=False),
+        Column("measure_id", "VARCHAR", "deterministic key: criterion_id + `:measure:` + ordinal", nullable=False,
+               scoped=True),
+        Column("criterion_id", "VARCHAR", "the criterion the range was read from", nullable=False, scoped=True),
         TRIAL_ID,
         Column("variable", "VARCHAR", "what is constrained", nullable=False, allowed=tuple(MEASURE_VARIABLES)),
         Column("lower_value", "DOUBLE", "smallest allowed value in `unit`, NULL when unbounded below"),
@@ -235,6 +237,9 @@ TRIAL_IDENTIFIER = Table(
         Column("id_type", "VARCHAR", "PRIMARY: a record's own ID; REGISTRY: another registry's ID of the same trial; "
                                      "OTHER: sponsor protocol numbers, grant numbers, ...", nullable=False,
                allowed=v.IdType.codes()),
+        Column("match_key", "VARCHAR", "what identifies the trial across spellings of a registry ID "
+                                       "(`EUCTR:2014-003865-11` for `EUCTR2014-003865-11-NL` and `2014-003865-11`); "
+                                       "NULL for a sponsor's or funder's number"),
     ),
     primary_key=("trial_id", "identifier"),
     foreign_keys={"trial_id": "trial.trial_id"},
@@ -326,9 +331,23 @@ MESH_VOCABULARY = Table(
     kind="dimension",
 )
 
+DIM_THERAPEUTIC_AREA = Table(
+    "dim_therapeutic_area",
+    "one row per MeSH descriptor that heads a therapeutic area (a top branch of MeSH's Diseases tree, or Mental "
+    "Disorders): the area a trial falls under when its condition MeSH terms or their ancestors include it",
+    (
+        Column("mesh_id", "VARCHAR", "MeSH descriptor ID of the branch", nullable=False),
+        Column("area_code", "VARCHAR", "MeSH tree number of the branch (`C04`, `F03`)", nullable=False),
+        Column("label", "VARCHAR", "the area's name", nullable=False),
+        Column("sort_order", "INTEGER", "display order", nullable=False, min_value=1),
+    ),
+    primary_key=("mesh_id",),
+    kind="dimension",
+)
+
 MESH_LEAF = Table(
     "mesh_leaf",
-    "staging only: one row per record × name the registry mapped to a MeSH descriptor (feeds `mesh_vocabulary`)",
+    "one row per trial × condition name the registry mapped to a MeSH descriptor (feeds `mesh_vocabulary`)",
     (
         TRIAL_ID,
         Column("as_found", "VARCHAR", "the name as the record wrote it", nullable=False),
@@ -337,6 +356,66 @@ MESH_LEAF = Table(
     ),
     primary_key=("trial_id", "as_found", "mesh_id"),
     foreign_keys={"trial_id": "trial.trial_id"},
+    kind="lineage",
+)
+
+STAGED_FILE = Table(
+    "_files",
+    "staging only: one row per raw file a batch read (its outcome as a whole)",
+    (
+        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+        Column("size_bytes", "BIGINT", "file size in bytes"),
+        Column("encoding", "VARCHAR", "text encoding the file was decoded with"),
+        Column("layout", "VARCHAR", "layout the file was recognised as"),
+        Column("error", "VARCHAR", "why the file as a whole could not be loaded"),
+    ),
+    primary_key=("file_path", "file_sha256"),
+    kind="staging",
+)
+
+STAGED_RECORD = Table(
+    "_records",
+    "staging only: one row per record a raw file yielded",
+    (
+        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+        Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False),
+        Column("_record", "VARCHAR", "record key `file_path#record_index`", nullable=False),
+        Column("trial_id", "VARCHAR", "the trial the record describes, NULL when it could not be built"),
+        Column("error", "VARCHAR", "why the record could not be built"),
+    ),
+    primary_key=("_record",),
+    kind="staging",
+)
+
+STAGED_QUARANTINE = Table(
+    "_quarantine",
+    "staging only: one row per record the gate refused, with the reason",
+    (
+        Column("_record", "VARCHAR", "record key `file_path#record_index`", nullable=False),
+        Column("reason", "VARCHAR", "the failed expectation", nullable=False),
+    ),
+    primary_key=("_record",),
+    kind="staging",
+)
+
+STAGED_UNCHANGED = Table(
+    "_unchanged",
+    "staging only: one row per file seen whose content the warehouse already holds (not read again)",
+    (
+        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+    ),
+    primary_key=("file_path",),
+    kind="staging",
+)
+
+STAGED_PRESENT = Table(
+    "_present",
+    "staging only: one row per file in the source folder (a run over a folder; files missing from it were removed)",
+    (Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),),
+    primary_key=("file_path",),
     kind="staging",
 )
 
@@ -395,11 +474,29 @@ DIM_AGENCY_CLASS = _dimension("dim_agency_class", "agency_class", v.AgencyClass.
 
 TRIAL_SOURCE = Table(
     "trial_source",
-    "one row per trial × source file that states it (every source's own values, for per-field merging and audit)",
-    tuple(c for c in TRIAL.columns if c.name != "removed_at"),
-    primary_key=("trial_id", "source_file"),
+    "one row per trial × source record that states it (every record's own values, for per-field merging and audit)",
+    (*(c for c in TRIAL.columns if c.name != "removed_at"),
+     Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False, min_value=0)),
+    primary_key=("trial_id", "source_file", "record_index"),
     kind="lineage",
 )
+
+SOURCE_FILE = Column("source_file", "VARCHAR", "the raw file whose record named it", nullable=False)
+
+
+def _per_source(table: Table, what: str) -> Table:
+    """The lineage twin of a union table: every source's own rows, from which the union is rebuilt."""
+    return Table(f"{table.name}_source", f"one row per {what} × source file that names it (the union of a trial's "
+                                         f"live sources is `{table.name}`)",
+                 (table.columns[0], SOURCE_FILE, *table.columns[1:]),
+                 primary_key=(table.primary_key[0], "source_file", *table.primary_key[1:]), kind="lineage")
+
+
+TRIAL_IDENTIFIER_SOURCE = _per_source(TRIAL_IDENTIFIER, "trial × identifier")
+TRIAL_COUNTRY_SOURCE = _per_source(TRIAL_COUNTRY, "trial × country")
+# Tables whose rows are the union over a trial's live sources rather than its newest record's list.
+UNION_TABLES: dict[str, Table] = {TRIAL_IDENTIFIER.name: TRIAL_IDENTIFIER_SOURCE,
+                                  TRIAL_COUNTRY.name: TRIAL_COUNTRY_SOURCE}
 
 INGEST_FILE = Table(
     "ingest_file",
@@ -471,9 +568,12 @@ STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTER
                                   OUTCOME, SITE, TRIAL_IDENTIFIER, SPONSOR, CONDITION_MESH, INTERVENTION_MESH,
                                   TRIAL_COUNTRY, INGEST_ISSUE)
 DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE, DIM_REGISTRY, DIM_AGENCY_CLASS)
-VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY,)
-STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)  # what a worker writes per batch, besides lineage
-LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, INGEST_FILE, INGEST_RECORD, INGEST_RUN)
+VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY, DIM_THERAPEUTIC_AREA)
+# Tables a worker stages per record and the load replaces per trial (besides the staging-only lineage tables).
+STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)
+LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, TRIAL_IDENTIFIER_SOURCE, TRIAL_COUNTRY_SOURCE, INGEST_FILE,
+                                     INGEST_RECORD, INGEST_RUN)
 HISTORY_TABLES: tuple[Table, ...] = (TRIAL_HISTORY,)
-ALL_TABLES: tuple[Table, ...] = STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + VOCABULARY_TABLES + LINEAGE_TABLES
+ALL_TABLES: tuple[Table, ...] = (STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + VOCABULARY_TABLES + LINEAGE_TABLES
+                                  + (MESH_LEAF,))
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}

@@ -238,7 +238,10 @@ class IssueSeverity(Vocabulary):
     ERROR = auto()
 
 
+# Labels in ClinicalTrials.gov's own wording where it differs from the code's capitalisation.
 LABELS: dict[str, str] = {
+    "ACTIVE_NOT_RECRUITING": "Active, not recruiting", "UNKNOWN": "Unknown status",
+    "PHASE1": "Phase 1", "PHASE2": "Phase 2", "PHASE3": "Phase 3", "PHASE4": "Phase 4",
     "PHASE1_PHASE2": "Phase 1/2", "PHASE2_PHASE3": "Phase 2/3", "EARLY_PHASE1": "Early phase 1", "NA": "Not applicable",
     "CTGOV": "ClinicalTrials.gov", "EUCTR": "EU Clinical Trials Register", "CTIS": "EU CTIS", "NL_OMON": "NL-OMON",
     "CHICTR": "ChiCTR", "OTHER_GOV": "Other government", "INDIV": "Individual", "FED": "US federal", "NIH": "NIH",

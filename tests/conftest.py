@@ -46,3 +46,34 @@ def star_contents(db: Path) -> dict[str, list]:
                                     else f'SELECT * FROM "{t.name}" ORDER BY ALL').fetchall() for t in STAR_TABLES}
     finally:
         con.close()
+
+
+def run_ingest(source, warehouse: Path, parquet_dir: Path, **options):
+    """Run the real `ingest` flow on a folder (or a list of files) with the given IngestConfig options."""
+    from flows.ingest import ingest
+    from flows.settings import IngestConfig
+
+    sources = list(source) if isinstance(source, list | tuple) else [source]
+    return ingest(IngestConfig(sources=sources, warehouse=warehouse, parquet_dir=parquet_dir, **options))
+
+
+def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] | None = None):
+    """Plan, run every batch in this process and load, as the flow does but without Prefect (adapter tests);
+    `files` limits the run to those names of the folder (a run that names files)."""
+    from datetime import datetime
+
+    from flows.batch import run_batch
+    from flows.plan import batch_specs, list_sources, split_unchanged, stage_plan
+    from flows.summary import new_run_id
+    from warehouse.load import LoadRequest, load_run
+    from warehouse.store import RunRecord, known_files
+
+    run_id = new_run_id()
+    staging = staging / run_id
+    listing = list_sources([source / f for f in files] if files else [source])
+    known = known_files(warehouse)
+    plan = stage_plan(split_unchanged(listing, known), known, staging, len(listing.files))
+    for spec in batch_specs(plan.files_to_read, Path(plan.manifest), staging, run_id, 1000, 10**8):
+        run_batch(spec)
+    return load_run(warehouse, LoadRequest(RunRecord(run_id, datetime.now(), str(source), plan.files_seen), staging,
+                                           plan.complete))

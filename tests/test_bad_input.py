@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import SourceFile, discover_files, ingest, read_files
-from tests.conftest import SAMPLES
+from flows.batch import read_file
+from flows.plan import list_sources
+from tests.conftest import SAMPLES, run_ingest
 
 SEED_JSONLIKE = '{"protocolSection": {"identificationModule": {"nctId": "NCT0'
 
@@ -46,7 +47,7 @@ def _make_bad_folder(root: Path, outside: Path) -> dict[str, str]:
 def test_every_bad_file_is_accounted_for(prefect_harness, tmp_path):
     expected = _make_bad_folder(tmp_path / "src", tmp_path / "outside.txt")
     db = tmp_path / "w.duckdb"
-    summary = ingest(source_dir=tmp_path / "src", warehouse=db, parquet_dir=tmp_path / "p", max_file_bytes=10_000_000)
+    summary = run_ingest(tmp_path / "src", db, tmp_path / "p", max_file_bytes=10_000_000)
     con = duckdb.connect(str(db), read_only=True)
     status = {p: (s, e) for p, s, e in con.execute("SELECT file_path, status, error FROM ingest_file").fetchall()}
     assert set(status) == {p.name for p in (tmp_path / "src").iterdir()}, "a file was lost"
@@ -70,7 +71,7 @@ def test_csv_export_with_a_broken_row_loads_the_others(prefect_harness, tmp_path
         csv.writer(fh).writerows(rows)
         fh.write("NCT99999999,only two cells\n")
     db = tmp_path / "w.duckdb"
-    summary = ingest(source_dir=src, warehouse=db, parquet_dir=tmp_path / "p")
+    summary = run_ingest(src, db, tmp_path / "p")
     con = duckdb.connect(str(db), read_only=True)
     records = con.execute("SELECT status, count(*) FROM ingest_record GROUP BY ALL ORDER BY ALL").fetchall()
     assert records == [("LOADED", 3), ("QUARANTINED", 1)]
@@ -79,8 +80,7 @@ def test_csv_export_with_a_broken_row_loads_the_others(prefect_harness, tmp_path
 
 
 def test_a_file_that_disappears_before_it_is_read_is_quarantined(tmp_path):
-    gone = SourceFile(str(tmp_path / "gone.txt"), "gone.txt", 10)
-    [raw] = read_files([gone], 1000)
+    raw = read_file(str(tmp_path / "gone.txt"), "gone.txt", None, 1000)
     assert raw.data is None and "could not read" in raw.error
 
 
@@ -92,10 +92,10 @@ def test_discover_refuses_links_leaving_the_root(tmp_path):
     (tmp_path / "elsewhere").mkdir()
     (root / "linked_dir").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (root / "inside_link.txt").symlink_to(root / "sub" / "a.txt")
-    found = {f.rel: f.size_bytes for f in discover_files.fn(root).files}
-    assert found == {"sub/a.txt": 1, "linked_dir": -2, "inside_link.txt": 1}
+    found = {f.rel: f.refused for f in list_sources([root]).files}
+    assert found == {"sub/a.txt": None, "linked_dir": "a linked folder", "inside_link.txt": None}
 
 
 def test_missing_source_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(NotADirectoryError, match="does not exist"):
-        discover_files.fn(tmp_path / "nope")
+    with pytest.raises(FileNotFoundError, match="not a file or folder"):
+        list_sources([tmp_path / "nope"])

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from schemas.tables import ALL_TABLES
 from tests.dashboard_warehouse import build_small_warehouse
-from warehouse.store import MARTS_DIR, publish_parquet
+from warehouse.publish import publish_parquet
+from warehouse.store import MARTS_DIR
 
 pytest.importorskip("duckdb_engine", reason="duckdb-engine is a dev dependency (pip install -e '.[dev]')")
 

@@ -1,4 +1,4 @@
-"""The `trialhouse` entry point ends the process itself: exit codes and messages must survive that."""
+"""The `trialhouse` command line: exit codes and one-line messages."""
 from __future__ import annotations
 
 import os
@@ -14,12 +14,21 @@ def _run(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
-def test_a_failed_ingest_exits_1_and_says_why(tmp_path):
+def test_a_missing_source_exits_2_and_says_why(tmp_path):
     done = _run("ingest", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "w.duckdb"))
-    assert done.returncode == 1
-    assert "does not exist or is not a folder" in done.stderr
-    assert "Error logging to API" not in done.stderr  # Prefect's last logs went out before its API stopped
+    assert done.returncode == 2
+    assert "not a file or folder" in done.stderr and str(tmp_path / "missing") in done.stderr
+    assert "Traceback" not in done.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_warehouse_folder_that_cannot_be_created_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done = _run("ingest", str(ROOT / "data" / "samples"), "--warehouse", str(blocker / "sub" / "w.duckdb"))
+    assert done.returncode == 2
+    assert "cannot use warehouse folder" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_usage_errors_keep_their_exit_code():

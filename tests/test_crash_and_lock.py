@@ -27,11 +27,9 @@ def _state(db: Path) -> list:
         con.close()
 
 
-def _cli(*args: str, env: dict | None = None) -> subprocess.Popen:
-    # A session of its own, so the kill can take the run's temporary Prefect server down with it.
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env={**os.environ, **(env or {})},
-                            start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def _cli(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
 
 
 @pytest.mark.flow
@@ -47,13 +45,15 @@ def test_sigkill_during_load_keeps_last_good_state_and_next_run_completes(tmp_pa
     for seed in SAMPLES.iterdir():
         shutil.copy(seed, src)
     marker = tmp_path / "in-load"
-    victim = _cli(*args, env={"TRIALHOUSE_FAULT_HOLD_BEFORE_COMMIT": str(marker)})
+    victim = subprocess.Popen([sys.executable, "-m", "tests.crash_load", str(src), str(db), str(tmp_path / "staging"),
+                               str(marker)], cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 180
     while not marker.exists():
         assert victim.poll() is None, victim.stdout.read()
         assert time.monotonic() < deadline, "the run never reached the load step"
         time.sleep(0.2)
-    os.killpg(victim.pid, signal.SIGKILL)  # the run and everything it started, as a crash would
+    os.killpg(victim.pid, signal.SIGKILL)  # as a crash would
     victim.wait(timeout=30)
 
     assert _state(db) == good, "a killed load changed the warehouse"

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, data, launch
 from tests.dashboard_warehouse import build_small_warehouse
-from warehouse.store import snapshot_path
+from warehouse.publish import snapshot_path
 
 APP = Path(data.__file__).with_name("app.py")
 

@@ -24,7 +24,7 @@ import pytest
 
 from dashboard import launch
 from tests.dashboard_warehouse import build_small_warehouse
-from warehouse.store import snapshot_warehouse
+from warehouse.publish import snapshot_warehouse
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -11,8 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.ingest import ingest
-from tests.conftest import SAMPLES, star_contents
+from tests.conftest import SAMPLES, run_ingest, star_contents
 
 pytestmark = pytest.mark.flow
 
@@ -22,9 +21,9 @@ def seeded(prefect_harness, tmp_path_factory):
     """The five bundled samples ingested once, then ingested again unchanged."""
     root = tmp_path_factory.mktemp("seeded")
     db, parquet = root / "trials.duckdb", root / "parquet"
-    first = ingest(source_dir=SAMPLES, warehouse=db, parquet_dir=parquet)
+    first = run_ingest(SAMPLES, db, parquet)
     snapshot = star_contents(db)
-    second = ingest(source_dir=SAMPLES, warehouse=db, parquet_dir=parquet)
+    second = run_ingest(SAMPLES, db, parquet)
     return db, parquet, first, second, snapshot
 
 

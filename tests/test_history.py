@@ -7,8 +7,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from flows.ingest import ingest
 from schemas.tables import TRACKED_ATTRIBUTES
+from tests.conftest import run_ingest
 
 pytestmark = pytest.mark.flow
 
@@ -25,7 +25,7 @@ def history_warehouse(prefect_harness, shared_dir, tmp_path_factory):
     root = shared_dir / "corpus" / "history"
     out = tmp_path_factory.mktemp("history")
     db = out / "trials.duckdb"
-    summaries = [ingest(source_dir=run, warehouse=db, parquet_dir=out / "parquet")
+    summaries = [run_ingest(run, db, out / "parquet")
                  for run in sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("run_"))]
     truth = json.loads((root / "truth.json").read_text(encoding="utf-8"))
     return db, summaries, truth

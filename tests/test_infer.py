@@ -36,7 +36,11 @@ def test_recruiting_site_makes_the_trial_recruiting():
 
 
 def test_structured_layouts_and_stated_fields_are_untouched():
-    j = ParsedTrial(layout="ctgov_json", title="A Randomized Phase II Trial")
-    assert fill_stated_fields(j) is j
+    from transforms.layouts import parse_text
+
+    study = '{"protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "A Randomized ' \
+            'Phase II Trial"}}}'
+    _, [j] = parse_text(study, "s.json")
+    assert (j.phase, j.allocation) == (None, None)  # a structured export's silence is its own
     t = _text_trial(title="A Randomized Phase II Trial", phase="PHASE3", allocation="NA")
     assert (fill_stated_fields(t).phase, fill_stated_fields(t).allocation) == ("PHASE3", "NA")

@@ -33,5 +33,5 @@ def test_deployment_carries_schedule_and_absolute_parameters(prefect_harness, tm
     stored = asyncio.run(read())
     assert stored.name == "nightly-test"
     assert stored.schedules[0].schedule.cron == "30 1 * * *"
-    assert stored.parameters["source_dir"] == str(SAMPLES.resolve())
-    assert stored.parameters["warehouse"] == str((tmp_path / "w.duckdb").resolve())
+    assert stored.parameters["config"]["sources"] == [str(SAMPLES.resolve())]
+    assert stored.parameters["config"]["warehouse"] == str((tmp_path / "w.duckdb").resolve())

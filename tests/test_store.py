@@ -5,22 +5,43 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.ingest import StagedBatch, stage_batch
+from flows.batch import STAGED_SCHEMAS
+from schemas.derive import arrow_schema
+from schemas.tables import STAGED_PRESENT, STAGED_QUARANTINE, STAGED_UNCHANGED
+from transforms.pipeline import FileOutcome, lineage_tables
 from transforms.record import Criterion, ParsedTrial
 from transforms.shape import SourceRecord, shape_batch
-from warehouse import store
-from warehouse.lineage import FileOutcome
-from warehouse.store import RunRecord, load_run, publish_parquet
+from warehouse.load import LoadOutOfMemory, LoadRequest, load_run
+from warehouse.publish import publish_parquet, snapshot_warehouse
+from warehouse.shards import ShardWriter, write_plan_table
+from warehouse.store import RunRecord
 
 
-def _stage(staging: Path, trials: list[tuple[str, ParsedTrial]], batch_no: int = 0) -> None:
+def _stage(staging: Path, trials: list[tuple[str, ParsedTrial]], present: list[str] | None = None,
+           quarantine: dict[str, str] | None = None) -> Path:
+    """Stage trials as one batch's shards, with the plan's tables, as a run would."""
     recs = [SourceRecord(t, path, f"{n:064x}", 0, "run") for n, (path, t) in enumerate(trials)]
     outcomes = [FileOutcome(r.file_path, r.file_sha256, 10, "utf-8", r.trial.layout,
                             records=[(0, r.trial.nct_id, None)]) for r in recs]
-    stage_batch.fn(StagedBatch(outcomes, shape_batch(recs)), staging, batch_no)
+    writer = ShardWriter(staging, 0, STAGED_SCHEMAS)
+    quarantine = quarantine or {}
+    writer.write({**shape_batch(recs), **lineage_tables(outcomes), STAGED_QUARANTINE.name: pa.table(
+        {"_record": list(quarantine), "reason": list(quarantine.values())},
+        schema=STAGED_SCHEMAS[STAGED_QUARANTINE.name])})
+    writer.close()
+    write_plan_table(staging, STAGED_UNCHANGED.name, STAGED_SCHEMAS[STAGED_UNCHANGED.name].empty_table())
+    names = present if present is not None else [p for p, _ in trials]
+    write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": names},
+                                                            schema=arrow_schema(STAGED_PRESENT)))
+    return staging
+
+
+def _load(db: Path, staging: Path, run: RunRecord, memory_limit: str = "1GB") -> dict:
+    return load_run(db, LoadRequest(run, staging, True, memory_limit)).row
 
 
 def _run(n: int, files: int) -> RunRecord:
@@ -47,7 +68,7 @@ def test_load_picks_newest_source_per_trial_and_records_lineage(tmp_path):
     _stage(staging, [("a.json", _trial("NCT00000001", "old", date(2020, 1, 1))),
                      ("b.json", _trial("NCT00000001", "new", date(2021, 1, 1))),
                      ("c.json", _trial("NCT00000002", "other"))])
-    row = load_run(db, staging, _run(1, 3), {}, [], ["a.json", "b.json", "c.json"])
+    row = _load(db, staging, _run(1, 3))
     assert row["status"] == "COMPLETED" and row["files_loaded"] == 3
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT trial_id, title, source_file FROM trial ORDER BY 1").fetchall() == [
@@ -62,7 +83,7 @@ def test_reload_of_same_staging_is_idempotent(tmp_path):
     for n in (1, 2):
         staging = tmp_path / f"staging{n}"
         _stage(staging, [("a.json", _trial("NCT00000001", "t"))])
-        load_run(db, staging, _run(n, 1), {}, [], ["a.json"])
+        _load(db, staging, _run(n, 1))
         if n == 1:
             first = _snapshot(db)
     assert _snapshot(db) == first
@@ -71,47 +92,38 @@ def test_reload_of_same_staging_is_idempotent(tmp_path):
 def test_failed_load_leaves_the_warehouse_as_it_was(tmp_path):
     db = tmp_path / "w.duckdb"
     _stage(tmp_path / "s1", [("a.json", _trial("NCT00000001", "good"))])
-    load_run(db, tmp_path / "s1", _run(1, 1), {}, [], ["a.json"])
+    _load(db, tmp_path / "s1", _run(1, 1))
     before = _snapshot(db)
     # A value the gate would have refused reaches the load: DuckDB's CHECK constraint aborts the transaction.
     _stage(tmp_path / "s2", [("a.json", _trial("NCT00000001", "changed", phase="PHASE9")),
                              ("b.json", _trial("NCT00000002", "new"))])
     with pytest.raises(duckdb.ConstraintException):
-        load_run(db, tmp_path / "s2", _run(2, 2), {}, [], ["a.json", "b.json"])
+        _load(db, tmp_path / "s2", _run(2, 2))
     assert _snapshot(db) == before
 
 
-def test_a_load_beyond_the_memory_cap_fails_clearly_and_changes_nothing(tmp_path, monkeypatch):
+def test_a_load_beyond_the_memory_cap_fails_clearly_and_changes_nothing(tmp_path):
     db = tmp_path / "w.duckdb"
     _stage(tmp_path / "s1", [("a.json", _trial("NCT00000001", "good"))])
-    load_run(db, tmp_path / "s1", _run(1, 1), {}, [], ["a.json"])
+    _load(db, tmp_path / "s1", _run(1, 1))
     before = _snapshot(db)
     trials = [(f"f{i}.json", ParsedTrial(layout="ctgov_json", nct_id=f"NCT{i:08d}", title="t" * 200,
                                          criteria=[Criterion("INCLUSION", f"criterion {k} " * 20) for k in range(20)]))
               for i in range(2, 3000)]
-    _stage(tmp_path / "s2", trials)
-    monkeypatch.setattr(store, "load_memory_limit", lambda staged_trials: "2MB")
-    with pytest.raises(store.LoadOutOfMemory, match="TRIALHOUSE_DUCKDB_MEMORY"):
-        load_run(db, tmp_path / "s2", _run(2, 3000), {}, [], ["a.json"] + [p for p, _ in trials])
-    monkeypatch.undo()
+    _stage(tmp_path / "s2", trials, present=["a.json"] + [p for p, _ in trials])
+    with pytest.raises(LoadOutOfMemory, match="TRIALHOUSE_DUCKDB_MEMORY"):
+        _load(db, tmp_path / "s2", _run(2, 3000), memory_limit="2MB")
     assert _snapshot(db) == before
-
-
-def test_the_load_cap_grows_only_for_runs_larger_than_the_base_cap_allows():
-    assert store.load_memory_limit(50_000, "256MB") == "256MB"  # 244 MB of indexes fit the base cap
-    assert store.load_memory_limit(100_000, "256MB") == "488MB"
-    assert store.load_memory_limit(560_000, "512MB") == f"{560_000 * store.LOAD_BYTES_PER_TRIAL // 2**20}MB"
-    assert store.load_memory_limit(560_000, "8GB") == "8GB"
-    assert store.load_memory_limit(560_000, "75%") == "75%"  # DuckDB's own forms are passed through
 
 
 def test_quarantined_records_do_not_load_and_removed_files_soft_delete(tmp_path):
     db = tmp_path / "w.duckdb"
-    _stage(tmp_path / "s1", [("a.json", _trial("NCT00000001", "a")), ("b.json", _trial("NCT00000002", "b"))])
-    row = load_run(db, tmp_path / "s1", _run(1, 2), {"b.json#0": "failed expectation: x"}, [], ["a.json", "b.json"])
+    _stage(tmp_path / "s1", [("a.json", _trial("NCT00000001", "a")), ("b.json", _trial("NCT00000002", "b"))],
+           quarantine={"b.json#0": "failed expectation: x"})
+    row = _load(db, tmp_path / "s1", _run(1, 2))
     assert row["files_quarantined"] == 1 and row["status"] == "COMPLETED_WITH_QUARANTINE"
     _stage(tmp_path / "s2", [])
-    row = load_run(db, tmp_path / "s2", _run(2, 0), {}, [], [])
+    row = _load(db, tmp_path / "s2", _run(2, 0))
     assert row["files_removed"] == 2
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT trial_id, removed_at IS NOT NULL FROM trial").fetchall() == [("NCT00000001", True)]
@@ -120,7 +132,7 @@ def test_quarantined_records_do_not_load_and_removed_files_soft_delete(tmp_path)
 def test_publish_writes_one_parquet_per_table(tmp_path):
     db = tmp_path / "w.duckdb"
     _stage(tmp_path / "s", [("a.json", _trial("NCT00000001", "a"))])
-    load_run(db, tmp_path / "s", _run(1, 1), {}, [], ["a.json"])
+    _load(db, tmp_path / "s", _run(1, 1))
     out = publish_parquet(db, tmp_path / "parquet")
     assert pq.read_table(out["trial"]).num_rows == 1
     assert not list((tmp_path / "parquet").rglob("*.tmp"))
@@ -133,9 +145,9 @@ def test_each_field_comes_from_the_newest_source_that_states_it(tmp_path):
     new = ParsedTrial(layout="aggregator_page", nct_id="NCT00000001", title="New title", phase=None, enrollment=None,
                       last_update_date=date(2022, 1, 1), criteria=[Criterion("INCLUSION", "Adults")])
     _stage(tmp_path / "s1", [("old.xml", old)])
-    load_run(db, tmp_path / "s1", _run(1, 1), {}, [], ["old.xml"])
-    _stage(tmp_path / "s2", [("new.txt", new)])
-    load_run(db, tmp_path / "s2", _run(2, 2), {}, [], ["old.xml", "new.txt"])
+    _load(db, tmp_path / "s1", _run(1, 1))
+    _stage(tmp_path / "s2", [("new.txt", new)], present=["old.xml", "new.txt"])
+    _load(db, tmp_path / "s2", _run(2, 2))
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT title, phase, enrollment, source_file FROM trial").fetchall() == [
         ("New title", "PHASE2", 10, "new.txt")]
@@ -154,7 +166,33 @@ def test_snapshot_of_a_warehouse_left_with_a_write_ahead_log_holds_its_rows(tmp_
     shutil.copyfile(live, crashed)
     shutil.copyfile(f"{live}.wal", f"{crashed}.wal")
     writer.close()
-    snapshot = store.snapshot_warehouse(crashed)
+    snapshot = snapshot_warehouse(crashed)
     assert not Path(f"{crashed}.wal").exists()
     with duckdb.connect(str(snapshot), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM t").fetchone() == (1000,)
+
+
+def test_identifiers_and_countries_are_the_union_of_the_live_sources(tmp_path):
+    from transforms.record import CountryListing, Identifier, Site
+
+    db = tmp_path / "w.duckdb"
+    a = ParsedTrial(layout="ctgov_json", nct_id="NCT00000001", title="a", last_update_date=date(2020, 1, 1),
+                    identifiers=[Identifier("NCT00000001", "PRIMARY", "CTGOV"), Identifier("ABC-1", "OTHER")],
+                    sites=[Site("Clinic", "Paris", country="France")])
+    b = ParsedTrial(layout="ictrp_xml", nct_id="NCT00000001", title="b", last_update_date=date(2021, 1, 1),
+                    identifiers=[Identifier("EUCTR2020-000001-11-DE", "PRIMARY", "EUCTR"),
+                                 Identifier("NCT00000001", "REGISTRY", "CTGOV")],
+                    countries=[CountryListing("Germany"), CountryListing("France")])
+    _stage(tmp_path / "s1", [("a.json", a), ("b.xml", b)])
+    _load(db, tmp_path / "s1", _run(1, 2))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT identifier, registry, id_type FROM trial_identifier ORDER BY 1").fetchall() == [
+        ("ABC-1", None, "OTHER"), ("EUCTR2020-000001-11-DE", "EUCTR", "PRIMARY"), ("NCT00000001", "CTGOV", "PRIMARY")]
+    assert con.execute("SELECT country_code, source FROM trial_country ORDER BY 1").fetchall() == [
+        ("DE", "REGISTRY"), ("FR", "SITE")]
+    con.close()
+    _stage(tmp_path / "s2", [], present=["a.json"])  # b.xml left the folder
+    _load(db, tmp_path / "s2", _run(2, 1))
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM trial_identifier").fetchone() == (3,)  # a removed source keeps history
+    con.close()

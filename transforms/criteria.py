@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from transforms import vocab
+from transforms.issues import field_parser
 from transforms.record import Criterion
 
 INCLUSION = "INCLUSION"
@@ -42,7 +43,7 @@ _NUMBERED = re.compile(
 _INNER_NUMBER = re.compile(r"^(?=\(?(?P<n>\d{1,3}))(?:\(\d{1,3}\)|\d{1,3}(?:\\?\.|\))|\d{1,3},(?=\s+[^\W\d_]))\s*")
 # `1. -Infants between 24-36 months`: a dash the author put after the number.
 _INNER_BULLET = re.compile(r"^[\-–•*·]\s*(?=[^\W\d_])")
-_ROMAN = re.compile(r"^(?:i{1,3}|iv|vi{0,3}|ix|x{1,3})$", re.I)
+_ROMAN = re.compile(r"^(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})$", re.I)  # i … xxxix
 
 # ---------------------------------------------------------------- headers
 
@@ -155,8 +156,10 @@ def _item(body: str, last_alpha: int | None, marker: tuple[re.Match[str] | None,
         kind = "sub"
     elif _ROMAN.match(tok) and (len(tok) > 1 or low == "i" and last_alpha != 8 or low != "i" and last_alpha is None):
         kind = "roman"
-    else:
+    elif len(tok) == 1:
         kind = "alpha"
+    else:
+        return None  # letters that are no roman number (`VX.`, `IIX)`) start no item
     if kind != "num" and not m.group(0)[-1].isspace():
         return None  # only digits may be glued to their text (`1.Age`); `e.g.` is no item
     ordinal = None if kind == "sub" else _ordinal(tok, kind == "roman")
@@ -250,6 +253,21 @@ _MID_SENTENCE = re.compile(r"[\w,\-/(]$")
 _SENTENCE_GOES_ON = re.compile(r"^[a-z(]")
 
 
+_INCLUSION_HEADER = re.compile(r"^\W*inclusion\s+criteria\b[^\n]*$", re.I | re.M)
+_EXCLUSION_HEADER = re.compile(r"^\W*exclusion\s+criteria\b[^\n]*$", re.I | re.M)
+
+
+def unsplit_blocks(text: str | None) -> list[Criterion]:
+    """The fallback when splitting fails: the text as one block per kind, cut at an `Exclusion Criteria` line."""
+    if not text or not text.strip():
+        return []
+    head = _EXCLUSION_HEADER.search(text)
+    parts = [(INCLUSION, text[:head.start()]), (EXCLUSION, text[head.end():])] if head else [(INCLUSION, text)]
+    parts[0] = (INCLUSION, _INCLUSION_HEADER.sub("", parts[0][1], count=1))
+    return [Criterion(kind, " ".join(block.split())) for kind, block in parts if block.strip()]
+
+
+@field_parser("criteria", unsplit_blocks)
 def split_eligibility(text: str | None) -> list[Criterion]:
     """Split an eligibility block into INCLUSION/EXCLUSION criteria, each without its bullet or number."""
     if not text:

@@ -1,6 +1,6 @@
 """Fields a text layout has no slot for, read from what its narrative states outright (never guessed).
 
-Applies only to layouts without structured design fields, and only to fields the parser left None:
+Applies only to free-text layouts (a structured export's silence is its own), and only to fields the parser left None:
 - phase: the one phase named in the title (or, failing that, the summaries): "a Randomized Phase II Trial";
 - allocation: "randomized"/"non-randomized" in the title (or the summaries: "this is a randomized ... study");
 - overall status: "recruiting" when a listed site is recruiting (CT.gov's own rule: a study recruits while at
@@ -14,8 +14,6 @@ from dataclasses import replace
 
 from transforms import vocab
 from transforms.record import ParsedTrial
-
-STRUCTURED_LAYOUTS = frozenset({"ctgov_json", "ctgov_xml", "ctgov_csv_export"})
 
 _PHASE = re.compile(
     r"\bphase\s*(?:(?:[1-4]|IV|I{1,3}|[ⅠⅡⅢⅣ])[ab]?)(?:\s*(?:/|-|–|and|to)\s*(?:phase\s*)?(?:[1-4]|IV|I{1,3}|[ⅠⅡⅢⅣ])[ab]?)?"
@@ -61,8 +59,6 @@ def _allocation(trial: ParsedTrial) -> str | None:
 
 def fill_stated_fields(trial: ParsedTrial) -> ParsedTrial:
     """A copy of the trial with phase, allocation and overall status filled where its text states them outright."""
-    if trial.layout in STRUCTURED_LAYOUTS:
-        return trial
     phase = trial.phase or _one_phase(trial)
     allocation = trial.allocation or _allocation(trial)
     status = trial.overall_status or ("RECRUITING" if any(s.status == "RECRUITING" for s in trial.sites) else None)

@@ -17,6 +17,7 @@ import math
 import re
 
 from transforms import vocab
+from transforms.issues import field_parser, no_items
 from transforms.record import Outcome
 
 # `|` joins outcomes; one inside brackets, or with a space on a side, is part of the text.
@@ -52,6 +53,7 @@ _MAX_MEASURE_PIECES = 12
 _MAX_TIME_FRAME_PIECES = 30
 
 
+@field_parser("outcomes", no_items)
 def split_outcome_cell(cell: str | None, kind: str) -> list[Outcome]:
     """Split one `|`-joined outcome cell into outcomes of the given kind (PRIMARY, SECONDARY, OTHER)."""
     if cell is None:

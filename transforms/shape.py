@@ -185,8 +185,10 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
     for ident in t.identifiers:
         if ident.identifier not in seen_ids:
             seen_ids.add(ident.identifier)
+            known = ids.recognise(ident.identifier)
             rows["trial_identifier"].append({"trial_id": tid, "identifier": ident.identifier,
-                                             "registry": ident.registry, "id_type": ident.id_type, **tag})
+                                             "registry": ident.registry, "id_type": ident.id_type,
+                                             "match_key": known.key if known else None, **tag})
     for ordinal, sp in enumerate(t.sponsors, start=1):
         rows["sponsor"].append({"trial_id": tid, "ordinal": ordinal, "name": sp.name, "role": sp.role,
                                 "agency_class": sp.agency_class, **tag})

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from schemas import vocabularies as v
+from transforms.issues import field_parser, nothing
 
 STATUSES = v.Status.codes()
 PHASES = v.Phase.codes()
@@ -23,6 +25,7 @@ ARM_TYPES = v.ArmType.codes()
 INTERVENTION_TYPES = v.InterventionType.codes()
 CRITERION_KINDS = v.CriterionKind.codes()
 OUTCOME_KINDS = v.OutcomeKind.codes()
+AGENCY_CLASSES = v.AgencyClass.codes()
 
 _NON_WORD = re.compile(r"[^A-Z0-9]+")
 _ROMAN = {"IV": "4", "III": "3", "II": "2", "I": "1"}
@@ -137,6 +140,33 @@ def intervention_type(raw: str | None) -> str | None:
     return _lookup(raw, INTERVENTION_TYPES, v.INTERVENTION_TYPE_ALIASES)
 
 
+@lru_cache(maxsize=1024)
+def agency_class(raw: str | None) -> str | None:
+    """A sponsor's agency class in API v2 spelling (`Industry` → INDUSTRY, `U.S. Fed` → FED, `Other` → OTHER)."""
+    return _lookup(raw, AGENCY_CLASSES, v.AGENCY_CLASS_ALIASES)
+
+
+# A MeSH descriptor (D) or supplementary concept (C) UI: CT.gov writes descriptors both as `D007172` and, zero-padded
+# to nine digits, as `D000007172` (both forms even within one record).
+_MESH_ID = re.compile(r"^\s*([CD])(\d{6}|\d{9})\s*$")
+# NLM's nine-digit descriptor UIs start at D000066388 (MeSH 2017): below it, the six-digit form is the UI itself.
+_FIRST_NINE_DIGIT_DESCRIPTOR = 66388
+
+
+@lru_cache(maxsize=16384)  # a registry repeats the same few thousand UIs (every cancer trial's `Neoplasms`)
+def mesh_id(raw: str | None) -> str | None:
+    """A MeSH UI in NLM's own form (`D000007172` → `D007172`, `D000068877` stays); anything else → None."""
+    if raw is None:
+        return None
+    m = _MESH_ID.match(str(raw))
+    if not m:
+        return None
+    kind, digits = m.groups()
+    if kind == "D" and len(digits) == 9 and digits.startswith("000") and int(digits) < _FIRST_NINE_DIGIT_DESCRIPTOR:
+        return f"D{digits[3:]}"
+    return f"{kind}{digits}"
+
+
 def yes_no(raw: str | None) -> bool | None:
     """`Yes`/`No`/`true`/`Accepts Healthy Volunteers` → bool; anything else → None."""
     if raw is None:
@@ -160,6 +190,7 @@ _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _YEAR_MONTH_SLASH = re.compile(r"^(\d{4})/(\d{1,2})(?:/(\d{1,2}))?$")
 
 
+@field_parser("dates", nothing)
 def parse_date(raw: str | None) -> date | None:
     """A date in any common spelling (`2022-12-31`, `2022-12`, `December 31, 2022`, `Dec 2022`, `12/31/2022`);
     a month-only date is its first day; an unreadable one is None."""
@@ -197,6 +228,7 @@ _AGE_UNITS = {"year": 1.0, "yr": 1.0, "y": 1.0, "month": 1 / 12, "mo": 1 / 12, "
               "minute": 1 / (365.25 * 24 * 60), "min": 1 / (365.25 * 24 * 60)}
 
 
+@field_parser("ages", nothing)
 def parse_age_years(raw: str | None) -> float | None:
     """`18 Years`, `6 Months`, `18`, `P18Y`-free spellings → years as float; `N/A`, `None` → None."""
     if raw is None:

@@ -1,8 +1,10 @@
-"""The ordered layout registry: the first layout whose `detect` accepts a text parses it.
+"""The layout registry: every layout rates a text with `detect`; the most confident one parses it.
 
-A layout is a module with `NAME`, `DESCRIPTION`, `detect(text) -> bool` (cheap, looks at the head) and
-`parse(text, source) -> list[ParsedTrial | ParseError]` (one item per record; a record that cannot be
-built is a ParseError in the list so its siblings still load). Most specific layouts come first.
+A layout is a module with `NAME`, `DESCRIPTION`, `KIND` (`structured`: a registry's export format, read field by
+field; `free_text`: a rendering for people, read by its shape), `detect(text) -> float` (cheap, looks at the head:
+0 = not mine, 1 = certainly mine) and `parse(text, source) -> list[ParsedTrial | ParseError]` (one item per
+record; a record that cannot be built is a ParseError in the list so its siblings still load). Layouts know
+nothing of each other: ties go to the layout registered first, and a certain answer ends the search.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from types import ModuleType
 
 from transforms.errors import ParseError, UnrecognizedLayout
 from transforms.infer import fill_stated_fields
+from transforms.issues import collecting
 from transforms.layouts import (
     aggregator_page,
     ctgov_csv_export,
@@ -18,6 +21,8 @@ from transforms.layouts import (
     ctgov_legacy_text,
     ctgov_page_copy,
     ctgov_xml,
+    ictrp_csv,
+    ictrp_xml,
     summary_with_criteria,
 )
 from transforms.record import ParsedTrial
@@ -25,6 +30,7 @@ from transforms.record import ParsedTrial
 REGISTRY: tuple[ModuleType, ...] = (
     ctgov_json,
     ctgov_xml,
+    ictrp_xml, ictrp_csv,
     ctgov_csv_export,
     ctgov_legacy_text,
     aggregator_page,
@@ -35,11 +41,15 @@ REGISTRY: tuple[ModuleType, ...] = (
 
 
 def detect_layout(text: str) -> ModuleType | None:
-    """The first registered layout that accepts the text, or None."""
+    """The layout most confident that the text is its own (the first registered among equals), or None."""
+    best, best_confidence = None, 0.0
     for layout in REGISTRY:
-        if layout.detect(text):
-            return layout
-    return None
+        confidence = float(layout.detect(text))
+        if confidence > best_confidence:
+            best, best_confidence = layout, confidence
+            if confidence >= 1.0:
+                break
+    return best
 
 
 def parse_text(text: str, source: str) -> tuple[str, list[ParsedTrial | ParseError]]:
@@ -47,7 +57,13 @@ def parse_text(text: str, source: str) -> tuple[str, list[ParsedTrial | ParseErr
     layout = detect_layout(text)
     if layout is None:
         raise UnrecognizedLayout(source, text.lstrip()[:200])
-    results = layout.parse(text, source)
+    with collecting() as issues:
+        results = layout.parse(text, source)
+    records = [r for r in results if isinstance(r, ParsedTrial)]
+    for record in records:  # a layout of many records scopes its own; what is left belongs to the file's records
+        record.issues += issues
+    if layout.KIND == "structured":  # an export states its fields or leaves them out: nothing is read from prose
+        return layout.NAME, list(results)
     return layout.NAME, [fill_stated_fields(r) if isinstance(r, ParsedTrial) else r for r in results]
 
 

@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms import vocab
+from transforms import geo, registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
-from transforms.record import Arm, Intervention, ParsedTrial, Site
+from transforms.record import Arm, CountryListing, Intervention, ParsedTrial, Site, Sponsor
 
 NAME = "aggregator_page"
 DESCRIPTION = "aggregator trial page: title, 'NCT ID: …', headings with help sentences, v2 enum values, Study Groups"
+KIND = "free_text"
 
 # Section headings in page order, with the boilerplate help sentence shown under each (None: no help sentence).
 _SECTIONS: tuple[tuple[str, str | None], ...] = (
@@ -73,12 +74,8 @@ _GROUP_TYPE = re.compile(r"^\s*Group\s+Type\b[ \t]*(.*)$", re.I)
 _INTERVENTION_TYPE = re.compile(r"^\s*Intervention\s+Type\b[ \t]*(.*)$", re.I)
 _SPONSOR_ROLE = re.compile(r"^\s*Sponsor\s+Role\b[ \t]*(.*)$", re.I)
 _SITE_STATUS = re.compile(r"^\s*Site\s+Status\b[ \t]*(.*)$", re.I)
+_ID_TYPE = re.compile(r"^\s*Identifier\s+(?:Type|Source)\s*:", re.I)
 _LIST_SEP = re.compile(r",\s+")
-# Country names that contain a comma in the CT.gov country list (`Korea, Republic of`).
-_COUNTRY_TAIL = re.compile(
-    r"^(?:Republic of|Islamic Republic of|Democratic People's Republic of|The Democratic Republic of the|"
-    r"Province of China|United Republic of|The Former Yugoslav Republic of|Bolivarian Republic of|U\.S\.|"
-    r"Federated States of|Occupied|Plurinational State of)$", re.I)
 _DETECT_HEADINGS = frozenset(name.casefold() for name in (
     "Study Results", "Basic Information", "Recruitment Status", "Clinical Phase", "Total Enrollment",
     "Study Classification", "Study Start Date", "Brief Summary"))
@@ -92,12 +89,12 @@ class _Section:
     paragraphs: list[str]
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """Title paragraph, then `NCT ID: NCT…` as its own paragraph, then aggregator headings (`Basic Information` …)."""
     paras = [p for p in _PARAGRAPH_BREAK.split(text[:5000]) if p.strip()]
     if len(paras) < 3 or not _NCT_PARA.match(paras[1].strip()):
-        return False
-    return len({_key(p) for p in paras[2:]} & _DETECT_HEADINGS) >= 3
+        return 0.0
+    return 0.9 if len({_key(p) for p in paras[2:]} & _DETECT_HEADINGS) >= 3 else 0.0
 
 
 def _key(paragraph: str) -> str:
@@ -287,7 +284,8 @@ def _sites(paras: list[str]) -> list[Site]:
             place = chunk[0]
         if place:
             parts = _LIST_SEP.split(place)
-            if len(parts) > 1 and _COUNTRY_TAIL.match(parts[-1]):
+            # a country name with a comma of its own (`Korea, Republic of`) is one part
+            if len(parts) > 1 and geo.country_name_code(f"{parts[-2]}, {parts[-1]}"):
                 parts[-2:] = [f"{parts[-2]}, {parts[-1]}"]
             site.country = parts[-1]
             if len(parts) >= 2:
@@ -298,17 +296,34 @@ def _sites(paras: list[str]) -> list[Site]:
     return sites
 
 
-def _lead_sponsor(paras: list[str]) -> str | None:
-    """Sponsors: name, class, `Sponsor Role lead|collaborator`; the name of the lead."""
+def _sponsors(paras: list[str]) -> list[Sponsor]:
+    """Sponsors: name, agency class (`INDUSTRY`), `Sponsor Role lead|collaborator` per sponsor; the lead first."""
+    lead: tuple[str | None, str | None] | None = None
+    collaborators: list[tuple[str | None, str | None]] = []
     start = 0
     for i, para in enumerate(paras):
         m = _SPONSOR_ROLE.match(para)
         if not m:
             continue
-        if m.group(1).strip().casefold() == "lead" and i > start:
-            return vocab.clean(paras[start])
+        chunk = paras[start:i]
         start = i + 1
-    return None
+        if not chunk:
+            continue
+        # the class paragraph is optional; a name is never a class word (`OTHER`), so the class is read only there
+        agency = chunk[-1] if len(chunk) > 1 and vocab.agency_class(chunk[-1]) else None
+        name = vocab.clean(" ".join(chunk[:-1] if agency else chunk))
+        role = m.group(1).strip().casefold()
+        if role == "lead" and lead is None:
+            lead = (name, agency)
+        elif role == "collaborator":
+            collaborators.append((name, agency))
+    return registry_fields.sponsors(lead, collaborators)
+
+
+def _other_identifiers(paras: list[str]) -> list[str]:
+    """Other Identifiers: the identifier, `Identifier Type: X`, `Identifier Source: org_study_id|secondary_id`."""
+    return [vocab.clean(paras[i - 1]) or "" for i, para in enumerate(paras)
+            if i > 0 and _ID_TYPE.match(para) and not _ID_TYPE.match(paras[i - 1])]
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
@@ -358,9 +373,18 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     trial.sex = vocab.sex(_value(sections, "Eligible Sex"))
     trial.healthy_volunteers = vocab.yes_no(_value(sections, "Accepts Healthy Volunteers"))
     if "Sponsors" in sections:
-        trial.lead_sponsor = _lead_sponsor(sections["Sponsors"].paragraphs)
+        trial.sponsors = _sponsors(sections["Sponsors"].paragraphs)
+        trial.lead_sponsor = next((s.name for s in trial.sponsors if s.role == "LEAD"), None)
     if "Locations" in sections:
         trial.sites = _sites(sections["Locations"].paragraphs)
+    if "Countries" in sections:
+        # one country per paragraph; a page whose next heading went missing runs on into contact lines, which name
+        # no country and are left out rather than listed as unrecognised countries
+        trial.countries = [CountryListing(name) for name in (vocab.clean(p) for p in sections["Countries"].paragraphs)
+                           if name and geo.country_name_code(name)]
+    trial.registry = "CTGOV" if trial.nct_id else None
+    others = _other_identifiers(sections["Other Identifiers"].paragraphs) if "Other Identifiers" in sections else []
+    trial.identifiers = registry_fields.identifiers(trial.nct_id, others)
     if trial.nct_id is None and trial.title is None:
         raise ParseError(source, NAME, "trial", "neither a title nor 'NCT ID:' found before the first heading")
     return [trial]

@@ -14,13 +14,14 @@ import io
 import re
 from collections.abc import Iterator
 
-from transforms import vocab
+from transforms import geo, registry_fields, vocab
 from transforms.errors import ParseError
 from transforms.outcomes import split_outcome_cell
-from transforms.record import Intervention, Outcome, ParsedTrial, Site
+from transforms.record import Intervention, Outcome, ParsedTrial, Site, Sponsor
 
 NAME = "ctgov_csv_export"
 DESCRIPTION = "ClinicalTrials.gov CSV/TSV search export (header 'NCT Number,Study Title,...'), one trial per row"
+KIND = "structured"
 
 # Locations cells of large trials run past the csv module's default 128 KiB cell limit.
 _FIELD_LIMIT = 1 << 26
@@ -39,6 +40,10 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "other_outcomes": ("other outcome measures", "other outcome measure", "other outcomes"),
     "sponsor": ("sponsor", "lead sponsor"),
     "sponsor_collaborators": ("sponsor/collaborators",),
+    "collaborators": ("collaborators", "collaborator"),
+    "funder_type": ("funder type",),
+    "funded_by": ("funded bys", "funded by"),
+    "other_ids": ("other ids", "other id"),
     "sex": ("sex", "gender"),
     "age": ("age", "ages"),
     "phases": ("phases", "phase"),
@@ -79,8 +84,6 @@ _ADMIN_WORD = re.compile(
     r"prefecture|territory|voivodeship|department|departamento|kanton|canton|krai|okrug|okruha|comunidad|"
     r"autonomous|state|estado|land)\b|-(?:do|ken|to|fu)$|^co\.? [a-z]", re.I)
 _STATE_ABBREVIATION = re.compile(r"^[A-Z]{2,3}$")
-# `Korea, Republic of`, `Iran, Islamic Republic of`, `Congo, The Democratic Republic of the`, `Virgin Islands, U.S.`
-_COUNTRY_TAIL = re.compile(r"^(?:[A-Za-z' ]*\bof(?: the)?|U\.S\.|British)$", re.I)
 # Words of institution names, never of a city or state name (`Cairo University`, `Pfizer Investigational Site`).
 _FACILITY_WORD = re.compile(
     r"\b(?:hospital|hôpital|hospitales?|ospedale|krankenhaus|klinik\w*|clinic\w*|clínica|clinique|universit\w*|"
@@ -99,7 +102,7 @@ _PLACE_CONNECTORS = frozenset("de del della di da do dos das la le les el al am 
                               "y i of the and au aux von van zu".split())
 # The first-level divisions of the countries whose CT.gov sites nearly always carry one (US, Canada, Australia).
 _DIVISIONS: dict[str, frozenset[str]] = {
-    "united states": frozenset(s.casefold() for s in (
+    "US": frozenset(s.casefold() for s in (
         "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
         "District of Columbia", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas",
         "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi",
@@ -108,26 +111,26 @@ _DIVISIONS: dict[str, frozenset[str]] = {
         "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington",
         "West Virginia", "Wisconsin", "Wyoming", "Puerto Rico", "Guam", "Virgin Islands", "American Samoa",
         "Northern Mariana Islands")),
-    "canada": frozenset(s.casefold() for s in (
+    "CA": frozenset(s.casefold() for s in (
         "Alberta", "British Columbia", "Manitoba", "New Brunswick", "Newfoundland and Labrador", "Newfoundland",
         "Nova Scotia", "Ontario", "Prince Edward Island", "Quebec", "Québec", "Saskatchewan",
         "Northwest Territories", "Nunavut", "Yukon")),
-    "australia": frozenset(s.casefold() for s in (
+    "AU": frozenset(s.casefold() for s in (
         "New South Wales", "Queensland", "South Australia", "Tasmania", "Victoria", "Western Australia",
         "Australian Capital Territory", "Northern Territory")),
 }
-_DIVISIONS["puerto rico"] = _DIVISIONS["united states"]
+_DIVISIONS["PR"] = _DIVISIONS["US"]
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """The first line is a CT.gov export header: it has an `NCT Number` cell and at least two other known columns."""
     first = _FIRST_LINE.match(text.lstrip("\n"))
     line = first.group(0) if first else ""
     if not _NCT_HEADER.search(line):
-        return False
+        return 0.0
     delimiter = "\t" if line.count("\t") > line.count(",") else ","
     cells = next(csv.reader([line], delimiter=delimiter), [])
-    return sum(_header_key(c) in _HEADER_INDEX for c in cells) >= 3
+    return 1.0 if sum(_header_key(c) in _HEADER_INDEX for c in cells) >= 3 else 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
@@ -200,6 +203,8 @@ def _build(nct: str, cells: dict[str, str]) -> ParsedTrial:
     min_age, max_age = _age(cells.get("age"))
     # the classic export's `Sponsor/Collaborators` lists the lead sponsor first
     sponsor = vocab.clean(cells.get("sponsor")) or next(iter(_split_pipes(cells.get("sponsor_collaborators"))), None)
+    collaborators = (_split_pipes(cells.get("collaborators")) if cells.get("sponsor")
+                     else _split_pipes(cells.get("sponsor_collaborators"))[1:])
     return ParsedTrial(
         layout=NAME,
         nct_id=nct,
@@ -222,11 +227,24 @@ def _build(nct: str, cells: dict[str, str]) -> ParsedTrial:
         max_age_years=max_age,
         sex=vocab.sex(cells.get("sex")),
         lead_sponsor=sponsor,
+        registry="CTGOV",
+        identifiers=registry_fields.identifiers(nct, _split_pipes(cells.get("other_ids"))),
+        sponsors=_sponsors(sponsor, collaborators, cells),
         conditions=_unique(_split_pipes(cells.get("conditions"))),
         interventions=_interventions(cells.get("interventions")),
         outcomes=_outcomes(cells),
         sites=[s for s in (_site(loc) for loc in _split_pipes(cells.get("locations"))) if s is not None],
     )
+
+
+def _sponsors(lead: str | None, collaborators: list[str], cells: dict[str, str]) -> list[Sponsor]:
+    """LEAD and COLLABORATOR rows. The current export's `Funder Type` is the lead sponsor's agency class (one value
+    per row: `NETWORK` for RTOG with NCI collaborating); the classic export's `Funded Bys` lists the distinct
+    classes of all sponsors together (`Industry|NIH`), which tells each sponsor's class only when there is one."""
+    lead_class = vocab.agency_class(cells.get("funder_type"))
+    funded_by = {vocab.agency_class(part) for part in _split_pipes(cells.get("funded_by"))}
+    everyone = funded_by.pop() if len(funded_by) == 1 else None
+    return registry_fields.sponsors((lead, lead_class or everyone), [(name, everyone) for name in collaborators])
 
 
 def _split_pipes(cell: str | None) -> list[str]:
@@ -311,7 +329,8 @@ def _site(location: str) -> Site | None:
     if not parts:
         return None
     country = parts.pop()
-    if parts and _COUNTRY_TAIL.match(country):
+    # a country name with a comma of its own (`Korea, Republic of`, `Virgin Islands, U.S.`) is one part
+    if parts and geo.country_name_code(f"{parts[-1]}, {country}"):
         country = f"{parts.pop()}, {country}"
     zip_code = parts.pop() if len(parts) >= 2 and _ZIP.match(parts[-1]) else None
     state = parts.pop() if _has_state(parts, country) else None
@@ -324,7 +343,7 @@ def _has_state(parts: list[str], country: str) -> bool:
     """Whether the last remaining part is a state: `[..., city, state]` rather than `[facility..., city]`."""
     if len(parts) < 2:
         return False
-    known = _DIVISIONS.get(country.casefold())
+    known = _DIVISIONS.get(geo.country_name_code(country) or "")
     if known is not None:  # a country whose divisions are a closed list
         return parts[-1].casefold() in known
     # the part before a state is a city: `Cairo University, Cairo` and `..., or speak with your physician., Hefei`

@@ -16,6 +16,7 @@ from transforms.record import Intervention, ParsedTrial
 
 NAME = "ctgov_csv_row"
 DESCRIPTION = "seven positional lines of a CT.gov CSV row: title, summary, conditions, interventions, outcomes"
+KIND = "free_text"
 
 _FIELDS = ("title", "brief_summary", "conditions", "interventions", "primary_outcomes", "secondary_outcomes",
            "detailed_description")
@@ -26,22 +27,24 @@ _LABEL_LINE = re.compile(r"^[A-Z][A-Za-z /()-]{1,40}:\s*$")
 _MAX_TITLE_CHARS = 600
 
 
-def detect(text: str) -> bool:
-    """Seven (or six) positional lines whose fourth is empty or `TYPE: name|…` with CT.gov intervention types."""
+def detect(text: str) -> float:
+    """Seven (or six) positional lines whose fourth is empty or `TYPE: name|…` with CT.gov intervention types: sure
+    with typed interventions, likely with a summary and a description, possible with a title and summary alone."""
     lines = _lines(text)
     if lines is None or not lines[0].strip() or len(lines[0]) > _MAX_TITLE_CHARS:
-        return False
+        return 0.0
     if any(_FOREIGN_LINE.match(line) or _LABEL_LINE.match(line) for line in lines[:4]):
-        return False
+        return 0.0
     if any(_FOREIGN_LINE.match(line) for line in lines[4:6]):
-        return False  # outcome cells never open with a bullet: criteria lines of a summary (one with a header)
+        return 0.0  # outcome cells never open with a bullet or a number
     interventions = lines[3].strip()
     if interventions:
-        return all(_intervention_item(item) is not None for item in interventions.split("|") if item.strip())
-    # no interventions: the row must still look like one — a summary line and a stated 7th line (the detailed
-    # description, or the summary again when there is none); a summary-with-criteria text holding blank lines may
-    # otherwise show a blank 4th line too
-    return bool(lines[1].strip()) and bool(lines[6].strip())
+        typed = all(_intervention_item(item) is not None for item in interventions.split("|") if item.strip())
+        return 0.7 if typed else 0.0
+    if lines[1].strip() and lines[6].strip():
+        return 0.5  # a summary line and a stated 7th line (the description, or the summary again)
+    # a row whose other cells are all empty: only its title and summary (or title alone) are stated
+    return 0.3 if not any(line.strip() for line in lines[2:]) else 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:

@@ -13,13 +13,14 @@ from typing import Any
 
 import orjson
 
-from transforms import vocab
+from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
-from transforms.record import Arm, Intervention, Outcome, ParsedTrial, Site
+from transforms.record import Arm, CountryListing, Intervention, Outcome, ParsedTrial, Site
 
 NAME = "ctgov_json"
 DESCRIPTION = "ClinicalTrials.gov study JSON (API v2 study, ctg-studies.json array, {studies: [...]}, classic API)"
+KIND = "structured"
 
 # A JSON document opens with an object holding a key, or an array of objects. A text whose title starts with
 # a bracket ("[18F]FDG PET in ...", a `ctgov_csv_row` title line) does not match: no `{`/`"` follows it.
@@ -30,9 +31,9 @@ _TYPED_NAME = re.compile(r"^\s*([A-Za-z][A-Za-z /_-]{1,40}?)\s*:\s+(\S.*)$", re.
 _OUTCOME_LISTS = (("primaryOutcomes", "PRIMARY"), ("secondaryOutcomes", "SECONDARY"), ("otherOutcomes", "OTHER"))
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """A JSON object or an array of objects (any JSON document is ours; a non-study one is a typed ParseError)."""
-    return bool(_JSON_HEAD.match(text[:256]))
+    return 1.0 if _JSON_HEAD.match(text[:256]) else 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
@@ -45,13 +46,13 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     studies = _studies(document, source)
     out: list[ParsedTrial | ParseError] = []
     for n, study in enumerate(studies, start=1):
-        protocol = _protocol_section(study)
-        if protocol is None:
+        sections = _v2_sections(study)
+        if sections is None:
             out.append(ParseError(source, NAME, f"studies[{n}]",
                                   "expected a study object with a 'protocolSection' (API v2) or "
                                   f"'ProtocolSection' (classic API), got {_describe(study)}"))
             continue
-        out.append(_build(protocol))
+        out.append(_build(*sections))
     return out
 
 
@@ -89,14 +90,14 @@ def _studies(document: Any, source: str) -> list[Any]:
     raise ParseError(source, NAME, "json", f"{expected}; got an object with keys: {keys}")
 
 
-def _protocol_section(study: Any) -> dict | None:
-    """The v2-shaped protocolSection of one study object, or None when it is not a study."""
+def _v2_sections(study: Any) -> tuple[dict, dict] | None:
+    """The v2-shaped (protocolSection, derivedSection) of one study object, or None when it is not a study."""
     if not isinstance(study, dict):
         return None
     if isinstance(study.get("protocolSection"), dict):
-        return study["protocolSection"]
+        return study["protocolSection"], _obj(study, "derivedSection")
     if isinstance(study.get("ProtocolSection"), dict):
-        return _v2_from_classic(study["ProtocolSection"])
+        return _v2_from_classic(study["ProtocolSection"]), _v2_derived_from_classic(_obj(study, "DerivedSection"))
     return None
 
 
@@ -118,6 +119,7 @@ def _v2_from_classic(p: dict) -> dict:
     design, elig = _obj(p, "DesignModule"), _obj(p, "EligibilityModule")
     arms_mod, outcomes_mod = _obj(p, "ArmsInterventionsModule"), _obj(p, "OutcomesModule")
     design_info = _obj(design, "DesignInfo")
+    sponsors = _obj(p, "SponsorCollaboratorsModule")
 
     def struct(name: str) -> dict:
         return {"date": _obj(stat, f"{name}DateStruct").get(f"{name}Date")}
@@ -132,14 +134,25 @@ def _v2_from_classic(p: dict) -> dict:
              "timeFrame": o.get(f"{kind}OutcomeTimeFrame")}
             for o in listed(outcomes_mod, f"{kind}OutcomeList", f"{kind}Outcome") if isinstance(o, dict)]
     return {
-        "identificationModule": {"nctId": ident.get("NCTId"), "briefTitle": ident.get("BriefTitle"),
-                                 "officialTitle": ident.get("OfficialTitle")},
+        "identificationModule": {
+            "nctId": ident.get("NCTId"), "briefTitle": ident.get("BriefTitle"),
+            "officialTitle": ident.get("OfficialTitle"),
+            "nctIdAliases": listed(ident, "NCTIdAliasList", "NCTIdAlias"),
+            "orgStudyIdInfo": {"id": _obj(ident, "OrgStudyIdInfo").get("OrgStudyId")},
+            "secondaryIdInfos": [{"id": i.get("SecondaryId")} for i in listed(ident, "SecondaryIdInfoList",
+                                                                              "SecondaryIdInfo") if isinstance(i, dict)],
+        },
         "statusModule": {"overallStatus": stat.get("OverallStatus"), "startDateStruct": struct("Start"),
+                         "studyFirstSubmitDate": stat.get("StudyFirstSubmitDate"),
                          "primaryCompletionDateStruct": struct("PrimaryCompletion"),
                          "completionDateStruct": struct("Completion"),
                          "lastUpdatePostDateStruct": struct("LastUpdatePost")},
-        "sponsorCollaboratorsModule": {"leadSponsor": {
-            "name": _obj(_obj(p, "SponsorCollaboratorsModule"), "LeadSponsor").get("LeadSponsorName")}},
+        "sponsorCollaboratorsModule": {
+            "leadSponsor": {"name": _obj(sponsors, "LeadSponsor").get("LeadSponsorName"),
+                            "class": _obj(sponsors, "LeadSponsor").get("LeadSponsorClass")},
+            "collaborators": [{"name": c.get("CollaboratorName"), "class": c.get("CollaboratorClass")}
+                              for c in listed(sponsors, "CollaboratorList", "Collaborator") if isinstance(c, dict)],
+        },
         "descriptionModule": {"briefSummary": _obj(p, "DescriptionModule").get("BriefSummary"),
                               "detailedDescription": _obj(p, "DescriptionModule").get("DetailedDescription")},
         "conditionsModule": {"conditions": listed(_obj(p, "ConditionsModule"), "ConditionList", "Condition")},
@@ -174,10 +187,30 @@ def _v2_from_classic(p: dict) -> dict:
     }
 
 
+def _v2_derived_from_classic(d: dict) -> dict:
+    """Rename a classic-API DerivedSection (`ConditionBrowseModule.ConditionMeshList.ConditionMesh[]`, …)."""
+    def listed(module: dict, outer: str, inner: str) -> list:
+        return [x for x in _list(_obj(module, outer).get(inner)) if isinstance(x, dict)]
+
+    derived: dict[str, Any] = {"miscInfoModule": {
+        "removedCountries": _list(_obj(_obj(d, "MiscInfoModule"), "RemovedCountryList").get("RemovedCountry"))}}
+    for kind in ("Condition", "Intervention"):
+        module = _obj(d, f"{kind}BrowseModule")
+        derived[f"{kind.lower()}BrowseModule"] = {
+            "meshes": [{"id": m.get(f"{kind}MeshId"), "term": m.get(f"{kind}MeshTerm")}
+                       for m in listed(module, f"{kind}MeshList", f"{kind}Mesh")],
+            "ancestors": [{"id": m.get(f"{kind}AncestorId"), "term": m.get(f"{kind}AncestorTerm")}
+                          for m in listed(module, f"{kind}AncestorList", f"{kind}Ancestor")],
+            "browseLeaves": [{"name": m.get(f"{kind}BrowseLeafName"), "asFound": m.get(f"{kind}BrowseLeafAsFound")}
+                             for m in listed(module, f"{kind}BrowseLeafList", f"{kind}BrowseLeaf")],
+        }
+    return derived
+
+
 # ---------------------------------------------------------------- assemble: v2 modules → ParsedTrial
 
 
-def _build(p: dict) -> ParsedTrial:
+def _build(p: dict, derived: dict) -> ParsedTrial:
     ident, stat = _obj(p, "identificationModule"), _obj(p, "statusModule")
     design, elig = _obj(p, "designModule"), _obj(p, "eligibilityModule")
     design_info = _obj(design, "designInfo")
@@ -216,7 +249,39 @@ def _build(p: dict) -> ParsedTrial:
     trial.outcomes = _outcomes(_obj(p, "outcomesModule"))
     trial.sites = _sites(_obj(p, "contactsLocationsModule").get("locations"))
     trial.criteria = split_eligibility(eligibility_text)
+    _registry_fields(trial, p, derived)
     return trial
+
+
+def _registry_fields(trial: ParsedTrial, p: dict, derived: dict) -> None:
+    """Registry, registration date, identifiers, sponsors, MeSH terms and removed countries."""
+    ident = _obj(p, "identificationModule")
+    trial.registry = "CTGOV" if trial.nct_id else None
+    trial.registration_date = vocab.parse_date(_text(_obj(p, "statusModule").get("studyFirstSubmitDate")))
+    others = [_text(a) for a in _list(ident.get("nctIdAliases"))]
+    others.append(_text(_obj(ident, "orgStudyIdInfo").get("id")))
+    others += [_text(i.get("id")) for i in _list(ident.get("secondaryIdInfos")) if isinstance(i, dict)]
+    trial.identifiers = registry_fields.identifiers(trial.nct_id, others)
+    sponsors = _obj(p, "sponsorCollaboratorsModule")
+    lead = _obj(sponsors, "leadSponsor")
+    trial.sponsors = registry_fields.sponsors(
+        (_text(lead.get("name")), _text(lead.get("class"))),
+        [(_text(c.get("name")), _text(c.get("class"))) for c in _list(sponsors.get("collaborators"))
+         if isinstance(c, dict)])
+    conditions, interventions = _obj(derived, "conditionBrowseModule"), _obj(derived, "interventionBrowseModule")
+    trial.condition_mesh = registry_fields.mesh_terms(_mesh_pairs(conditions, "meshes"),
+                                                      _mesh_pairs(conditions, "ancestors"))
+    trial.intervention_mesh = registry_fields.mesh_terms(_mesh_pairs(interventions, "meshes"),
+                                                         _mesh_pairs(interventions, "ancestors"))
+    leaves = [(_text(leaf.get("asFound")), _text(leaf.get("name")))
+              for leaf in _list(conditions.get("browseLeaves")) if isinstance(leaf, dict) and leaf.get("asFound")]
+    trial.mesh_leaves = registry_fields.mesh_leaves(leaves, trial.condition_mesh)
+    removed = (vocab.clean(_text(c)) for c in _list(_obj(derived, "miscInfoModule").get("removedCountries")))
+    trial.countries = [CountryListing(name=c, removed=True) for c in _unique(removed)]
+
+
+def _mesh_pairs(module: dict, key: str) -> list[tuple[object, object]]:
+    return [(m.get("id"), m.get("term")) for m in _list(module.get(key)) if isinstance(m, dict)]
 
 
 def _interventions(raw: Any) -> list[Intervention]:
@@ -283,9 +348,20 @@ def _sites(raw: Any) -> list[Site]:
         site = Site(facility=_one_line(item.get("facility")), city=_one_line(item.get("city")),
                     state=_one_line(item.get("state")), zip=_one_line(item.get("zip")),
                     country=_one_line(item.get("country")), status=vocab.status(_text(item.get("status"))))
+        site.latitude, site.longitude = _geo_point(item.get("geoPoint"))
         if site.facility or site.city or site.country:
             out.append(site)
     return out
+
+
+def _geo_point(raw: Any) -> tuple[float, float] | tuple[None, None]:
+    """CT.gov's `{"lat": …, "lon": …}` as (latitude, longitude) when both are numbers on the globe, else nothing."""
+    point = raw if isinstance(raw, dict) else {}
+    lat, lon = point.get("lat"), point.get("lon")
+    if (isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and not isinstance(lat, bool)
+            and not isinstance(lon, bool) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return float(lat), float(lon)
+    return None, None
 
 
 # ---------------------------------------------------------------- small readers that never raise

@@ -17,13 +17,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from transforms import vocab
+from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
 from transforms.record import Arm, Intervention, ParsedTrial, Site
 
 NAME = "ctgov_legacy_text"
 DESCRIPTION = "legacy CT.gov text dump: 'Trial Title:' / 'NCT ID:' / 'Condition:' label lines, each value on the next lines"
+KIND = "free_text"
 
 # Top-level labels in the order the layout renders them (lower-cased, without the colon).
 _TOP_ORDER: tuple[str, ...] = (
@@ -95,16 +96,16 @@ class _Block:
         return None
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """The first non-blank line is `Trial Title:`, or the head holds several bare legacy labels on their own lines."""
     head = text[:6000]
     if _FIRST_LINE_TITLE.match(head.lstrip()):
-        return True
+        return 0.9
     if not _NCT_LINE.search(head):
-        return False
+        return 0.0
     # a label line matches as a whole (the pattern never crosses a newline), so only lines with a colon are tried
     labels = {line.strip().lower() for line in head.split("\n") if ":" in line and _DETECT_LABEL_LINE.fullmatch(line)}
-    return len(labels) >= 4
+    return 0.8 if len(labels) >= 4 else 0.0
 
 
 def _label_of(line: str) -> str | None:
@@ -365,6 +366,12 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     trial.completion_date = vocab.parse_date(top("completion date"))
     trial.last_update_date = vocab.parse_date(top("verification date"))
     trial.lead_sponsor = nested("lead sponsor", "agency") or top("lead sponsor")
+    trial.sponsors = registry_fields.sponsors(
+        (trial.lead_sponsor, nested("lead sponsor", "agency class")),
+        [(_one_line(b.child("agency")) or _one_line(b.lines), _one_line(b.child("agency class")))
+         for b in blocks if b.section == "collaborator"])
+    trial.registry = "CTGOV" if trial.nct_id else None
+    trial.identifiers = registry_fields.identifiers(trial.nct_id, [])
     if trial.nct_id is None and trial.title is None:
         raise ParseError(source, NAME, "trial", "neither 'Trial Title:' nor 'NCT ID:' states a value")
     return [trial]

@@ -20,15 +20,15 @@ all of them PRIMARY would be right for 29%).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
-from transforms import vocab
+from transforms import geo, vocab
 from transforms.errors import ParseError
 from transforms.record import Outcome, ParsedTrial, Site
 
 NAME = "ctgov_page_copy"
 DESCRIPTION = "CT.gov study page copied as text: summary, design label/value lines, sites, outcomes, disclaimer"
+KIND = "free_text"
 
 _TIME_FRAME = re.compile(r"^\s*time\s*frame\s*:\s*(.*)$", re.I)
 _DISCLAIMER = re.compile(r"informational purposes|not constitute medical advice|consult a qualified", re.I)
@@ -69,63 +69,17 @@ _STATUS_WORDS = sorted(
 )
 _STATUS_PREFIX = re.compile("^(" + "|".join(re.escape(s) for s in _STATUS_WORDS) + ")")
 
-# ClinicalTrials.gov location country names (current and legacy spellings), compared accent- and case-free.
-_COUNTRY_NAMES = """
-Afghanistan|Åland Islands|Albania|Algeria|American Samoa|Andorra|Angola|Anguilla|Antarctica|Antigua and Barbuda|
-Argentina|Armenia|Aruba|Australia|Austria|Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|
-Benin|Bermuda|Bhutan|Bolivia|Bolivia, Plurinational State of|Bosnia and Herzegovina|Botswana|Brazil|
-British Indian Ocean Territory|Brunei|Brunei Darussalam|Bulgaria|Burkina Faso|Burundi|Burma|Cabo Verde|Cambodia|
-Cameroon|Canada|Cape Verde|Cayman Islands|Central African Republic|Chad|Chile|China|Christmas Island|
-Cocos (Keeling) Islands|Colombia|Comoros|Congo|Congo, The Democratic Republic of the|Democratic Republic of the Congo|
-Cook Islands|Costa Rica|Côte D'Ivoire|Cote d'Ivoire|Ivory Coast|Croatia|Cuba|Curaçao|Cyprus|Czech Republic|Czechia|
-Denmark|Djibouti|Dominica|Dominican Republic|East Timor|Timor-Leste|Ecuador|Egypt|El Salvador|Equatorial Guinea|
-Eritrea|Estonia|Eswatini|Swaziland|Ethiopia|Falkland Islands (Malvinas)|Faroe Islands|Fiji|Finland|France|
-French Guiana|French Polynesia|Gabon|Gambia|Georgia|Germany|Ghana|Gibraltar|Greece|Greenland|Grenada|Guadeloupe|Guam|
-Guatemala|Guernsey|Guinea|Guinea-Bissau|Guyana|Haiti|Holy See (Vatican City State)|Honduras|Hong Kong|Hungary|
-Iceland|India|Indonesia|Iran|Iran, Islamic Republic of|Iraq|Ireland|Isle of Man|Israel|Italy|Jamaica|Japan|Jersey|
-Jordan|Kazakhstan|Kenya|Kiribati|Korea, Democratic People's Republic of|North Korea|Korea, Republic of|South Korea|
-Korea|Kosovo|Kuwait|Kyrgyzstan|Lao People's Democratic Republic|Laos|Latvia|Lebanon|Lesotho|Liberia|Libya|
-Libyan Arab Jamahiriya|Liechtenstein|Lithuania|Luxembourg|Macau|Macao|Macedonia|
-Macedonia, The Former Yugoslav Republic of|North Macedonia|Madagascar|Malawi|Malaysia|Maldives|Mali|Malta|
-Marshall Islands|Martinique|Mauritania|Mauritius|Mayotte|Mexico|Micronesia, Federated States of|Moldova|
-Moldova, Republic of|Monaco|Mongolia|Montenegro|Montserrat|Morocco|Mozambique|Myanmar|Namibia|Nauru|Nepal|Netherlands|
-Netherlands Antilles|New Caledonia|New Zealand|Nicaragua|Niger|Nigeria|Niue|Norfolk Island|Northern Mariana Islands|
-Norway|Oman|Pakistan|Palau|Palestine|Palestine, State of|Palestinian Territory, occupied|
-Palestinian Territories, Occupied|Panama|Papua New Guinea|Paraguay|Peru|Philippines|Pitcairn|Poland|Portugal|
-Puerto Rico|Qatar|Réunion|Reunion|Romania|Russia|Russian Federation|Rwanda|Saint Barthélemy|Saint Helena|
-Saint Kitts and Nevis|Saint Lucia|Saint Martin|Saint Pierre and Miquelon|Saint Vincent and the Grenadines|Samoa|
-San Marino|Sao Tome and Principe|Saudi Arabia|Senegal|Serbia|Serbia and Montenegro|Former Serbia and Montenegro|
-Seychelles|Sierra Leone|Singapore|Sint Maarten|Slovakia|Slovenia|Solomon Islands|Somalia|South Africa|South Sudan|
-Spain|Sri Lanka|Sudan|Suriname|Svalbard and Jan Mayen|Sweden|Switzerland|Syria|Syrian Arab Republic|Taiwan|
-Taiwan, Province of China|Tajikistan|Tanzania|Tanzania, United Republic of|Thailand|Togo|Tokelau|Tonga|
-Trinidad and Tobago|Tunisia|Turkey|Türkiye|Turkey (Türkiye)|Turkmenistan|Turks and Caicos Islands|Tuvalu|Uganda|
-Ukraine|United Arab Emirates|United Kingdom|United States|United States Minor Outlying Islands|Uruguay|Uzbekistan|
-Vanuatu|Venezuela|Venezuela, Bolivarian Republic of|Vietnam|Viet Nam|Virgin Islands (British)|Virgin Islands (U.S.)|
-Virgin Islands, British|Virgin Islands, U.S.|Wallis and Futuna|Western Sahara|Yemen|Yugoslavia|Zambia|Zimbabwe
-"""
-
-
-def _fold(text: str) -> str:
-    """Accent-, case- and space-free key for country names."""
-    s = text
-    if not s.isascii():  # ASCII text has no decomposition and no combining marks
-        s = unicodedata.normalize("NFKD", s)
-        s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return " ".join(s.split()).casefold()  # str.split() splits on exactly what `\\s` matches
-
-
-_COUNTRIES = frozenset(_fold(c) for c in _COUNTRY_NAMES.replace("\n", "").split("|") if c.strip())
 _MAX_LOCATION_PART = 60
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """A `Study Type` line (no colon) near the top whose next line is a study type, and no `Label:` dump."""
     lines = [line for line in text.split("\n", 4 * _HEAD_LINES)[: 4 * _HEAD_LINES] if line.strip()]
     lines = lines[: _HEAD_LINES + 1]  # blank lines do not count: a copy may hold one between label and value
     for k, line in enumerate(lines[:-1]):
         if _is_study_type(line) and not line.rstrip().endswith(":"):
-            return k >= 1 and vocab.study_type(lines[k + 1]) is not None
-    return False
+            return 0.8 if k >= 1 and vocab.study_type(lines[k + 1]) is not None else 0.0
+    return 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
@@ -182,9 +136,10 @@ def _location(line: str) -> tuple[str | None, str | None, str] | None:
     parts = [p for p in parts if p]
     if len(parts) < 2 or any(len(p) > _MAX_LOCATION_PART for p in parts) or line.rstrip().endswith("."):
         return None
-    if len(parts) >= 3 and _fold(", ".join(parts[-2:])) in _COUNTRIES:
+    # a country name, never an ISO code: `Springfield, IL` is no place in Israel
+    if len(parts) >= 3 and geo.country_name_code(", ".join(parts[-2:])):
         country, places = ", ".join(parts[-2:]), parts[:-2]
-    elif _fold(parts[-1]) in _COUNTRIES:
+    elif geo.country_name_code(parts[-1]):
         country, places = parts[-1], parts[:-1]
     else:
         return None

@@ -17,13 +17,14 @@ from xml.etree.ElementTree import ParseError as XMLSyntaxError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from transforms import vocab
+from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
-from transforms.record import Arm, Intervention, Outcome, ParsedTrial, Site
+from transforms.record import Arm, CountryListing, Intervention, Outcome, ParsedTrial, Site
 
 NAME = "ctgov_xml"
 DESCRIPTION = "legacy ClinicalTrials.gov study XML (<clinical_study>, incl. the older archival variant)"
+KIND = "structured"
 
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
 # The root (after an optional declaration, comments or doctype) must be a clinical_study or a wrapper of them.
@@ -39,10 +40,10 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 _OUTCOME_TAGS = (("primary_outcome", "PRIMARY"), ("secondary_outcome", "SECONDARY"), ("other_outcome", "OTHER"))
 
 
-def detect(text: str) -> bool:
+def detect(text: str) -> float:
     """Markup whose head holds a `<clinical_study>` element."""
     head = text[:4096]
-    return bool(_MARKUP_HEAD.match(head) and _STUDY_TAG.search(head))
+    return 1.0 if _MARKUP_HEAD.match(head) and _STUDY_TAG.search(head) else 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
@@ -109,7 +110,26 @@ def _build(study: Element) -> ParsedTrial:
     trial.outcomes = _outcomes(study)
     trial.sites = _sites(study)
     trial.criteria = split_eligibility(criteria_text)
+    _registry_fields(trial, study)
     return trial
+
+
+def _registry_fields(trial: ParsedTrial, study: Element) -> None:
+    """Registry, registration date, identifiers, sponsors and the registry's country lists. The XML names MeSH
+    headings (`<condition_browse><mesh_term>`) without their UIs, so it states no MeSH rows."""
+    trial.registry = "CTGOV" if trial.nct_id else None
+    trial.registration_date = vocab.parse_date(_text(study, "study_first_submitted")
+                                               or _text(study, "firstreceived_date"))
+    id_info = study.find("id_info")
+    others = [*_texts(id_info, "nct_alias"), *_texts(id_info, "org_study_id"), *_texts(id_info, "secondary_id")] \
+        if id_info is not None else []
+    trial.identifiers = registry_fields.identifiers(trial.nct_id, others)
+    trial.sponsors = registry_fields.sponsors(
+        (_text(study, "sponsors/lead_sponsor/agency"), _text(study, "sponsors/lead_sponsor/agency_class")),
+        [(_text(el, "agency"), _text(el, "agency_class")) for el in study.findall("sponsors/collaborator")])
+    trial.countries = [CountryListing(name=name, removed=removed)
+                       for tag, removed in (("location_countries", False), ("removed_countries", True))
+                       for name in _unique(_texts(study, f"{tag}/country"))]
 
 
 def _design(study: Element) -> dict[str, str | None]:

@@ -14,25 +14,25 @@ import re
 from transforms import vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
-from transforms.layouts import ctgov_csv_row
 from transforms.record import ParsedTrial
 
 NAME = "summary_with_criteria"
 DESCRIPTION = "title line, brief summary line, then inclusion criteria as '• ' / '⁃ ' / '1. ' lines"
+KIND = "free_text"
 
-# Heads of the layouts tried before this one; a text opening like them is not ours.
-_FOREIGN_HEAD = re.compile(r"^\s*(?:[{<]|\[\s*[{\]]|Trial Title:|NCT Number,)")
-# Lines only other layouts have: labelled fields of a text dump / aggregator page (`NCT ID: …`), the bare
-# design labels and `Time frame:` lines of a page copy (seed 002).
-_FOREIGN_LINE = re.compile(
+# This layout is prose lines and criteria: it never opens with markup, JSON or a `Label:` field.
+_NOT_PROSE_HEAD = re.compile(r"^\s*(?:[{<]|\[\s*[{\]]|[A-Z][A-Za-z ]{2,30}:\s*$)", re.M)
+# A line this layout never holds: a labelled record field (`NCT ID: …`, `Study type:`), a bare design label, or a
+# `Time frame:` line; none of them is a criterion.
+_FIELD_LINE = re.compile(
     r"^(?:(?:NCT ID|Trial Title|Overall status|Study type):|(?:Study Type|Allocation|Masking|Enrollment)$"
     r"|Time frame:\s)",
     re.I | re.M,
 )
-# `ctgov_csv_row`: 7 positional lines, the 4th being the interventions (`DRUG: name|DEVICE: name`) or empty.
-# The intervention types are the closed vocabulary, so `PATIENT CHARACTERISTICS:` is not one.
+# A list of typed interventions (`DRUG: name|DEVICE: name`, CT.gov's closed vocabulary of types) is no criterion.
 _TYPES = "|".join(t.replace("_", "[ _]") for t in vocab.INTERVENTION_TYPES)
-_CSV_INTERVENTION_LIST = re.compile(rf"^(?:{_TYPES}): [^|]+(?:\|(?:{_TYPES}): [^|]+)*$")
+_INTERVENTION_LIST = re.compile(rf"^(?:{_TYPES}): [^|]+(?:\|(?:{_TYPES}): [^|]+)*$")
+_ITEM_LINE = re.compile(r"^\s*(?:[•⁃▪◦·*-]\s|\d+\\?[.)]\s)")
 _MAX_TITLE = 500
 _MIN_LINES = 3  # title, summary, at least one criteria line
 
@@ -45,24 +45,19 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
-def _looks_like_csv_row(text: str, lines: list[str]) -> bool:
-    """`ctgov_csv_row` (its own detect: seven positional lines, the interventions or nothing 4th), or an
-    upper-case `DRUG: a|DEVICE: b` interventions line near the top (a row whose blank lines were doubled)."""
-    if ctgov_csv_row.detect(text):
-        return True
-    return any(_CSV_INTERVENTION_LIST.match(line.strip()) for line in lines[2:9])
-
-
-def detect(text: str) -> bool:
-    """A short title line, a summary line, then criteria lines, and none of the other layouts' shapes."""
-    if _FOREIGN_HEAD.match(text[:64]) or _FOREIGN_LINE.search(text):
-        return False
+def detect(text: str) -> float:
+    """A short title line, a summary line, then criteria lines: likelier when some of them are list items (the
+    shape is loose, so a more specific layout claiming the text wins)."""
+    if _NOT_PROSE_HEAD.match(text[:64]) or _FIELD_LINE.search(text):
+        return 0.0
     lines = _lines(text)
     body = [line for line in lines if line.strip()]
-    if len(body) < _MIN_LINES or _looks_like_csv_row(text, lines):
-        return False
+    if len(body) < _MIN_LINES or any(_INTERVENTION_LIST.match(line.strip()) for line in lines[2:9]):
+        return 0.0
     title = body[0].strip()
-    return len(title) <= _MAX_TITLE and not title.endswith(":")
+    if len(title) > _MAX_TITLE or title.endswith(":"):
+        return 0.0
+    return 0.6 if any(_ITEM_LINE.match(line) for line in body[2:]) else 0.4
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:

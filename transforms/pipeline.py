@@ -1,0 +1,83 @@
+"""Raw files' bytes → decoded text → parsed records → star-table rows: the pure part of a batch's work."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from schemas.derive import RECORD_COLUMN, arrow_schema
+from schemas.tables import STAGED_FILE, STAGED_RECORD
+from transforms.decode import decode
+from transforms.errors import TrialhouseError
+from transforms.layouts import parse_text
+from transforms.record import ParsedTrial
+from transforms.shape import SourceRecord, shape_batch, trial_key
+
+
+@dataclass(slots=True)
+class RawFile:
+    """A file's bytes and hash, or why it could not be read."""
+
+    rel: str  # path relative to the source root
+    sha256: str
+    size_bytes: int | None
+    data: bytes | None = None
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """What parsing made of one file: its layout and records, or why it failed as a whole."""
+
+    file_path: str
+    file_sha256: str
+    size_bytes: int | None
+    encoding: str | None = None
+    layout: str | None = None
+    error: str | None = None
+    records: list[tuple[int, str | None, str | None]] = field(default_factory=list)  # (index, trial_id, error)
+
+
+def transform_files(files: Sequence[RawFile], run_id: str) -> tuple[list[FileOutcome], dict[str, pa.Table]]:
+    """Decode, detect, parse and shape files: each file's outcome, and the staged rows of every table."""
+    outcomes: list[FileOutcome] = []
+    records: list[SourceRecord] = []
+    for f in files:
+        outcome = FileOutcome(f.rel, f.sha256, f.size_bytes, error=f.error)
+        outcomes.append(outcome)
+        if f.data is None:
+            continue
+        try:
+            decoded = decode(f.data, f.rel)
+            outcome.encoding = decoded.encoding
+            outcome.layout, results = parse_text(decoded.text, f.rel)
+        except TrialhouseError as exc:
+            outcome.error = str(exc)
+            continue
+        except Exception as exc:  # a parser bug must not lose the file: quarantine it with the bug's message
+            outcome.error = f"{f.rel}: internal parser error ({type(exc).__name__}): {exc}"
+            continue
+        if not results:
+            outcome.error = f"{f.rel}: {outcome.layout}: the file holds no trial record"
+        for index, result in enumerate(results):
+            if isinstance(result, ParsedTrial):
+                records.append(SourceRecord(result, f.rel, f.sha256, index, run_id))
+                outcome.records.append((index, trial_key(result, f.sha256, index), None))
+            else:
+                outcome.records.append((index, None, str(result)))
+    return outcomes, shape_batch(records)
+
+
+def lineage_tables(outcomes: Sequence[FileOutcome]) -> dict[str, pa.Table]:
+    """The staged lineage of a batch: one `_files` row per file and one `_records` row per record it yielded."""
+    files = {"file_path": [o.file_path for o in outcomes], "file_sha256": [o.file_sha256 for o in outcomes],
+             "size_bytes": [o.size_bytes for o in outcomes], "encoding": [o.encoding for o in outcomes],
+             "layout": [o.layout for o in outcomes], "error": [o.error for o in outcomes]}
+    triples = [(o, idx, tid, err) for o in outcomes for idx, tid, err in o.records]
+    records = {"file_path": [o.file_path for o, *_ in triples], "file_sha256": [o.file_sha256 for o, *_ in triples],
+               "record_index": [idx for _, idx, _, _ in triples],
+               RECORD_COLUMN: [f"{o.file_path}#{idx}" for o, idx, _, _ in triples],
+               "trial_id": [tid for *_, tid, _ in triples], "error": [err for *_, err in triples]}
+    return {STAGED_FILE.name: pa.table(files, schema=arrow_schema(STAGED_FILE)),
+            STAGED_RECORD.name: pa.table(records, schema=arrow_schema(STAGED_RECORD))}
