@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.derive import RECORD_COLUMN
+from schemas.measures import allowed_unit_pairs
 from schemas.tables import STAR_TABLES, Table
 
 HAS_TRIAL = "_has_trial"
@@ -94,6 +95,11 @@ HAND_WRITTEN: tuple[Check, ...] = (
     Check("trial_country", "ExpectColumnValuesToBeInSet",
           {"column": "source", "value_set": ["REGISTRY"], "row_condition": "removed == True",
            "condition_parser": "pandas"}, "fail", "record", "only a registry's country list marks a country removed"),
+    # The units of a variable are a closed set (its canonical unit, and ×ULN where the catalogue allows it). The
+    # costliest check per row (≈ 3–5 s per 100k rows), but criterion_measure is a small table.
+    Check("criterion_measure", "ExpectColumnPairValuesToBeInSet",
+          {"column_A": "variable", "column_B": "unit", "value_pairs_set": allowed_unit_pairs()}, "fail", "record",
+          "criterion_measure.unit is one its variable allows"),
 )
 
 

@@ -1,13 +1,476 @@
-"""The measure-variable catalogue: every variable `criterion_measure` can hold, with its canonical unit."""
+"""The measure-variable catalogue: every variable `criterion_measure` can hold, with its names, units and ranges.
+
+One `Variable` record per variable is all the extractor (`transforms.measures`) knows about it: adding a variable is
+one entry here plus its golden cases. Units are named by the symbols of `UNITS` (each with the pint expression that
+converts it); conversions between mass and amount concentrations use the analyte's molar mass, milliequivalents its
+valence. Names are matched case-insensitively as whole words (hyphens read as blanks, a plural `s` allowed);
+abbreviations case-sensitively (`eGFR` is a rate, `EGFR` a gene).
+"""
 from __future__ import annotations
 
-ULN = "×ULN"  # a bound stated as a multiple of the upper limit of normal
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
-# variable → canonical unit
-VARIABLES: dict[str, str] = {
-    "age": "years", "ecog": "score", "karnofsky": "%", "life_expectancy": "years", "anc": "10^9/L",
-    "platelets": "10^9/L", "hemoglobin": "g/L", "wbc": "10^9/L", "lymphocytes": "10^9/L",
-    "total_bilirubin": "µmol/L", "ast": "×ULN", "alt": "×ULN", "alkaline_phosphatase": "×ULN", "albumin": "g/L",
-    "creatinine": "µmol/L", "creatinine_clearance": "mL/min", "egfr": "mL/min/1.73m²", "inr": "ratio",
-    "aptt": "×ULN", "lvef": "%", "qtc": "ms", "bmi": "kg/m²", "hba1c": "%", "tsh": "mIU/L",
-}
+ULN = "×ULN"  # a bound stated as a multiple of the upper limit of normal
+INF = float("inf")
+
+# Unit symbol → pint expression (None: a unit pint has no dimension for, compared only with itself). A symbol is
+# what the extractor's unit spellings map to and what `criterion_measure.unit` holds.
+UNITS: MappingProxyType[str, str | None] = MappingProxyType({
+    "years": "year", "months": "month", "weeks": "week", "days": "day", "hours": "hour",
+    "10^9/L": "1e9 / liter", "10^6/L": "1e6 / liter", "10^3/µL": "1e3 / microliter", "/µL": "1 / microliter",
+    "cells/µL": "1 / microliter", "copies/mL": "1 / milliliter",
+    "g/L": "g / L", "g/dL": "g / dL", "mg/dL": "mg / dL", "mg/L": "mg / L", "µg/L": "µg / L", "µg/mL": "µg / mL",
+    "µg/dL": "µg / dL", "ng/mL": "ng / mL", "ng/dL": "ng / dL", "ng/L": "ng / L", "pg/mL": "pg / mL",
+    "mol/L": "mol / L", "mmol/L": "mmol / L", "µmol/L": "µmol / L", "nmol/L": "nmol / L", "pmol/L": "pmol / L",
+    "mEq/L": None,  # milliequivalents: mmol/L × valence, converted with the analyte's valence
+    "mmol/mol": None,  # HbA1c in IFCC units: an affine conversion to %, given by the variable
+    "U/L": "enzyme_unit / L", "mIU/L": "1e-3 * IU / L",
+    "mL/min": "mL / min", "mL/s": "mL / s",
+    "mL/min/1.73m²": "mL / min",  # a rate normalised to 1.73 m² of body surface, compared as written
+    "kg/m²": "kg / m ** 2", "kg": "kg", "g": "g", "lb": "lb", "cm": "cm", "m": "m", "in": "inch",
+    "mmHg": "mmHg", "kPa": "kPa", "cmH2O": "cmH2O", "°C": "degC", "°F": "degF",
+    "%": "percent", "ms": "ms", "s": "s", "beats/min": "1 / min", "breaths/min": "1 / min", "/min": "1 / min",
+    "score": None, "class": None, "count": None, "ratio": None, ULN: None,
+})
+
+_TIME = ("years", "months", "weeks", "days")
+_COUNTS = ("10^9/L", "10^6/L", "10^3/µL", "/µL", "cells/µL")
+_RATES = ("mL/min", "mL/min/1.73m²", "mL/s")
+# an aminotransferase without a unit: below 10 it may be a multiple of ULN (read nothing), above it is U/L (`ALT > 35`)
+_ENZYME_BARE = ((10, None), (INF, "U/L"))
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """One eligibility variable: its names, canonical unit, the units it may be written in and its sane values."""
+
+    name: str
+    unit: str  # canonical unit: every row of the variable carries it (or ×ULN when `uln`)
+    label: str  # display name
+    names: tuple[str, ...] = ()  # case-insensitive names ("absolute neutrophil count")
+    abbreviations: tuple[str, ...] = ()  # case-sensitive ("ANC")
+    # case-sensitive, but a name only when a comparator or a number follows (`TB ≤ 1.5`, not tuberculosis)
+    strict_abbreviations: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()  # written units it accepts besides its canonical unit
+    # unit assumed for a number written without one: the first (limit, unit) step whose limit exceeds the number; a
+    # None unit reads nothing (bilirubin 12: neither mg/dL nor µmol/L)
+    bare: tuple[tuple[float, str | None], ...] = ()
+    plausible: tuple[float, float] = (-INF, INF)  # canonical values outside are a mis-reading
+    uln: bool = False  # may be stated as a multiple of the upper limit of normal
+    scale: tuple[float, float] | None = None  # ends of an ordinal scale
+    better: str | None = None  # "lower" / "higher": which end of the scale `N or better` points to
+    grades: MappingProxyType[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
+    molar_mass: float | None = None  # g/mol: converts mass ↔ amount concentrations
+    valence: int | None = None  # converts mEq/L ↔ mmol/L
+    affine: MappingProxyType[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
+    # nouns that follow the number they count (`3 prior lines of therapy`)
+    counted: tuple[str, ...] = ()
+
+    def allowed_units(self) -> tuple[str, ...]:
+        """The units this variable's rows may carry: its canonical unit, and ×ULN where allowed."""
+        return (self.unit, ULN) if self.uln else (self.unit,)
+
+    def accepted_units(self) -> tuple[str, ...]:
+        """Every written unit the variable can be converted from."""
+        return tuple(dict.fromkeys((self.unit, *self.units, *self.affine)))
+
+
+def _v(name: str, unit: str, label: str, **kwargs) -> Variable:
+    for key in ("grades", "affine"):
+        if key in kwargs:
+            kwargs[key] = MappingProxyType(kwargs[key])
+    return Variable(name, unit, label, **kwargs)
+
+
+def _roman(top: int) -> dict[str, tuple[float, float]]:
+    numerals = ("I", "II", "III", "IV", "V", "VI")
+    return {numerals[n - 1]: (n, n) for n in range(1, top + 1)}
+
+
+_ALL: tuple[Variable, ...] = (
+    # --- demographics and performance ---------------------------------------------------------------------
+    _v("age", "years", "Age", names=("age", "aged"), units=(*_TIME, "hours"), bare=((INF, "years"),),
+       plausible=(0, 120)),
+    _v("ecog", "score", "ECOG performance status",
+       names=("eastern cooperative oncology group", "eastern cooperative oncology group performance status",
+              "ecog performance status", "ecog performance grade", "ecog ps", "zubrod", "zubrod performance status",
+              "who performance status", "world health organization performance status"),
+       abbreviations=("ECOG", "ECOG-PS", "WHO PS", "WHO-PS"), strict_abbreviations=("WHO", "SWOG"),
+       bare=((INF, "score"),), plausible=(0, 5),
+       scale=(0, 4), better="lower"),  # 5 is death: eligibility ranges end at 4 (`ECOG 3-4` excluded → < 3)
+    _v("karnofsky", "%", "Karnofsky / Lansky performance status",
+       names=("karnofsky", "karnofsky performance status", "karnofsky performance score", "karnofsky score",
+              "lansky", "lansky play performance", "lansky performance status", "lansky score", "jansky"),
+       abbreviations=("KPS", "LPS", "LPPS"), affine={"score": (1.0, 0.0)}, bare=((INF, "%"),), plausible=(0, 100),
+       scale=(0, 100), better="higher"),
+    _v("life_expectancy", "years", "Life expectancy",
+       names=("life expectancy", "expected survival", "estimated survival", "anticipated survival",
+              "predicted survival", "expected life span", "expected lifespan", "estimated life expectancy",
+              "survival expectancy", "expected survival time", "life span"),
+       units=_TIME, plausible=(0, 50)),
+    _v("weight", "kg", "Body weight", names=("weight", "body weight", "weighing", "weighs", "weigh"),
+       units=("g", "lb"), bare=((INF, "kg"),), plausible=(0.3, 400)),
+    _v("height", "cm", "Height", names=("height", "body height", "stature"), units=("m", "in"),
+       plausible=(30, 250)),
+    _v("bmi", "kg/m²", "Body mass index", names=("body mass index", "bmi index"), abbreviations=("BMI",),
+       bare=((INF, "kg/m²"),), plausible=(10, 100)),
+    _v("waist_circumference", "cm", "Waist circumference", names=("waist circumference", "waist"),
+       units=("m", "in"), plausible=(30, 250)),
+    _v("arm_circumference", "cm", "Mid-upper arm circumference",
+       names=("arm circumference", "mid upper arm circumference", "upper arm circumference"),
+       abbreviations=("MUAC",), units=("m",), plausible=(5, 80)),
+    # --- vital signs ----------------------------------------------------------------------------------------
+    _v("sbp", "mmHg", "Systolic blood pressure",
+       names=("systolic blood pressure", "systolic bp", "systolic pressure", "systolic",
+              "systolic arterial pressure", "systolic arterial blood pressure"),
+       abbreviations=("SBP",), units=("kPa",), bare=((INF, "mmHg"),), plausible=(50, 300)),
+    _v("dbp", "mmHg", "Diastolic blood pressure",
+       names=("diastolic blood pressure", "diastolic bp", "diastolic pressure", "diastolic",
+              "diastolic arterial pressure", "diastolic arterial blood pressure"),
+       abbreviations=("DBP",), units=("kPa",), bare=((INF, "mmHg"),), plausible=(20, 200)),
+    _v("heart_rate", "beats/min", "Heart rate",
+       names=("heart rate", "resting heart rate", "pulse rate", "pulse", "heart frequency"),
+       strict_abbreviations=("HR",), units=("/min",), bare=((INF, "beats/min"),), plausible=(20, 250)),
+    _v("respiratory_rate", "breaths/min", "Respiratory rate",
+       names=("respiratory rate", "respiratory frequency", "respiration rate", "breathing rate",
+              "breathing frequency"),
+       strict_abbreviations=("RR",), units=("/min",), bare=((INF, "breaths/min"),), plausible=(4, 80)),
+    _v("body_temperature", "°C", "Body temperature",
+       names=("body temperature", "temperature", "axillary temperature", "oral temperature", "core temperature",
+              "tympanic temperature", "rectal temperature", "fever"),
+       units=("°F",), bare=((45.01, "°C"), (90, None), (INF, "°F")), plausible=(30, 45)),
+    _v("spo2", "%", "Oxygen saturation (SpO2)",
+       names=("oxygen saturation", "blood oxygen saturation", "peripheral oxygen saturation",
+              "peripheral capillary oxygen saturation", "arterial oxygen saturation", "o2 saturation", "o2 sat",
+              "pulse oximetry", "pulse oximeter", "pulse ox", "oxygen saturation level", "spo2", "sao2",
+              "saturation"),
+       abbreviations=("SpO2", "SPO2", "SaO2"), bare=((INF, "%"),), plausible=(50, 100)),
+    _v("pf_ratio", "mmHg", "PaO2/FiO2 ratio",
+       names=("p/f ratio", "pf ratio", "pao2/fio2", "pao2 / fio2", "pao2/fio2 ratio", "pao2 / fio2 ratio",
+              "pao2:fio2", "pao2 : fio2", "pao2:fio2 ratio",
+              "partial pressure of arterial oxygen to fraction of inspired oxygen ratio",
+              "partial pressure of arterial oxygen to fraction of inspired oxygen",
+              "arterial partial pressure of oxygen / fraction of inspired oxygen",
+              "arterial partial pressure of oxygen/fraction of inspired oxygen",
+              "partial pressure of oxygen / fraction of inspired oxygen",
+              "partial pressure of oxygen/fraction of inspired oxygen",
+              "partial pressure of oxygen/oxygen concentration", "horowitz index", "oxygenation index"),
+       abbreviations=("P/F", "PFR"), units=("kPa",), bare=((INF, "mmHg"),), plausible=(20, 700)),
+    _v("pao2", "mmHg", "Arterial oxygen partial pressure (PaO2)",
+       names=("pao2", "po2", "partial pressure of oxygen", "partial pressure of arterial oxygen",
+              "arterial oxygen partial pressure", "arterial oxygen tension", "partial presure of oxygen"),
+       units=("kPa",), bare=((INF, "mmHg"),), plausible=(20, 700)),
+    _v("peep", "cmH2O", "Positive end-expiratory pressure",
+       names=("positive end expiratory pressure", "peep"), units=("mmHg",), bare=((INF, "cmH2O"),),
+       plausible=(0, 40)),
+    _v("iop", "mmHg", "Intraocular pressure", names=("intraocular pressure",), abbreviations=("IOP",),
+       bare=((INF, "mmHg"),), plausible=(1, 80)),
+    # --- cardiac --------------------------------------------------------------------------------------------
+    _v("lvef", "%", "Left ventricular ejection fraction",
+       names=("left ventricular ejection fraction", "lv ejection fraction", "cardiac ejection fraction",
+              "ejection fraction", "left ventricle ejection fraction"),
+       abbreviations=("LVEF", "EF"), bare=((INF, "%"),), plausible=(5, 95)),
+    _v("qtc", "ms", "Corrected QT interval",
+       names=("corrected qt", "corrected qt interval", "qt interval corrected", "qtc", "qtcf", "qtcb",
+              "qtc interval", "qtcf interval", "qtcb interval", "fridericia corrected qt", "fridericia's corrected qt",
+              "fridericia corrected qt interval", "corrected qt interval by fridericia"),
+       units=("s",), bare=((INF, "ms"),), plausible=(250, 800)),
+    _v("nyha", "class", "NYHA functional class",
+       names=("new york heart association", "new york heart association classification", "nyha",
+              "nyha class", "nyha functional class", "nyha classification", "new york heart association class",
+              "new york heart association functional class"),
+       bare=((INF, "class"),), plausible=(1, 4), scale=(1, 4), better="lower", grades=_roman(4)),
+    # --- haematology ----------------------------------------------------------------------------------------
+    _v("anc", "10^9/L", "Absolute neutrophil count",
+       names=("absolute neutrophil count", "absolute neutrophil", "absolute neutrophils", "neutrophil count",
+              "neutrophils", "neutrophil", "absolute granulocyte count", "granulocytes", "granulocyte count",
+              "granulocyte", "neutrophile granulocytes", "neutrophil granulocytes", "absolute peripheral neutrophil",
+              "neutrocyte count", "neutrocytes", "blood neutrophil", "heterophils", "segmented neutrophils"),
+       abbreviations=("ANC", "AGC", "NEUT", "NE#", "NEU"), units=_COUNTS,
+       bare=((100, "10^9/L"), (INF, "/µL")), plausible=(0, 50)),
+    _v("platelets", "10^9/L", "Platelet count",
+       names=("platelets", "platelet", "platelet count", "thrombocytes", "thrombocyte count", "thrombocyte"),
+       abbreviations=("PLT", "Plt", "PLTs"), units=_COUNTS, bare=((5000, "10^9/L"), (INF, "/µL")),
+       plausible=(1, 2000)),
+    _v("wbc", "10^9/L", "White blood cell count",
+       names=("white blood cell count", "white blood cells", "white blood cell", "white cell count",
+              "white blood count", "leukocytes", "leucocytes", "leukocyte count", "leucocyte count",
+              "total leukocyte count", "total leucocyte count", "total white cell count"),
+       abbreviations=("WBC", "WBCs", "TLC"), units=_COUNTS, bare=((100, "10^9/L"), (INF, "/µL")),
+       plausible=(0, 500)),
+    _v("lymphocytes", "10^9/L", "Lymphocyte count",
+       names=("absolute lymphocyte count", "lymphocyte count", "lymphocytes", "lymphocyte",
+              "absolute lymphocytes"),
+       abbreviations=("ALC",), units=_COUNTS, bare=((100, "10^9/L"), (INF, "/µL")), plausible=(0, 100)),
+    _v("eosinophils", "10^9/L", "Eosinophil count",
+       names=("absolute eosinophil count", "eosinophil count", "eosinophils", "eosinophil", "blood eosinophils",
+              "blood eosinophil count", "peripheral blood eosinophil count"),
+       abbreviations=("AEC",), strict_abbreviations=("EOS",), units=_COUNTS, bare=((20, "10^9/L"), (INF, "/µL")), plausible=(0, 50)),
+    _v("cd4", "cells/µL", "CD4 count",
+       names=("cd4", "cd4+", "cd4 count", "cd4+ count", "cd4 cell count", "cd4+ cell count", "cd4 cells",
+              "cd4+ cells", "cd4+ t cell count", "cd4 t cell count", "cd4+ t cells", "cd4+ t lymphocyte count",
+              "cd4 lymphocyte count", "cd4+ lymphocyte count", "cd4+ lymphocytes", "cd4 lymphocytes",
+              "cd4+ t lymphocytes", "cd+4 lymphocyte count", "cd+4", "cd4 t lymphocyte count",
+              "cd4+ t cell counts", "cd4 t cells"),
+       units=_COUNTS, bare=((INF, "cells/µL"),), plausible=(0, 5000)),
+    _v("hemoglobin", "g/L", "Hemoglobin",
+       names=("hemoglobin", "haemoglobin", "hemoglobin level", "hemoglobin concentration", "hb count"),
+       abbreviations=("Hb", "Hgb", "HGB"), strict_abbreviations=("HB",), units=("g/dL", "mmol/L"),
+       bare=((25.01, "g/dL"), (INF, "g/L")), plausible=(30, 250),
+       molar_mass=16114.5),  # per haem-carrying subunit: 1 mmol/L = 16.1 g/L, as laboratories report it
+    _v("hematocrit", "%", "Hematocrit", names=("hematocrit", "haematocrit", "packed cell volume"),
+       abbreviations=("Hct", "HCT", "PCV"), bare=((INF, "%"),), plausible=(10, 75)),
+    _v("inr", "ratio", "International normalized ratio", names=("international normalized ratio",
+                                                              "international normalised ratio"),
+       abbreviations=("INR", "PT-INR", "PT/INR"), bare=((INF, "ratio"),), plausible=(0.5, 10), uln=True),
+    _v("aptt", "s", "Activated partial thromboplastin time",
+       names=("activated partial thromboplastin time", "partial thromboplastin time"),
+       abbreviations=("aPTT", "APTT", "PTT", "aPPT"), plausible=(10, 200), uln=True),
+    _v("d_dimer", "mg/L", "D-dimer", names=("d dimer", "d dimers", "ddimer"),
+       units=("µg/mL", "µg/L", "ng/mL", "mg/dL"), plausible=(0.01, 200), uln=True),
+    _v("ferritin", "µg/L", "Ferritin", names=("ferritin", "serum ferritin"), units=("ng/mL", "pmol/L"),
+       bare=((INF, "µg/L"),), plausible=(1, 200000), molar_mass=440000, uln=True),
+    # --- chemistry ------------------------------------------------------------------------------------------
+    _v("total_bilirubin", "µmol/L", "Total bilirubin",
+       names=("total bilirubin", "bilirubin", "serum bilirubin", "total serum bilirubin", "serum total bilirubin",
+              "bilirubin total"),
+       abbreviations=("TBIL", "TBil", "Tbil", "T-bil", "T.bil", "STB", "T-Bili", "TBili"),
+       strict_abbreviations=("TB",), units=("mg/dL", "mmol/L"), bare=((10.01, "mg/dL"), (17, None), (INF, "µmol/L")),
+       plausible=(1, 1000), uln=True, molar_mass=584.66),
+    _v("ast", "U/L", "Aspartate aminotransferase (AST)",
+       names=("aspartate aminotransferase", "aspartate transaminase", "aspartate amino transferase",
+              "aspartate aminotransferase level", "serum glutamic oxaloacetic transaminase",
+              "serum glutamic oxalacetic transaminase", "glutamic oxaloacetic transaminase",
+              "glutamine oxaloacetic transaminase", "glutamate oxaloacetate transaminase"),
+       abbreviations=("AST", "SGOT", "GOT", "ASAT", "AspAT"), bare=_ENZYME_BARE, plausible=(1, 5000), uln=True),
+    _v("alt", "U/L", "Alanine aminotransferase (ALT)",
+       names=("alanine aminotransferase", "alanine transaminase", "alanine amino transferase",
+              "serum glutamic pyruvic transaminase", "glutamic pyruvic transaminase",
+              "glutamate pyruvate transaminase", "glutamate pyruvic transaminase"),
+       abbreviations=("ALT", "SGPT", "GPT", "ALAT", "AlAT"), bare=_ENZYME_BARE, plausible=(1, 5000), uln=True),
+    _v("alkaline_phosphatase", "U/L", "Alkaline phosphatase", names=("alkaline phosphatase", "alk phos"),
+       abbreviations=("ALP", "AKP", "ALKP"), plausible=(1, 5000), uln=True),
+    _v("ldh", "U/L", "Lactate dehydrogenase", names=("lactate dehydrogenase", "lactic dehydrogenase",
+                                                     "lactic acid dehydrogenase"),
+       abbreviations=("LDH",), strict_abbreviations=("LD",), plausible=(10, 20000), uln=True),
+    _v("albumin", "g/L", "Albumin", names=("albumin", "serum albumin", "blood albumin level"),
+       abbreviations=("ALB", "Alb"), units=("g/dL",), bare=((10.01, "g/dL"), (INF, "g/L")), plausible=(10, 80)),
+    _v("creatinine", "µmol/L", "Serum creatinine", names=("creatinine", "serum creatinine", "creatinine level",
+                                                            "plasma creatinine", "blood creatinine"),
+       abbreviations=("Cr", "SCr", "sCr", "SCR", "CREA", "Scr"), units=("mg/dL", "mmol/L"),
+       bare=((15.01, "mg/dL"), (17, None), (INF, "µmol/L")), plausible=(10, 2000), uln=True, molar_mass=113.12),
+    _v("creatinine_clearance", "mL/min", "Creatinine clearance",
+       names=("creatinine clearance", "clearance of creatinine", "creatinine cl", "calculated creatinine clearance",
+              "estimated creatinine clearance", "measured creatinine clearance", "cr clearance", "cockcroft gault",
+              "cockcroft gault creatinine clearance"),
+       abbreviations=("CrCl", "CrCL", "CLcr", "CLCr", "CL cr", "CCr", "Ccr", "CRCL"), units=_RATES,
+       bare=((INF, "mL/min"),), plausible=(5, 250)),
+    _v("egfr", "mL/min/1.73m²", "Estimated glomerular filtration rate",
+       names=("glomerular filtration rate", "estimated glomerular filtration rate", "estimated gfr",
+              "glomerular filtration rates"),
+       abbreviations=("eGFR", "GFR", "eGFR-CKD-EPI"), strict_abbreviations=("EGFR",), units=_RATES,
+       bare=((INF, "mL/min/1.73m²"),), plausible=(5, 250)),
+    _v("potassium", "mmol/L", "Potassium",
+       names=("potassium", "serum potassium", "plasma potassium", "potassium level", "kalemia", "kalaemia",
+              "hyperkalemia", "hyperkalaemia", "hypokalemia", "hypokalaemia"),
+       abbreviations=("K+",), strict_abbreviations=("K",), units=("mEq/L",), bare=((INF, "mmol/L"),),
+       plausible=(1, 10), valence=1, molar_mass=39.098),
+    _v("sodium", "mmol/L", "Sodium",
+       names=("sodium", "serum sodium", "plasma sodium", "natremia", "natraemia", "hyponatremia",
+              "hyponatraemia", "hypernatremia", "hypernatraemia"),
+       abbreviations=("Na+",), strict_abbreviations=("Na",), units=("mEq/L",), bare=((INF, "mmol/L"),),
+       plausible=(90, 200), valence=1, molar_mass=22.99),
+    _v("calcium", "mmol/L", "Calcium",
+       names=("calcium", "serum calcium", "corrected calcium", "corrected serum calcium", "albumin corrected calcium",
+              "calcemia", "calcaemia", "hypercalcemia", "hypercalcaemia", "hypocalcemia", "hypocalcaemia"),
+       abbreviations=("Ca2+", "Ca++"), strict_abbreviations=("Ca",), units=("mg/dL", "mEq/L"),
+       bare=((5.01, "mmol/L"), (INF, "mg/dL")), plausible=(0.5, 5), valence=2, molar_mass=40.078),
+    _v("magnesium", "mmol/L", "Magnesium",
+       names=("magnesium", "serum magnesium", "magnesium level", "hypomagnesemia", "hypomagnesaemia",
+              "hypermagnesemia"),
+       abbreviations=("Mg2+",), strict_abbreviations=("Mg",), units=("mg/dL", "mEq/L"),
+       bare=((3.01, "mmol/L"), (INF, "mg/dL")), plausible=(0.1, 5), valence=2, molar_mass=24.305),
+    _v("fasting_glucose", "mmol/L", "Fasting glucose",
+       names=("fasting glucose", "fasting plasma glucose", "fasting blood glucose", "fasting serum glucose",
+              "fasting blood sugar", "fasting glycemia", "fasting glycaemia", "fasting glucose level",
+              "fasting plasma glucose level", "fasting blood glucose level"),
+       abbreviations=("FPG", "FBG", "FBS", "FSG"), units=("mg/dL",), bare=((30.01, "mmol/L"), (40, None),
+                                                                         (INF, "mg/dL")),
+       plausible=(1, 50), molar_mass=180.156),
+    _v("glucose", "mmol/L", "Blood glucose (not fasting)",
+       names=("glucose", "blood glucose", "plasma glucose", "serum glucose", "blood sugar", "random glucose",
+              "random blood glucose", "random plasma glucose", "capillary glucose", "glycemia", "glycaemia",
+              "blood sugar level", "blood glucose level", "plasma glucose level"),
+       abbreviations=("RBG",), units=("mg/dL",), bare=((30.01, "mmol/L"), (40, None), (INF, "mg/dL")),
+       plausible=(1, 60), molar_mass=180.156),
+    _v("hba1c", "%", "Glycated hemoglobin (HbA1c)",
+       names=("hemoglobin a1c", "haemoglobin a1c", "hgb a1c", "hb a1c", "hba1c", "hgba1c", "hga1c", "a1c",
+              "glycated hemoglobin", "glycated haemoglobin", "glycosylated hemoglobin", "glycosylated haemoglobin",
+              "glycohemoglobin", "glycated hemoglobin a1c", "glycosylated hemoglobin a1c", "glycated hba1c"),
+       abbreviations=("HbA1c", "HbA1C", "HBA1C", "A1C", "A1c", "Hb A1c"), bare=((INF, "%"),),
+       affine={"mmol/mol": (0.09148, 2.152)},  # IFCC mmol/mol → NGSP % (the IFCC–NGSP master equation)
+       plausible=(3, 25)),
+    _v("fructosamine", "µmol/L", "Fructosamine", names=("fructosamine", "serum fructosamine"),
+       bare=((INF, "µmol/L"),), plausible=(50, 2000)),
+    _v("total_cholesterol", "mmol/L", "Total cholesterol",
+       names=("total cholesterol", "cholesterol", "serum cholesterol", "plasma total cholesterol",
+              "serum total cholesterol"),
+       strict_abbreviations=("TC",), units=("mg/dL",), bare=((30.01, "mmol/L"), (INF, "mg/dL")), plausible=(0.5, 40),
+       molar_mass=386.65),
+    _v("ldl_cholesterol", "mmol/L", "LDL cholesterol",
+       names=("ldl", "ldl cholesterol", "ldl c", "low density lipoprotein cholesterol", "low density lipoprotein",
+              "ldl cholesterol level", "serum ldl cholesterol"),
+       abbreviations=("LDL-C", "LDL", "LDLc"), units=("mg/dL",), bare=((30.01, "mmol/L"), (INF, "mg/dL")),
+       plausible=(0.1, 30), molar_mass=386.65),
+    _v("hdl_cholesterol", "mmol/L", "HDL cholesterol",
+       names=("hdl", "hdl cholesterol", "hdl c", "high density lipoprotein cholesterol", "high density lipoprotein"),
+       abbreviations=("HDL-C", "HDL", "HDLc"), units=("mg/dL",), bare=((10.01, "mmol/L"), (INF, "mg/dL")),
+       plausible=(0.1, 10), molar_mass=386.65),
+    _v("triglycerides", "mmol/L", "Triglycerides",
+       names=("triglycerides", "triglyceride", "serum triglycerides", "fasting triglycerides",
+              "fasting triglyceride", "plasma triglycerides", "triglyceride level", "triglycerides level",
+              "triacylglycerol"),
+       strict_abbreviations=("TG", "TGs"), units=("mg/dL",), bare=((30.01, "mmol/L"), (INF, "mg/dL")),
+       plausible=(0.1, 150), molar_mass=885.7),
+    _v("crp", "mg/L", "C-reactive protein",
+       names=("c reactive protein", "c reactive protein level", "high sensitivity c reactive protein",
+              "hs crp", "hscrp"),
+       abbreviations=("CRP", "hsCRP", "hs-CRP"), units=("mg/dL",), plausible=(0.01, 1000), uln=True),
+    _v("tsh", "mIU/L", "Thyroid-stimulating hormone",
+       names=("thyroid stimulating hormone", "thyrotropin"), abbreviations=("TSH",), plausible=(0.001, 200),
+       uln=True),
+    _v("testosterone", "ng/dL", "Testosterone (total)",
+       names=("testosterone", "total testosterone", "serum testosterone", "serum total testosterone",
+              "testosterone level", "castrate testosterone level", "baseline testosterone",
+              "plasma testosterone", "total serum testosterone"),
+       units=("ng/mL", "nmol/L", "pg/mL"), bare=((INF, "ng/dL"),), plausible=(1, 3000), molar_mass=288.42),
+    _v("psa", "ng/mL", "Prostate-specific antigen",
+       names=("prostate specific antigen", "psa", "serum psa", "psa level", "serum prostate specific antigen",
+              "total psa"),
+       abbreviations=("PSA",), units=("µg/L",), bare=((INF, "ng/mL"),), plausible=(0.001, 20000)),
+    _v("hiv_viral_load", "copies/mL", "HIV viral load",
+       names=("hiv viral load", "hiv 1 viral load", "hiv rna", "hiv 1 rna", "plasma hiv rna", "plasma hiv 1 rna",
+              "viral load", "hiv rna level", "hiv 1 rna level", "plasma viral load"),
+       plausible=(1, 1e9)),
+    # --- scores ---------------------------------------------------------------------------------------------
+    _v("child_pugh", "score", "Child-Pugh score",
+       names=("child pugh", "childs pugh", "child's pugh", "child pugh score", "child pugh class",
+              "child pugh grade", "child pugh classification", "child turcotte pugh", "child pugh turcotte",
+              "child pugh liver function", "ctp score", "ctp class"),
+       bare=((INF, "score"),), plausible=(5, 15), scale=(5, 15), better="lower",
+       grades={"A": (5, 6), "B": (7, 9), "C": (10, 15)}),
+    _v("meld", "score", "MELD score",
+       names=("meld", "meld score", "model for end stage liver disease", "model for end stage liver disease score",
+              "meld na", "meld na score"),
+       bare=((INF, "score"),), plausible=(6, 40), scale=(6, 40), better="lower"),
+    _v("mmse", "score", "Mini-Mental State Examination",
+       names=("mini mental state examination", "mini mental state exam", "mini mental status exam",
+              "mini mental status examination", "mmse", "mmse score", "folstein mini mental state examination",
+              "mini mental state", "mini mental"),
+       abbreviations=("MMSE",), bare=((INF, "score"),), plausible=(0, 30), scale=(0, 30), better="higher"),
+    _v("gleason_score", "score", "Gleason score",
+       names=("gleason score", "gleason sum", "gleason", "combined gleason score", "total gleason score",
+              "gleason grade", "gleason scores"),
+       bare=((INF, "score"),), plausible=(2, 10), scale=(2, 10), better="lower"),
+    _v("fitzpatrick_skin_type", "score", "Fitzpatrick skin type",
+       names=("fitzpatrick skin type", "fitzpatrick skin phototype", "fitzpatrick phototype", "fitzpatrick",
+              "fitzpatrick type", "fitzpatrick skin types", "fitzpatrick scale"),
+       bare=((INF, "score"),), plausible=(1, 6), scale=(1, 6), grades=_roman(6)),
+    _v("sofa", "score", "SOFA score", names=("sofa", "sofa score", "sequential organ failure assessment",
+                                              "sequential organ failure assessment score"),
+       abbreviations=("SOFA",), bare=((INF, "score"),), plausible=(0, 24), scale=(0, 24), better="lower"),
+    _v("news2", "score", "NEWS2 score", names=("news2", "news 2", "news2 score", "news 2 score",
+                                                "national early warning score", "national early warning score 2"),
+       bare=((INF, "score"),), plausible=(0, 20), scale=(0, 20), better="lower"),
+    _v("prior_therapy_lines", "count", "Prior lines of therapy",
+       names=("prior lines of therapy", "lines of prior therapy", "prior lines of systemic therapy",
+              "lines of therapy", "prior therapy lines", "prior treatment lines", "prior lines",
+              "number of prior lines", "prior regimens", "number of prior regimens", "lines of prior treatment",
+              "prior lines of treatment", "lines of treatment", "lines of systemic therapy"),
+       counted=("line", "lines", "regimen", "regimens", "therapies", "treatments"), bare=((INF, "count"),),
+       plausible=(0, 20)),
+)
+
+CATALOGUE: MappingProxyType[str, Variable] = MappingProxyType({v.name: v for v in _ALL})
+
+# variable → canonical unit (the allowed values of `criterion_measure.variable` are its keys)
+VARIABLES: dict[str, str] = {v.name: v.unit for v in _ALL}
+
+# Names that constrain several variables at once: one bound for all (`transaminases ≤ 3 × ULN`), or a pair of
+# values in order (`blood pressure ≤ 140/90 mmHg`).
+SHARED_NAMES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
+    "transaminases": ("ast", "alt"), "transaminase": ("ast", "alt"), "aminotransferases": ("ast", "alt"),
+    "serum transaminases": ("ast", "alt"), "liver transaminases": ("ast", "alt"),
+    "hepatic transaminases": ("ast", "alt"), "liver enzymes": ("ast", "alt"),
+})
+PAIRED_NAMES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
+    "blood pressure": ("sbp", "dbp"), "arterial pressure": ("sbp", "dbp"), "arterial blood pressure": ("sbp", "dbp"),
+    "standing pressure": ("sbp", "dbp"),
+})
+PAIRED_ABBREVIATIONS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({"BP": ("sbp", "dbp")})
+
+# Names of things that are not catalogue variables but contain or resemble a variable's name: matched so that the
+# longer name wins (`direct bilirubin` is not total bilirubin, `gestational age` not the patient's age) and so that
+# a number after them is not given to a variable named further back.
+OTHER_NAMES: tuple[str, ...] = (
+    "gestational age", "post menstrual age", "postmenstrual age", "menstrual age", "corrected age", "bone age",
+    "fetal age", "age of specimen", "age of the specimen", "age at onset", "age of onset", "age at diagnosis",
+    "age of diagnosis", "onset age", "mean age", "childbearing age", "child bearing age", "reproductive age",
+    "age appropriate", "age adjusted", "age strata", "age at first", "age at time of diagnosis",
+    "direct bilirubin", "conjugated bilirubin", "indirect bilirubin", "unconjugated bilirubin",
+    "urine albumin", "urinary albumin", "urine creatinine", "urinary creatinine", "urine protein", "urinary protein",
+    "urine bilirubin", "urinary bilirubin", "urine white blood cells", "urine glucose", "urinary glucose",
+    "urine sodium", "urinary sodium", "urine potassium", "urine calcium", "urinary calcium",
+    "albumin creatinine ratio", "albumin to creatinine ratio", "albumin/creatinine ratio", "albumin bound",
+    "microalbumin", "microalbuminuria", "protein creatinine ratio", "cd8", "cd8+", "cd4/cd8", "cd4/cd8 ratio",
+    "cd4 percentage", "cd4 percent", "cd4%", "cd4+ percentage",
+    "t lymphocytes", "b lymphocytes", "t lymphocyte", "b lymphocyte", "cytotoxic t lymphocytes",
+    "tumor infiltrating lymphocytes", "tumour infiltrating lymphocytes", "lymphocyte apheresis",
+    "human leukocyte antigen", "leukocyte esterase", "neutrophil to lymphocyte ratio", "neutrophil lymphocyte ratio",
+    "platelet to lymphocyte ratio", "granulocyte macrophage", "granulocyte colony", "platelet rich",
+    "platelet transfusion", "platelet transfusions", "platelet growth", "platelet aggregation", "platelet function",
+    "platelet inhibitor", "platelet inhibitors", "platelet derived", "fetal hemoglobin", "fetal haemoglobin",
+    "hemoglobin s", "hemoglobin f", "hemoglobin c", "mean corpuscular hemoglobin", "mean corpuscular haemoglobin",
+    "creatine kinase", "creatine phosphokinase", "fractional shortening", "ef domain", "prothrombin time",
+    "qt interval", "pr interval", "qrs", "qrs duration", "phosphorus", "phosphate", "non hdl cholesterol",
+    "non hdl", "ldl/hdl ratio", "ldl hdl ratio", "free testosterone", "bioavailable testosterone", "prolactin",
+    "amylase", "lipase", "uric acid", "troponin", "fibrinogen", "lansky and karnofsky", "apgar", "dlco", "fev1",
+    "fvc", "ige", "lvesd", "lvedd", "iief", "iief ef", "iief 5", "iief 6", "iief 15", "erectile function",
+    "birth weight", "birthweight", "weight loss", "weight gain", "weight bearing", "weight change", "ideal body weight",
+    "body surface area", "molecular weight", "weight based", "birth length", "psa doubling time", "psa velocity",
+    "psa progression", "psa nadir", "psadt", "hba1c variability", "blood pressure variability",
+    "temperature sensitive", "room temperature", "hepatic encephalopathy", "gleason pattern",
+    "primary gleason grade", "secondary gleason grade", "primary gleason", "secondary gleason",
+    "gleason grade group", "grade group", "hbv dna", "hcv rna", "hbv viral load", "hcv viral load",
+    "hepatitis b viral load", "hepatitis c viral load", "cmv viral load", "ebv viral load", "cmv dna", "ebv dna",
+    "glucose tolerance", "oral glucose tolerance", "glucose infusion", "2 hour glucose", "2 h glucose",
+    "postprandial glucose", "post prandial glucose", "mean arterial pressure", "pulmonary artery pressure",
+    "pulmonary arterial pressure", "intracranial pressure", "wedge pressure", "pulse pressure",
+    "pulse wave velocity", "ejection fraction reduction", "saturation of", "transferrin saturation",
+    "oxygen requirement", "oxygen flow", "oxygen concentration", "fraction of inspired oxygen",
+    "ldh isoenzyme", "partner's age", "skin type", "iron saturation", "ionized calcium", "ionised calcium",
+    "age of consent", "legal age", "age of majority", "legal age of consent", "minimum legal adult age",
+)
+OTHER_ABBREVIATIONS: tuple[str, ...] = (
+    "PT", "INRC", "CK", "CPK", "GGT", "BUN", "AFP", "CEA", "ESR", "FT3", "FT4", "T3", "T4", "RBC", "MCV", "NLR",
+    "DBIL", "IBIL", "MAP", "FiO2", "FIO2", "HBV", "HCV", "CMV", "EBV", "PTH", "LH", "FSH", "IGF-1", "NT-proBNP",
+    "BNP", "CA-125", "CA125", "CA 19-9", "CA19-9", "HCG", "hCG", "TIBC", "GCS", "EDSS", "ASA", "IPSS", "I-PSS",
+    "SHIM", "SHI-M", "EHS", "IELT", "PEDT", "YMRS", "HAM-D", "HAMD", "MADRS", "PHQ-9", "NIHSS", "SNOT-22",
+)
+
+
+def variable(name: str) -> Variable:
+    """The catalogue record of a variable (KeyError when it is not in the catalogue)."""
+    return CATALOGUE[name]
+
+
+def allowed_unit_pairs() -> list[tuple[str, str]]:
+    """Every (variable, unit) pair a `criterion_measure` row may carry, in catalogue order."""
+    return [(v.name, unit) for v in _ALL for unit in v.allowed_units()]
+
+
+def catalogue_rows() -> list[dict[str, object]]:
+    """One plain dict per variable (name, label, canonical unit, accepted units, ×ULN, scale, plausible range)."""
+    return [{"variable": v.name, "label": v.label, "unit": v.unit, "accepted_units": list(v.accepted_units()),
+             "uln": v.uln, "scale": v.scale, "plausible": v.plausible} for v in _ALL]

@@ -1,9 +1,10 @@
 """Precision and recall of transforms.measures.extract_measures per variable on the hand-labelled criteria.
 
-Usage: .venv/bin/python scripts/eval_measures.py [--data tests/data/criteria_labelled.jsonl] [--show-errors]
+Usage: .venv/bin/python scripts/eval_measures.py [--data tests/data/criteria_labelled.jsonl] [--show-errors] [--peer]
 
 A predicted measure is correct when an expected one of the same criterion has the same variable, unit and
-inclusivity and bounds within ±1% (each expected measure matches at most one prediction).
+inclusivity and bounds within ±1% (each expected measure matches at most one prediction). `--peer` scores the
+`peer_measures` a file carries (another extractor's readings, as in criteria_ctp_peer.jsonl) instead of ours.
 """
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from transforms.measures import VARIABLES, Measure, extract_measures  # noqa: E402
+
+
+def _as_measure(row: dict) -> Measure:
+    return Measure(row["variable"], row["lower_value"], row["lower_inclusive"], row["upper_value"],
+                   row["upper_inclusive"], row["unit"], None, None, "")
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "criteria_labelled.jsonl"
 
@@ -37,12 +43,14 @@ def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def evaluate(rows: list[dict]) -> tuple[dict[str, list[int]], list[tuple[dict, list[Measure], list[dict], list[Measure]]]]:
+def evaluate(rows: list[dict], peer: bool = False
+             ) -> tuple[dict[str, list[int]], list[tuple[dict, list[Measure], list[dict], list[Measure]]]]:
     """Per variable [true positives, predicted, expected], plus the criteria with errors."""
     counts: dict[str, list[int]] = {v: [0, 0, 0] for v in VARIABLES}
     errors = []
     for row in rows:
-        preds = extract_measures(row["text"], row["kind"])
+        preds = ([_as_measure(m) for m in row.get("peer_measures", [])] if peer
+                 else extract_measures(row["text"], row["kind"]))
         expected = list(row["measures"])
         unmatched = list(expected)
         wrong: list[Measure] = []
@@ -72,9 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--peer", action="store_true", help="score the file's peer_measures instead of extract_measures")
     args = ap.parse_args(argv)
     rows = load(args.data)
-    counts, errors = evaluate(rows)
+    counts, errors = evaluate(rows, args.peer)
     print(f"{len(rows)} labelled criteria, {sum(1 for r in rows if not r['measures'])} without any measure")
     print(f"{'variable':22} {'TP':>4} {'pred':>5} {'exp':>5} {'precision':>9} {'recall':>7}")
     for var, (tp, pred, exp) in sorted(counts.items()):

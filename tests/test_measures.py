@@ -1,42 +1,51 @@
 """transforms.measures: numeric/ordinal eligibility ranges from criterion text (pure functions, inline data)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scripts.eval_measures import DEFAULT_DATA, evaluate, load, totals
+from schemas.measures import CATALOGUE
+from scripts.eval_measures import DEFAULT_DATA, evaluate, load, matches, totals
 from tests.timing import assert_near_linear
 from transforms.measures import ULN, VARIABLES, Measure, extract_measures
 
 WEEK = 1 / 52.1775
+GOLDEN_CASES = [json.loads(line) for line in DEFAULT_DATA.with_name("measures_golden.jsonl").read_text(
+    encoding="utf-8").splitlines() if line.strip()]
+
+
+def _rounded(value: float | None) -> float | None:
+    # 3 significant decimals: conversion factors from molar masses differ from the rounded textbook ones (17.1, 88.4)
+    return None if value is None else float(f"{value:.4g}")
 
 
 def _ranges(text: str, kind: str = "INCLUSION") -> set[tuple]:
     """(variable, lower, lower_inclusive, upper, upper_inclusive, unit) of every measure, values rounded."""
-    return {(m.variable, None if m.lower_value is None else round(m.lower_value, 4), m.lower_inclusive,
-             None if m.upper_value is None else round(m.upper_value, 4), m.upper_inclusive, m.unit)
-            for m in extract_measures(text, kind)}
+    return {(m.variable, _rounded(m.lower_value), m.lower_inclusive, _rounded(m.upper_value), m.upper_inclusive,
+             m.unit) for m in extract_measures(text, kind)}
 
 
 def _ge(var: str, value: float, unit: str) -> tuple:
-    return (var, round(value, 4), True, None, None, unit)
+    return (var, _rounded(value), True, None, None, unit)
 
 
 def _gt(var: str, value: float, unit: str) -> tuple:
-    return (var, round(value, 4), False, None, None, unit)
+    return (var, _rounded(value), False, None, None, unit)
 
 
 def _le(var: str, value: float, unit: str) -> tuple:
-    return (var, None, None, round(value, 4), True, unit)
+    return (var, None, None, _rounded(value), True, unit)
 
 
 def _lt(var: str, value: float, unit: str) -> tuple:
-    return (var, None, None, round(value, 4), False, unit)
+    return (var, None, None, _rounded(value), False, unit)
 
 
 def _between(var: str, lo: float, hi: float, unit: str) -> tuple:
-    return (var, round(lo, 4), True, round(hi, 4), True, unit)
+    return (var, _rounded(lo), True, _rounded(hi), True, unit)
 
 
 # --- the forms the issue lists --------------------------------------------------------------------------------
@@ -56,10 +65,10 @@ def _between(var: str, lo: float, hi: float, unit: str) -> tuple:
     ("WBC ≥ 3,000/mcL", _ge("wbc", 3.0, "10^9/L")),
     ("Absolute lymphocyte count ≥ 0.5 × 10^9/L", _ge("lymphocytes", 0.5, "10^9/L")),
     ("Hb ≥ 9 g/dL", _ge("hemoglobin", 90, "g/L")),
-    ("Haemoglobin ≥ 5.6 mmol/L", _ge("hemoglobin", 5.6 * 16.114, "g/L")),
+    ("Haemoglobin ≥ 5.6 mmol/L", _ge("hemoglobin", 5.6 * 16.1145, "g/L")),
     ("Serum albumin ≥ 3.0 g/dL", _ge("albumin", 30, "g/L")),
-    ("Total bilirubin ≤ 1.5 mg/dL", _le("total_bilirubin", 1.5 * 17.1, "µmol/L")),
-    ("Serum creatinine not more than 1.5 mg/dL", _le("creatinine", 1.5 * 88.4, "µmol/L")),
+    ("Total bilirubin ≤ 1.5 mg/dL", _le("total_bilirubin", 1.5 * 17.104, "µmol/L")),
+    ("Serum creatinine not more than 1.5 mg/dL", _le("creatinine", 1.5 * 88.402, "µmol/L")),
     ("Creatinine ≤ 133 µmol/L", _le("creatinine", 133, "µmol/L")),
     ("Total bilirubin ≤ 2.5 × ULN", _le("total_bilirubin", 2.5, ULN)),
     ("ALT no greater than 2.5 times the upper limit of normal", _le("alt", 2.5, ULN)),
@@ -150,8 +159,14 @@ def test_restatement_in_other_units_is_one_measure() -> None:
     ("Any toxicity from prior therapy of grade ≥ 2 (CTCAE v5.0)", "EXCLUSION"),
     ("At least 1 measurable lesion ≥ 10 mm per RECIST 1.1", "INCLUSION"),
     ("Gestational age below 32 weeks", "INCLUSION"),
-    ("Weight ≥ 40 kg", "INCLUSION"),
-    ("CD4+ T-cell count < 200 cells/µL", "EXCLUSION"),
+    ("Parents must be 18 years of age or older", "INCLUSION"),
+    ("Donors aged 18 to 65 years", "INCLUSION"),
+    ("Family history of long QT syndrome or unexplained sudden death under 40 years of age", "EXCLUSION"),
+    ("Birth weight < 1500 g", "INCLUSION"),
+    ("Oxygen requirement of at least 2 L/min to maintain oxygen saturation ≥ 92%", "INCLUSION"),
+    ("HIV viral load < 1.7 log10 copies/mL", "INCLUSION"),
+    ("eGFR < 50 ml/min/kg", "EXCLUSION"),
+    ("Uncontrolled or symptomatic hypercalcemia (ionized calcium > 1.5 mmol/L)", "EXCLUSION"),
     ("Platelet transfusion within 7 days before the first dose", "EXCLUSION"),
     ("IIEF-EF score between 11 and 21", "INCLUSION"),
     ("Partners who are < 18 years of age", "EXCLUSION"),
@@ -179,6 +194,61 @@ def test_casing_and_wrapping_variants() -> None:
     assert _ranges("Absolute neutrophil count at least 1,500/mm3", "exclusion") == {_lt("anc", 1.5, "10^9/L")}
 
 
+# --- the catalogue's variables (tests/data/measures_golden.jsonl: one or more forms per variable) ----------------
+@pytest.mark.parametrize("case", GOLDEN_CASES, ids=[f"{c['case']}:{c['text'][:40]}" for c in GOLDEN_CASES])
+def test_golden_criteria(case: dict) -> None:
+    found = extract_measures(case["text"], case["kind"])
+    expected = list(case["measures"])
+    unmatched = [m for m in found if not any(matches(m, e) for e in expected)]
+    missing = [e for e in expected if not any(matches(m, e) for m in found)]
+    assert not unmatched and not missing and len(found) == len(expected), (found, expected)
+
+
+def test_every_catalogue_variable_has_a_golden_case() -> None:
+    covered = {m["variable"] for case in GOLDEN_CASES for m in case["measures"]}
+    # read in the labelled criteria rather than in golden cases
+    covered |= {"age", "ecog", "karnofsky", "life_expectancy", "anc", "platelets", "hemoglobin", "wbc", "lymphocytes",
+                "albumin", "creatinine", "creatinine_clearance", "egfr", "inr", "aptt", "lvef", "qtc", "bmi", "tsh",
+                "alkaline_phosphatase"}
+    assert set(CATALOGUE) - covered <= {"hdl_cholesterol", "total_cholesterol", "fructosamine", "news2",
+                                        "arm_circumference"}, set(CATALOGUE) - covered
+
+
+def test_known_misses_of_issue_15() -> None:
+    # `upper normal range`, `upper limit of the norm`, `/mmc`, `50.000`, `normal limit (ULN)` (NCT04344951,
+    # NCT04346355, NCT04348032 of Clinical-Trial-Parser's input trials)
+    assert _ranges("Serum AST values greater than 5 times the upper normal range", "EXCLUSION") == {_le("ast", 5, ULN)}
+    assert _ranges("GPT or GOT > 5 times the upper limit of the norm", "EXCLUSION") == \
+        {_le("alt", 5, ULN), _le("ast", 5, ULN)}
+    assert _ranges("Neutrophils <500 /mmc", "EXCLUSION") == {_ge("anc", 0.5, "10^9/L")}
+    assert _ranges("Platelets <50.000 /mmc", "EXCLUSION") == {_ge("platelets", 50, "10^9/L")}
+    assert _ranges("total bilirubin<1.5 normal limit (ULN);") == {_lt("total_bilirubin", 1.5, ULN)}
+    found = extract_measures("AST, ALT<2.5xULN, which is allowed<5xULN in patients with liver metastasis.", "INCLUSION")
+    assert {(m.variable, m.upper_value, m.condition_text) for m in found} == {
+        ("ast", 2.5, None), ("alt", 2.5, None), ("ast", 5.0, "in patients with liver metastasis"),
+        ("alt", 5.0, "in patients with liver metastasis")}
+
+
+def test_units_are_a_closed_set_per_variable() -> None:
+    # AST in U/L keeps U/L (its canonical unit); a unit the variable cannot be converted from yields nothing
+    assert _ranges("AST ≤ 100 U/L") == {_le("ast", 100, "U/L")}
+    assert _ranges("Hemoglobin ≥ 9 ng/dL") == set()
+    assert _ranges("Platelets ≥ 100 mg/dL") == set()
+    assert _ranges("Creatinine clearance ≥ 60 mg") == set()
+
+
+def test_blood_pressure_pairs_and_postfix_names() -> None:
+    assert _ranges("BP below 100 systolic or 70 diastolic", "EXCLUSION") == \
+        {_ge("sbp", 100, "mmHg"), _ge("dbp", 70, "mmHg")}
+    assert _ranges("SBP/DBP less than 90/50 mmHg", "EXCLUSION") == {_ge("sbp", 90, "mmHg"), _ge("dbp", 50, "mmHg")}
+    assert _ranges("Blood pressure > 140 mmHg") == set()  # one number for a pair of variables says neither
+
+
+def test_negated_clauses_turn_the_kind_round() -> None:
+    assert _ranges("Cardiovascular: No significant heart disease (New York Heart Association class III or IV)") == \
+        {_lt("nyha", 3, "class")}
+
+
 # --- the labelled set -----------------------------------------------------------------------------------------
 def test_labelled_set_meets_targets() -> None:
     rows = load(DEFAULT_DATA)
@@ -188,29 +258,43 @@ def test_labelled_set_meets_targets() -> None:
     assert recall >= 0.90, recall
 
 
-def test_held_out_set_does_not_regress() -> None:
-    # Hand-labelled from records the extractor was never tuned on (corpus history run_06); measured 2026-11-23 at
-    # precision 0.940 / recall 0.916, below the 0.95 precision target: a floor against regressions, not a goal.
-    rows = load(DEFAULT_DATA.with_name("criteria_heldout.jsonl"))
-    assert len(rows) >= 150
+@pytest.mark.parametrize(("name", "min_rows", "min_precision", "min_recall"), [
+    # Hand-labelled from records the extractor was never tuned on (corpus history run_06), new variables added by
+    # hand in the catalogue's second version; 2026-11-23 (24 variables): precision 0.940 / recall 0.916.
+    ("criteria_heldout.jsonl", 150, 0.95, 0.95),
+    # Labelled by hand from dev-corpus criteria before the catalogue's extractor first ran on them (issue 15).
+    ("criteria_heldout_dev.jsonl", 600, 0.95, 0.92),  # first run: 0.911 / 0.875 (see the report of issue 15)
+    # A second set, all dev layouts, labelled before the extractor ran on it (first run: 0.939 / 0.879).
+    ("criteria_heldout_dev2.jsonl", 200, 0.95, 0.92),
+    # Clinical-Trial-Parser's own input trials (data/input/clinical_trials.csv), labelled by hand.
+    ("criteria_ctp_peer.jsonl", 150, 0.95, 0.95),
+])
+def test_held_out_sets_meet_their_floors(name: str, min_rows: int, min_precision: float, min_recall: float) -> None:
+    rows = load(DEFAULT_DATA.with_name(name))
+    assert len(rows) >= min_rows
     precision, recall = totals(evaluate(rows)[0])
-    assert precision >= 0.93, precision
-    assert recall >= 0.90, recall
+    assert precision >= min_precision, precision
+    assert recall >= min_recall, recall
 
 
-def test_labelled_set_is_well_formed() -> None:
-    for row in load(DEFAULT_DATA):
+@pytest.mark.parametrize("name", ["criteria_labelled.jsonl", "criteria_heldout.jsonl", "criteria_heldout_dev.jsonl",
+                                  "criteria_heldout_dev2.jsonl", "criteria_ctp_peer.jsonl", "measures_golden.jsonl"])
+def test_labelled_sets_are_well_formed(name: str) -> None:
+    for row in load(DEFAULT_DATA.with_name(name)):
         assert row["kind"] in ("INCLUSION", "EXCLUSION")
-        for m in row["measures"]:
+        for m in row["measures"] + row.get("peer_measures", []):
             assert m["variable"] in VARIABLES
-            assert m["unit"] in (VARIABLES[m["variable"]], ULN, "U/L", "s")
+            assert m["unit"] in CATALOGUE[m["variable"]].allowed_units() or m in row.get("peer_measures", [])
             assert m["lower_value"] is not None or m["upper_value"] is not None
 
 
 # --- robustness -------------------------------------------------------------------------------------------------
 _ALPHABET = st.sampled_from(list("0123456789.,;:()[]/-~^*x×≥≤<>= %µ\\\n ") + [
     "ECOG ", "ANC ", "age ", "years ", "ULN", " times ", "platelets ", "mg/dL", "10^9/L", "between ", " and ",
-    " or ", "if ", "for patients ", "(", "at least ", "no greater than ", "Karnofsky ", "g/dL", "months "])
+    " or ", "if ", "for patients ", "(", "at least ", "no greater than ", "Karnofsky ", "g/dL", "months ",
+    "NYHA class ", "II", "IV", "Child-Pugh ", "B", "C", "blood pressure ", "/", "mmHg", "systolic", "diastolic",
+    "prior lines", "twenty", "one", "or better", "No ", "defined as ", "°F", "mmol/L", "/mmc", "50.000", "CD4 ",
+    "potassium ", "mEq/L", "lbs", "which is allowed"])
 
 
 @settings(max_examples=300, deadline=None)
@@ -219,7 +303,7 @@ def test_never_raises_and_returns_valid_measures(text: str, kind: str) -> None:
     for m in extract_measures(text, kind):
         assert isinstance(m, Measure)
         assert m.variable in VARIABLES
-        assert m.unit in (VARIABLES[m.variable], ULN, "U/L", "s")
+        assert m.unit in CATALOGUE[m.variable].allowed_units()
         assert m.lower_value is not None or m.upper_value is not None
         if m.lower_value is not None and m.upper_value is not None:
             assert m.lower_value <= m.upper_value

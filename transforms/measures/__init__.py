@@ -1,0 +1,67 @@
+"""Criterion text → numeric/ordinal eligibility ranges with canonical units.
+
+Four stages, one module each, all knowledge of the variables in the catalogue (`schemas.measures`):
+- `normalise`: unicode/markdown clean-up, comparator and number words → symbols and digits, with a map back to the
+  original offsets (so that source_text / raw_value / condition_text quote the criterion as written);
+- `scan`: expressions (comparator + number + unit, ranges, scale lists, `140/90`, grades such as `Child-Pugh B`)
+  and mentions (the catalogue's names and abbreviations);
+- `link` + `assemble`: each expression is given its owner — the name just before it, the expression it continues
+  (`≥ 18 and ≤ 75`), the count noun after it (`2 prior lines`) or the age it states itself (`18 years old`) —,
+  conditions (`if liver metastases`) are attached, and each reading is flipped to the *allowed* range for an
+  EXCLUSION criterion;
+- `convert`: values → the variable's canonical unit (pint for dimensions, molar masses and valences for
+  concentrations), plausibility.
+
+Precision first: a number whose unit does not convert to the variable's unit, or whose owner is unclear, yields
+nothing.
+"""
+from __future__ import annotations
+
+from schemas.measures import CATALOGUE, ULN, VARIABLES
+from transforms.measures.assemble import measures, readings
+from transforms.measures.convert import converter
+from transforms.measures.link import assign_owners, find_conditions, group_mentions
+from transforms.measures.model import OTHER, Measure, Range
+from transforms.measures.normalise import lower, may_hold_a_measure, normalise
+from transforms.measures.scan import (
+    STRICT_ABBREVIATIONS,
+    may_name_a_measure,
+    may_state_an_age_or_count,
+    scan_expressions,
+    scan_grades,
+    scan_mentions,
+)
+
+__all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "converter", "extract_measures"]
+
+MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a criterion
+
+
+def extract_measures(text: str, kind: str) -> list[Measure]:
+    """Every variable range stated in one criterion (`kind` INCLUSION or EXCLUSION), as its allowed range."""
+    if not isinstance(text, str) or not may_hold_a_measure(text) or not may_name_a_measure(text):
+        return []
+    doc = normalise(text[:MAX_TEXT])
+    lowered = lower(doc.text)
+    mentions = scan_mentions(doc.text, lowered)
+    named_from = next((men.start for men in mentions if men.kind != OTHER), len(lowered) + 1)
+    if named_from > len(lowered) and not may_state_an_age_or_count(lowered):
+        return []
+    exprs = scan_expressions(doc.text, lowered, named_from)
+    grades = scan_grades(doc.text, mentions)
+    if grades:
+        exprs = sorted(exprs + grades, key=lambda e: e.start)
+    if not exprs:
+        return []
+    exclusion = str(kind or "").strip().upper().startswith("EX")
+    groups = group_mentions(mentions, lowered, doc.text, STRICT_ABBREVIATIONS)
+    assign_owners(lowered, exprs, groups)
+    find_conditions(lowered, doc.text, exprs)
+    ranges: dict[str, list[Range]] = {}
+    for order, expr in enumerate(exprs):
+        if expr.owner is None or expr.dropped:
+            continue
+        for variable, rng in readings(doc, expr, exclusion):
+            rng.order = order
+            ranges.setdefault(variable, []).append(rng)
+    return measures(doc, ranges)
