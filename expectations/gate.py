@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from expectations.suites import HAS_TRIAL, Check, all_checks
+from expectations.suites import ALLOWED_UNIT_PAIRS, DERIVED, HAS_TRIAL, Check, all_checks
 from schemas.derive import RECORD_COLUMN
 
 
@@ -204,22 +204,58 @@ def with_derived_columns(tables: Mapping[str, Any], keep: Mapping[str, set[str]]
     """The tables (Arrow, or pandas DataFrames) with the `_`-prefixed columns the hand-written checks read (derived
     in Arrow, not per row), only the columns some check reads, and integers widened to int64 (GX's range check is
     vectorised only on int64)."""
-    tables = {name: t if isinstance(t, pa.Table) else pa.Table.from_pandas(t, preserve_index=False)
+    tables = {name: t if isinstance(t, pa.Table) else _small_strings(pa.Table.from_pandas(t, preserve_index=False))
               for name, t in tables.items()}
     trial = tables.get("trial")
     trial_ids = trial["trial_id"].combine_chunks() if trial is not None else pa.array([], pa.string())
     for name, table in tables.items():
         if name != "trial" and "trial_id" in table.column_names:
             tables[name] = table.append_column(HAS_TRIAL, pc.is_in(table["trial_id"], value_set=trial_ids))
-    if trial is not None:
-        tables["trial"] = trial.append_column(
-            "_has_identity", pc.or_(pc.is_valid(trial["title"]), pc.is_valid(trial["nct_id"])))
-    crit = tables.get("criterion")
-    if crit is not None:
-        tables["criterion"] = crit.append_column("_is_duplicate", _duplicate_criteria(crit))
+    for (name, column), sources in DERIVED.items():
+        if name in tables and all(c in tables[name].column_names for c in sources):
+            tables[name] = tables[name].append_column(column, derive_column(column, tables[name]))
     tables = {name: t.select([c for c in t.column_names if c in keep[name]]) for name, t in tables.items()
               if name in keep}
     return {name: _widen_integers(table) for name, table in tables.items()}
+
+
+def _small_strings(table: pa.Table) -> pa.Table:
+    """pandas hands strings back as large_string; the staged tables (and the derivations) use string."""
+    schema = pa.schema([f.with_type(pa.string()) if pa.types.is_large_string(f.type) else f for f in table.schema])
+    return table.cast(schema) if schema != table.schema else table
+
+
+def derive_column(column: str, t: pa.Table) -> pa.Array:
+    """One derived boolean column of `expectations.suites.DERIVED`, computed over the whole table at once."""
+    if column == "_has_identity":
+        return pc.or_(pc.is_valid(t["title"]), pc.is_valid(t["nct_id"]))
+    if column == "_is_duplicate":
+        return _duplicate_criteria(t)
+    if column == "_one_lead":
+        return _one_lead(t)
+    if column == "_registry_named":
+        return pc.or_kleene(pc.not_equal(pc.fill_null(t["id_type"], ""), "REGISTRY"), pc.is_valid(t["registry"]))
+    if column == "_whole_point":
+        lat, lon = pc.is_valid(t["latitude"]), pc.is_valid(t["longitude"])
+        return pc.and_(pc.equal(lat, lon), pc.or_(pc.invert(lat), pc.is_valid(t["geo_source"])))
+    if column == "_removed_by_registry":
+        return pc.or_(pc.invert(pc.fill_null(t["removed"], False)), pc.equal(pc.fill_null(t["source"], ""), "REGISTRY"))
+    if column == "_unit_allowed":
+        pair = pc.binary_join_element_wise(t["variable"], pc.fill_null(t["unit"], ""), "|")
+        return pc.is_in(pair, value_set=pa.array(ALLOWED_UNIT_PAIRS))
+    raise KeyError(f"no derivation for {column}")
+
+
+def _one_lead(sponsors: pa.Table) -> pa.Array:
+    """False for the LEAD rows of a record that names more than one lead sponsor for a trial."""
+    lead = pc.equal(pc.fill_null(sponsors["role"], ""), "LEAD")
+    keyed = pa.table({"trial": sponsors["trial_id"], "record": sponsors[RECORD_COLUMN],
+                      "lead": pc.cast(lead, pa.int64())})
+    counts = keyed.group_by(["trial", "record"], use_threads=False).aggregate([("lead", "sum")])
+    crowded = counts.filter(pc.greater(counts["lead_sum"], 1))
+    key = pc.binary_join_element_wise(keyed["trial"], keyed["record"], "\x1f")
+    crowded_key = pc.binary_join_element_wise(crowded["trial"], crowded["record"], "\x1f")
+    return pc.invert(pc.and_(lead, pc.is_in(key, value_set=crowded_key))).combine_chunks()
 
 
 def _widen_integers(table: pa.Table) -> pa.Table:

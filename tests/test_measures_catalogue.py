@@ -86,10 +86,16 @@ def test_allowed_unit_pairs_are_the_canonical_unit_and_uln_where_allowed() -> No
 
 
 def test_the_gate_checks_units_against_the_catalogue() -> None:
-    [check] = [c for c in HAND_WRITTEN if c.table == "criterion_measure" and c.expectation ==
-               "ExpectColumnPairValuesToBeInSet"]
-    assert set(map(tuple, check.kwargs["value_pairs_set"])) == set(allowed_unit_pairs())
-    assert (check.kwargs["column_A"], check.kwargs["column_B"], check.level) == ("variable", "unit", "fail")
+    import pyarrow as pa
+
+    from expectations.gate import derive_column
+    from expectations.suites import ALLOWED_UNIT_PAIRS
+
+    [check] = [c for c in HAND_WRITTEN if c.table == "criterion_measure" and c.kwargs.get("column") == "_unit_allowed"]
+    assert check.level == "fail"
+    assert {tuple(p.split("|")) for p in ALLOWED_UNIT_PAIRS} == set(allowed_unit_pairs())
+    rows = pa.table({"variable": ["ast", "ast", "anc", "anc"], "unit": ["×ULN", "mg/dL", "10^9/L", None]})
+    assert derive_column("_unit_allowed", rows).to_pylist() == [True, False, True, False]
 
 
 def test_schemas_is_the_ground_floor() -> None:

@@ -49,8 +49,8 @@ def test_two_lead_sponsors_or_an_unnamed_registry_quarantine_that_record_only(ga
 
 
 @pytest.mark.parametrize("table, column, value, check", [
-    ("site", "geo_source", None, "site coordinates say where they come from"),
-    ("site", "longitude", None, "a site's latitude comes with its longitude"),
+    ("site", "geo_source", None, "a site's coordinates come in pairs and say where they come from"),
+    ("site", "longitude", None, "a site's coordinates come in pairs and say where they come from"),
     ("trial_country", "source", "SITE", "only a registry's country list marks a country removed"),
 ])
 def test_coordinates_and_removed_countries_are_consistent(gate: Gate, table, column, value, check) -> None:
