@@ -174,10 +174,6 @@ def _read_verdicts(table: str, run: Any, result: GateResult) -> None:
                 result.quarantined.setdefault(row.get(RECORD_COLUMN), f"failed expectation: {name}")
 
 
-# Columns the gate derives its `_` columns from (see with_derived_columns).
-DERIVED_FROM = {"trial_id", "title", "nct_id", "kind", "text"}
-
-
 def _raised(info: Any) -> str | None:
     """The message of an exception GX caught while evaluating an expectation, if it caught one: GX files it at the
     top of `exception_info` or under the key of each metric that raised."""
@@ -190,8 +186,12 @@ def _raised(info: Any) -> str | None:
 
 
 def checked_columns(checks: Sequence[Check]) -> set[str]:
-    """Every column the checks name or the gate derives from, and the record key that quarantine reports by."""
-    columns = {RECORD_COLUMN, *DERIVED_FROM}
+    """Every column the checks name or the gate derives theirs from, and the record key quarantine reports by."""
+    columns = {RECORD_COLUMN, "trial_id"}
+    tables = {check.table for check in checks}
+    for (table, _), sources in DERIVED.items():
+        if table in tables:
+            columns.update(sources)
     for check in checks:
         for key in ("column", "column_A", "column_B"):
             if key in check.kwargs:

@@ -93,6 +93,11 @@ def process_gate():
     return Gate()
 
 
+def render_data_docs(results: list[dict], docs_dir: Path) -> Path:
+    """Render GX validation results (JSON, from any worker) as Data Docs under `docs_dir`; the index page."""
+    return process_gate().build_docs(results, docs_dir)
+
+
 def run_batch(spec: BatchSpec) -> BatchSummary:
     """Do one batch's whole job and return its summary; its rows are in its shards under `spec.staging`."""
     summary = BatchSummary(spec.batch_no)

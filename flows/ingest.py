@@ -13,11 +13,12 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from expectations.gate import GateResult
-from flows.batch import BatchSpec, BatchSummary, cached_gazetteer, process_gate, run_batch
+from flows.batch import BatchSpec, BatchSummary, cached_gazetteer, render_data_docs, run_batch
 from flows.plan import StagedPlan, batch_specs, files_per_batch, list_sources, split_unchanged, stage_plan
-from flows.runners import api_shared_with_workers, choose_runner, make_task_runner, worker_count
+from flows.runners import choose_runner, open_executor, worker_count
 from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id, summary_markdown
 from warehouse.load import LoadBlocked, LoadOutcome, LoadRequest, load_run
@@ -44,9 +45,9 @@ def plan_run(config: IngestConfig, staging: Path) -> StagedPlan:
 
 
 @task(cache_policy=NO_CACHE)
-def process_batch(spec: BatchSpec) -> BatchSummary:
-    """Read, parse, shape, stage and validate one batch of files (on a worker)."""
-    return run_batch(spec)
+def process_batch(spec: BatchSpec, executor: Any) -> BatchSummary:
+    """Read, parse, shape, stage and validate one batch of files on a worker of the executor."""
+    return executor.submit(run_batch, spec).result()
 
 
 @task(cache_policy=NO_CACHE)
@@ -66,9 +67,9 @@ def publish_warehouse(config: IngestConfig) -> None:
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def write_data_docs(results: list[dict], docs_dir: Path) -> Path:
-    """Render this run's GX results as Data Docs (on a worker, where GX is loaded) and prune older runs' docs."""
-    index = process_gate().build_docs(results, docs_dir)
+def write_data_docs(results: list[dict], docs_dir: Path, executor: Any) -> Path:
+    """Render this run's GX results as Data Docs on a worker (where GX is loaded) and prune older runs' docs."""
+    index = executor.submit(render_data_docs, results, docs_dir).result()
     for old in sorted(p for p in docs_dir.parent.iterdir() if p.is_dir())[:-KEEP_DOCS_RUNS]:
         shutil.rmtree(old, ignore_errors=True)
     return index
@@ -81,17 +82,16 @@ def record_summary(summary: RunSummary) -> None:
                              markdown=summary_markdown(summary))
 
 
-def process_batches(specs: list[BatchSpec], config: IngestConfig, runner: str, docs_dir: Path) -> \
-        tuple[GateResult, dict[str, float], Path | None]:
-    """Fan the batches out on the configured runner and gather their summaries into one gate verdict; render the
-    Data Docs on the same runner."""
+def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_progress: bool) -> \
+        tuple[GateResult, dict[str, float]]:
+    """Run every batch (a Prefect task each, as many at once as the executor has workers) and gather their
+    summaries into one gate verdict and the workers' CPU seconds."""
     verdict = GateResult()
     cpu = {"transform": 0.0, "validate": 0.0}
-    docs = None
-    with api_shared_with_workers(runner, config.dask_address), \
-            make_task_runner(runner, config.workers, config.dask_address) as task_runner, \
-            progress_bar(config.show_progress, sum(s.stop - s.start for s in specs)) as bar:
-        futures: dict[Any, BatchSpec] = {task_runner.submit(process_batch, {"spec": spec}): spec for spec in specs}
+    task_runner: ThreadPoolTaskRunner = ThreadPoolTaskRunner(max_workers=n_workers)
+    with task_runner, progress_bar(show_progress, sum(s.stop - s.start for s in specs)) as bar:
+        futures: dict[Any, BatchSpec] = {task_runner.submit(process_batch, {"spec": spec, "executor": executor}): spec
+                                         for spec in specs}
         for future in as_completed(list(futures)):
             summary: BatchSummary = future.result()
             verdict.merge(GateResult(table_failures=summary.table_failures, warnings=summary.warnings,
@@ -101,10 +101,7 @@ def process_batches(specs: list[BatchSpec], config: IngestConfig, runner: str, d
             cpu["validate"] += summary.validate_cpu_s
             if bar is not None:
                 bar.advance(bar.task_ids[0], futures[future].stop - futures[future].start)
-        if verdict.results:
-            docs = task_runner.submit(write_data_docs, {"results": verdict.results[:KEEP_RESULTS],
-                                                        "docs_dir": docs_dir}).result()
-    return verdict, cpu, docs
+    return verdict, cpu
 
 
 @flow(name="ingest", log_prints=False, validate_parameters=True)
@@ -125,10 +122,16 @@ def ingest(config: IngestConfig) -> RunSummary:
             gazetteer = prepare_gazetteer(config.cache_dir) if config.cache_dir and plan.files_to_read else None
             specs = batch_specs(plan.files_to_read, Path(plan.manifest), staging, run_id, size, config.max_file_bytes,
                                 gazetteer)
-            verdict, cpu, docs = process_batches(specs, config, runner, docs_dir) if specs else (GateResult(), {}, None)
-            seconds["parse_and_validate"], clock = time.perf_counter() - clock, time.perf_counter()
             request = LoadRequest(run, staging, plan.complete, config.duckdb_memory)
-            loaded = load_warehouse(config, request, verdict.table_failures)
+            with open_executor(runner, config.workers, config.dask_address) as executor:
+                verdict, cpu = process_batches(specs, executor, worker_count(runner, config.workers),
+                                               config.show_progress) if specs else (GateResult(), {})
+                seconds["parse_and_validate"], clock = time.perf_counter() - clock, time.perf_counter()
+                # the Data Docs render on a worker while this process loads the warehouse
+                rendering = write_data_docs.submit(verdict.results[:KEEP_RESULTS], docs_dir, executor) \
+                    if verdict.results else None
+                loaded = load_warehouse(config, request, verdict.table_failures)
+                docs = rendering.result() if rendering is not None else None
             row = loaded.row
             verdict.merge(loaded.verdict)
             seconds["load"], clock = time.perf_counter() - clock, time.perf_counter()

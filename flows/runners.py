@@ -1,11 +1,18 @@
-"""Where a run's batches execute: the Prefect task runner chosen from the configuration."""
+"""Where a run's batches compute: an executor chosen from the configuration.
+
+Prefect orchestrates: every batch is a Prefect task run in the flow's process (state, timing, logs). The work
+itself goes to an executor with the `concurrent.futures` interface — one thread, threads, worker processes, or a
+Dask cluster — whose workers run the plain batch function and know nothing of Prefect: they need no Prefect API,
+and do not import it.
+"""
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from typing import Any
 
 from flows.runtime import prepare_worker_process
 
@@ -21,39 +28,41 @@ def choose_runner(runner: str, n_files: int, workers: int | None) -> str:
 
 
 def worker_count(runner: str, workers: int | None) -> int:
-    """How many batches run at once on this runner."""
+    """How many batches run at once on this runner (for an existing Dask cluster: a guess, its size is not asked)."""
     return 1 if runner == "sequential" else workers or os.cpu_count() or 1
 
 
-def make_task_runner(runner: str, workers: int | None, dask_address: str | None) -> TaskRunner:
-    """The Prefect task runner for `runner`: one thread, threads, processes, or Dask (an existing or a local cluster)."""
-    if runner == "sequential":
-        return ThreadPoolTaskRunner(max_workers=1)
-    if runner == "threads":
-        return ThreadPoolTaskRunner(max_workers=workers)
-    if runner == "processes":
-        return ProcessPoolTaskRunner(max_workers=workers or os.cpu_count(), initializer=prepare_worker_process)
-    if runner == "dask":
-        from prefect_dask import DaskTaskRunner
+class _DaskExecutor:
+    """A Dask cluster behind the `submit(fn, *args) -> future with .result()` interface of concurrent.futures."""
 
-        if dask_address:
-            return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or os.cpu_count() or 1, "threads_per_worker": 1,
-                                              "processes": True, "dashboard_address": None})
-    raise ValueError(f"unknown runner {runner!r}: expected sequential, threads, processes or dask")
+    def __init__(self, client: Any):
+        self.client = client
+
+    def submit(self, fn: Any, *args: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False)
 
 
 @contextmanager
-def api_shared_with_workers(runner: str, dask_address: str | None) -> Iterator[None]:
-    """Point local worker processes at this run's Prefect API (`PREFECT_API_URL`): without it each worker process
-    would start a temporary API server of its own (measured: 15 s and ≈ 230 MB per worker)."""
-    if runner not in ("processes", "dask") or dask_address or os.environ.get("PREFECT_API_URL"):
-        yield
-        return
-    from prefect import get_client
+def open_executor(runner: str, workers: int | None, dask_address: str | None) -> Iterator[Executor | _DaskExecutor]:
+    """The executor for `runner` (sequential, threads, processes or dask), shut down when the block ends."""
+    if runner in ("sequential", "threads"):
+        with ThreadPoolExecutor(max_workers=worker_count(runner, workers), thread_name_prefix="batch") as pool:
+            yield pool
+    elif runner == "processes":
+        # spawn: a worker starts clean rather than as a copy of the flow's process and its threads
+        with ProcessPoolExecutor(max_workers=worker_count(runner, workers), initializer=prepare_worker_process,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield pool
+    elif runner == "dask":
+        from distributed import Client, LocalCluster
 
-    os.environ["PREFECT_API_URL"] = str(get_client().api_url)
-    try:
-        yield
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)
+        if dask_address:
+            with Client(dask_address) as client:
+                yield _DaskExecutor(client)
+        else:
+            with LocalCluster(n_workers=worker_count(runner, workers), threads_per_worker=1, processes=True,
+                              dashboard_address=None) as cluster, Client(cluster) as client:
+                client.run(prepare_worker_process)
+                yield _DaskExecutor(client)
+    else:
+        raise ValueError(f"unknown runner {runner!r}: expected sequential, threads, processes or dask")
