@@ -106,6 +106,9 @@ class Gate:
             if keep_results or not run.success:
                 result.results.append(run.to_json_dict())
             _read_verdicts(table, run, result)
+        store = self.context.validation_results_store  # results travel as JSON; the context keeps none of them
+        for key in store.list_keys():
+            store.remove_key(key)
         return result
 
     @staticmethod

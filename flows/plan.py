@@ -40,8 +40,8 @@ class BatchSpec:
 
 MIN_BATCH_FILES, MAX_BATCH_FILES = 500, 5_000
 # A batch pays ≈ 0.15 CPU-s for its task run and ≈ 0.8 CPU-s for its gate run (GX's cost is per expectation, not per
-# row): three batches per worker balance the workers' load and amortise that.
-BATCHES_PER_WORKER = 3
+# row): two batches per worker balance the workers' load and amortise that.
+BATCHES_PER_WORKER = 2
 
 
 @dataclass(frozen=True, slots=True)
