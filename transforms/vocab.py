@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
@@ -295,3 +296,8 @@ def to_int(raw: str | None) -> int | None:
         return int(m.group(1).replace(",", ""))
     except ValueError:
         return None
+
+
+def unique(values: Iterable[str | None]) -> list[str]:
+    """The values in first-seen order, each once, Nones dropped."""
+    return list(dict.fromkeys(v for v in values if v is not None))

@@ -230,7 +230,7 @@ def _build(nct: str, cells: dict[str, str]) -> ParsedTrial:
         registry="CTGOV",
         identifiers=registry_fields.identifiers(nct, _split_pipes(cells.get("other_ids"))),
         sponsors=_sponsors(sponsor, collaborators, cells),
-        conditions=_unique(_split_pipes(cells.get("conditions"))),
+        conditions=vocab.unique(_split_pipes(cells.get("conditions"))),
         interventions=_interventions(cells.get("interventions")),
         outcomes=_outcomes(cells),
         sites=[s for s in (_site(loc) for loc in _split_pipes(cells.get("locations"))) if s is not None],
@@ -252,15 +252,6 @@ def _split_pipes(cell: str | None) -> list[str]:
         return []
     return [v for v in (vocab.clean(part) for part in _PIPE.split(cell)) if v]
 
-
-def _unique(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for v in values:
-        if v not in seen:
-            seen.add(v)
-            out.append(v)
-    return out
 
 
 def _phase(cell: str | None) -> str | None:

@@ -241,7 +241,7 @@ def _build(p: dict, derived: dict) -> ParsedTrial:
         healthy_volunteers=_yes_no(elig.get("healthyVolunteers")),
         lead_sponsor=_one_line(_obj(_obj(p, "sponsorCollaboratorsModule"), "leadSponsor").get("name")),
         eligibility_text=eligibility_text,
-        conditions=_unique(_one_line(c) for c in _list(_obj(p, "conditionsModule").get("conditions"))),
+        conditions=vocab.unique(_one_line(c) for c in _list(_obj(p, "conditionsModule").get("conditions"))),
     )
     arms_mod = _obj(p, "armsInterventionsModule")
     trial.interventions = _interventions(arms_mod.get("interventions"))
@@ -277,7 +277,7 @@ def _registry_fields(trial: ParsedTrial, p: dict, derived: dict) -> None:
               for leaf in _list(conditions.get("browseLeaves")) if isinstance(leaf, dict) and leaf.get("asFound")]
     trial.mesh_leaves = registry_fields.mesh_leaves(leaves, trial.condition_mesh)
     removed = (vocab.clean(_text(c)) for c in _list(_obj(derived, "miscInfoModule").get("removedCountries")))
-    trial.countries = [CountryListing(name=c, removed=True) for c in _unique(removed)]
+    trial.countries = [CountryListing(name=c, removed=True) for c in vocab.unique(removed)]
 
 
 def _mesh_pairs(module: dict, key: str) -> list[tuple[object, object]]:
@@ -309,7 +309,7 @@ def _arms(raw: Any) -> list[Arm]:
         label = _one_line(item.get("label"))
         if label is None:
             continue
-        names = _unique(_intervention_name(n) for n in _list(item.get("interventionNames")))
+        names = vocab.unique(_intervention_name(n) for n in _list(item.get("interventionNames")))
         out.append(Arm(label=label, arm_type=vocab.arm_type(_text(item.get("type"))),
                        description=_one_line(item.get("description")), intervention_names=names))
     return out
@@ -419,12 +419,3 @@ def _phase(raw: Any) -> str | None:
     parts = [t for t in (_text(v) for v in _list(raw)) if t]
     return vocab.phase(" / ".join(parts)) if parts else None
 
-
-def _unique(values) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
-    for v in values:
-        if v is not None and v not in seen:
-            seen.add(v)
-            out.append(v)
-    return out

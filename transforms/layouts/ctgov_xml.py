@@ -103,7 +103,7 @@ def _build(study: Element) -> ParsedTrial:
         healthy_volunteers=vocab.yes_no(_text(eligibility, "healthy_volunteers")),
         lead_sponsor=_text(study, "sponsors/lead_sponsor/agency"),
         eligibility_text=criteria_text,
-        conditions=_unique(_texts(study, "condition")),
+        conditions=vocab.unique(_texts(study, "condition")),
     )
     trial.interventions, links = _interventions(study)
     trial.arms = _arms(study, links)
@@ -129,7 +129,7 @@ def _registry_fields(trial: ParsedTrial, study: Element) -> None:
         [(_text(el, "agency"), _text(el, "agency_class")) for el in study.findall("sponsors/collaborator")])
     trial.countries = [CountryListing(name=name, removed=removed)
                        for tag, removed in (("location_countries", False), ("removed_countries", True))
-                       for name in _unique(_texts(study, f"{tag}/country"))]
+                       for name in vocab.unique(_texts(study, f"{tag}/country"))]
 
 
 def _design(study: Element) -> dict[str, str | None]:
@@ -259,12 +259,3 @@ def _textblock(el: Element | None) -> str | None:
     block = _BLANK_RUN.sub("\n\n", block)
     return block or None
 
-
-def _unique(values: list[str]) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
-    for v in values:
-        if v not in seen:
-            seen.add(v)
-            out.append(v)
-    return out
