@@ -70,10 +70,13 @@ def ingest(
         err.print(f"[red]cannot use warehouse folder {exc.filename}:[/] {exc.strerror}")
         raise typer.Exit(2) from None
     try:
+        from flows.runners import choose_runner, start_worker_server
         from flows.unchanged import record_run_if_unchanged
 
         summary = record_run_if_unchanged(config)  # nothing new: no Prefect, no workers, no gate
-        if summary is None:
+        if isinstance(summary, int):
+            if choose_runner(config.runner, summary, config.workers) == "processes":
+                start_worker_server()  # the workers' imports overlap the Prefect API's start-up
             from flows.ingest import ingest as ingest_flow
 
             summary = ingest_flow(config)

@@ -18,17 +18,17 @@ from warehouse.lock import writer_lock
 from warehouse.store import RunRecord, known_files
 
 
-def record_run_if_unchanged(config: IngestConfig) -> RunSummary | None:
-    """Record the run and return its summary when the sources hold nothing new; None when there is work to do."""
+def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
+    """Record the run and return its summary when the sources hold nothing new; else the number of files to read."""
     if config.full_refresh or not config.warehouse.exists():
-        return None
+        return len(list_sources(config.sources).files)
     clock = time.perf_counter()
     with writer_lock(config.warehouse):
         listing = list_sources(config.sources)
         known = known_files(config.warehouse)
         plan = split_unchanged(listing, known)
         if plan.changed or plan.removes_files(known):
-            return None
+            return len(plan.changed)
         run_id = new_run_id()
         staging = config.staging_root / run_id
         try:
