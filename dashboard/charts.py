@@ -180,7 +180,7 @@ def reasons(df: pd.DataFrame) -> go.Figure:
 
 # ---------------------------------------------------------------- the site map
 
-MAP_COLOURS = {"Recruiting here": "#0d9488", "None recruiting": "#64748b"}
+MAP_COLOURS = {"Recruiting here": "#0d9488", "Not recruiting here": "#64748b"}
 MAP_BUBBLE_MAX_PX = 34  # diameter of the place (or country) with most trials
 
 
@@ -204,9 +204,9 @@ def site_map(df: pd.DataFrame, names: pd.Series) -> go.Figure:
     if d.empty:
         return empty("No located sites among the selected trials")
     sizeref = 2.0 * float(d.trial_count.max()) / MAP_BUBBLE_MAX_PX ** 2
-    groups = np.where(d.recruiting_trial_count > 0, "Recruiting here", "None recruiting")
+    groups = np.where(d.recruiting_trial_count > 0, "Recruiting here", "Not recruiting here")
     fig = go.Figure()
-    for group in ("None recruiting", "Recruiting here"):  # recruiting bubbles drawn last, on top
+    for group in ("Not recruiting here", "Recruiting here"):  # recruiting bubbles drawn last, on top
         part = groups == group
         if not part.any():
             continue
@@ -223,7 +223,9 @@ def site_map(df: pd.DataFrame, names: pd.Series) -> go.Figure:
                     showcountries=True, countrycolor="#cbd5e1", countrywidth=0.6, showcoastlines=True,
                     coastlinecolor="#cbd5e1", showocean=True, oceancolor="#ffffff", showlakes=False,
                     showframe=False, bgcolor="rgba(0,0,0,0)", lonaxis_range=lon_range, lataxis_range=lat_range)
-    return _style(fig, 470)
+    fig = _style(fig, 470)
+    fig.update_layout(legend_itemsizing="constant")  # legend dots at a readable size, not the smallest bubble's
+    return fig
 
 
 # ---------------------------------------------------------------- sponsors, therapeutic areas, registries
@@ -232,22 +234,34 @@ PHASE_COLOURS = dict(zip(PHASE_ORDER, ("#cbd5e1", "#ccfbf1", "#99f6e4", "#5eead4
                                        "#115e59", "#e7e5e4"), strict=True))
 
 
+STACKED_ROW_PX = 42  # height of one category's row: its label above its bar
+
+
 def _stacked_bars(categories: list[str], labels: list[str], stacks: list[tuple[str, str, pd.Series]],
-                  hover: str, height: int | None = None) -> go.Figure:
-    """Horizontal stacked bars, the first category on top: one trace per stack (name, colour, counts per category).
-    `hover` is a template over %{y} (the label) and %{x} (the count)."""
-    height = height or max(220, 34 * len(categories) + 70)
+                  hover: str) -> go.Figure:
+    """Horizontal stacked bars, the first category on top, each labelled above its bar and its total written at its
+    end: one trace per stack (name, colour, counts per category). `hover` is a template over %{y} and %{x}."""
+    # Labels above the bars, not as axis ticks: long labels would narrow the plot, and with it the legend, which
+    # plotly then wraps to one entry per row.
+    height = STACKED_ROW_PX * len(categories) + 95  # + legend, axis and margins
+    bar_width = 0.42
     totals = sum((counts.reindex(categories, fill_value=0) for _, _, counts in stacks),
                  pd.Series(0, index=categories))
     fig = go.Figure([go.Bar(name=name, y=labels, x=counts.reindex(categories, fill_value=0).values, orientation="h",
-                            marker_color=colour, width=_bar_width(len(categories), height),
+                            marker_color=colour, width=bar_width, showlegend=True,
                             hovertemplate=hover + f"<extra>{name}</extra>")
                      for name, colour, counts in stacks if counts.sum() > 0])
+    fig.add_trace(go.Scatter(x=totals.values, y=labels, mode="text", text=[f" {n:,}" for n in totals.values],
+                             textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False))
+    for text in labels:
+        fig.add_annotation(x=0, y=text, xref="x", yref="y", text=text, showarrow=False, xanchor="left",
+                           yanchor="bottom", yshift=bar_width * STACKED_ROW_PX / 2, font={"size": 12, "color": "#475569"})
     fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
-    fig.update_xaxes(gridcolor="rgba(148,163,184,0.25)", showgrid=True)
+    fig = _style(fig, height)
+    fig.update_yaxes(autorange="reversed", showticklabels=False, gridcolor="rgba(0,0,0,0)")
+    fig.update_xaxes(gridcolor="rgba(148,163,184,0.25)", showgrid=True, range=[0, float(totals.max()) * 1.12])
     _integer_counts(fig, float(totals.max()), axis="x")
-    return _style(fig, height)
+    return fig
 
 
 def sponsor_classes(df: pd.DataFrame, by: str = "status") -> go.Figure:
@@ -276,7 +290,7 @@ def therapeutic_areas(df: pd.DataFrame, limit: int = 15) -> go.Figure:
     names = d.drop_duplicates("area_code").set_index("area_code").therapeutic_area
     stacks = [(g, STATUS_GROUP_COLOURS[g], d[d.status_group == g].groupby("area_code").trial_count.sum())
               for g in STATUS_GROUPS]
-    return _stacked_bars(areas, [_short(names[a], 36) for a in areas], stacks, "<b>%{y}</b>: %{x:,} trials")
+    return _stacked_bars(areas, [names[a] for a in areas], stacks, "<b>%{y}</b>: %{x:,} trials")
 
 
 def registries(df: pd.DataFrame) -> go.Figure:

@@ -442,7 +442,7 @@ def trial_detail(con: duckdb.DuckDBPyConnection, trial_id: str) -> TrialDetail |
         SELECT 'CONDITION' AS applies_to, term, mesh_id, relation, source FROM condition_mesh WHERE trial_id = ?
         UNION ALL
         SELECT 'INTERVENTION', term, mesh_id, relation, source FROM intervention_mesh WHERE trial_id = ?
-        ORDER BY applies_to, relation, lower(term) NULLS LAST, mesh_id""", [trial_id, trial_id])
+        ORDER BY applies_to, relation <> 'DIRECT', lower(term) NULLS LAST, mesh_id""", [trial_id, trial_id])
     areas = [r[0] for r in con.execute("""
         SELECT d.label FROM dim_therapeutic_area d JOIN condition_mesh m USING (mesh_id) WHERE m.trial_id = ?
         GROUP BY d.label ORDER BY min(d.sort_order)""", [trial_id]).fetchall()]

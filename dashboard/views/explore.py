@@ -23,9 +23,10 @@ with right, st.container(border=True):
     ui.card_title("Trials by registry", "Registries holding a record of the trial or named by one as its ID there: "
                   "a trial registered in several counts in each (Not stated: no registry ID)")
     ui.plot(charts.registries(registries))
-    totals = registries.groupby("registry", sort=False)[["trial_count", "primary_record_count"]].sum()
-    st.caption(" · ".join(f"{data.label(r)}: {int(row.trial_count):,} trials, {int(row.primary_record_count):,} "
-                          f"from its own records" for r, row in totals.iterrows() if r != data.UNSTATED))
+    own = registries.groupby("registry", sort=False).primary_record_count.sum()
+    st.caption("From the registry's own records: " + " · ".join(f"{data.label(r)} {int(n):,}" for r, n in own.items()
+                                                               if r != data.UNSTATED and n)
+               + "; the rest are named by another registry's record.")
 
 left, right = st.columns([1, 1], gap="medium")
 with left, st.container(border=True):

@@ -19,7 +19,7 @@ if runs.empty:
     st.stop()
 
 last = runs.iloc[0]
-cols = st.columns(6)
+cols = st.columns(5)
 RUN_OUTCOME = {"COMPLETED": "completed", "COMPLETED_WITH_QUARANTINE": "with quarantine", "FAILED": "failed"}
 cols[0].metric("Last run", f"{last.started_at:%d %b %H:%M}", RUN_OUTCOME.get(last.status, data.label(last.status)),
                delta_arrow="off", delta_color="normal" if last.status == "COMPLETED" else "inverse", border=True,
@@ -33,9 +33,6 @@ cols[3].metric("Quarantined (last run)", ui.number(last.files_quarantined),
                border=True)
 cols[4].metric("Quarantined now", ui.number(len(quarantined)), "files still in the source", delta_color="off",
                delta_arrow="off", border=True)
-cols[5].metric("Records with issues", ui.number(issue_list.trial_id.nunique()),
-               f"{ui.number(last.records_with_issues)} loaded by the last run", delta_color="off", delta_arrow="off",
-               border=True, help="Current trials loaded with some part of their record left unread")
 
 left, right = st.columns([1.3, 1], gap="medium")
 with left, st.container(border=True):
@@ -52,7 +49,9 @@ with left, st.container(border=True):
                   "list or field lost) and warnings (a value left out)")
     ui.plot(charts.issues_by_field(issues))
 with right, st.container(border=True):
-    ui.card_title("Records with issues per run", "Trials a run loaded with some part of their record left unread")
+    ui.card_title("Records with issues per run", f"Trials a run loaded with some part of their record left unread "
+                  f"(now {issue_list.trial_id.nunique():,} current trials; the last run "
+                  f"{ui.number(last.records_with_issues)})")
     ui.plot(charts.records_with_issues(runs.head(30)))
 
 with st.container(border=True):

@@ -136,7 +136,9 @@ with st.container(border=True):
             if detail.identifiers.empty:
                 st.caption("The source names no identifier.")
             else:
-                st.dataframe(detail.identifiers.assign(registry=detail.identifiers.registry.map(data.label_or_none),
+                # a sponsor's or funder's number belongs to no registry: a blank cell, not "Not stated"
+                st.dataframe(detail.identifiers.assign(registry=detail.identifiers.registry.map(data.label_or_none)
+                                                       .fillna(""),
                                                        id_type=detail.identifiers.id_type.map(data.label)),
                              hide_index=True, width="stretch",
                              column_config={"identifier": "Identifier", "registry": "Registry", "id_type": "Type"})
@@ -149,8 +151,7 @@ with st.container(border=True):
                 st.dataframe(detail.sponsors.drop(columns="ordinal").assign(
                     role=detail.sponsors.role.map(data.label), agency_class=detail.sponsors.agency_class.map(data.label)),
                     hide_index=True, width="stretch",
-                    column_config={"name": st.column_config.TextColumn("Organisation", width="large"),
-                                   "role": "Role", "agency_class": "Agency class"})
+                    column_config={"name": "Organisation", "role": "Role", "agency_class": "Agency class"})
     with tabs[2]:
         if detail.arms.empty and detail.interventions.empty:
             st.caption("The source states no arms or interventions.")
@@ -213,8 +214,8 @@ with st.container(border=True):
             st.dataframe(detail.sites.assign(status=detail.sites.status.map(data.label_or_none),
                                              geo_source=detail.sites.geo_source.map(data.label_or_none)),
                          hide_index=True, width="stretch",
-                         column_config={"facility": st.column_config.TextColumn("Facility", width="large"),
-                                        "city": "City", "state": "State", "zip": "ZIP", "country": "Country as written",
+                         column_config={"facility": "Facility", "city": "City", "state": "State", "zip": "ZIP",
+                                        "country": "Country as written",
                                         "country_name": "Country", "status": "Status",
                                         "latitude": st.column_config.NumberColumn("Latitude", format="%.3f"),
                                         "longitude": st.column_config.NumberColumn("Longitude", format="%.3f"),
