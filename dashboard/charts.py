@@ -180,33 +180,34 @@ def reasons(df: pd.DataFrame) -> go.Figure:
 
 # ---------------------------------------------------------------- the site map
 
-MAP_COLOURS = {"Recruiting here": "#0d9488", "Not recruiting here": "#64748b"}
+MAP_COLOURS = {"A recruiting trial": "#0d9488", "No recruiting trial": "#64748b"}
 MAP_BUBBLE_MAX_PX = 34  # diameter of the place (or country) with most trials
 
 
-def _map_view(lat: pd.Series, lon: pd.Series) -> tuple[list[float], list[float]]:
-    """Longitude and latitude ranges that frame the points with a margin; the whole inhabited world when they spread
-    over most of it. A single place gets a region around it, not a street-level zoom."""
-    pad_lon = max(8.0, 0.15 * float(lon.max() - lon.min()))
-    pad_lat = max(6.0, 0.15 * float(lat.max() - lat.min()))
-    lon_range = [max(-180.0, float(lon.min()) - pad_lon), min(180.0, float(lon.max()) + pad_lon)]
-    lat_range = [max(-58.0, float(lat.min()) - pad_lat), min(84.0, float(lat.max()) + pad_lat)]
-    if lon_range[1] - lon_range[0] > 250:
-        lon_range = [-180.0, 180.0]
-    return lon_range, lat_range
+def _map_view(lat: pd.Series, lon: pd.Series) -> dict:
+    """Geo settings that frame the points with a margin: the whole inhabited world when they spread over most of it,
+    else a zoom on their centre. A single place gets a region around it, not a street-level zoom."""
+    lon_span = float(lon.max() - lon.min()) * 1.3 + 16
+    lat_span = float(lat.max() - lat.min()) * 1.3 + 10
+    scale = min(360 / lon_span, 170 / lat_span, 12.0)
+    if scale < 1.6:  # Antarctica and the Arctic Ocean hold no sites: leave them out of the world view
+        return {"lataxis_range": [-58, 84], "lonaxis_range": [-180, 180]}
+    # zoom, not lon/lat ranges: ranges would clip the land to a box inside the figure
+    return {"projection_scale": scale, "center": {"lat": float(lat.min() + lat.max()) / 2,
+                                                  "lon": float(lon.min() + lon.max()) / 2}}
 
 
 def site_map(df: pd.DataFrame, names: pd.Series) -> go.Figure:
-    """Bubbles on a world map, one per located place (or country centroid): area by trials, teal where one of the
-    selected trials recruits; `names` (aligned with `df`) label the hover."""
+    """Bubbles on a world map, one per located place (or country centroid): area by trials, teal where a site belongs
+    to a recruiting trial (the trial's status: few sources state each site's); `names` (aligned with `df`) label it."""
     located = df.latitude.notna() & df.longitude.notna()
     d, names = df[located], names[located]
     if d.empty:
         return empty("No located sites among the selected trials")
     sizeref = 2.0 * float(d.trial_count.max()) / MAP_BUBBLE_MAX_PX ** 2
-    groups = np.where(d.recruiting_trial_count > 0, "Recruiting here", "Not recruiting here")
+    groups = np.where(d.recruiting_trial_count > 0, "A recruiting trial", "No recruiting trial")
     fig = go.Figure()
-    for group in ("Not recruiting here", "Recruiting here"):  # recruiting bubbles drawn last, on top
+    for group in ("No recruiting trial", "A recruiting trial"):  # recruiting bubbles drawn last, on top
         part = groups == group
         if not part.any():
             continue
@@ -214,15 +215,14 @@ def site_map(df: pd.DataFrame, names: pd.Series) -> go.Figure:
         fig.add_trace(go.Scattergeo(
             lat=g.latitude, lon=g.longitude, name=group, text=names[part],
             customdata=g[["trial_count", "site_count", "recruiting_trial_count"]].values,
-            marker={"size": g.trial_count, "sizemode": "area", "sizeref": sizeref, "sizemin": 3,
+            showlegend=True, marker={"size": g.trial_count, "sizemode": "area", "sizeref": sizeref, "sizemin": 3,
                     "color": MAP_COLOURS[group], "opacity": 0.7, "line": {"width": 0.6, "color": "#ffffff"}},
             hovertemplate="<b>%{text}</b><br>%{customdata[0]:,} trials · %{customdata[1]:,} sites"
-                          " · %{customdata[2]:,} recruiting<extra></extra>"))
-    lon_range, lat_range = _map_view(d.latitude, d.longitude)
+                          " · %{customdata[2]:,} recruiting trials<extra></extra>"))
     fig.update_geos(projection_type="natural earth", resolution=110, showland=True, landcolor="#f1f5f9",
                     showcountries=True, countrycolor="#cbd5e1", countrywidth=0.6, showcoastlines=True,
                     coastlinecolor="#cbd5e1", showocean=True, oceancolor="#ffffff", showlakes=False,
-                    showframe=False, bgcolor="rgba(0,0,0,0)", lonaxis_range=lon_range, lataxis_range=lat_range)
+                    showframe=False, bgcolor="rgba(0,0,0,0)", **_map_view(d.latitude, d.longitude))
     fig = _style(fig, 470)
     fig.update_layout(legend_itemsizing="constant")  # legend dots at a readable size, not the smallest bubble's
     return fig

@@ -322,15 +322,17 @@ def sites_per_country(con: duckdb.DuckDBPyConnection, filters: Filters, limit: i
     """Sites of the selected trials per country code (canonical name as mart_sites_by_country gives it; UNSTATED
     when not recognisable), most sites first: trials, recruiting trials, and the centroid of the located sites."""
     sql, params = _scoped(filters, f"""
-        SELECT coalesce(s.country_code, '{UNSTATED}') AS country_code,
-               coalesce(any_value(m.country), '{UNSTATED}') AS country, count(*) AS site_count,
-               count(DISTINCT s.trial_id) AS trial_count,
-               count(DISTINCT s.trial_id) FILTER (WHERE scope.overall_status = 'RECRUITING') AS recruiting_trial_count,
-               count(s.latitude) AS located_site_count,
-               avg(s.latitude) AS latitude, avg(s.longitude) AS longitude
-        FROM site s JOIN scope USING (trial_id)
-        LEFT JOIN mart_sites_by_country m ON m.country_code = coalesce(s.country_code, '{UNSTATED}')
-        GROUP BY ALL ORDER BY site_count DESC, country LIMIT ?""")
+        SELECT * FROM (
+            SELECT coalesce(s.country_code, '{UNSTATED}') AS country_code,
+                   coalesce(any_value(m.country), '{UNSTATED}') AS country, count(*) AS site_count,
+                   count(DISTINCT s.trial_id) AS trial_count,
+                   count(DISTINCT s.trial_id) FILTER (WHERE scope.overall_status = 'RECRUITING')
+                       AS recruiting_trial_count,
+                   count(s.latitude) AS located_site_count, avg(s.latitude) AS latitude, avg(s.longitude) AS longitude
+            FROM site s JOIN scope USING (trial_id)
+            LEFT JOIN mart_sites_by_country m ON m.country_code = coalesce(s.country_code, '{UNSTATED}')
+            GROUP BY ALL)
+        ORDER BY site_count DESC, country_code = '{UNSTATED}', country LIMIT ?""")
     return _df(con, sql, [*params, limit])
 
 

@@ -55,6 +55,8 @@ with st.container(border=True):
     map_notes = [f"{ui.number(k['located_sites'])} of {ui.number(k['sites'])} sites located"]
     if unlocated:
         map_notes.append(f"{ui.number(unlocated)} without coordinates (no city, or one the gazetteer does not know) are left off")
+    if filters.countries:
+        map_notes.append("a trial running in a selected country shows all its sites, those abroad too")
     if level == "Places" and len(located) == MAP_PLACES:
         map_notes.append(f"the {MAP_PLACES:,} places with most trials are shown")
     st.caption("; ".join(map_notes) + ".")
