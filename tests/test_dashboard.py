@@ -577,7 +577,7 @@ def test_trial_detail_of_another_registrys_record(monkeypatch, warehouse):
     assert any("Every part of the record was read" in s.value for s in at.success)
     at.selectbox(key="trial_pick").set_value("NCT00000005").run()
     assert not at.exception, at.exception
-    assert "DRKS" in _texts(at) and "Diabetes Centre Munich (Not stated)" in _texts(at)
+    assert "DRKS" in _texts(at) and "Diabetes Centre Munich (class not stated)" in _texts(at)
     frames = [df.value for df in at.dataframe]
     assert next(f for f in frames if "identifier" in f.columns).identifier.tolist() == ["DRKS00012345", "NCT00000005"]
 

@@ -87,6 +87,14 @@ def _age_range() -> str:
     return f"{ui.number(lo, 0) if lo is not None else 'any'} – {ui.number(hi, 0) if hi is not None else 'any'} years"
 
 
+def _lead_sponsor(sponsors: pd.DataFrame) -> str:
+    lead = sponsors[sponsors.role == "LEAD"].head(1)
+    if lead.empty:
+        return t["lead_sponsor"] or NOT_STATED
+    agency_class = lead.agency_class.iloc[0]
+    return f"{lead.name.iloc[0]} ({data.label(agency_class) if data.label_or_none(agency_class) else 'class not stated'})"
+
+
 def _date(d) -> str:
     return d.strftime("%Y-%m-%d") if d is not None else NOT_STATED
 
@@ -107,13 +115,11 @@ with st.container(border=True):
                     f"MeSH terms ({len(detail.mesh_terms)})",
                     f"Sites & countries ({len(detail.sites)}/{int((~detail.countries.removed).sum())})",
                     f"Sources ({len(detail.sources)})", f"Issues ({len(detail.issues)})"])
-    lead = detail.sponsors[detail.sponsors.role == "LEAD"].head(1)
     with tabs[0]:
         facts = {
             "Conditions": "; ".join(detail.conditions) or NOT_STATED,
             "Therapeutic areas": "; ".join(detail.therapeutic_areas) or NOT_STATED,
-            "Lead sponsor": (f"{lead.name.iloc[0]} ({data.label(lead.agency_class.iloc[0])})" if not lead.empty
-                             else t["lead_sponsor"] or NOT_STATED),
+            "Lead sponsor": _lead_sponsor(detail.sponsors),
             "Registry": data.label(t["registry"]), "Registered": _date(t["registration_date"]),
             "Official title": t["official_title"] or NOT_STATED,
             "Primary purpose": data.label(t["primary_purpose"]),
