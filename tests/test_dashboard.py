@@ -578,6 +578,7 @@ def test_trial_detail_of_another_registrys_record(monkeypatch, warehouse):
     at.selectbox(key="trial_pick").set_value("NCT00000005").run()
     assert not at.exception, at.exception
     assert "DRKS" in _texts(at) and "Diabetes Centre Munich (class not stated)" in _texts(at)
+    assert "**Therapeutic areas:** Unclassified" in _texts(at)  # a learned term under no area
     frames = [df.value for df in at.dataframe]
     assert next(f for f in frames if "identifier" in f.columns).identifier.tolist() == ["DRKS00012345", "NCT00000005"]
 

@@ -9,6 +9,7 @@ from dashboard import data, ui
 
 LIST_LIMIT = 1000
 NOT_STATED = data.label(None)
+UNCLASSIFIED = "Unclassified"  # as mart_trials_by_therapeutic_area names trials under no area
 filters: data.Filters = st.session_state.get("filters", data.Filters())
 ui.header("Clinical trials warehouse", "Trials", "Pick a row (or a trial below) to see everything the warehouse "
           "holds about it.")
@@ -118,7 +119,7 @@ with st.container(border=True):
     with tabs[0]:
         facts = {
             "Conditions": "; ".join(detail.conditions) or NOT_STATED,
-            "Therapeutic areas": "; ".join(detail.therapeutic_areas) or NOT_STATED,
+            "Therapeutic areas": "; ".join(detail.therapeutic_areas) or UNCLASSIFIED,
             "Lead sponsor": _lead_sponsor(detail.sponsors),
             "Registry": data.label(t["registry"]), "Registered": _date(t["registration_date"]),
             "Official title": t["official_title"] or NOT_STATED,
@@ -193,7 +194,7 @@ with st.container(border=True):
                              "measure": st.column_config.TextColumn("Measure", width="large"),
                              "time_frame": "Time frame", "description": "Description"})
     with tabs[5]:
-        ui.card_title("Therapeutic areas: " + ("; ".join(detail.therapeutic_areas) or NOT_STATED),
+        ui.card_title("Therapeutic areas: " + ("; ".join(detail.therapeutic_areas) or UNCLASSIFIED),
                       "Direct: a term of the record's own · Ancestor: a broader MeSH term above one · Learned: the "
                       "condition's name matched a name registry records map to the term")
         if detail.mesh_terms.empty:
