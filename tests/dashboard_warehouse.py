@@ -7,6 +7,11 @@ registry only, one removed), and ingest issues. The expected values in the tests
 """
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -195,3 +200,22 @@ def build_small_warehouse(path: Path) -> Path:
     finally:
         con.close()
     return path
+
+
+@contextmanager
+def held_by_a_writer(path: Path) -> Iterator[Path]:
+    """Another process holding the warehouse at `path` open for writing (as an ingest run does) while inside."""
+    code = textwrap.dedent(f"""
+        import duckdb, sys
+        con = duckdb.connect({str(path)!r})
+        print("ready", flush=True)
+        sys.stdin.read()
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    try:
+        yield path
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=10)
