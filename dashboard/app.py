@@ -23,7 +23,7 @@ VIEWS = Path(__file__).parent / "views"
 PAGES = [
     st.Page(VIEWS / "overview.py", title="Overview", icon=":material/monitoring:", default=True),
     st.Page(VIEWS / "trials.py", title="Trials", icon=":material/lab_profile:"),
-    st.Page(VIEWS / "explore.py", title="Conditions & sites", icon=":material/public:"),
+    st.Page(VIEWS / "explore.py", title="Breakdowns", icon=":material/bar_chart:", url_path="breakdowns"),
     st.Page(VIEWS / "quality.py", title="Data quality", icon=":material/fact_check:"),
 ]
 FILTERED = {"Overview", "Trials"}  # pages the sidebar filters apply to
@@ -40,7 +40,7 @@ try:
     if page.title in FILTERED:
         st.session_state["filters"] = ui.sidebar_filters()
     else:
-        st.sidebar.caption("Filters apply to the Overview and Trials pages.")
+        st.sidebar.caption("Filters apply to the Overview and Trials pages; the other pages cover all current trials.")
     ui.sidebar_source()
     page.run()
 finally:

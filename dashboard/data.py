@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from schemas.vocabularies import Phase, Status, label_of
+from schemas.vocabularies import AgencyClass, IdType, Phase, Registry, Status, label_of
 from warehouse.publish import snapshot_path
 
 WAREHOUSE_ENV = "TRIALHOUSE_WAREHOUSE"
@@ -23,13 +23,20 @@ UNSTATED = "UNSTATED"  # the marts' code for a status / phase / country the sour
 
 REQUIRED_MARTS = ("mart_trial_summary", "mart_trials_by_status_phase", "mart_sites_by_country",
                   "mart_enrollment_by_condition", "mart_interventions_by_type_year", "mart_ingest_quality",
-                  "mart_quarantined_files")
+                  "mart_quarantined_files", "mart_trials_by_sponsor_class", "mart_trials_by_therapeutic_area",
+                  "mart_trials_by_registry", "mart_ingest_issues")
+# Columns a mart gained in a later version (a warehouse built before has the view without them).
+REQUIRED_MART_COLUMNS = {"mart_sites_by_country": ("country_code", "latitude", "longitude"),
+                         "mart_ingest_quality": ("records_with_issues",)}
 
 # Display labels and order come from the vocabularies (schemas/vocabularies.py), plus the marts' UNSTATED.
 STATUS_LABELS = {**{s.value: s.label for s in Status}, UNSTATED: "Not stated"}
 PHASE_LABELS = {**{p.value: p.label for p in Phase}, UNSTATED: "Not stated"}
 STATUS_ORDER = (*Status.codes(), UNSTATED)
 PHASE_ORDER = (*Phase.codes(), UNSTATED)
+AGENCY_CLASS_ORDER = (*AgencyClass.codes(), UNSTATED)
+REGISTRY_ORDER = (*Registry.codes(), UNSTATED)
+ID_TYPE_ORDER = IdType.codes()
 
 # Statuses folded into four groups for stacked charts.
 STATUS_GROUPS = {
@@ -69,25 +76,32 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """What the sidebar selects; empty means no restriction."""
+    """What the sidebar selects; empty means no restriction, UNSTATED selects trials that do not state the value."""
 
     statuses: tuple[str, ...] = ()
     phases: tuple[str, ...] = ()
     condition_text: str = ""
-    countries: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO codes of countries the trial runs in (trial_country)
+    mesh_terms: tuple[str, ...] = ()  # condition MeSH headings, the trial's own or broader ones above them
+    agency_classes: tuple[str, ...] = ()  # the lead sponsor's agency class
+    registries: tuple[str, ...] = ()  # registries the trial is registered in (own or another registry's ID)
 
     @property
     def active(self) -> bool:
-        return bool(self.statuses or self.phases or self.condition_text.strip() or self.countries)
+        return bool(self.statuses or self.phases or self.condition_text.strip() or self.countries or self.mesh_terms
+                    or self.agency_classes or self.registries)
 
 
 @dataclass(frozen=True, slots=True)
 class FilterOptions:
-    """The values present in the warehouse, in display order."""
+    """The values present among current trials, in display order."""
 
     statuses: list[str]
     phases: list[str]
-    countries: list[str]
+    countries: dict[str, str]  # code → canonical name, by name (UNSTATED last)
+    mesh_terms: list[str]
+    agency_classes: list[str]
+    registries: list[str]
 
 
 @dataclass(slots=True)
@@ -102,6 +116,12 @@ class TrialDetail:
     outcomes: pd.DataFrame
     sites: pd.DataFrame
     sources: pd.DataFrame
+    identifiers: pd.DataFrame
+    sponsors: pd.DataFrame
+    mesh_terms: pd.DataFrame
+    therapeutic_areas: list[str]
+    countries: pd.DataFrame
+    issues: pd.DataFrame
 
 
 def warehouse_from_env() -> Path:
@@ -139,9 +159,15 @@ def open_warehouse(warehouse: Path) -> tuple[duckdb.DuckDBPyConnection, Source]:
 
 
 def missing_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Marts the dashboard needs that this warehouse does not have (built by an older version: re-run ingest)."""
-    present = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-    return [m for m in REQUIRED_MARTS if m not in present]
+    """Marts the dashboard needs that this warehouse lacks, or has without a column it needs (built by an older
+    version: re-run ingest)."""
+    columns: dict[str, set[str]] = {}
+    for view, column in con.execute("SELECT table_name, column_name FROM duckdb_columns() c JOIN duckdb_views() v "
+                                    "ON v.view_name = c.table_name AND v.schema_name = c.schema_name "
+                                    "WHERE NOT v.internal").fetchall():
+        columns.setdefault(view, set()).add(column)
+    return [m for m in REQUIRED_MARTS
+            if m not in columns or not set(REQUIRED_MART_COLUMNS.get(m, ())) <= columns[m]]
 
 
 def _missing(code: object) -> bool:
@@ -173,6 +199,19 @@ def _ordered(values: list[str], order: tuple[str, ...]) -> list[str]:
 
 # ---------------------------------------------------------------- filters
 
+# A trial's values of a many-valued attribute, as a list ([UNSTATED] when it has none): filters match any of them.
+_TRIAL_VALUES = {
+    "countries": "SELECT list(DISTINCT x.country_code) FROM trial_country x WHERE x.trial_id = {a}.trial_id "
+                 "AND NOT x.removed",
+    "mesh_terms": "SELECT list(DISTINCT x.term) FROM condition_mesh x WHERE x.trial_id = {a}.trial_id",
+    "agency_classes": f"SELECT list(DISTINCT coalesce(x.agency_class, '{UNSTATED}')) FROM sponsor x "
+                      "WHERE x.trial_id = {a}.trial_id AND x.role = 'LEAD'",
+    # as mart_trials_by_registry counts them: the trial's own IDs and other registries' IDs of it
+    "registries": f"SELECT list(DISTINCT coalesce(x.registry, '{UNSTATED}')) FROM trial_identifier x "
+                  "WHERE x.trial_id = {a}.trial_id AND x.id_type IN ('PRIMARY', 'REGISTRY')",
+}
+
+
 def where_clause(filters: Filters, alias: str = "t") -> tuple[str, list[Any]]:
     """SQL `WHERE …` over mart_trial_summary (as `alias`) and its parameters; '' when nothing is selected."""
     parts: list[str] = []
@@ -189,10 +228,11 @@ def where_clause(filters: Filters, alias: str = "t") -> tuple[str, list[Any]]:
         parts.append(f"EXISTS (SELECT 1 FROM condition c WHERE c.trial_id = {alias}.trial_id "
                      f"AND contains(lower(c.name), ?))")
         params.append(text)
-    if filters.countries:
-        parts.append(f"EXISTS (SELECT 1 FROM site s WHERE s.trial_id = {alias}.trial_id "
-                     f"AND list_contains(?::VARCHAR[], coalesce(s.country, '{UNSTATED}')))")
-        params.append(list(filters.countries))
+    for name, values_sql in _TRIAL_VALUES.items():
+        selected = getattr(filters, name)
+        if selected:
+            parts.append(f"list_has_any(?::VARCHAR[], coalesce(({values_sql.format(a=alias)}), ['{UNSTATED}']))")
+            params.append(list(selected))
     return ("WHERE " + " AND ".join(parts)) if parts else "", params
 
 
@@ -206,15 +246,31 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = Non
     return con.execute(sql, params or []).df()
 
 
+def _column(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
+    return [r[0] for r in con.execute(sql).fetchall()]
+
+
 def filter_options(con: duckdb.DuckDBPyConnection) -> FilterOptions:
-    """Statuses, phases and site countries present among current trials."""
-    statuses = [r[0] for r in con.execute(
-        f"SELECT DISTINCT coalesce(overall_status, '{UNSTATED}') FROM mart_trial_summary").fetchall()]
-    phases = [r[0] for r in con.execute(
-        f"SELECT DISTINCT coalesce(phase, '{UNSTATED}') FROM mart_trial_summary").fetchall()]
-    countries = [r[0] for r in con.execute(
-        "SELECT country FROM mart_sites_by_country ORDER BY country = 'UNSTATED', country").fetchall()]
-    return FilterOptions(_ordered(statuses, STATUS_ORDER), _ordered(phases, PHASE_ORDER), countries)
+    """Statuses, phases, countries, condition MeSH terms, lead-sponsor classes and registries of current trials."""
+    statuses = _column(con, f"SELECT DISTINCT coalesce(overall_status, '{UNSTATED}') FROM mart_trial_summary")
+    phases = _column(con, f"SELECT DISTINCT coalesce(phase, '{UNSTATED}') FROM mart_trial_summary")
+    countries = dict(con.execute(f"""
+        SELECT code, name FROM (
+            SELECT coalesce(c.country_code, '{UNSTATED}') AS code, coalesce(min(c.country_name), '{UNSTATED}') AS name
+            FROM mart_trial_summary t LEFT JOIN trial_country c ON c.trial_id = t.trial_id AND NOT c.removed
+            GROUP BY 1)
+        ORDER BY code = '{UNSTATED}', name""").fetchall())
+    mesh_terms = _column(con, """
+        SELECT DISTINCT m.term FROM condition_mesh m JOIN mart_trial_summary t USING (trial_id)
+        WHERE m.term IS NOT NULL ORDER BY lower(m.term)""")
+    classes = _column(con, f"""
+        SELECT DISTINCT coalesce(s.agency_class, '{UNSTATED}') FROM mart_trial_summary t
+        LEFT JOIN sponsor s ON s.trial_id = t.trial_id AND s.role = 'LEAD'""")
+    registries = _column(con, f"""
+        SELECT DISTINCT coalesce(i.registry, '{UNSTATED}') FROM mart_trial_summary t
+        LEFT JOIN trial_identifier i ON i.trial_id = t.trial_id AND i.id_type IN ('PRIMARY', 'REGISTRY')""")
+    return FilterOptions(_ordered(statuses, STATUS_ORDER), _ordered(phases, PHASE_ORDER), countries, mesh_terms,
+                         _ordered(classes, AGENCY_CLASS_ORDER), _ordered(registries, REGISTRY_ORDER))
 
 
 # ---------------------------------------------------------------- overview (filtered)
@@ -227,13 +283,15 @@ def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
                sum(enrollment) AS total_enrollment,
                median(enrollment) AS median_enrollment,
                coalesce(sum(site_count), 0) AS sites,
-               (SELECT count(DISTINCT s.country) FROM site s JOIN scope USING (trial_id)) AS countries,
+               (SELECT count(s.latitude) FROM site s JOIN scope USING (trial_id)) AS located_sites,
+               (SELECT count(DISTINCT c.country_code) FROM trial_country c JOIN scope USING (trial_id)
+                 WHERE NOT c.removed) AS countries,
                (SELECT count(DISTINCT lower(c.name)) FROM condition c JOIN scope USING (trial_id)) AS conditions
         FROM scope""")
-    row = con.execute(sql, params).fetchone()
+    cur = con.execute(sql, params)
+    row = cur.fetchone()
     assert row is not None
-    keys = ("trials", "recruiting", "total_enrollment", "median_enrollment", "sites", "countries", "conditions")
-    return dict(zip(keys, row, strict=True))
+    return dict(zip([d[0] for d in cur.description or []], row, strict=True))
 
 
 def status_phase_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -260,14 +318,36 @@ def trials_per_start_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> p
     return out.sort_values(["start_year", "status_group"]).reset_index(drop=True)
 
 
-def sites_per_country(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 20) -> pd.DataFrame:
-    """The countries with most sites among the selected trials: sites, trials, recruiting trials."""
+def sites_per_country(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int | None = 20) -> pd.DataFrame:
+    """Sites of the selected trials per country code (canonical name as mart_sites_by_country gives it; UNSTATED
+    when not recognisable), most sites first: trials, recruiting trials, and the centroid of the located sites."""
     sql, params = _scoped(filters, f"""
-        SELECT coalesce(s.country, '{UNSTATED}') AS country, count(*) AS site_count,
+        SELECT * FROM (
+            SELECT coalesce(s.country_code, '{UNSTATED}') AS country_code,
+                   coalesce(any_value(m.country), '{UNSTATED}') AS country, count(*) AS site_count,
+                   count(DISTINCT s.trial_id) AS trial_count,
+                   count(DISTINCT s.trial_id) FILTER (WHERE scope.overall_status = 'RECRUITING')
+                       AS recruiting_trial_count,
+                   count(s.latitude) AS located_site_count, avg(s.latitude) AS latitude, avg(s.longitude) AS longitude
+            FROM site s JOIN scope USING (trial_id)
+            LEFT JOIN mart_sites_by_country m ON m.country_code = coalesce(s.country_code, '{UNSTATED}')
+            GROUP BY ALL)
+        ORDER BY site_count DESC, country_code = '{UNSTATED}', country LIMIT ?""")
+    return _df(con, sql, [*params, limit])
+
+
+def site_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 3000) -> pd.DataFrame:
+    """Located sites of the selected trials per place (coordinates rounded to 0.01°, about 1 km): the commonest city
+    name there, its country, sites, trials and recruiting trials; the places with most trials first."""
+    sql, params = _scoped(filters, f"""
+        SELECT round(s.latitude, 2) AS latitude, round(s.longitude, 2) AS longitude, mode(s.city) AS city,
+               coalesce(mode(m.country), '{UNSTATED}') AS country, count(*) AS site_count,
                count(DISTINCT s.trial_id) AS trial_count,
                count(DISTINCT s.trial_id) FILTER (WHERE scope.overall_status = 'RECRUITING') AS recruiting_trial_count
         FROM site s JOIN scope USING (trial_id)
-        GROUP BY ALL ORDER BY site_count DESC, country LIMIT ?""")
+        LEFT JOIN mart_sites_by_country m ON m.country_code = coalesce(s.country_code, '{UNSTATED}')
+        WHERE s.latitude IS NOT NULL AND s.longitude IS NOT NULL
+        GROUP BY 1, 2 ORDER BY trial_count DESC, site_count DESC, latitude, longitude LIMIT ?""")
     return _df(con, sql, [*params, limit])
 
 
@@ -285,30 +365,39 @@ def enrollment_distribution(con: duckdb.DuckDBPyConnection, filters: Filters) ->
 # ---------------------------------------------------------------- trials
 
 TRIAL_LIST_COLUMNS = ("trial_id", "title", "overall_status", "phase", "enrollment", "start_date", "conditions",
-                      "site_count", "countries", "lead_sponsor")
+                      "site_count", "countries", "lead_sponsor", "registry")
+# The list's countries are the canonical names of the countries the trial runs in (not the sites' spellings).
+_LIST_SELECT = """
+    SELECT scope.* EXCLUDE (countries),
+           (SELECT string_agg(c.country_name, '; ' ORDER BY c.country_name) FROM trial_country c
+             WHERE c.trial_id = scope.trial_id AND NOT c.removed) AS countries,
+           (SELECT x.registry FROM trial x WHERE x.trial_id = scope.trial_id) AS registry
+    FROM scope
+    WHERE ? = '' OR contains(lower(trial_id || ' ' || coalesce(title, '')), ?)
+       OR EXISTS (SELECT 1 FROM trial_identifier i WHERE i.trial_id = scope.trial_id
+                  AND contains(lower(i.identifier), ?))"""
 
 
 def trial_list(con: duckdb.DuckDBPyConnection, filters: Filters, search: str = "", limit: int = 1000) -> pd.DataFrame:
-    """The selected trials (newest start first), optionally narrowed by words in the trial id or title."""
+    """The selected trials (newest start first), optionally narrowed by words of the title or any of its IDs."""
     sql, params = _scoped(filters, f"""
-        SELECT {', '.join(TRIAL_LIST_COLUMNS)} FROM scope
-        WHERE ? = '' OR contains(lower(trial_id || ' ' || coalesce(title, '')), ?)
+        SELECT {', '.join(TRIAL_LIST_COLUMNS)} FROM ({_LIST_SELECT})
         ORDER BY start_date DESC NULLS LAST, trial_id LIMIT ?""")
     needle = " ".join(search.split()).lower()
-    return _df(con, sql, [*params, needle, needle, limit])
+    return _df(con, sql, [*params, needle, needle, needle, limit])
 
 
 def count_trials(con: duckdb.DuckDBPyConnection, filters: Filters, search: str = "") -> int:
     """How many trials `trial_list` would return without its limit."""
-    sql, params = _scoped(filters, """
-        SELECT count(*) FROM scope WHERE ? = '' OR contains(lower(trial_id || ' ' || coalesce(title, '')), ?)""")
+    sql, params = _scoped(filters, f"SELECT count(*) FROM ({_LIST_SELECT})")
     needle = " ".join(search.split()).lower()
-    row = con.execute(sql, [*params, needle, needle]).fetchone()
+    row = con.execute(sql, [*params, needle, needle, needle]).fetchone()
     return int(row[0]) if row else 0
 
 
 def trial_detail(con: duckdb.DuckDBPyConnection, trial_id: str) -> TrialDetail | None:
-    """One trial with its arms, interventions, criteria, outcomes, sites and the files it was read from."""
+    """One trial with its children, identifiers, sponsors, MeSH terms, countries, the files it was read from and
+    the parts of its record that could not be read."""
     cur = con.execute("SELECT * FROM trial WHERE trial_id = ?", [trial_id])
     row = cur.fetchone()
     if row is None:
@@ -333,67 +422,37 @@ def trial_detail(con: duckdb.DuckDBPyConnection, trial_id: str) -> TrialDetail |
         SELECT kind, ordinal, measure, time_frame, description FROM outcome WHERE trial_id = ?
         ORDER BY CASE kind WHEN 'PRIMARY' THEN 0 WHEN 'SECONDARY' THEN 1 ELSE 2 END, ordinal""", [trial_id])
     sites = _df(con, """
-        SELECT facility, city, state, zip, country, status FROM site WHERE trial_id = ?
-        ORDER BY country NULLS LAST, city NULLS LAST, ordinal""", [trial_id])
+        SELECT s.facility, s.city, s.state, s.zip, s.country, c.country_name, s.status, s.latitude, s.longitude,
+               s.geo_source
+        FROM site s LEFT JOIN trial_country c ON c.trial_id = s.trial_id AND c.country_code = s.country_code
+        WHERE s.trial_id = ?
+        ORDER BY c.country_name NULLS LAST, s.country NULLS LAST, s.city NULLS LAST, s.ordinal""", [trial_id])
     sources = _df(con, """
         SELECT r.file_path, r.status, f.layout, f.encoding, r.error, f.last_seen_at
         FROM ingest_record r
         LEFT JOIN ingest_file f ON f.file_path = r.file_path AND f.file_sha256 = r.file_sha256
         WHERE r.trial_id = ? AND coalesce(f.status, '') NOT IN ('REMOVED', 'REPLACED')
         ORDER BY r.status <> 'LOADED', r.file_path""", [trial_id])
-    return TrialDetail(trial, conditions, arms, interventions, criteria, outcomes, sites, sources)
-
-
-# ---------------------------------------------------------------- explore (marts, all current trials)
-
-def top_conditions(con: duckdb.DuckDBPyConnection, limit: int = 25) -> pd.DataFrame:
-    """The conditions studied by most current trials (mart_enrollment_by_condition)."""
-    return _df(con, "SELECT * FROM mart_enrollment_by_condition ORDER BY trial_count DESC, condition LIMIT ?", [limit])
-
-
-def interventions_by_type_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Interventions per type × start year (mart_interventions_by_type_year; undated trials left out)."""
-    return _df(con, """
-        SELECT intervention_type, intervention_type_label, start_year, intervention_count, trial_count
-        FROM mart_interventions_by_type_year WHERE start_year IS NOT NULL
-        ORDER BY start_year, intervention_type_sort_order NULLS LAST""")
-
-
-def intervention_type_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Interventions and trials per type over all years."""
-    return _df(con, """
-        SELECT intervention_type, any_value(intervention_type_label) AS intervention_type_label,
-               sum(intervention_count) AS intervention_count
-        FROM mart_interventions_by_type_year GROUP BY ALL ORDER BY intervention_count DESC, intervention_type""")
-
-
-def sites_by_country(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Trials, sites and recruiting shares per country (mart_sites_by_country), most sites first."""
-    return _df(con, "SELECT * FROM mart_sites_by_country ORDER BY site_count DESC, country")
-
-
-# ---------------------------------------------------------------- data quality
-
-def runs(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
-    """The latest ingest runs, newest first (mart_ingest_quality)."""
-    return _df(con, "SELECT * FROM mart_ingest_quality ORDER BY started_at DESC, run_id DESC LIMIT ?", [limit])
-
-
-def quarantined_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Files quarantined whole or in part, with their reasons (mart_quarantined_files), latest first."""
-    return _df(con, "SELECT * FROM mart_quarantined_files ORDER BY last_seen_at DESC, file_path")
-
-
-def quarantine_reasons(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Quarantined files per kind of reason."""
-    return _df(con, """
-        SELECT reason_kind, count(*) AS file_count, sum(quarantined_records) AS quarantined_records
-        FROM mart_quarantined_files GROUP BY ALL ORDER BY file_count DESC, reason_kind""")
-
-
-def files_by_layout(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Files currently in the source per recognised layout × lineage status."""
-    return _df(con, """
-        SELECT coalesce(layout, '(none)') AS layout, status, count(*) AS file_count
-        FROM ingest_file WHERE status NOT IN ('REMOVED', 'REPLACED')
-        GROUP BY ALL ORDER BY layout, status""")
+    identifiers = _df(con, """
+        SELECT identifier, registry, id_type FROM trial_identifier WHERE trial_id = ?
+        ORDER BY array_position(?::VARCHAR[], id_type), registry NULLS LAST, identifier""",
+                      [trial_id, list(ID_TYPE_ORDER)])
+    sponsors = _df(con, """
+        SELECT ordinal, name, role, agency_class FROM sponsor WHERE trial_id = ?
+        ORDER BY role <> 'LEAD', ordinal""", [trial_id])
+    mesh_terms = _df(con, """
+        SELECT 'CONDITION' AS applies_to, term, mesh_id, relation, source FROM condition_mesh WHERE trial_id = ?
+        UNION ALL
+        SELECT 'INTERVENTION', term, mesh_id, relation, source FROM intervention_mesh WHERE trial_id = ?
+        ORDER BY applies_to, relation <> 'DIRECT', lower(term) NULLS LAST, mesh_id""", [trial_id, trial_id])
+    areas = [r[0] for r in con.execute("""
+        SELECT d.label FROM dim_therapeutic_area d JOIN condition_mesh m USING (mesh_id) WHERE m.trial_id = ?
+        GROUP BY d.label ORDER BY min(d.sort_order)""", [trial_id]).fetchall()]
+    countries = _df(con, """
+        SELECT country_name, country_code, source, removed FROM trial_country WHERE trial_id = ?
+        ORDER BY removed, country_name""", [trial_id])
+    issues = _df(con, """
+        SELECT ordinal, field, severity, message, source_file FROM ingest_issue WHERE trial_id = ?
+        ORDER BY severity <> 'ERROR', ordinal""", [trial_id])
+    return TrialDetail(trial, conditions, arms, interventions, criteria, outcomes, sites, sources, identifiers,
+                       sponsors, mesh_terms, areas, countries, issues)

@@ -18,10 +18,11 @@ THEME = {"theme.base": "light", "theme.primaryColor": "#0f766e", "theme.backgrou
 
 
 def build_command(port: int = 8501, headless: bool = True) -> list[str]:
-    """The `streamlit run` command line (localhost only, no usage statistics, no file watching)."""
+    """The `streamlit run` command line (localhost only, no usage statistics, no file watching; dashboard/static/
+    served, for the map's topojson)."""
     options = {"server.port": str(port), "server.address": "localhost", "server.headless": str(headless).lower(),
                "server.fileWatcherType": "none", "server.runOnSave": "false", "browser.gatherUsageStats": "false",
-               "client.toolbarMode": "minimal", **THEME}
+               "server.enableStaticServing": "true", "client.toolbarMode": "minimal", **THEME}
     return [sys.executable, "-m", "streamlit", "run", str(APP), *[f"--{k}={v}" for k, v in options.items()]]
 
 

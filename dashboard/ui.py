@@ -1,18 +1,24 @@
 """Streamlit glue shared by the pages: the per-run read-only connection, cached queries, filters, cards."""
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, marts
 
 T = TypeVar("T")
 _CON = "_trialhouse_con"
 _SOURCE = "_trialhouse_source"
-FILTER_KEYS = ("f_statuses", "f_phases", "f_condition", "f_countries")
+# Multiselect filters: (session key, widget label, placeholder); "f_condition" is the one text box.
+MULTI_FILTERS = (("f_statuses", "Overall status", "All statuses"), ("f_phases", "Phase", "All phases"),
+                 ("f_mesh", "Condition MeSH term", "Any MeSH term"), ("f_countries", "Country", "All countries"),
+                 ("f_sponsor_classes", "Lead sponsor class", "All sponsor classes"),
+                 ("f_registries", "Registry", "All registries"))
+FILTER_KEYS = ("f_condition", *(key for key, _, _ in MULTI_FILTERS))
 
 CSS = """
 <style>
@@ -62,13 +68,13 @@ def source() -> data.Source:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def _cached(name: str, cache_key: tuple, args: tuple) -> Any:
-    return getattr(data, name)(con(), *args)
+def _cached(module: str, name: str, cache_key: tuple, args: tuple) -> Any:
+    return getattr(importlib.import_module(module), name)(con(), *args)
 
 
 def q(fn: Callable[..., T], *args: Any) -> T:
-    """Run a dashboard.data query, cached until the warehouse file changes."""
-    return _cached(fn.__name__, source().cache_key, args)
+    """Run a dashboard.data or dashboard.marts query, cached until the warehouse file changes."""
+    return _cached(fn.__module__, fn.__name__, source().cache_key, args)
 
 
 def keep_filter_state() -> None:
@@ -81,16 +87,27 @@ def keep_filter_state() -> None:
 def sidebar_filters() -> data.Filters:
     """The filter widgets (sidebar) and the Filters they select."""
     options = q(data.filter_options)
+    choices: dict[str, list[str]] = {
+        "f_statuses": options.statuses, "f_phases": options.phases, "f_mesh": options.mesh_terms,
+        "f_countries": list(options.countries), "f_sponsor_classes": options.agency_classes,
+        "f_registries": options.registries}
+    formats: dict[str, Callable[[str], str]] = {
+        "f_phases": data.phase_label, "f_mesh": str,
+        "f_countries": lambda c: "Not stated" if c == data.UNSTATED else options.countries.get(c, c)}
     sb = st.sidebar
     sb.markdown('<p class="th-card-title">Filters</p>', unsafe_allow_html=True)
-    statuses = sb.multiselect("Overall status", options.statuses, key="f_statuses", format_func=data.label,
-                              placeholder="All statuses")
-    phases = sb.multiselect("Phase", options.phases, key="f_phases", format_func=data.phase_label,
-                            placeholder="All phases")
-    condition = sb.text_input("Condition contains", key="f_condition", placeholder="e.g. diabetes")
-    countries = sb.multiselect("Site country", options.countries, key="f_countries", placeholder="All countries",
-                               format_func=lambda c: "Not stated" if c == data.UNSTATED else c)
-    filters = data.Filters(tuple(statuses), tuple(phases), condition.strip(), tuple(countries))
+    selected: dict[str, tuple[str, ...]] = {}
+    condition = ""
+    for key, title, placeholder in MULTI_FILTERS:
+        if key == "f_mesh":  # the free-text condition box sits just above the MeSH terms
+            condition = sb.text_input("Condition contains", key="f_condition", placeholder="e.g. diabetes")
+        # A value that left the warehouse since it was picked (a new ingest) would make the widget raise: drop it.
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in choices[key]]
+        selected[key] = tuple(sb.multiselect(title, choices[key], key=key, placeholder=placeholder,
+                                             format_func=formats.get(key, data.label)))
+    filters = data.Filters(selected["f_statuses"], selected["f_phases"], condition.strip(), selected["f_countries"],
+                           selected["f_mesh"], selected["f_sponsor_classes"], selected["f_registries"])
     if filters.active:
         sb.button("Clear filters", on_click=_clear_filters, icon=":material/filter_alt_off:", width="stretch")
     return filters
@@ -104,7 +121,7 @@ def _clear_filters() -> None:
 def sidebar_source() -> None:
     """Which file the dashboard reads and how fresh it is."""
     src = source()
-    latest = q(data.runs, 1)
+    latest = q(marts.runs, 1)
     sb = st.sidebar
     kind = "snapshot" if src.is_snapshot else "warehouse (read-only)"
     sb.caption(f"Reading the {kind} `{src.path.name}` · written {src.modified_at:%Y-%m-%d %H:%M}")
@@ -134,5 +151,14 @@ def number(value: Any, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+# Maps draw land and borders from plotly's world topojson, served by the app itself (dashboard/static/, with
+# server.enableStaticServing): plotly.js would otherwise fetch it from its CDN, which a closed network cannot reach.
+# They keep plotly's zoom buttons, but not scroll-to-zoom, which would catch the page's scrolling.
+MAP_CONFIG = {"topojsonURL": "app/static/", "scrollZoom": False, "displaylogo": False,
+              "modeBarButtonsToRemove": ["toImage", "select2d", "lasso2d"]}
+
+
 def plot(fig) -> None:
-    st.plotly_chart(fig, width="stretch", config={"displayModeBar": False}, theme="streamlit")
+    is_map = any(trace.type == "scattergeo" for trace in fig.data)
+    config = MAP_CONFIG if is_map else {"displayModeBar": False}
+    st.plotly_chart(fig, width="stretch", config=config, theme="streamlit")

@@ -245,6 +245,10 @@ LABELS: dict[str, str] = {
     "PHASE1_PHASE2": "Phase 1/2", "PHASE2_PHASE3": "Phase 2/3", "EARLY_PHASE1": "Early phase 1", "NA": "Not applicable",
     "CTGOV": "ClinicalTrials.gov", "EUCTR": "EU Clinical Trials Register", "CTIS": "EU CTIS", "NL_OMON": "NL-OMON",
     "CHICTR": "ChiCTR", "OTHER_GOV": "Other government", "INDIV": "Individual", "FED": "US federal", "NIH": "NIH",
+    # registries whose names are acronyms (as they write them), and the gazetteer's own spelling
+    "ISRCTN": "ISRCTN", "DRKS": "DRKS", "JPRN": "JPRN", "ANZCTR": "ANZCTR", "CTRI": "CTRI", "IRCT": "IRCT",
+    "CRIS": "CRIS", "REBEC": "ReBEC", "PACTR": "PACTR", "RPCEC": "RPCEC", "SLCTR": "SLCTR", "TCTR": "TCTR",
+    "LBCTR": "LBCTR", "ITMCTR": "ITMCTR", "REPEC": "REPEC", "GEONAMES": "GeoNames",
 }
 
 # Raw spellings (after `transforms.vocab` keys them: upper case, non-alphanumerics as `_`) → member code.

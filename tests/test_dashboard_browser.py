@@ -182,9 +182,16 @@ def _not_blank(png: bytes) -> None:
     assert colours is None or len(colours) > 200, "the screenshot is (nearly) blank"
 
 
-def test_overview_renders_its_charts(app_url, browser):
+# The map's land comes from the topojson the app serves itself (dashboard/static/): an outline with real detail.
+MAP_LAND_DRAWN = ("Array.from(document.querySelectorAll('.js-plotly-plot .geo .layer.land path'))"
+                  ".some(p => (p.getAttribute('d') || '').length > 1000)")
+
+
+def test_overview_renders_its_charts_and_the_site_map(app_url, browser):
     browser.open(app_url + "/")
-    browser.wait_for(CHARTS_DRAWN.format(n=4))
+    browser.wait_for(CHARTS_DRAWN.format(n=5))
+    browser.wait_for(MAP_LAND_DRAWN)
+    assert browser.evaluate("document.querySelectorAll('.js-plotly-plot .scattergeo path.point').length") == 4
     browser.wait_for("document.body.innerText.includes('Status × phase')")
     browser.wait_for(WIDGETS_DRAWN.format(metrics=6, tables=0))
     assert browser.evaluate(NO_EXCEPTION)
@@ -205,11 +212,22 @@ def test_trials_page_shows_a_trial_in_detail(app_url, browser):
     _not_blank(browser.screenshot(ARTIFACTS / "dashboard_trials.png"))
 
 
-def test_data_quality_page_shows_quarantined_files(app_url, browser):
+def test_breakdowns_page_renders_the_mart_charts(app_url, browser):
+    browser.open(app_url + "/breakdowns")
+    browser.wait_for(CHARTS_DRAWN.format(n=5))
+    browser.wait_for("document.body.innerText.includes('Trials by lead-sponsor class')")
+    browser.wait_for(WIDGETS_DRAWN.format(metrics=0, tables=2))
+    time.sleep(0.5)
+    assert browser.evaluate(NO_EXCEPTION)
+    _not_blank(browser.screenshot(ARTIFACTS / "dashboard_breakdowns.png"))
+
+
+def test_data_quality_page_shows_quarantined_files_and_ingest_issues(app_url, browser):
     browser.open(app_url + "/quality")
-    browser.wait_for(CHARTS_DRAWN.format(n=2))
+    browser.wait_for(CHARTS_DRAWN.format(n=4))
     browser.wait_for("document.body.innerText.includes('Quarantined files (3)')")
-    browser.wait_for(WIDGETS_DRAWN.format(metrics=5, tables=3))
+    browser.wait_for("document.body.innerText.includes('Ingest issues (2)')")
+    browser.wait_for(WIDGETS_DRAWN.format(metrics=5, tables=5))
     time.sleep(0.5)
     assert browser.evaluate(NO_EXCEPTION)
     _not_blank(browser.screenshot(ARTIFACTS / "dashboard_quality.png"))

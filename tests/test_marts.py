@@ -39,7 +39,7 @@ def test_removed_trials_are_left_out_of_every_trial_mart(con):
     assert _rows(con, "SELECT count(*) FROM mart_trial_summary") == [(4,)]
     assert _rows(con, "SELECT count(*) FROM mart_trial_summary WHERE trial_id = 'NCT00000004'") == [(0,)]
     assert _rows(con, "SELECT sum(trial_count) FROM mart_trials_by_status_phase") == [(4,)]
-    assert _rows(con, "SELECT count(*) FROM mart_sites_by_country WHERE country = 'France'") == [(0,)]
+    assert _rows(con, "SELECT count(*) FROM mart_sites_by_country WHERE country_code = 'FR'") == [(0,)]
     assert _rows(con, "SELECT max(max_enrollment) FROM mart_enrollment_by_condition") == [(120,)]
     assert _rows(con, "SELECT count(*) FROM mart_interventions_by_type_year WHERE start_year = 2019 "
                       "AND intervention_type = 'DRUG'") == [(0,)]
@@ -59,12 +59,12 @@ def test_trials_by_status_phase_codes_missing_values_as_unstated(con):
 
 
 def test_sites_by_country_counts_trials_sites_and_recruiting_shares(con):
-    rows = {r[0]: r[1:] for r in _rows(con, "SELECT * FROM mart_sites_by_country")}
-    # country: trials, sites, recruiting trials, recruiting trial share, recruiting sites, sites with status, share
-    assert rows["United States"] == (2, 3, 1, 0.5, 1, 2, 0.5)
-    assert rows["Canada"] == (2, 2, 1, 0.5, 1, 1, 1.0)
-    assert rows["UNSTATED"] == (1, 1, 0, 0.0, 0, 0, None)
-    assert set(rows) == {"United States", "Canada", "UNSTATED"}
+    rows = {r[0]: r[1:9] for r in _rows(con, "SELECT * FROM mart_sites_by_country")}
+    # code: name, trials, sites, recruiting trials, recruiting trial share, recruiting sites, sites with status, share
+    assert rows["US"] == ("United States", 2, 3, 1, 0.5, 1, 2, 0.5)  # "USA" and "United States" are one country
+    assert rows["CA"] == ("Canada", 2, 2, 1, 0.5, 1, 1, 1.0)
+    assert rows["UNSTATED"] == ("UNSTATED", 1, 1, 0, 0.0, 0, 0, None)
+    assert set(rows) == {"US", "CA", "UNSTATED"}
 
 
 def test_enrollment_by_condition_groups_spellings_and_names_the_group_by_the_commonest(con):

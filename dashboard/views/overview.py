@@ -1,10 +1,11 @@
-"""Overview page: headline numbers and the four charts, for the trials the sidebar selects."""
+"""Overview page: headline numbers, the site map and four charts, for the trials the sidebar selects."""
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import charts, data, ui
 
+MAP_PLACES = 3000  # bubbles on the map at most (the corpus has about 2,000 places)
 filters: data.Filters = st.session_state.get("filters", data.Filters())
 k = ui.q(data.kpis, filters)
 ui.header("Clinical trials warehouse", "Overview",
@@ -20,7 +21,8 @@ cards = [  # (label, value, note under the value, help)
     ("Median size", ui.number(k["median_enrollment"]), "participants per trial",
      "Median enrollment of the trials that state it"),
     ("Sites", ui.number(k["sites"]), f"{k['sites'] / trials:.1f} per trial" if trials else "—", None),
-    ("Countries", ui.number(k["countries"]), "with a trial site", None),
+    ("Countries", ui.number(k["countries"]), "trials run in",
+     "Countries where the selected trials have a site or that their registry record lists"),
 ]
 for col, (name, value, note, help_text) in zip(cols, cards, strict=True):
     col.metric(name, value, note, delta_color="off", delta_arrow="off", border=True, help=help_text)
@@ -36,6 +38,28 @@ with left, st.container(border=True):
 with right, st.container(border=True):
     ui.card_title("Trials per start year", "By status group; trials without a start date are left out")
     ui.plot(charts.trials_per_year(ui.q(data.trials_per_start_year, filters)))
+
+with st.container(border=True):
+    ui.card_title("Where the trials run", "Sites of the selected trials on the map: one bubble per place (or per "
+                  "country, at its sites' centre), its area by the number of trials there")
+    level = st.segmented_control("Map level", ["Places", "Countries"], default="Places", key="map_level",
+                                 label_visibility="collapsed") or "Places"
+    if level == "Countries":
+        located = ui.q(data.sites_per_country, filters, None)
+        names = located.country.replace({data.UNSTATED: "Not stated"})
+    else:
+        located = ui.q(data.site_places, filters, MAP_PLACES)
+        names = located.city.fillna("City not stated") + ", " + located.country.replace({data.UNSTATED: "Not stated"})
+    ui.plot(charts.site_map(located, names))
+    unlocated = k["sites"] - k["located_sites"]
+    map_notes = [f"{ui.number(k['located_sites'])} of {ui.number(k['sites'])} sites located"]
+    if unlocated:
+        map_notes.append(f"{ui.number(unlocated)} without coordinates (no city, or one the gazetteer does not know) are left off")
+    if filters.countries:
+        map_notes.append("a trial running in a selected country shows all its sites, those abroad too")
+    if level == "Places" and len(located) == MAP_PLACES:
+        map_notes.append(f"the {MAP_PLACES:,} places with most trials are shown")
+    st.caption("; ".join(map_notes) + ".")
 
 left, right = st.columns([1.05, 1], gap="medium")
 with left, st.container(border=True):
