@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -80,17 +80,21 @@ def match(
         values += [read_assignment(text) for text in value or ()]
         patient = build_patient(values, sex)
     except PatientValueError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from None
+        _fail(f"[red]error:[/] {escape(str(exc))}")
     if not patient.values and patient.sex is None:
-        err.print("[red]error:[/] nothing to match: give at least one value (--age, --sex, --ecog, … or "
-                  + escape("--value name=number[unit])"))
-        raise typer.Exit(2)
+        _fail("[red]error:[/] nothing to match: give at least one value (--age, --sex, --ecog, … or "
+              + escape("--value name=number[unit])"))
     result = _find(patient, condition, status or (), country or (), limit, show_excluded, warehouse)
     if as_json:
         print(json.dumps(_as_document(patient, result), ensure_ascii=False, indent=1, default=str))
     else:
         _print_result(patient, result, show_excluded)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    """Say what went wrong on one line (never wrapped: scripts read it) and exit with `code`."""
+    err.print(message, soft_wrap=True)
+    raise typer.Exit(code)
 
 
 def _find(patient, condition: str | None, statuses, countries, limit: int, show_excluded: bool,
@@ -102,19 +106,16 @@ def _find(patient, condition: str | None, statuses, countries, limit: int, show_
 
     path = warehouse or load_settings().warehouse
     if not path.exists():
-        err.print(f"[red]no warehouse at {path}[/]: run `trialhouse ingest SOURCE_DIR` first")
-        raise typer.Exit(2)
+        _fail(f"[red]no warehouse at {escape(str(path))}[/]: run `trialhouse ingest SOURCE_DIR` first")
     con = duckdb.connect(str(path), read_only=True)
     try:
         if not has_macro(con):
-            err.print(f"[red]{path} has no trials_for_patient macro[/] (built by an older trialhouse): "
-                      "run `trialhouse ingest` again")
-            raise typer.Exit(2)
+            _fail(f"[red]{escape(str(path))} has no trials_for_patient macro[/] (built by an older trialhouse): "
+                  "run `trialhouse ingest` again")
         filters = TrialFilters(condition, tuple(s.strip().upper() for s in statuses), tuple(countries))
         return find_trials(con, patient, filters, limit, show_excluded)
     except duckdb.Error as exc:
-        err.print(f"[red]match failed:[/] {exc}")
-        raise typer.Exit(1) from None
+        _fail(f"[red]match failed:[/] {escape(str(exc))}", 1)
     finally:
         con.close()
 
