@@ -49,7 +49,7 @@ def test_the_fitting_patient_gets_the_macros_ranking(warehouse):
     assert (doc["eligible_count"], doc["candidate_count"]) == (len(w.ADMITTED), len(w.ADMITTED) + len(w.EXCLUDED))
     top = doc["trials"][0]
     assert top["checked_count"] == 9 and top["match_rank"] == 1
-    assert {"variable": "anc", "given": "1.8", "verdict": "ADMITS", "requirement": "≥ 1.5 10^9/L",
+    assert {"variable": "anc", "value_name": "anc", "given": "1.8", "verdict": "ADMITS", "requirement": "≥ 1.5 10^9/L",
             "source_text": "ANC ≥ 1.5 × 10^9/L", "condition_text": None, "bound_source": "CRITERION",
             "criterion_id": f"{w.FIT}:inclusion:3"} in top["checks"]
 

@@ -22,10 +22,10 @@ SELECT b.trial_id, b.bound_source, b.criterion_id, b.measure_id, b.variable, b.l
        b.condition_text, b.source_text,
        -- readable requirement: `≥ 1.5 and ≤ 3 ×ULN`; scores, classes and counts need no unit after the number
        concat_ws(' and ',
-                 CASE WHEN b.lower_value IS NOT NULL
-                      THEN CASE WHEN b.lower_inclusive IS FALSE THEN '> ' ELSE '≥ ' END || printf('%g', b.lower_value) END,
-                 CASE WHEN b.upper_value IS NOT NULL
-                      THEN CASE WHEN b.upper_inclusive IS FALSE THEN '< ' ELSE '≤ ' END || printf('%g', b.upper_value) END)
+                 CASE WHEN b.lower_value IS NOT NULL THEN CASE WHEN b.lower_inclusive IS FALSE THEN '> ' ELSE '≥ ' END
+                                                          || printf('%g', b.lower_value) END,
+                 CASE WHEN b.upper_value IS NOT NULL THEN CASE WHEN b.upper_inclusive IS FALSE THEN '< ' ELSE '≤ ' END
+                                                          || printf('%g', b.upper_value) END)
            || CASE WHEN b.unit IS NULL OR b.unit IN ('score', 'class', 'count') THEN '' ELSE ' ' || b.unit END
            AS requirement
 FROM bound b
@@ -109,8 +109,8 @@ WITH candidate AS (
                AS checked_values,
            list(DISTINCT value_name ORDER BY value_name) FILTER (WHERE verdict = 'EXCLUDES') AS excluded_by,
            count(*) FILTER (WHERE verdict IN ('CONDITIONAL', 'OTHER_UNIT')) AS caveat_count,
-           list(struct_pack(variable, given, verdict, requirement, source_text, condition_text, bound_source,
-                            criterion_id)
+           list(struct_pack(variable, value_name, given, verdict, requirement, source_text, condition_text,
+                            bound_source, criterion_id)
                 ORDER BY variable, verdict, requirement, criterion_id) AS checks
     FROM checked
     GROUP BY trial_id
