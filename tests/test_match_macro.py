@@ -80,6 +80,15 @@ def test_inclusive_edges_admit_and_exclusive_edges_exclude_the_same_value(con):
     assert just_above[w.EXCLUSIVE_LOWER]["is_eligible"] and just_above[w.EXCLUSIVE_UPPER]["is_eligible"]
 
 
+def test_a_value_on_an_edge_stays_on_it_whatever_the_last_bits_of_a_unit_conversion(con):
+    below, above = 150 - 3e-14, 150 + 3e-14  # 150 × 10^9/L reached through another unit
+    rows = _by_id(_match(con, {**w.FITS, "platelets": below}, include_excluded=True))
+    assert rows[w.INCLUSIVE_EDGES]["is_eligible"]  # ≥ 150 admits it
+    rows = _by_id(_match(con, {**w.FITS, "platelets": above}, include_excluded=True))
+    assert rows[w.EXCLUSIVE_LOWER]["excluded_by"] == ["platelets"]  # > 150 does not
+    assert _by_id(_match(con, {**w.FITS, "platelets": 150.001}))[w.EXCLUSIVE_LOWER]["is_eligible"]
+
+
 def test_excluded_trials_rank_after_the_admitted_ones(con):
     rows = _match(con, sex=w.FITS_SEX, include_excluded=True)
     assert _ids(rows)[:len(w.ADMITTED)] == w.ADMITTED

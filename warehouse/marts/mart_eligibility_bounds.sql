@@ -46,13 +46,19 @@ WITH given AS (
     SELECT e.key, e.value, true
     FROM (SELECT unnest(map_entries(CAST(coalesce(uln, MAP {}) AS MAP(VARCHAR, DOUBLE)))) AS e)
 ), paired AS (
-    -- a bound in ×ULN is compared with the value given in ×ULN; one given only in the other kind is OTHER_UNIT
+    -- a bound in ×ULN is compared with the value given in ×ULN; one given only in the other kind is OTHER_UNIT.
+    -- A value within a billionth of a bound is on it: unit conversions of the bound and of the value may differ in
+    -- the last bits (a value at an inclusive edge must not be excluded by rounding).
     SELECT b.*, g.patient_value, g.patient_value_is_uln,
            g.patient_value_is_uln = b.is_uln AS is_comparable,
-           (b.lower_value IS NULL OR g.patient_value > b.lower_value
-                OR (g.patient_value = b.lower_value AND b.lower_inclusive IS NOT FALSE))
-           AND (b.upper_value IS NULL OR g.patient_value < b.upper_value
-                OR (g.patient_value = b.upper_value AND b.upper_inclusive IS NOT FALSE)) AS is_within
+           (b.lower_value IS NULL
+                OR g.patient_value - b.lower_value > 1e-9 * greatest(abs(b.lower_value), 1)
+                OR (abs(g.patient_value - b.lower_value) <= 1e-9 * greatest(abs(b.lower_value), 1)
+                    AND b.lower_inclusive IS NOT FALSE))
+           AND (b.upper_value IS NULL
+                OR b.upper_value - g.patient_value > 1e-9 * greatest(abs(b.upper_value), 1)
+                OR (abs(g.patient_value - b.upper_value) <= 1e-9 * greatest(abs(b.upper_value), 1)
+                    AND b.upper_inclusive IS NOT FALSE)) AS is_within
     FROM mart_eligibility_bounds b
     JOIN given g ON g.variable = b.variable
     WHERE g.patient_value_is_uln = b.is_uln
