@@ -25,6 +25,7 @@ PAGES = [
     st.Page(VIEWS / "trials.py", title="Trials", icon=":material/lab_profile:"),
     st.Page(VIEWS / "explore.py", title="Breakdowns", icon=":material/bar_chart:", url_path="breakdowns"),
     st.Page(VIEWS / "quality.py", title="Data quality", icon=":material/fact_check:"),
+    st.Page(VIEWS / "match.py", title="Find trials for a patient", icon=":material/person_search:"),
 ]
 FILTERED = {"Overview", "Trials"}  # pages the sidebar filters apply to
 

@@ -1,4 +1,4 @@
-"""The `trialhouse` command line: ingest, query, layouts, parse, validate, docs."""
+"""The `trialhouse` command line: ingest, query, match, layouts, parse, validate, docs."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+
+from flows.match_cli import match
 
 # Prefect's INFO chatter hides the run summary; users can still ask for it with PREFECT_LOGGING_LEVEL.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -289,6 +291,9 @@ def docs(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     console.print(f"wrote {target}")
+
+
+app.command(name="match")(match)
 
 
 def main() -> None:
