@@ -73,15 +73,21 @@ def ingest(
         raise typer.Exit(2) from None
     try:
         from flows.runners import choose_runner, start_worker_server
+        from flows.runtime import EarlyApi
         from flows.unchanged import record_run_if_unchanged
 
         summary = record_run_if_unchanged(config)  # nothing new: no Prefect, no workers, no gate
         if isinstance(summary, int):
+            api = EarlyApi().start()  # boots while the flow's modules and the workers' modules import
             if choose_runner(config.runner, summary, config.workers) == "processes":
-                start_worker_server()  # the workers' imports overlap the Prefect API's start-up
-            from flows.ingest import ingest as ingest_flow
+                start_worker_server()
+            try:
+                from flows.ingest import ingest as ingest_flow
 
-            summary = ingest_flow(config)
+                api.wait_ready()
+                summary = ingest_flow(config)
+            finally:
+                api.stop()
     except WarehouseBusy as exc:
         err.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None

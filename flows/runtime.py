@@ -1,13 +1,19 @@
-"""Process tuning that is measured to pay for itself, in one place, each with a switch to turn it off.
+"""Run-time tuning that is measured to pay for itself, in one place, each with a switch to turn it off.
 
 - Garbage collection in worker processes: parsing allocates millions of short-lived objects and few reference
   cycles; collecting the young generation every 20,000 net allocations instead of every 700 makes the transform
   ≈ 10% faster (measured on 4,000 files). `TRIALHOUSE_TUNE_GC=0` keeps Python's defaults.
+- The Prefect API of a command-line run, started early (`EarlyApi`, below).
 """
 from __future__ import annotations
 
 import gc
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 WORKER_GC_THRESHOLDS = (20_000, 20, 20)
 
@@ -16,3 +22,63 @@ def prepare_worker_process() -> None:
     """Run once in each worker process before its first batch."""
     if os.environ.get("TRIALHOUSE_TUNE_GC", "1") != "0":
         gc.set_threshold(*WORKER_GC_THRESHOLDS)
+
+
+# ---------------------------------------------------------------- the Prefect API of a command-line run
+#
+# With no API configured, Prefect starts a temporary server when the flow starts: ≈ 3 s before the first task, with
+# a core idle. Started here through Prefect's own command (`prefect server start`) and public setting
+# (`PREFECT_API_URL`) as soon as the CLI knows there is work, it boots while the CLI imports the flow and the worker
+# server imports the workers' modules: measured ≈ 3 s less wall per run (≈ 10% of a 20,000-file run).
+# `TRIALHOUSE_START_API_EARLY=0` leaves it to Prefect.
+
+API_START_TIMEOUT_S = 90
+
+
+class EarlyApi:
+    """A Prefect server for this command's run, in a child process stopped when the command ends."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def start(self) -> EarlyApi:
+        """Launch `prefect server start` on a free local port and point this process at it (does not wait)."""
+        if os.environ.get("PREFECT_API_URL") or os.environ.get("TRIALHOUSE_START_API_EARLY", "1") == "0":
+            return self
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/api"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
+             "--no-ui", "--analytics-off", "--no-scheduler", "--no-late-runs"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.environ["PREFECT_API_URL"] = self.url
+        return self
+
+    def wait_ready(self) -> None:
+        """Return once the API answers; if it cannot start, leave the run to Prefect's own temporary server."""
+        if self.process is None:
+            return
+        deadline = time.monotonic() + API_START_TIMEOUT_S
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the server (idempotent) and forget its URL."""
+        process, self.process = self.process, None
+        if os.environ.get("PREFECT_API_URL") == self.url:
+            os.environ.pop("PREFECT_API_URL")
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
