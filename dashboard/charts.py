@@ -6,7 +6,16 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from dashboard.data import ENROLLMENT_BUCKETS, PHASE_ORDER, STATUS_GROUPS, STATUS_ORDER, UNSTATED, label, phase_label
+from dashboard.data import (
+    AGENCY_CLASS_LABELS,
+    ENROLLMENT_BUCKETS,
+    PHASE_ORDER,
+    STATUS_GROUPS,
+    STATUS_ORDER,
+    UNSTATED,
+    label,
+    phase_label,
+)
 
 ACCENT = "#0f766e"  # teal 700: the app's primary colour (also set as the Streamlit theme by dashboard.launch)
 SEQUENTIAL = ["#f0fdfa", "#99f6e4", "#2dd4bf", "#0d9488", "#115e59"]
@@ -269,7 +278,7 @@ def sponsor_classes(df: pd.DataFrame, by: str = "status") -> go.Figure:
     if df.empty:
         return empty("No trials in the warehouse")
     classes = list(dict.fromkeys(df.agency_class))  # already in vocabulary order
-    labels = [label(c) for c in classes]
+    labels = [AGENCY_CLASS_LABELS.get(c) or label(c) for c in classes]
     if by == "phase":
         stacks = [(phase_label(p), PHASE_COLOURS[p], df[df.phase == p].groupby("agency_class").trial_count.sum())
                   for p in PHASE_ORDER]

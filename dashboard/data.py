@@ -35,6 +35,7 @@ PHASE_LABELS = {**{p.value: p.label for p in Phase}, UNSTATED: "Not stated"}
 STATUS_ORDER = (*Status.codes(), UNSTATED)
 PHASE_ORDER = (*Phase.codes(), UNSTATED)
 AGENCY_CLASS_ORDER = (*AgencyClass.codes(), UNSTATED)
+AGENCY_CLASS_LABELS = {**{a.value: a.label for a in AgencyClass}, UNSTATED: "Not stated"}
 REGISTRY_ORDER = (*Registry.codes(), UNSTATED)
 ID_TYPE_ORDER = IdType.codes()
 

@@ -471,6 +471,10 @@ DIM_PHASE = _dimension("dim_phase", "phase", v.Phase.codes())
 DIM_INTERVENTION_TYPE = _dimension("dim_intervention_type", "intervention_type", v.InterventionType.codes())
 DIM_REGISTRY = _dimension("dim_registry", "registry", v.Registry.codes())
 DIM_AGENCY_CLASS = _dimension("dim_agency_class", "agency_class", v.AgencyClass.codes())
+# The vocabulary each dimension table lists (its labels and order).
+DIMENSION_VOCABULARIES: dict[str, type[v.Vocabulary]] = {
+    "dim_status": v.Status, "dim_phase": v.Phase, "dim_intervention_type": v.InterventionType,
+    "dim_registry": v.Registry, "dim_agency_class": v.AgencyClass}
 
 TRIAL_SOURCE = Table(
     "trial_source",

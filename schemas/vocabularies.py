@@ -24,8 +24,9 @@ class Vocabulary(StrEnum):
 
     @property
     def label(self) -> str:
-        """Human-readable label (`PHASE1_PHASE2` → `Phase 1/2`)."""
-        return label_of(self.value)
+        """Human-readable label (`PHASE1_PHASE2` → `Phase 1/2`), this vocabulary's own where a code means another
+        thing elsewhere (an agency class UNKNOWN is no `Unknown status`)."""
+        return VOCABULARY_LABELS.get((type(self).__name__, self.value)) or label_of(self.value)
 
     @property
     def sort_order(self) -> int:
@@ -250,6 +251,9 @@ LABELS: dict[str, str] = {
     "CRIS": "CRIS", "REBEC": "ReBEC", "PACTR": "PACTR", "RPCEC": "RPCEC", "SLCTR": "SLCTR", "TCTR": "TCTR",
     "LBCTR": "LBCTR", "ITMCTR": "ITMCTR", "REPEC": "REPEC", "GEONAMES": "GeoNames",
 }
+
+# Labels of a code that reads differently in one vocabulary than in the others.
+VOCABULARY_LABELS: dict[tuple[str, str], str] = {("AgencyClass", "UNKNOWN"): "Unknown"}
 
 # Raw spellings (after `transforms.vocab` keys them: upper case, non-alphanumerics as `_`) → member code.
 STATUS_ALIASES = {

@@ -196,3 +196,23 @@ def test_identifiers_and_countries_are_the_union_of_the_live_sources(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM trial_identifier").fetchone() == (3,)  # a removed source keeps history
     con.close()
+
+
+def test_text_only_trials_learn_mesh_terms_and_their_ancestors_from_registry_records(tmp_path):
+    from transforms.record import MeshLeaf, MeshTerm
+
+    registry = ParsedTrial(layout="ctgov_json", nct_id="NCT00000001", title="a", conditions=["Asthma"],
+                           condition_mesh=[MeshTerm("D001249", "Asthma", "DIRECT"),
+                                           MeshTerm("D012140", "Respiratory Tract Diseases", "ANCESTOR")],
+                           mesh_leaves=[MeshLeaf("Asthma", "D001249", "Asthma")])
+    text_only = ParsedTrial(layout="ctgov_page_copy", nct_id="NCT00000002", title="b", conditions=["  ASTHMA "],
+                            )
+    fuzzy = ParsedTrial(layout="ctgov_page_copy", nct_id="NCT00000003", title="c", conditions=["Asthmatic cough"])
+    _stage(tmp_path / "s", [("a.json", registry), ("b.txt", text_only), ("c.txt", fuzzy)])
+    _load(tmp_path / "w.duckdb", tmp_path / "s", _run(1, 3))
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    rows = con.execute("SELECT trial_id, mesh_id, relation, source FROM condition_mesh ORDER BY ALL").fetchall()
+    assert rows == [("NCT00000001", "D001249", "DIRECT", "REGISTRY"), ("NCT00000001", "D012140", "ANCESTOR", "REGISTRY"),
+                    ("NCT00000002", "D001249", "DIRECT", "LEARNED"), ("NCT00000002", "D012140", "ANCESTOR", "LEARNED")]
+    assert con.execute("SELECT area_code FROM mart_trials_by_therapeutic_area WHERE trial_count > 0 "
+                       "GROUP BY ALL ORDER BY ALL").fetchall() == [("C08",), ("UNCLASSIFIED",)]

@@ -275,6 +275,20 @@ def _learn_mesh(con: duckdb.DuckDBPyConnection) -> None:
                     SELECT DISTINCT c.trial_id, v.mesh_id, v.term, 'DIRECT', 'LEARNED'
                     FROM condition c JOIN mesh_vocabulary v ON v.name_key = {key.format('c.name')}
                     WHERE c.trial_id NOT IN (SELECT trial_id FROM condition_mesh WHERE source = 'REGISTRY')""")
+    # A learned descriptor's broader terms: those of registry records whose only descriptor it is (CT.gov derives a
+    # record's ancestors from its descriptors, so with one descriptor they are exactly its ancestors).
+    con.execute("""
+        INSERT INTO condition_mesh (trial_id, mesh_id, term, relation, source)
+        WITH single AS (
+            SELECT trial_id, min(mesh_id) AS mesh_id FROM condition_mesh
+            WHERE relation = 'DIRECT' AND source = 'REGISTRY' GROUP BY trial_id HAVING count(*) = 1),
+        ancestry AS (
+            SELECT s.mesh_id, a.mesh_id AS ancestor_id, min(a.term) AS term
+            FROM single s JOIN condition_mesh a ON a.trial_id = s.trial_id
+            WHERE a.relation = 'ANCESTOR' AND a.source = 'REGISTRY' GROUP BY ALL)
+        SELECT DISTINCT l.trial_id, y.ancestor_id, y.term, 'ANCESTOR', 'LEARNED'
+        FROM condition_mesh l JOIN ancestry y ON y.mesh_id = l.mesh_id
+        WHERE l.source = 'LEARNED' AND l.relation = 'DIRECT'""")
 
 
 def _mark_removed(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetime) -> int:

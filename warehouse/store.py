@@ -10,9 +10,8 @@ import duckdb
 import pyarrow as pa
 
 from schemas.derive import RECORD_COLUMN, create_table_sql
-from schemas.tables import ALL_TABLES, DIMENSION_TABLES, STAR_TABLES
+from schemas.tables import ALL_TABLES, DIMENSION_TABLES, DIMENSION_VOCABULARIES, STAR_TABLES
 from schemas.therapeutic_areas import THERAPEUTIC_AREAS
-from schemas.vocabularies import label_of
 
 MARTS_DIR = Path(__file__).parent / "marts"
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -50,10 +49,9 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.type}')
     for table in DIMENSION_TABLES:
         code = table.primary_key[0]
-        members = table.column(code).allowed or ()
         con.executemany(
             f'INSERT OR REPLACE INTO "{table.name}" ("{code}", label, sort_order) VALUES (?, ?, ?)',
-            [(m, label_of(m), i) for i, m in enumerate(members, start=1)],
+            [(m.value, m.label, m.sort_order) for m in DIMENSION_VOCABULARIES[table.name]],
         )
     con.executemany('INSERT OR REPLACE INTO dim_therapeutic_area (mesh_id, area_code, label, sort_order) '
                     'VALUES (?, ?, ?, ?)', [(mesh_id, code, label, n) for n, (code, label, mesh_ids)
