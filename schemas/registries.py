@@ -16,7 +16,7 @@ from schemas.vocabularies import Registry
 REGISTRY_ID_PATTERNS: tuple[tuple[Registry, str], ...] = (
     (Registry.CTGOV, r"(?P<id>NCT\d{8})"),
     (Registry.CTIS, r"(?:CTIS|EU\s*CT(?:\s*(?:number|no\.?))?:?\s*)?(?P<id>\d{4}-5\d{5}-\d{2}-\d{2})"),
-    (Registry.EUCTR, r"(?:EUCTR|EudraCT(?:\s*(?:number|no\.?))?:?\s*)?(?P<id>(?:19|20)\d{2}-\d{6}-\d{2})"
+    (Registry.EUCTR, r"(?:EUCTR|EudraCT(?:[\s-]*(?:number|no\.?))?:?\s*)?(?P<id>(?:19|20)\d{2}-\d{6}-\d{2})"
                      r"(?:-(?:[A-Z]{2}|3RD|Outside-EU/EEA))?"),
     (Registry.ISRCTN, r"(?P<id>ISRCTN\d{8})"),
     (Registry.DRKS, r"(?P<id>DRKS\d{8})"),

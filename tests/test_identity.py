@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -226,3 +227,12 @@ def test_near_linear_time() -> None:
 
     # allocation-heavy (a dict entry per identifier): a busy machine spreads the ratio over 20-50; quadratic is 400
     assert_near_linear(run(250), run(5000), limit=60)
+
+
+@pytest.mark.parametrize("written", ["EudraCT-No.:2006-000284-28", "EudraCT number: 2006-000284-28",
+                                     "EUCTR2006-000284-28-DE", "2006-000284-28"])
+def test_every_spelling_of_a_eudract_number_is_one_key(written):
+    from transforms import ids
+
+    found = ids.recognise(written)
+    assert found is not None and found.key == "EUCTR:2006-000284-28"
