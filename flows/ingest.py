@@ -89,7 +89,7 @@ def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_
     verdict = GateResult()
     cpu = {"transform": 0.0, "validate": 0.0}
     task_runner: ThreadPoolTaskRunner = ThreadPoolTaskRunner(max_workers=n_workers)
-    with task_runner, progress_bar(show_progress, sum(s.stop - s.start for s in specs)) as bar:
+    with task_runner, progress_bar(show_progress, sum(s.files for s in specs)) as bar:
         futures: dict[Any, BatchSpec] = {task_runner.submit(process_batch, {"spec": spec, "executor": executor}): spec
                                          for spec in specs}
         for future in as_completed(list(futures)):
@@ -100,7 +100,7 @@ def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_
             cpu["transform"] += summary.transform_cpu_s
             cpu["validate"] += summary.validate_cpu_s
             if bar is not None:
-                bar.advance(bar.task_ids[0], futures[future].stop - futures[future].start)
+                bar.advance(bar.task_ids[0], futures[future].files)
     return verdict, cpu
 
 

@@ -24,12 +24,14 @@ MANIFEST_SCHEMA = pa.schema([
 
 @dataclass(frozen=True, slots=True)
 class BatchSpec:
-    """Which files a batch reads (rows `start`..`stop` of the run's manifest) and where it writes its shards."""
+    """Which files a batch reads (manifest rows `start`, `start + step`, … below `stop`) and where it writes its
+    shards."""
 
     batch_no: int
     manifest: str
     start: int
     stop: int
+    step: int
     staging: str
     run_id: str
     max_file_bytes: int
@@ -37,11 +39,17 @@ class BatchSpec:
     keep_results: bool = False  # keep every table's GX result for Data Docs (else only failing ones)
     gazetteer: str | None = None  # a prebuilt city gazetteer to load instead of building one (see flows.batch)
 
+    @property
+    def files(self) -> int:
+        """How many files the batch reads."""
+        return len(range(self.start, self.stop, self.step))
 
-MIN_BATCH_FILES, MAX_BATCH_FILES = 500, 5_000
+
+MIN_BATCH_FILES, MAX_BATCH_FILES = 500, 10_000
 # A batch pays ≈ 0.15 CPU-s for its task run and ≈ 0.8 CPU-s for its gate run (GX's cost is per expectation, not per
-# row): two batches per worker balance the workers' load and amortise that.
-BATCHES_PER_WORKER = 2
+# row), so a worker takes one large batch when the run is small enough; batches interleave the manifest's rows, so
+# they cost alike (measured at 20,000 text files: 23.5 s with two batches per worker, 21.2 s with one).
+BATCHES_PER_WORKER = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +179,14 @@ def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path
 
 def batch_specs(n_files: int, manifest: Path, staging: Path, run_id: str, size: int,
                 max_file_bytes: int, gazetteer: Path | None = None) -> list[BatchSpec]:
-    """Consecutive ranges of `size` manifest rows; the first batch keeps every GX result for Data Docs."""
-    return [BatchSpec(batch_no=n, manifest=str(manifest), start=start, stop=min(start + size, n_files),
+    """Batches of about `size` manifest rows, each taking every n-th row: the manifest is sorted by path, so files of
+    one layout (which cost alike) sit together, and consecutive ranges would give one worker the costliest layouts.
+    The first batch keeps every GX result for Data Docs."""
+    n_batches = -(-n_files // size) if n_files else 0
+    return [BatchSpec(batch_no=n, manifest=str(manifest), start=n, stop=n_files, step=n_batches,
                       staging=str(staging), run_id=run_id, max_file_bytes=max_file_bytes, keep_results=n == 0,
                       gazetteer=str(gazetteer) if gazetteer else None)
-            for n, start in enumerate(range(0, n_files, size))]
+            for n in range(n_batches)]
 
 
 def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int) -> StagedPlan:
