@@ -56,8 +56,9 @@ def build_corpus(source: Path, target: Path, n_files: int, layouts: tuple[str, .
 
 
 class TreeMemory:
-    """Peak resident memory of a process and all its descendants, summed, and their CPU seconds, sampled on a
-    thread (worker processes forked by a forkserver are not the CLI's children to wait for: rusage misses them)."""
+    """Peak memory of a process and all its descendants — their proportional set sizes summed (PSS: a page that
+    processes share, as forked workers share their server's imports, counts once in all) — and their CPU seconds,
+    sampled on a thread (workers forked by a forkserver are not the CLI's children to wait for: rusage misses them)."""
 
     def __init__(self, pid: int, every_s: float = 0.1):
         self.peak_mib = 0.0
@@ -74,7 +75,7 @@ class TreeMemory:
                 total = 0
                 for p in procs:
                     try:
-                        total += p.memory_info().rss
+                        total += p.memory_full_info().pss
                         times = p.cpu_times()
                         self.cpu_s[p.pid] = times.user + times.system
                     except psutil.Error:

@@ -5,6 +5,7 @@ a small summary; the rows themselves only ever travel as Parquet shards.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -128,6 +129,8 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
         raise
     summary.rows = {name: n for name, n in writer.rows.items() if not name.startswith("_")}
     validate_shards(spec, shards, summary)
+    gc.collect()  # the batch's rows are garbage now: hand Arrow's freed buffers back before the next batch
+    pa.default_memory_pool().release_unused()
     return summary
 
 

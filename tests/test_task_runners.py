@@ -33,7 +33,8 @@ def test_batches_cover_the_manifest_once_each_taking_every_nth_file(tmp_path):
 
 def test_batches_are_sized_by_the_run_between_the_bounds():
     assert files_per_batch(1_000, 2, None) == MIN_BATCH_FILES  # smaller batches would pay the gate's fixed cost
-    assert files_per_batch(20_000, 2, None) == 10_000  # one batch per worker
+    assert files_per_batch(8_000, 2, None) == 4_000  # one batch per worker
+    assert files_per_batch(20_000, 2, None) == MAX_BATCH_FILES  # a worker's memory does not grow with the run
     assert files_per_batch(560_000, 2, None) == MAX_BATCH_FILES  # bounded: progress stays fine-grained
     assert files_per_batch(560_000, 2, 700) == 700  # as configured
 
