@@ -168,7 +168,7 @@ def files_per_batch(n_files: int, workers: int, batch_size: int | None) -> int:
 
 
 def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path) -> Path:
-    """The run's manifest: one row per file to read, in order; batches are row ranges of it."""
+    """The run's manifest: one row per file to read, in order; each batch reads every n-th row of it."""
     staging.mkdir(parents=True, exist_ok=True)
     path = staging / "manifest.parquet"
     table = pa.table({"path": [f.path for f in files], "rel": [f.rel for f in files],
