@@ -12,24 +12,19 @@ from __future__ import annotations
 import re
 import textwrap
 from xml.etree.ElementTree import Element
-from xml.etree.ElementTree import ParseError as XMLSyntaxError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
+from transforms.markup import MARKUP_HEAD, parse_xml
 from transforms.record import Arm, CountryListing, Intervention, Outcome, ParsedTrial, Site
 
 NAME = "ctgov_xml"
 DESCRIPTION = "legacy ClinicalTrials.gov study XML (<clinical_study>, incl. the older archival variant)"
 KIND = "structured"
 
-_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
 # The root (after an optional declaration, comments or doctype) must be a clinical_study or a wrapper of them.
 _STUDY_TAG = re.compile(r"<clinical_study[\s>/]")
-_MARKUP_HEAD = re.compile(r"\A\s*<[?!A-Za-z]")
 # Older archival files state the design as one line: `Allocation: Randomized, Endpoint Classification: ...,
 # Masking: Double Blind (Subject, Investigator), Primary Purpose: Treatment`. The labels are a closed set.
 _DESIGN_LABEL = re.compile(
@@ -43,12 +38,12 @@ _OUTCOME_TAGS = (("primary_outcome", "PRIMARY"), ("secondary_outcome", "SECONDAR
 def detect(text: str) -> float:
     """Markup whose head holds a `<clinical_study>` element."""
     head = text[:4096]
-    return 1.0 if _MARKUP_HEAD.match(head) and _STUDY_TAG.search(head) else 0.0
+    return 1.0 if MARKUP_HEAD.match(head) and _STUDY_TAG.search(head) else 0.0
 
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     """One ParsedTrial per `<clinical_study>` (the root, or each child of a wrapper root)."""
-    root = _parse_xml(text, source)
+    root = parse_xml(text, source, NAME)
     if root.tag == "clinical_study":
         studies = [root]
     else:
@@ -56,19 +51,6 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     if not studies:
         raise ParseError(source, NAME, "xml", f"expected a <clinical_study> root element, got <{root.tag}>")
     return [_build(study) for study in studies]
-
-
-def _parse_xml(text: str, source: str) -> Element:
-    # The text is already decoded: drop the declaration so its `encoding=` cannot contradict the str we hold.
-    body = _XML_DECLARATION.sub("", text, count=1)
-    try:
-        return fromstring(body)
-    except XMLSyntaxError as exc:
-        raise ParseError(source, NAME, "xml", f"malformed XML: {exc}") from None
-    except DefusedXmlException as exc:
-        raise ParseError(source, NAME, "xml", f"refused unsafe XML construct: {exc}") from None
-    except (ValueError, RecursionError) as exc:  # e.g. invalid characters expat rejects late
-        raise ParseError(source, NAME, "xml", f"unreadable XML: {exc}") from None
 
 
 # ---------------------------------------------------------------- assemble

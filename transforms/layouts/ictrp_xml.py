@@ -12,20 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
-from xml.etree.ElementTree import ParseError as XMLSyntaxError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 from transforms.errors import ParseError
 from transforms.layouts.ictrp_fields import build, field_of
+from transforms.markup import MARKUP_HEAD, parse_xml
 from transforms.record import ParsedTrial
 
 NAME = "ictrp_xml"
 KIND = "structured"
 DESCRIPTION = "WHO ICTRP XML export (<Trials_downloaded_from_ICTRP>, one <Trial> per registry record)"
 
-_MARKUP_HEAD = re.compile(r"\A\s*<[?!A-Za-z]")
 _ROOT = re.compile(r"<Trials_downloaded_from_ICTRP[\s>/]")
 # `<Trial>` and `<Trial …>`, not `<Trials_downloaded_from_ICTRP>` nor `<TrialID>`.
 _TRIAL_OPEN = re.compile(r"<Trial(?=[\s>/])[^<>]{0,200}>")
@@ -36,7 +32,7 @@ _TRIAL_ID = re.compile(r"<TrialID>\s*([^<]{1,100}?)\s*</TrialID>")
 def detect(text: str) -> float:
     """1.0 for markup rooted at `<Trials_downloaded_from_ICTRP>`; 0.8 for bare `<Trial>` records with a `<TrialID>`."""
     head = text[:4096]
-    if not _MARKUP_HEAD.match(head):
+    if not MARKUP_HEAD.match(head):
         return 0.0
     if _ROOT.search(head):
         return 1.0
@@ -53,15 +49,9 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
             out.append(ParseError(source, NAME, where, "the <Trial> element is never closed"))
             continue
         try:
-            element = fromstring(piece)
-        except XMLSyntaxError as exc:
-            out.append(ParseError(source, NAME, where, f"malformed XML: {exc}"))
-            continue
-        except DefusedXmlException as exc:
-            out.append(ParseError(source, NAME, where, f"refused unsafe XML construct: {exc}"))
-            continue
-        except (ValueError, RecursionError) as exc:
-            out.append(ParseError(source, NAME, where, f"unreadable XML: {exc}"))
+            element = parse_xml(piece, source, NAME, where)
+        except ParseError as exc:
+            out.append(exc)
             continue
         try:
             out.append(build(_fields(element), NAME))
