@@ -9,7 +9,6 @@ import gc
 import hashlib
 import os
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from expectations.gate import GateResult
 from flows.plan import BatchSpec, hash_file
 from schemas.derive import arrow_schema
 from schemas.tables import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_TABLES, STAGED_UNCHANGED
@@ -37,11 +37,9 @@ class BatchSummary:
     records: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     quarantined_records: int = 0
-    warnings: Counter = field(default_factory=Counter)
-    failures: Counter = field(default_factory=Counter)
-    table_failures: list[str] = field(default_factory=list)
-    checks_run: int = 0
-    results: list[dict] = field(default_factory=list)  # GX results kept for Data Docs
+    # the gate's verdict on the batch: warnings, failures, blocking table failures, GX results kept for Data Docs
+    # (the quarantined records themselves are staged in the batch's `_quarantine` shard, not sent back)
+    verdict: GateResult = field(default_factory=GateResult)
     unchanged: int = 0  # files found equal to the content the warehouse holds (changed back since the plan)
     transform_cpu_s: float = 0.0
     validate_cpu_s: float = 0.0
@@ -143,12 +141,11 @@ def validate_shards(spec: BatchSpec, shards: dict[str, str], summary: BatchSumma
     verdict = gate.validate(tables, keep_results=spec.keep_results)
     summary.validate_cpu_s = time.thread_time() - started
     summary.quarantined_records = len(verdict.quarantined)
-    summary.warnings, summary.failures = verdict.warnings, verdict.failures
-    summary.table_failures, summary.checks_run, summary.results = verdict.table_failures, verdict.checks_run, \
-        verdict.results
     if verdict.quarantined:
         quarantine = pa.table({"_record": list(verdict.quarantined), "reason": list(verdict.quarantined.values())},
                               schema=STAGED_SCHEMAS[STAGED_QUARANTINE.name])
         writer = ShardWriter(Path(spec.staging), spec.batch_no, {STAGED_QUARANTINE.name: quarantine.schema})
         writer.write({STAGED_QUARANTINE.name: quarantine})
         writer.close()
+        verdict.quarantined = {}
+    summary.verdict = verdict

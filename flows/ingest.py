@@ -94,9 +94,7 @@ def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_
                                          for spec in specs}
         for future in as_completed(list(futures)):
             summary: BatchSummary = future.result()
-            verdict.merge(GateResult(table_failures=summary.table_failures, warnings=summary.warnings,
-                                     failures=summary.failures, checks_run=summary.checks_run,
-                                     results=summary.results))
+            verdict.merge(summary.verdict)
             cpu["transform"] += summary.transform_cpu_s
             cpu["validate"] += summary.validate_cpu_s
             if bar is not None:
