@@ -17,14 +17,14 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from expectations.gate import GateResult
 from flows.batch import BatchSpec, BatchSummary, cached_gazetteer, render_data_docs, run_batch
-from flows.plan import StagedPlan, batch_specs, files_per_batch, list_sources, split_unchanged, stage_plan
+from flows.plan import StagedPlan, batch_specs, files_per_batch, plan_sources, stage_plan
 from flows.runners import choose_runner, open_executor, worker_count
 from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id, summary_markdown
 from warehouse.load import LoadBlocked, LoadOutcome, LoadRequest, load_run
 from warehouse.lock import writer_lock
 from warehouse.publish import publish_parquet, snapshot_path, snapshot_warehouse
-from warehouse.store import RunRecord, known_files, record_failed_run
+from warehouse.store import RunRecord, record_failed_run
 
 KEEP_DOCS_RUNS = 20  # Data Docs of the newest runs kept beside the warehouse
 KEEP_RESULTS = 40  # GX results rendered per run: every table of the first batch, then failing ones
@@ -39,9 +39,8 @@ def prepare_gazetteer(cache_dir: Path) -> Path:
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def plan_run(config: IngestConfig, staging: Path) -> StagedPlan:
     """List the sources, hash the files the warehouse knows, and stage the plan of what to read."""
-    listing = list_sources(config.sources)
-    known = {} if config.full_refresh else known_files(config.warehouse)
-    return stage_plan(split_unchanged(listing, known), known, staging, len(listing.files))
+    listing, known, plan = plan_sources(config.sources, config.warehouse, config.full_refresh)
+    return stage_plan(plan, known, staging, len(listing.files))
 
 
 @task(cache_policy=NO_CACHE)
@@ -55,7 +54,7 @@ def load_warehouse(config: IngestConfig, request: LoadRequest, blocked_by: list[
     """Check across batches and load every shard in one DuckDB transaction, unless a batch's table-level
     expectation failed (`blocked_by`): then nothing loads."""
     if blocked_by:
-        raise LoadBlocked("load stopped by failed expectations, the warehouse is unchanged: " + "; ".join(blocked_by[:5]))
+        raise LoadBlocked(blocked_by)
     return load_run(config.warehouse, request)
 
 

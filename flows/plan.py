@@ -159,6 +159,16 @@ def split_unchanged(listing: Listing, known: dict[str, str]) -> Plan:
     return Plan(changed, unchanged, present)
 
 
+def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = False) -> \
+        tuple[Listing, dict[str, str], Plan]:
+    """List the sources, read what the warehouse knows of them (nothing with `full_refresh`) and split them."""
+    from warehouse.store import known_files  # here, not at the top: workers import this module and need no DuckDB
+
+    listing = list_sources(sources)
+    known = {} if full_refresh else known_files(warehouse)
+    return listing, known, split_unchanged(listing, known)
+
+
 def files_per_batch(n_files: int, workers: int, batch_size: int | None) -> int:
     """Files per batch: as configured, else about BATCHES_PER_WORKER batches per worker within the bounds (each
     batch pays a fixed cost for its task run and its gate run)."""

@@ -10,12 +10,12 @@ import shutil
 import time
 from datetime import datetime
 
-from flows.plan import list_sources, split_unchanged, stage_plan
+from flows.plan import list_sources, plan_sources, stage_plan
 from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id
 from warehouse.load import LoadRequest, load_run
 from warehouse.lock import writer_lock
-from warehouse.store import RunRecord, known_files
+from warehouse.store import RunRecord
 
 
 def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
@@ -24,9 +24,7 @@ def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
         return len(list_sources(config.sources).files)
     clock = time.perf_counter()
     with writer_lock(config.warehouse):
-        listing = list_sources(config.sources)
-        known = known_files(config.warehouse)
-        plan = split_unchanged(listing, known)
+        listing, known, plan = plan_sources(config.sources, config.warehouse)
         if plan.changed or plan.removes_files(known):
             return len(plan.changed)
         run_id = new_run_id()

@@ -48,6 +48,10 @@ class LoadRequest:
 class LoadBlocked(RuntimeError):
     """A table-level expectation failed: nothing of this run was loaded."""
 
+    def __init__(self, failures: list[str]):
+        super().__init__("load stopped by failed expectations, the warehouse is unchanged: " + "; ".join(failures[:5]))
+        self.failures = failures
+
 
 class LoadOutOfMemory(RuntimeError):
     """The load's transaction needed more memory than its cap allows; nothing was loaded."""
@@ -86,8 +90,7 @@ def _run_cross_checks(con: duckdb.DuckDBPyConnection, verdict: GateResult, needs
             con.executemany("INSERT INTO q VALUES (?, ?) ON CONFLICT DO NOTHING",
                             [(r[0], f"failed expectation: {check.name}") for r in rows])
     if verdict.table_failures:
-        raise LoadBlocked("load stopped by failed expectations, the warehouse is unchanged: "
-                          + "; ".join(verdict.table_failures[:5]))
+        raise LoadBlocked(verdict.table_failures)
 
 
 @dataclass(slots=True)
