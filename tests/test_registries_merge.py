@@ -65,3 +65,25 @@ def test_the_same_records_in_any_order_and_runs_give_the_same_warehouse(one_file
     expected = star_contents(at_once)
     assert star_contents(in_two_runs) == expected
     assert star_contents(reversed_runs) == expected
+
+
+def test_a_warehouse_trial_joining_an_nct_id_later_is_renamed_with_its_rows(one_file_per_record, tmp_path):
+    def file_of(trial_id: str) -> str:
+        return next(p.name for p in sorted(one_file_per_record.iterdir())
+                    if f"<TrialID>{trial_id}" in p.read_text(encoding="utf-8").replace("<TrialID> ", "<TrialID>"))
+
+    db = tmp_path / "w.duckdb"
+    load_folder(one_file_per_record, db, tmp_path / "s", files=[file_of("EUCTR2019-001698-10-PT")])
+    con = duckdb.connect(str(db), read_only=True)
+    assert _trial_of(con, "EUCTR2019-001698-10-PT") == {"EUCTR2019-001698-10"}
+    con.close()
+    load_folder(one_file_per_record, db, tmp_path / "s",
+                files=[file_of("JPRN-jRCT2071210009"), file_of("NL-OMON55279")])
+    con = duckdb.connect(str(db), read_only=True)
+    assert _trial_of(con, "EUCTR2019-001698-10-PT") == {"NCT04136184"}
+    assert con.execute("SELECT count(*) FROM trial WHERE trial_id LIKE 'EUCTR2019-001698-10%'").fetchone() == (0,)
+    keys = [r[0] for r in con.execute("SELECT criterion_id FROM criterion WHERE trial_id = 'NCT04136184'").fetchall()]
+    assert keys and all(k.startswith("NCT04136184:") for k in keys)
+    sources = {r[0] for r in con.execute("SELECT trial_id FROM trial_source WHERE source_layout = 'ictrp_xml'")
+               .fetchall()}
+    assert "EUCTR2019-001698-10" not in sources

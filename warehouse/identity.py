@@ -53,25 +53,31 @@ def resolve_identities(con: duckdb.DuckDBPyConnection, verdict: GateResult) -> t
     return len(remap), len(renamed)
 
 
-def _moved(column: str) -> str:
-    """SQL: column `r.<column>` of a row whose trial moves from `m.old_id` to `m.new_id` (keys built from the id
-    follow it)."""
+def _moving(table: Table) -> list[str]:
+    """The columns of a table that follow a trial to its new id: `trial_id` and the keys built from it."""
+    return [c.name for c in table.columns if c.name == "trial_id" or c.scoped]
+
+
+def _followed(column: str, alias: str, old: str, new: str) -> str:
+    """SQL: the value of `column` (of the table aliased `alias`, or "" for none) once its row's trial moves from `old`
+    to `new` (SQL expressions): the new id, or a key built from the old id rebuilt from the new one."""
     if column == "trial_id":
-        return "m.new_id"
-    value = f'r."{column}"'
-    return f"CASE WHEN starts_with({value}, m.old_id || ':') THEN m.new_id || substr({value}, length(m.old_id) + 1)" \
-           f" ELSE {value} END"
+        return new
+    value = f'{alias}"{column}"'
+    return f"CASE WHEN starts_with({value}, {old} || ':') THEN {new} || substr({value}, length({old}) + 1) " \
+           f"ELSE {value} END"
 
 
 def remapped_views(con: duckdb.DuckDBPyConnection, remapping: bool) -> None:
     """The `st_<table>` views the load reads: the raw shards, with a moved record's trial id (and the keys built
     from it) replaced when any record moves."""
     for table in (*STAGED_TABLES, STAGED_RECORD):
-        moving = [c.name for c in table.columns if c.name == "trial_id" or c.scoped]
+        moving = _moving(table)
         if not remapping or not moving:
             con.execute(f'CREATE TEMP VIEW "st_{table.name}" AS SELECT * FROM "raw_{table.name}"')
             continue
-        replaced = ", ".join(f'coalesce({_moved(c)}, r."{c}") AS "{c}"' for c in moving)
+        replaced = ", ".join(f'coalesce({_followed(c, "r.", "m.old_id", "m.new_id")}, r."{c}") AS "{c}"'
+                             for c in moving)
         con.execute(f"""CREATE TEMP VIEW "st_{table.name}" AS
                         SELECT r.* REPLACE ({replaced}) FROM "raw_{table.name}" r
                         LEFT JOIN remap m USING ({RECORD_COLUMN})""")
@@ -95,12 +101,5 @@ def rename_trials(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _move_rows(con: duckdb.DuckDBPyConnection, table: Table, old: str, new: str) -> None:
-    moving = [c.name for c in table.columns if c.name == "trial_id" or c.scoped]
-    sets = ", ".join(f'"{c}" = ' + (f"'{_q(new)}'" if c == "trial_id" else
-                                    f"CASE WHEN starts_with(\"{c}\", '{_q(old)}:') THEN '{_q(new)}' || "
-                                    f"substr(\"{c}\", {len(old) + 1}) ELSE \"{c}\" END") for c in moving)
-    con.execute(f'UPDATE "{table.name}" SET {sets} WHERE trial_id = ?', [old])
-
-
-def _q(text: str) -> str:
-    return text.replace("'", "''")
+    sets = ", ".join(f'"{c}" = {_followed(c, "", "$old", "$new")}' for c in _moving(table))
+    con.execute(f'UPDATE "{table.name}" SET {sets} WHERE trial_id = $old', {"old": old, "new": new})
