@@ -7,12 +7,12 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from dashboard.data import (
-    AGENCY_CLASS_LABELS,
     ENROLLMENT_BUCKETS,
     PHASE_ORDER,
     STATUS_GROUPS,
     STATUS_ORDER,
     UNSTATED,
+    agency_class_label,
     label,
     phase_label,
 )
@@ -278,7 +278,7 @@ def sponsor_classes(df: pd.DataFrame, by: str = "status") -> go.Figure:
     if df.empty:
         return empty("No trials in the warehouse")
     classes = list(dict.fromkeys(df.agency_class))  # already in vocabulary order
-    labels = [AGENCY_CLASS_LABELS.get(c) or label(c) for c in classes]
+    labels = [agency_class_label(c) for c in classes]
     if by == "phase":
         stacks = [(phase_label(p), PHASE_COLOURS[p], df[df.phase == p].groupby("agency_class").trial_count.sum())
                   for p in PHASE_ORDER]

@@ -36,6 +36,11 @@ STATUS_ORDER = (*Status.codes(), UNSTATED)
 PHASE_ORDER = (*Phase.codes(), UNSTATED)
 AGENCY_CLASS_ORDER = (*AgencyClass.codes(), UNSTATED)
 AGENCY_CLASS_LABELS = {**{a.value: a.label for a in AgencyClass}, UNSTATED: "Not stated"}
+
+
+def agency_class_label(code: str | None) -> str:
+    """An agency class's label in that vocabulary's wording (its UNKNOWN is no `Unknown status`)."""
+    return AGENCY_CLASS_LABELS.get(code or "") or label(code)
 REGISTRY_ORDER = (*Registry.codes(), UNSTATED)
 ID_TYPE_ORDER = IdType.codes()
 

@@ -57,9 +57,10 @@ def run_ingest(source, warehouse: Path, parquet_dir: Path, **options):
     return ingest(IngestConfig(sources=sources, warehouse=warehouse, parquet_dir=parquet_dir, **options))
 
 
-def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] | None = None):
+def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] | None = None, before_commit=None):
     """Plan, run every batch in this process and load, as the flow does but without Prefect (adapter tests);
-    `files` limits the run to those names of the folder (a run that names files)."""
+    `files` limits the run to those names of the folder (a run that names files); `before_commit` is the load's
+    test hook."""
     from datetime import datetime
 
     from flows.batch import run_batch
@@ -76,4 +77,4 @@ def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] |
     for spec in batch_specs(plan.files_to_read, Path(plan.manifest), staging, run_id, 1000, 10**8):
         run_batch(spec)
     return load_run(warehouse, LoadRequest(RunRecord(run_id, datetime.now(), str(source), plan.files_seen), staging,
-                                           plan.complete))
+                                           plan.complete), before_commit)

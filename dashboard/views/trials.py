@@ -93,7 +93,8 @@ def _lead_sponsor(sponsors: pd.DataFrame) -> str:
     if lead.empty:
         return t["lead_sponsor"] or NOT_STATED
     agency_class = lead.agency_class.iloc[0]
-    return f"{lead.name.iloc[0]} ({data.AGENCY_CLASS_LABELS.get(agency_class) or 'class not stated'})"
+    named = data.agency_class_label(agency_class) if data.label_or_none(agency_class) else "class not stated"
+    return f"{lead.name.iloc[0]} ({named})"
 
 
 def _date(d) -> str:
@@ -156,7 +157,7 @@ with st.container(border=True):
                 st.caption("The source names no sponsor.")
             else:
                 st.dataframe(detail.sponsors.drop(columns="ordinal").assign(
-                    role=detail.sponsors.role.map(data.label), agency_class=detail.sponsors.agency_class.map(lambda c: data.AGENCY_CLASS_LABELS.get(c, data.label(c)))),
+                    role=detail.sponsors.role.map(data.label), agency_class=detail.sponsors.agency_class.map(data.agency_class_label)),
                     hide_index=True, width="stretch",
                     column_config={"name": "Organisation", "role": "Role", "agency_class": "Agency class"})
     with tabs[2]:
