@@ -252,11 +252,11 @@ def dashboard(
 
 @app.command()
 def layouts() -> None:
-    """List the supported input layouts, in the order they are tried."""
+    """List the supported input layouts: a text goes to the one most confident it is its own, ties to the first."""
     from transforms.layouts import REGISTRY
 
     for n, layout in enumerate(REGISTRY, start=1):
-        console.print(f"{n}. [bold]{layout.NAME}[/]: {layout.DESCRIPTION}")
+        console.print(f"{n}. [bold]{layout.NAME}[/] ({layout.KIND.replace('_', ' ')}): {layout.DESCRIPTION}")
 
 
 @app.command()
