@@ -17,7 +17,7 @@ setup: $(STAMP)
 $(STAMP): requirements.lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION) 2>&1 | grep -v "^WARNING: Location" || true
-	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements.lock.txt
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python --require-hashes -r requirements.lock.txt
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m compileall -q flows transforms schemas expectations warehouse >/dev/null
 	$(BIN)/python -c "import prefect, duckdb, pyarrow, great_expectations, typer" && touch $(STAMP)

@@ -121,21 +121,28 @@ def list_sources(sources: list[Path]) -> Listing:
 
 def _walk(root: Path) -> list[SourceFile]:
     found: list[SourceFile] = []
-    for folder, dirs, names in os.walk(root, followlinks=False):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        base = Path(folder)
-        for d in dirs:
-            if (base / d).is_symlink():
-                found.append(SourceFile(str(base / d), (base / d).relative_to(root).as_posix(), "a linked folder"))
-        for name in names:
-            if name.startswith("."):
-                continue
-            path = base / name
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                found.append(SourceFile(str(path), rel, "a link pointing outside the source folder"))
-            else:
-                found.append(SourceFile(str(path), rel))
+    root_text = str(root)
+
+    def visit(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                rel = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path, rel + "/")
+                elif entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    if os.path.isdir(target):
+                        found.append(SourceFile(entry.path, rel, "a linked folder"))
+                    elif os.path.commonpath([root_text, target]) != root_text:
+                        found.append(SourceFile(entry.path, rel, "a link pointing outside the source folder"))
+                    else:
+                        found.append(SourceFile(entry.path, rel))
+                else:
+                    found.append(SourceFile(entry.path, rel))
+
+    visit(root_text, "")
     found.sort(key=lambda f: f.rel)
     return found
 
