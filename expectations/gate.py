@@ -80,11 +80,11 @@ class Gate:
         self.columns = {table: checked_columns(checks) for table, checks in self._by_table.items()}
         for table, checks in self._by_table.items():
             batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("batch")
-            suite = self.context.suites.add(gx.ExpectationSuite(name=f"{table}_suite"))
-            for check in checks:
-                cls = getattr(gx.expectations, check.expectation)
-                suite.add_expectation(cls(**check.kwargs, meta={"level": check.level, "scope": check.scope,
-                                                                "check": check.name}))
+            # the suite is added whole: GX stores a suite again each time an expectation is added to it
+            suite = self.context.suites.add(gx.ExpectationSuite(name=f"{table}_suite", expectations=[
+                getattr(gx.expectations, check.expectation)(
+                    **check.kwargs, meta={"level": check.level, "scope": check.scope, "check": check.name})
+                for check in checks]))
             self._definitions[table] = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{table}_validation", data=batch, suite=suite))
 
