@@ -72,7 +72,7 @@ class Gate:
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.checks = checks if checks is not None else all_checks()
         source = self.context.data_sources.add_pandas("staged")
-        self._definitions: dict[str, Any] = {}
+        self._suites: dict[str, tuple[Any, Any]] = {}  # table -> (batch definition, suite)
         self._by_table: dict[str, list[Check]] = {}
         for check in self.checks:
             self._by_table.setdefault(check.table, []).append(check)
@@ -85,38 +85,39 @@ class Gate:
                 getattr(gx.expectations, check.expectation)(
                     **check.kwargs, meta={"level": check.level, "scope": check.scope, "check": check.name})
                 for check in checks]))
-            self._definitions[table] = self.context.validation_definitions.add(
-                gx.ValidationDefinition(name=f"{table}_validation", data=batch, suite=suite))
+            self._suites[table] = (batch, suite)
 
     def validate(self, tables: Mapping[str, Any], keep_results: bool = False) -> GateResult:
         """Validate one batch of staged tables (each with the `_record` column); with `keep_results`, the GX result
         of every table, else of failing tables only, is kept for Data Docs."""
         prepared = with_derived_columns(tables, self.columns)
         result = GateResult()
-        for table, definition in self._definitions.items():
+        for table, (batch, suite) in self._suites.items():
             if table not in prepared or prepared[table].num_rows == 0:
                 continue
             df = prepared.pop(table).to_pandas()  # one table in pandas at a time
-            # SUMMARY is several times cheaper than COMPLETE; the row-level list is fetched only when a record has
+            # Each result format costs about twice the one before it, so GX is asked for the verdict first, for
+            # counts only where a check failed (or for Data Docs), and for the failing rows only when a record has
             # to be quarantined.
-            run = self._run(definition, df, "SUMMARY")
+            data = batch.get_batch(batch_parameters={"dataframe": df})
+            run = self._run(data, suite, "SUMMARY" if keep_results else "BOOLEAN_ONLY")
+            if not run.success and not keep_results:
+                run = self._run(data, suite, "SUMMARY")
             if any(not r.success and _meta(r).get("level") == "fail" and _meta(r).get("scope") == "record"
                    for r in run.results):
-                run = self._run(definition, df, "COMPLETE")
+                run = self._run(data, suite, "COMPLETE")
             if keep_results or not run.success:
                 result.results.append(run.to_json_dict())
             _read_verdicts(table, run, result)
-        store = self.context.validation_results_store  # results travel as JSON; the context keeps none of them
-        for key in store.list_keys():
-            store.remove_key(key)
         return result
 
     @staticmethod
-    def _run(definition: Any, df: Any, result_format: str) -> Any:
+    def _run(batch: Any, suite: Any, result_format: str) -> Any:
+        """A suite's result on one batch; the context stores none (results travel as JSON to Data Docs)."""
         fmt: dict[str, Any] = {"result_format": result_format}
         if result_format == "COMPLETE":
             fmt["unexpected_index_column_names"] = [RECORD_COLUMN]
-        return definition.run(batch_parameters={"dataframe": df}, result_format=fmt)
+        return batch.validate(suite, result_format=fmt)
 
     def build_docs(self, results: Sequence[dict], target: Path) -> Path:
         """Render the suites and the given validation results (JSON, from any gate) as GX Data Docs under `target`."""
