@@ -78,6 +78,7 @@ _THOUSANDS_DOT_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 _COUNT_UNIT_NEXT_RE = re.compile(r"\s*(?:/|cells|per\b)")
 _SCALE_POINT_RE = re.compile(r"[0-5]")
 _VALUE_START_RE = re.compile(r"[\d≥≤<>]")
+_LEAD = 24  # `in the range from ≥ `: the longest lead of an expression before its first digit or comparator
 # an expression can only be a value if a name precedes it, it states an age, people precede a span of time
 # (`men 18-75 years`), a count noun follows it (`2 prior lines`), or it continues one that can
 COUNTED_NOUNS = {noun: var.name for var in CATALOGUE.values() for noun in var.counted}
@@ -91,17 +92,31 @@ _PEOPLE_WORDS = (r"males?|females?|men|women|boys|girls|patients?|participants?|
                  r"|were|healthy|and|or|of|either|sex|gender|both|must")
 # Without a catalogue name, a criterion can still state an age (`18 years old`, `men 18-75 years`, `18-75 years` on
 # its own) or a count (`2 prior lines`); if none of these cues occurs, nothing in it can be read.
-_AGE_OR_COUNT_CUE_RE = re.compile(
-    r"old\b|of[ -]age|age\b|\byo\b|y\s*/\s*o|y\.\s*o|\b(?:" + "|".join(sorted(COUNTED_NOUNS)) + r")\b"
-    r"|^[\s\-*•·:(]*(?:[a-z]+\s+){0,3}[≥≤<>]?\s*\d"
-    r"|\b(?:" + _PEOPLE_WORDS + r")[\s,()]*(?:(?:between|from|ranging|(?:in\s+)?the\s+range)\s+)?(?:[≥≤<>]\s*)?\d")
+_CUE_WORDS = {"old": r"\b", "of age": "", "of-age": "", "age": r"\b", "yo": r"\b",
+              **dict.fromkeys(COUNTED_NOUNS, r"\b")}
+# each alternative starts with its first letter, so that a search skips the other positions at once
+_CUE_WORDS_RE = re.compile(
+    "|".join(re.escape(w[0]) + (rf"(?<!\w{re.escape(w[0])})" if w in COUNTED_NOUNS or w == "yo" else "")
+             + re.escape(w[1:]) + end for w, end in _CUE_WORDS.items()) + r"|y(?:\s*/\s*o|\.\s*o)")
+
+
+def _cue_res(number: str, comparator: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The cues of an age or a count that need a number: the number within the first words, or after people."""
+    people = [w for alt in _PEOPLE_WORDS.split("|") for w in ((alt[:-2], alt[:-1]) if alt.endswith("s?") else (alt,))]
+    return (re.compile(rf"[\s\-*•·:(]*(?:[a-z]+\s+){{0,3}}{comparator}?{number}"),
+            re.compile(trie_pattern(people, not_after=r"\w") + r"[\s,()]*(?:(?:between|from|ranging|(?:in\s+)?the"
+                       rf"\s+range)\s+)?{comparator}?{number}"))
+
+
+_LEAD_CUE_RE, _PEOPLE_CUE_RE = _cue_res(r"\d", r"(?:[≥≤<>]\s*)")
 _CONTINUATION_REACH = 90  # characters between two expressions that continue one another (as link reads them)
 PEOPLE_TAIL_RE = re.compile(r"(?:^|[\s,(])(?:(?:" + _PEOPLE_WORDS + r")[\s,()]*){1,6}$")  # on lower-cased text
 
 
 def may_state_an_age_or_count(lowered: str) -> bool:
     """Whether a criterion without any catalogue name can still hold an age or a count (the cheap test)."""
-    return _AGE_OR_COUNT_CUE_RE.search(lowered) is not None
+    return _CUE_WORDS_RE.search(lowered) is not None or _LEAD_CUE_RE.match(lowered) is not None \
+        or _PEOPLE_CUE_RE.search(lowered) is not None
 
 
 def _span(m: re.Match[str], group: str) -> tuple[int, int] | None:
@@ -183,14 +198,17 @@ def scan_expressions(text: str, lowered: str, named_from: int) -> list[Expr]:
     name starts) that something could own, in text order."""
     found: list[Expr] = []
     previous_end = -10 * _CONTINUATION_REACH
-    first = _VALUE_START_RE.search(lowered)
-    if first is None:
-        return found
-    # the words before the first digit or comparator hold no expression but the `between`/`in the range of` it starts with
-    for m in _EXPR_RE.finditer(lowered, max(0, first.start() - 24)):
+    pos = 0
+    while (value := _VALUE_START_RE.search(lowered, pos)) is not None:
+        # an expression starts at most `_LEAD` characters before its first digit or comparator (`in the range of`):
+        # the words between two values are skipped, not tried position by position
+        m = _EXPR_RE.search(lowered, max(pos, value.start() - _LEAD))
+        if m is None:
+            break
         if _may_be_a_value(m, lowered, named_from, previous_end):
             found.append(_expression(m, text, lowered))
             previous_end = m.end()
+        pos = m.end()
     return found
 
 
@@ -310,11 +328,7 @@ _REWRITTEN_OTHERS = frozenset(name for name, (_, kind) in _NAMES.items()
 _WORD_NUMBER = r"(?:\d|" + trie_pattern({_fold(w) for w, out in WORD_REPLACEMENTS.items() if out[0].isdigit()}) + ")"
 _WORD_CMP = (r"(?:(?:[≥≤<>]|" + "|".join(f"(?:{p})" for p in SYMBOL_PATTERNS) + "|" + trie_pattern(
     {_fold(w) for w, out in WORD_REPLACEMENTS.items() if out in (GE, LE, GT, LT)}) + r")\s*)")
-_WRITTEN_CUE_RE = re.compile(
-    r"old\b|of[ -]age|age\b|\byo\b|y\s*/\s*o|y\.\s*o|\b(?:" + "|".join(sorted(COUNTED_NOUNS)) + r")\b"
-    rf"|^[\s\-*•·:(]*(?:[a-z]+\s+){{0,3}}{_WORD_CMP}?{_WORD_NUMBER}"
-    r"|\b(?:" + _PEOPLE_WORDS + r")[\s,()]*(?:(?:between|from|ranging|(?:in\s+)?the\s+range)\s+)?"
-    rf"{_WORD_CMP}?{_WORD_NUMBER}")  # on the cleaned lower-cased text with hyphens as blanks
+_WRITTEN_LEAD_CUE_RE, _WRITTEN_PEOPLE_CUE_RE = _cue_res(_WORD_NUMBER, _WORD_CMP)  # on the cleaned folded text
 
 Found = tuple[int, int, tuple[tuple[str, ...], str], bool]  # start, end, (variables, kind), a strict abbreviation
 
@@ -334,7 +348,8 @@ def may_yield(found: list[Found], text: str, folded: str) -> bool:
     for start, end, (_, kind), _strict in found:
         if kind != OTHER or folded[start:end] in _REWRITTEN_OTHERS:
             return True
-    return _WRITTEN_CUE_RE.search(folded) is not None
+    return _CUE_WORDS_RE.search(folded) is not None or _WRITTEN_LEAD_CUE_RE.match(folded) is not None \
+        or _WRITTEN_PEOPLE_CUE_RE.search(folded) is not None
 
 
 def scan_mentions(text: str, lowered: str, found: list[Found] | None = None) -> list[Mention]:
