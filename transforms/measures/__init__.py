@@ -22,11 +22,13 @@ from transforms.measures.assemble import measures, readings
 from transforms.measures.convert import converter
 from transforms.measures.link import assign_owners, find_conditions, group_mentions
 from transforms.measures.model import OTHER, Measure, Range
-from transforms.measures.normalise import lower, may_hold_a_measure, normalise
+from transforms.measures.normalise import clean, lower, may_hold_a_measure, rewrite_words
 from transforms.measures.scan import (
     STRICT_ABBREVIATIONS,
+    find_names,
     may_name_a_measure,
     may_state_an_age_or_count,
+    may_yield,
     scan_expressions,
     scan_grades,
     scan_mentions,
@@ -39,11 +41,20 @@ MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a
 
 def extract_measures(text: str, kind: str) -> list[Measure]:
     """Every variable range stated in one criterion (`kind` INCLUSION or EXCLUSION), as its allowed range."""
-    if not isinstance(text, str) or not may_hold_a_measure(text) or not may_name_a_measure(text):
+    if not isinstance(text, str) or not may_hold_a_measure(text):
         return []
-    doc = normalise(text[:MAX_TEXT])
-    lowered = lower(doc.text)
-    mentions = scan_mentions(doc.text, lowered)
+    src = clean(text[:MAX_TEXT])
+    lowered = lower(src.text)
+    folded = lowered.replace("-", " ")
+    found = find_names(src.text, folded)
+    if not may_yield(found, src.text, folded) or not may_name_a_measure(text):
+        return []
+    doc = rewrite_words(src, lowered)
+    if doc is src:  # no word rewritten: the names found are the normalised text's
+        mentions = scan_mentions(doc.text, lowered, found)
+    else:
+        lowered = lower(doc.text)
+        mentions = scan_mentions(doc.text, lowered)
     named_from = next((men.start for men in mentions if men.kind != OTHER), len(lowered) + 1)
     if named_from > len(lowered) and not may_state_an_age_or_count(lowered):
         return []

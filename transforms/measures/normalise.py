@@ -247,21 +247,41 @@ _WORDS_RE = re.compile(
     + "|" + "|".join(f"(?:{p})" for p, _ in _SYMBOL_PHRASES)
 )
 _SPACES_RE = re.compile(r" {2,}")
+WORD_REPLACEMENTS = _WORDS  # phrase → what the second pass writes for it
+SYMBOL_PATTERNS = tuple(p for p, _ in _SYMBOL_PHRASES)
+_LETTERS_ONLY = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
+_HINT_FIRST_WORDS = frozenset(re.split(rb"[^a-z]+", word.encode())[0] for word in _HINT_WORDS)
 
 
 def may_hold_a_measure(text: str) -> bool:
     """Whether a criterion holds a digit, a number word or a scale written in words (the cheap pre-filter)."""
-    return _HINT_DIGIT_RE.search(text) is not None or _HINT_WORDS_RE.search(lower(text)) is not None
+    if _HINT_DIGIT_RE.search(text) is not None:
+        return True
+    lowered = lower(text)
+    # most criteria without a digit hold none of the hint words' first words: a set test on their words, in C
+    words = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY).split()
+    return not _HINT_FIRST_WORDS.isdisjoint(words) and _HINT_WORDS_RE.search(lowered) is not None
+
+
+def clean(text: str) -> Text:
+    """The first pass alone: unicode and markdown clean-up, blank runs (what the pre-filter of names reads)."""
+    src = Text(text, text)
+    if text.isascii() and "\\" not in text and "&" not in text and "  " not in text and "\n" not in text \
+            and "\t" not in text and "\r" not in text:
+        return src  # plain ASCII has nothing to clean
+    return _rewrite(src, _CHARS_RE.finditer(src.text), _replace_chars)
+
+
+def rewrite_words(src: Text, lowered: str) -> Text:
+    """The second pass on a cleaned text (given its lower-cased copy): comparator and number words."""
+    src = _rewrite(src, _WORDS_RE.finditer(lowered), _replace_words)
+    return _rewrite(src, _SPACES_RE.finditer(src.text), lambda m: " ") if "  " in src.text else src
 
 
 def normalise(text: str) -> Text:
     """Offset-preserving normalisation: unicode/markdown clean-up, then comparator and number words."""
-    src = Text(text, text)
-    if not (text.isascii() and "\\" not in text and "&" not in text and "  " not in text and "\n" not in text
-            and "\t" not in text and "\r" not in text):
-        src = _rewrite(src, _CHARS_RE.finditer(src.text), _replace_chars)  # plain ASCII has nothing to clean
-    src = _rewrite(src, _WORDS_RE.finditer(lower(src.text)), _replace_words)
-    return _rewrite(src, _SPACES_RE.finditer(src.text), lambda m: " ") if "  " in src.text else src
+    src = clean(text)
+    return rewrite_words(src, lower(src.text))
 
 
 def lower(text: str) -> str:

@@ -25,7 +25,17 @@ from transforms.measures.model import (
     Expr,
     Mention,
 )
-from transforms.measures.normalise import POSTFIX, lower, trie_pattern
+from transforms.measures.normalise import (
+    GE,
+    GT,
+    LE,
+    LT,
+    POSTFIX,
+    SYMBOL_PATTERNS,
+    WORD_REPLACEMENTS,
+    lower,
+    trie_pattern,
+)
 from transforms.measures.units import TIME_SYMBOLS, ULN_QUALIFIER, ULN_WORDS, UNIT_PATTERN, states_age, unit_symbol
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -68,6 +78,7 @@ _THOUSANDS_DOT_RE = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
 _COUNT_UNIT_NEXT_RE = re.compile(r"\s*(?:/|cells|per\b)")
 _SCALE_POINT_RE = re.compile(r"[0-5]")
 _VALUE_START_RE = re.compile(r"[\d≥≤<>]")
+_LEAD = 24  # `in the range from ≥ `: the longest lead of an expression before its first digit or comparator
 # an expression can only be a value if a name precedes it, it states an age, people precede a span of time
 # (`men 18-75 years`), a count noun follows it (`2 prior lines`), or it continues one that can
 COUNTED_NOUNS = {noun: var.name for var in CATALOGUE.values() for noun in var.counted}
@@ -81,17 +92,31 @@ _PEOPLE_WORDS = (r"males?|females?|men|women|boys|girls|patients?|participants?|
                  r"|were|healthy|and|or|of|either|sex|gender|both|must")
 # Without a catalogue name, a criterion can still state an age (`18 years old`, `men 18-75 years`, `18-75 years` on
 # its own) or a count (`2 prior lines`); if none of these cues occurs, nothing in it can be read.
-_AGE_OR_COUNT_CUE_RE = re.compile(
-    r"old\b|of[ -]age|age\b|\byo\b|y\s*/\s*o|y\.\s*o|\b(?:" + "|".join(sorted(COUNTED_NOUNS)) + r")\b"
-    r"|^[\s\-*•·:(]*(?:[a-z]+\s+){0,3}[≥≤<>]?\s*\d"
-    r"|\b(?:" + _PEOPLE_WORDS + r")[\s,()]*(?:(?:between|from|ranging|(?:in\s+)?the\s+range)\s+)?(?:[≥≤<>]\s*)?\d")
+_CUE_WORDS = {"old": r"\b", "of age": "", "of-age": "", "age": r"\b", "yo": r"\b",
+              **dict.fromkeys(COUNTED_NOUNS, r"\b")}
+# each alternative starts with its first letter, so that a search skips the other positions at once
+_CUE_WORDS_RE = re.compile(
+    "|".join(re.escape(w[0]) + (rf"(?<!\w{re.escape(w[0])})" if w in COUNTED_NOUNS or w == "yo" else "")
+             + re.escape(w[1:]) + end for w, end in _CUE_WORDS.items()) + r"|y(?:\s*/\s*o|\.\s*o)")
+
+
+def _cue_res(number: str, comparator: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The cues of an age or a count that need a number: the number within the first words, or after people."""
+    people = [w for alt in _PEOPLE_WORDS.split("|") for w in ((alt[:-2], alt[:-1]) if alt.endswith("s?") else (alt,))]
+    return (re.compile(rf"[\s\-*•·:(]*(?:[a-z]+\s+){{0,3}}{comparator}?{number}"),
+            re.compile(trie_pattern(people, not_after=r"\w") + r"[\s,()]*(?:(?:between|from|ranging|(?:in\s+)?the"
+                       rf"\s+range)\s+)?{comparator}?{number}"))
+
+
+_LEAD_CUE_RE, _PEOPLE_CUE_RE = _cue_res(r"\d", r"(?:[≥≤<>]\s*)")
 _CONTINUATION_REACH = 90  # characters between two expressions that continue one another (as link reads them)
 PEOPLE_TAIL_RE = re.compile(r"(?:^|[\s,(])(?:(?:" + _PEOPLE_WORDS + r")[\s,()]*){1,6}$")  # on lower-cased text
 
 
 def may_state_an_age_or_count(lowered: str) -> bool:
     """Whether a criterion without any catalogue name can still hold an age or a count (the cheap test)."""
-    return _AGE_OR_COUNT_CUE_RE.search(lowered) is not None
+    return _CUE_WORDS_RE.search(lowered) is not None or _LEAD_CUE_RE.match(lowered) is not None \
+        or _PEOPLE_CUE_RE.search(lowered) is not None
 
 
 def _span(m: re.Match[str], group: str) -> tuple[int, int] | None:
@@ -173,14 +198,17 @@ def scan_expressions(text: str, lowered: str, named_from: int) -> list[Expr]:
     name starts) that something could own, in text order."""
     found: list[Expr] = []
     previous_end = -10 * _CONTINUATION_REACH
-    first = _VALUE_START_RE.search(lowered)
-    if first is None:
-        return found
-    # the words before the first digit or comparator hold no expression but the `between`/`in the range of` it starts with
-    for m in _EXPR_RE.finditer(lowered, max(0, first.start() - 24)):
+    pos = 0
+    while (value := _VALUE_START_RE.search(lowered, pos)) is not None:
+        # an expression starts at most `_LEAD` characters before its first digit or comparator (`in the range of`):
+        # the words between two values are skipped, not tried position by position
+        m = _EXPR_RE.search(lowered, max(pos, value.start() - _LEAD))
+        if m is None:
+            break
         if _may_be_a_value(m, lowered, named_from, previous_end):
             found.append(_expression(m, text, lowered))
             previous_end = m.end()
+        pos = m.end()
     return found
 
 
@@ -197,6 +225,22 @@ def _fold(name: str) -> str:
     return lower(name).replace("-", " ")
 
 
+_SPELLINGS: dict[str, list[str]] = {}
+for _phrase, _digits in WORD_REPLACEMENTS.items():
+    if _digits.isdigit():
+        _SPELLINGS.setdefault(_digits, []).append(_phrase)
+
+
+def _spelled(name: str) -> list[str]:
+    """`hiv 1 rna` as written before its number word became a digit (`HIV-one RNA`): forms that only the cleaned
+    text holds, so that the names found in it include every name of the normalised text (never found there)."""
+    m = re.search(r"(?<![a-z0-9])\d+(?![a-z0-9])", name)
+    if m is None:
+        return []
+    return [out for phrase in _SPELLINGS.get(m.group(), ()) for word in (phrase, phrase.replace("-", " "))
+            for out in _spelled(name[:m.start()] + word + name[m.end():]) or [name[:m.start()] + word + name[m.end():]]]
+
+
 def _name_table() -> dict[str, tuple[tuple[str, ...], str]]:
     """Folded name → (variables, kind), plural forms included."""
     table: dict[str, tuple[tuple[str, ...], str]] = {}
@@ -205,6 +249,8 @@ def _name_table() -> dict[str, tuple[tuple[str, ...], str]]:
         folded = _fold(name)
         for form in (folded, folded + "s") if folded[-1].isalpha() and not folded.endswith("s") else (folded,):
             table.setdefault(form, (variables, kind))
+            for spelled in _spelled(form):
+                table.setdefault(spelled, (variables, kind))
 
     for var in CATALOGUE.values():
         for name in var.names:
@@ -227,6 +273,9 @@ def _abbreviation_table() -> tuple[dict[str, tuple[tuple[str, ...], str]], froze
     for var in CATALOGUE.values():
         for abbreviation in var.abbreviations:
             table.setdefault(abbreviation, ((var.name,), NAME))
+            for spelled in _spelled(lower(abbreviation)):  # `IGF-one`: its cased forms
+                for form in {spelled, spelled.upper(), spelled.capitalize()}:
+                    table.setdefault(form, ((var.name,), NAME))
         for abbreviation in var.strict_abbreviations:
             table.setdefault(abbreviation, ((var.name,), NAME))
             strict.add(abbreviation)
@@ -268,17 +317,59 @@ def may_name_a_measure(text: str) -> bool:
     return len(text) <= _SHORT or _NAME_START_RE.search(text.lower()) is not None
 
 
-def scan_mentions(text: str, lowered: str) -> list[Mention]:
-    """Every catalogue name and abbreviation in a normalised criterion; where two overlap the earlier, then the
-    longer, wins (`direct bilirubin` over `bilirubin`, `HbA1c` over `Hb`)."""
-    found = [(*m.span(), _NAMES[m.group()]) for m in _NAME_RE.finditer(lowered.replace("-", " "))]
-    abbreviations = [(*m.span(), _ABBREVIATIONS[m.group()]) for m in _ABBREVIATION_RE.finditer(text)]
-    if abbreviations:
-        found += abbreviations
-        found.sort(key=lambda item: (item[0], -item[1]))
+# The names of the cleaned text (before comparator and number words are rewritten) include every name of the
+# normalised text, strict abbreviations found whatever follows them; with the cues of an age or a count written in
+# words too, a criterion holding none of them cannot yield a measure.
+_ANY_ABBREVIATION_RE = re.compile(trie_pattern(_ABBREVIATIONS, not_after="A-Za-z0-9") + r"(?![A-Za-z])")
+_STRICT_NEXT_RE = re.compile(_STRICT_NEXT)
+_REWRITTEN_OTHERS = frozenset(name for name, (_, kind) in _NAMES.items()
+                              if kind == OTHER and re.search(r"(?<![a-z0-9])(?:" + trie_pattern(
+                                  WORD_REPLACEMENTS) + r")(?![a-z])", name))  # `minimum legal adult age`
+_WORD_NUMBER = r"(?:\d|" + trie_pattern({_fold(w) for w, out in WORD_REPLACEMENTS.items() if out[0].isdigit()}) + ")"
+_WORD_CMP = (r"(?:(?:[≥≤<>]|" + "|".join(f"(?:{p})" for p in SYMBOL_PATTERNS) + "|" + trie_pattern(
+    {_fold(w) for w, out in WORD_REPLACEMENTS.items() if out in (GE, LE, GT, LT)}) + r")\s*)")
+_WRITTEN_LEAD_CUE_RE, _WRITTEN_PEOPLE_CUE_RE = _cue_res(_WORD_NUMBER, _WORD_CMP)  # on the cleaned folded text
+
+Found = tuple[int, int, tuple[tuple[str, ...], str], bool]  # start, end, (variables, kind), a strict abbreviation
+
+
+def find_names(text: str, folded: str) -> list[Found]:
+    """The names and abbreviations of a cleaned criterion (`folded`: lower-cased, hyphens as blanks), overlaps and
+    strict abbreviations not yet decided."""
+    found = [(*m.span(), _NAMES[m.group()], False) for m in _NAME_RE.finditer(folded)]
+    for m in _ANY_ABBREVIATION_RE.finditer(text):
+        found.append((*m.span(), _ABBREVIATIONS[m.group()], m.group() in STRICT_ABBREVIATIONS))
+    return found
+
+
+def may_yield(found: list[Found], text: str, folded: str) -> bool:
+    """Whether a cleaned criterion holds a catalogue name or the cue of an age or a count (the precise pre-filter:
+    a criterion without either yields nothing once normalised)."""
+    for start, end, (_, kind), _strict in found:
+        if kind != OTHER or folded[start:end] in _REWRITTEN_OTHERS:
+            return True
+    return _CUE_WORDS_RE.search(folded) is not None or _WRITTEN_LEAD_CUE_RE.match(folded) is not None \
+        or _WRITTEN_PEOPLE_CUE_RE.search(folded) is not None
+
+
+def scan_mentions(text: str, lowered: str, found: list[Found] | None = None) -> list[Mention]:
+    """Every catalogue name and abbreviation in a normalised criterion (`found`: `find_names` of it when it is its
+    own cleaned text); where two overlap the earlier, then the longer, wins (`direct bilirubin` over `bilirubin`,
+    `HbA1c` over `Hb`)."""
+    if found is None:
+        found = find_names(text, lowered.replace("-", " "))
+    items = []
+    for start, stop, entry, strict in found:
+        if strict and not _STRICT_NEXT_RE.match(text, stop):
+            m = _ABBREVIATION_RE.match(text, start)  # a shorter abbreviation at its place, if any
+            if m is None:
+                continue
+            start, stop, entry = m.start(), m.end(), _ABBREVIATIONS[m.group()]
+        items.append((start, stop, entry))
+    items.sort(key=lambda item: (item[0], -item[1]))
     kept: list[Mention] = []
     end = -1
-    for start, stop, (variables, kind) in found:
+    for start, stop, (variables, kind) in items:
         if start >= end:
             kept.append(Mention(start, stop, variables, kind))
             end = stop
