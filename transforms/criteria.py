@@ -274,13 +274,15 @@ def split_eligibility(text: str | None) -> list[Criterion]:
         return []
     builder = _Builder()
     after_break = True  # the previous line was blank or a header
+    if "\t" in text:
+        text = text.expandtabs(4)  # tab stops restart at each newline, as they would line by line
     for raw_line in text.split("\n"):
-        line = raw_line.expandtabs(4).rstrip()
-        body = line.strip()
-        if not body:
+        line = raw_line.rstrip()
+        if not line:
             after_break = True
             continue
-        indent = len(line) - len(line.lstrip())
+        body = line.lstrip()
+        indent = len(line) - len(body)
         wrapped = builder.current is not None and not after_break
         markers = _marker(body)
         marker = markers[0] or markers[1]

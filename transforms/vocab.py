@@ -258,7 +258,7 @@ def parse_age_years(raw: str | None) -> float | None:
 _MD_ESCAPE = re.compile(r"\\([\\\[\]\^><*\-.()_~`#+!|{}=])")
 # Runs of spaces that `clean_block` rewrites: two or more, or one that is not a plain space.
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]{2,}|[\t\u00a0\u2000-\u200b\u3000]")
-_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINES = re.compile(r"\n\n\n+")  # a literal head: the scan skips to each `\n\n\n` in C
 _NCT = re.compile(r"\bNCT\d{8}\b")
 
 
