@@ -81,7 +81,12 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
     `bulleted`: the line wore a bullet or number, so only a plain `Inclusion Criteria:`-style header is taken.
     """
     bare = body.lstrip("*_# \t").rstrip("*_ \t")  # `**Inclusion Criteria:**`, `## Exclusion`
-    m = _KIND_HEADER.match(bare)
+    if bare.isascii():  # then case-insensitive is `lower()`, and a line naming no header word is no header
+        low = bare.lower()
+        named = "clusi" in low or "criteria" in low or "eligibility" in low
+    else:
+        named = True
+    m = _KIND_HEADER.match(bare) if named else None
     if m:
         sep, noun, ends = m.group("sep"), m.group("noun"), m.group("end") is not None
         colon = sep in (":", "：")
@@ -95,7 +100,7 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
                     INCLUSION if m.group("kind").lower().startswith("inclus") else EXCLUSION)
                 return kind, (m.group("rest") or "").strip()
             return None
-    if _NEUTRAL_HEADER.match(bare) and not (wrapped and bare[:1].islower()):  # `… any of the following\ncriteria:`
+    if named and _NEUTRAL_HEADER.match(bare) and not (wrapped and bare[:1].islower()):  # `… any of the following\ncriteria:`
         return None, ""
     # A bulleted sentence (`* Patients who meet any of the following will be excluded:`) is a criterion. The
     # pattern only matches a line ending with a colon, so other lines skip its costly scan.
