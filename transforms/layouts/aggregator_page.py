@@ -67,7 +67,6 @@ _FIELDS: dict[str, tuple[str, ...]] = {
 _SUB_HEADINGS = frozenset(f.casefold() for fs in _FIELDS.values() for f in fs)
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_WS = re.compile(r"\s+")
 _NCT_PARA = re.compile(r"^\s*NCT\s*ID\s*:\s*(\S.*)$", re.I)
 _UPDATED_PARA = re.compile(r"^\s*Last\s+Updated\s*:\s*(\S.*)$", re.I)
 _GROUP_TYPE = re.compile(r"^\s*Group\s+Type\b[ \t]*(.*)$", re.I)
@@ -214,7 +213,8 @@ def _text(sections: dict[str, _Section], name: str, *, unwrap: bool = True) -> s
     section = sections.get(name)
     if section is None:
         return None
-    paras = [_WS.sub(" ", p) if unwrap else p for p in section.paragraphs]
+    # split() splits where `\s` matches; the edge spaces `\s+` → " " would keep, clean_block strips off its lines
+    paras = [" ".join(p.split()) if unwrap else p for p in section.paragraphs]
     return vocab.clean_block("\n\n".join(paras))
 
 
