@@ -174,6 +174,10 @@ def _segment(lines: list[str]) -> list[_Block]:
     current: _Block | None = None
     child = ""
     for line in lines:
+        if ":" not in line:  # no `Label:` of either kind: text of whatever is open (most lines)
+            if current is not None:
+                (current.children[-1][1] if child else current.lines).append(line)
+            continue
         label = _label_of(line)
         inline_value: str | None = None
         if label is None and _value_stated(current, child):
