@@ -169,7 +169,8 @@ def _item(body: str, last_alpha: int | None, marker: tuple[re.Match[str] | None,
         return None  # only digits may be glued to their text (`1.Age`); `e.g.` is no item
     ordinal = None if kind == "sub" else _ordinal(tok, kind == "roman")
     text = body[m.end():]
-    return _Item(kind + shape, ordinal, _INNER_BULLET.sub("", text, count=1))
+    dash = _INNER_BULLET.match(text)  # a match, not a sub: an anchored sub would still try every later position
+    return _Item(kind + shape, ordinal, text[dash.end():] if dash else text)
 
 
 # ---------------------------------------------------------------- assembly
