@@ -101,6 +101,8 @@ def detect(text: str) -> float:
     head = text[:6000]
     if _FIRST_LINE_TITLE.match(head.lstrip()):
         return 0.9
+    if head.isascii() and "nct id" not in head.lower():
+        return 0.0  # then no line can read `NCT ID:`, which a search for it (slow per character) would find out
     if not _NCT_LINE.search(head):
         return 0.0
     # a label line matches as a whole (the pattern never crosses a newline), so only lines with a colon are tried
