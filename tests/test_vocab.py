@@ -71,3 +71,17 @@ def test_to_int_and_nct_id():
     assert vocab.to_int("many") is None
     assert vocab.nct_id("see nct01234567 for more") == "NCT01234567"
     assert vocab.nct_id("NCT123") is None
+
+
+def test_codes_are_their_own_keys():
+    # `_lookup` returns a code given in API v2 spelling as it is, which is right only while `_key` would keep it
+    for members in (vocab.STATUSES, vocab.STUDY_TYPES, vocab.ALLOCATIONS, vocab.INTERVENTION_MODELS,
+                    vocab.PRIMARY_PURPOSES, vocab.SEXES, vocab.ARM_TYPES, vocab.INTERVENTION_TYPES,
+                    vocab.AGENCY_CLASSES):
+        for code in members:
+            assert vocab._key(code) == code
+
+
+def test_clean_block_collapses_only_what_needs_it():
+    assert vocab.clean_block("a  b\tc\u00a0d\u3000e \u2003f\n\n\n  g ") == "a b c d e f\n\ng"
+    assert vocab.clean_block("plain text\nsecond line") == "plain text\nsecond line"

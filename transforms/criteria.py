@@ -81,7 +81,12 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
     `bulleted`: the line wore a bullet or number, so only a plain `Inclusion Criteria:`-style header is taken.
     """
     bare = body.lstrip("*_# \t").rstrip("*_ \t")  # `**Inclusion Criteria:**`, `## Exclusion`
-    m = _KIND_HEADER.match(bare)
+    if bare.isascii():  # then case-insensitive is `lower()`, and a line naming no header word is no header
+        low = bare.lower()
+        named = "clusi" in low or "criteria" in low or "eligibility" in low
+    else:
+        named = True
+    m = _KIND_HEADER.match(bare) if named else None
     if m:
         sep, noun, ends = m.group("sep"), m.group("noun"), m.group("end") is not None
         colon = sep in (":", "：")
@@ -95,7 +100,7 @@ def _header(body: str, wrapped: bool = False, bulleted: bool = False) -> tuple[s
                     INCLUSION if m.group("kind").lower().startswith("inclus") else EXCLUSION)
                 return kind, (m.group("rest") or "").strip()
             return None
-    if _NEUTRAL_HEADER.match(bare) and not (wrapped and bare[:1].islower()):  # `… any of the following\ncriteria:`
+    if named and _NEUTRAL_HEADER.match(bare) and not (wrapped and bare[:1].islower()):  # `… any of the following\ncriteria:`
         return None, ""
     # A bulleted sentence (`* Patients who meet any of the following will be excluded:`) is a criterion. The
     # pattern only matches a line ending with a colon, so other lines skip its costly scan.
@@ -164,7 +169,8 @@ def _item(body: str, last_alpha: int | None, marker: tuple[re.Match[str] | None,
         return None  # only digits may be glued to their text (`1.Age`); `e.g.` is no item
     ordinal = None if kind == "sub" else _ordinal(tok, kind == "roman")
     text = body[m.end():]
-    return _Item(kind + shape, ordinal, _INNER_BULLET.sub("", text, count=1))
+    dash = _INNER_BULLET.match(text)  # a match, not a sub: an anchored sub would still try every later position
+    return _Item(kind + shape, ordinal, text[dash.end():] if dash else text)
 
 
 # ---------------------------------------------------------------- assembly
@@ -274,13 +280,15 @@ def split_eligibility(text: str | None) -> list[Criterion]:
         return []
     builder = _Builder()
     after_break = True  # the previous line was blank or a header
+    if "\t" in text:
+        text = text.expandtabs(4)  # tab stops restart at each newline, as they would line by line
     for raw_line in text.split("\n"):
-        line = raw_line.expandtabs(4).rstrip()
-        body = line.strip()
-        if not body:
+        line = raw_line.rstrip()
+        if not line:
             after_break = True
             continue
-        indent = len(line) - len(line.lstrip())
+        body = line.lstrip()
+        indent = len(line) - len(body)
         wrapped = builder.current is not None and not after_break
         markers = _marker(body)
         marker = markers[0] or markers[1]

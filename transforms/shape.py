@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import itemgetter
 
 import pyarrow as pa
 
@@ -38,8 +37,35 @@ class SourceRecord:
         return f"{self.file_path}#{self.record_index}"
 
 
-# shape_trial fills every column of every row, so the staging tables are built by position (see `_table`).
+_MIN_AGE, _MAX_AGE = 1 + _TRIAL_FIELDS.index("min_age_years"), 1 + _TRIAL_FIELDS.index("max_age_years")
 _STAGING_SCHEMAS = {tbl.name: arrow_schema(tbl, staging=True) for tbl in STAGED_TABLES}
+# A row is a tuple of these columns, in its staging table's order and followed by the record key: the batch is
+# transposed into Arrow columns in one pass. Checked against the schemas on import, so no value lands in another's
+# column.
+_COLUMNS = {
+    "trial": ("trial_id", *_TRIAL_FIELDS, "source_file", "source_layout", "source_sha256", "removed_at", "run_id"),
+    "condition": ("trial_id", "ordinal", "name"),
+    "arm": ("arm_id", "trial_id", "ordinal", "label", "arm_type", "description"),
+    "intervention": ("intervention_id", "trial_id", "ordinal", "intervention_type", "name", "description"),
+    "arm_intervention": ("trial_id", "arm_id", "intervention_id"),
+    "criterion": ("criterion_id", "trial_id", "kind", "ordinal", "text"),
+    "criterion_measure": ("measure_id", "criterion_id", "trial_id", "variable", "lower_value", "lower_inclusive",
+                          "upper_value", "upper_inclusive", "unit", "raw_value", "raw_unit", "source_text",
+                          "condition_text"),
+    "outcome": ("outcome_id", "trial_id", "kind", "ordinal", "measure", "description", "time_frame"),
+    "site": ("site_id", "trial_id", "ordinal", "facility", "city", "state", "zip", "country", "status", "country_code",
+             "latitude", "longitude", "geo_source"),
+    "trial_identifier": ("trial_id", "identifier", "registry", "id_type", "match_key"),
+    "sponsor": ("trial_id", "ordinal", "name", "role", "agency_class"),
+    "condition_mesh": ("trial_id", "mesh_id", "term", "relation", "source"),
+    "intervention_mesh": ("trial_id", "mesh_id", "term", "relation", "source"),
+    "trial_country": ("trial_id", "country_code", "country_name", "source", "removed"),
+    "ingest_issue": ("trial_id", "ordinal", "source_file", "field", "severity", "message"),
+    "mesh_leaf": ("trial_id", "as_found", "mesh_id", "term"),
+}
+for _name, _schema in _STAGING_SCHEMAS.items():
+    if (*_COLUMNS.get(_name, ()), RECORD_COLUMN) != tuple(_schema.names):
+        raise RuntimeError(f"shape: the columns of {_name} are not its staging schema's {_schema.names}")
 
 
 def trial_key(trial: ParsedTrial, file_sha256: str, record_index: int) -> str:
@@ -73,22 +99,26 @@ def _strip_type_prefix(name: str) -> str:
 
 
 def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
-    """Rows for every star table from one source record, keyed by table name."""
+    """Rows for every star table from one source record, keyed by table name, each row a dict by column name."""
+    return {name: [dict(zip(_STAGING_SCHEMAS[name].names, row, strict=True)) for row in rows]
+            for name, rows in _trial_rows(rec).items()}
+
+
+def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
+    """Rows for every star table from one source record as tuples of `_COLUMNS` and the record key."""
     t = rec.trial
     tid = trial_key(t, rec.file_sha256, rec.record_index)
-    tag = {RECORD_COLUMN: rec.record_key}
-    trial_row = {f: getattr(t, f) for f in _TRIAL_FIELDS}
-    trial_row.update(trial_id=tid, source_file=rec.file_path, source_layout=t.layout, source_sha256=rec.file_sha256,
-                     removed_at=None, run_id=rec.run_id, **tag)
-    rows: dict[str, list[dict]] = {tbl.name: [] for tbl in STAGED_TABLES}
-    rows["trial"].append(trial_row)
+    tag = rec.record_key
+    trial_row = [tid, *[getattr(t, f) for f in _TRIAL_FIELDS], rec.file_path, t.layout, rec.file_sha256, None,
+                 rec.run_id, tag]
+    rows: dict[str, list[tuple]] = {tbl.name: [] for tbl in STAGED_TABLES}
 
     seen_conditions: set[str] = set()
     for name in t.conditions:
         key = _name_key(name)
         if key and key not in seen_conditions:
             seen_conditions.add(key)
-            rows["condition"].append({"trial_id": tid, "ordinal": len(seen_conditions), "name": name, **tag})
+            rows["condition"].append((tid, len(seen_conditions), name, tag))
 
     intervention_ids: dict[str, str] = {}
     seen_interventions: set[tuple[str | None, str]] = set()
@@ -100,20 +130,17 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
         ordinal = len(seen_interventions)
         iid = f"{tid}:intervention:{ordinal}"
         intervention_ids.setdefault(dedupe[1], iid)
-        rows["intervention"].append({"intervention_id": iid, "trial_id": tid, "ordinal": ordinal,
-                                     "intervention_type": iv.intervention_type, "name": iv.name,
-                                     "description": iv.description, **tag})
+        rows["intervention"].append((iid, tid, ordinal, iv.intervention_type, iv.name, iv.description, tag))
 
     for ordinal, arm in enumerate(t.arms, start=1):
         aid = f"{tid}:arm:{ordinal}"
-        rows["arm"].append({"arm_id": aid, "trial_id": tid, "ordinal": ordinal, "label": arm.label,
-                            "arm_type": arm.arm_type, "description": arm.description, **tag})
+        rows["arm"].append((aid, tid, ordinal, arm.label, arm.arm_type, arm.description, tag))
         linked: set[str] = set()
         for name in arm.intervention_names:
             link = intervention_ids.get(_name_key(name)) or intervention_ids.get(_name_key(_strip_type_prefix(name)))
             if link and link not in linked:
                 linked.add(link)
-                rows["arm_intervention"].append({"trial_id": tid, "arm_id": aid, "intervention_id": link, **tag})
+                rows["arm_intervention"].append((tid, aid, link, tag))
 
     issues: list[Issue] = list(t.issues)
     per_kind: dict[str, int] = {}
@@ -121,8 +148,7 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
     for c in t.criteria:
         per_kind[c.kind] = per_kind.get(c.kind, 0) + 1
         cid = f"{tid}:{c.kind.lower()}:{per_kind[c.kind]}"
-        rows["criterion"].append({"criterion_id": cid, "trial_id": tid, "kind": c.kind, "ordinal": per_kind[c.kind],
-                                  "text": c.text, **tag})
+        rows["criterion"].append((cid, tid, c.kind, per_kind[c.kind], c.text, tag))
         try:
             measures = extract_measures(c.text, c.kind)
         except Exception as exc:  # a bug in the measure reader loses that criterion's ranges, never the record
@@ -130,11 +156,9 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
             issues.append(Issue("criterion_measure", "WARNING",
                                 f"{cid}: ranges not read ({type(exc).__name__}: {exc}) from {c.text[:200]!r}"))
         for n, m in enumerate(measures, start=1):
-            rows["criterion_measure"].append({
-                "measure_id": f"{cid}:measure:{n}", "criterion_id": cid, "trial_id": tid, "variable": m.variable,
-                "lower_value": m.lower_value, "lower_inclusive": m.lower_inclusive, "upper_value": m.upper_value,
-                "upper_inclusive": m.upper_inclusive, "unit": m.unit, "raw_value": m.raw_value, "raw_unit": m.raw_unit,
-                "source_text": m.source_text, "condition_text": m.condition_text, **tag})
+            rows["criterion_measure"].append((
+                f"{cid}:measure:{n}", cid, tid, m.variable, m.lower_value, m.lower_inclusive, m.upper_value,
+                m.upper_inclusive, m.unit, m.raw_value, m.raw_unit, m.source_text, m.condition_text, tag))
             if m.variable == "age" and m.condition_text is None:
                 ages.append(m)
     if t.min_age_years is None and t.max_age_years is None and ages:
@@ -147,16 +171,15 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
             issues.append(Issue("min_age_years", "WARNING", "ages in the criteria contradict each other "
                                 f"(lower bounds {sorted(lows)}, upper bounds {sorted(highs)}): no age derived"))
         else:
-            trial_row["min_age_years"], trial_row["max_age_years"] = low, high
+            trial_row[_MIN_AGE], trial_row[_MAX_AGE] = low, high
 
     per_kind = {}
     for o in t.outcomes:
         per_kind[o.kind] = per_kind.get(o.kind, 0) + 1
-        rows["outcome"].append({"outcome_id": f"{tid}:{o.kind.lower()}_outcome:{per_kind[o.kind]}", "trial_id": tid,
-                                "kind": o.kind, "ordinal": per_kind[o.kind], "measure": o.measure,
-                                "description": o.description, "time_frame": o.time_frame, **tag})
+        rows["outcome"].append((f"{tid}:{o.kind.lower()}_outcome:{per_kind[o.kind]}", tid, o.kind, per_kind[o.kind],
+                                o.measure, o.description, o.time_frame, tag))
 
-    countries: dict[str, dict] = {}
+    countries: dict[str, tuple] = {}
     for ordinal, s in enumerate(t.sites, start=1):
         code = geo.country_code(s.country)
         point, geo_source = None, None
@@ -164,21 +187,17 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
             point, geo_source = (s.latitude, s.longitude), "REGISTRY"
         elif code and (point := geo.locate(s.city, s.state, code)):
             geo_source = "GEONAMES"
-        rows["site"].append({"site_id": f"{tid}:site:{ordinal}", "trial_id": tid, "ordinal": ordinal,
-                             "facility": s.facility, "city": s.city, "state": s.state, "zip": s.zip,
-                             "country": s.country, "status": s.status, "country_code": code,
-                             "latitude": point[0] if point else None, "longitude": point[1] if point else None,
-                             "geo_source": geo_source, **tag})
+        rows["site"].append((f"{tid}:site:{ordinal}", tid, ordinal, s.facility, s.city, s.state, s.zip, s.country,
+                             s.status, code, point[0] if point else None, point[1] if point else None, geo_source,
+                             tag))
         if code and code not in countries:
-            countries[code] = {"trial_id": tid, "country_code": code, "country_name": geo.country_name(code),
-                               "source": "SITE", "removed": False, **tag}
+            countries[code] = (tid, code, geo.country_name(code), "SITE", False, tag)
     for listing in t.countries:
         code = geo.country_code(listing.name)
         if code is None:
             issues.append(Issue("trial_country", "WARNING", f"country not recognised: {listing.name!r}"))
         elif code not in countries:
-            countries[code] = {"trial_id": tid, "country_code": code, "country_name": geo.country_name(code),
-                               "source": "REGISTRY", "removed": listing.removed, **tag}
+            countries[code] = (tid, code, geo.country_name(code), "REGISTRY", listing.removed, tag)
     rows["trial_country"].extend(countries.values())
 
     seen_ids: set[str] = set()
@@ -186,42 +205,38 @@ def shape_trial(rec: SourceRecord) -> dict[str, list[dict]]:
         if ident.identifier not in seen_ids:
             seen_ids.add(ident.identifier)
             known = ids.recognise(ident.identifier)
-            rows["trial_identifier"].append({"trial_id": tid, "identifier": ident.identifier,
-                                             "registry": ident.registry, "id_type": ident.id_type,
-                                             "match_key": known.key if known else None, **tag})
+            rows["trial_identifier"].append((tid, ident.identifier, ident.registry, ident.id_type,
+                                             known.key if known else None, tag))
     for ordinal, sp in enumerate(t.sponsors, start=1):
-        rows["sponsor"].append({"trial_id": tid, "ordinal": ordinal, "name": sp.name, "role": sp.role,
-                                "agency_class": sp.agency_class, **tag})
+        rows["sponsor"].append((tid, ordinal, sp.name, sp.role, sp.agency_class, tag))
     for table, terms in (("condition_mesh", t.condition_mesh), ("intervention_mesh", t.intervention_mesh)):
         seen_terms: set[tuple[str, str]] = set()
         for term in terms:
             if (term.mesh_id, term.relation) not in seen_terms:
                 seen_terms.add((term.mesh_id, term.relation))
-                rows[table].append({"trial_id": tid, "mesh_id": term.mesh_id, "term": term.term,
-                                    "relation": term.relation, "source": "REGISTRY", **tag})
+                rows[table].append((tid, term.mesh_id, term.term, term.relation, "REGISTRY", tag))
     seen_leaves: set[tuple[str, str]] = set()
     for leaf in t.mesh_leaves:
         if (leaf.as_found, leaf.mesh_id) not in seen_leaves:
             seen_leaves.add((leaf.as_found, leaf.mesh_id))
-            rows["mesh_leaf"].append({"trial_id": tid, "as_found": leaf.as_found, "mesh_id": leaf.mesh_id,
-                                      "term": leaf.term, **tag})
+            rows["mesh_leaf"].append((tid, leaf.as_found, leaf.mesh_id, leaf.term, tag))
     for ordinal, issue in enumerate(issues, start=1):
-        rows["ingest_issue"].append({"trial_id": tid, "ordinal": ordinal, "source_file": rec.file_path,
-                                     "field": issue.field, "severity": issue.severity, "message": issue.message, **tag})
+        rows["ingest_issue"].append((tid, ordinal, rec.file_path, issue.field, issue.severity, issue.message, tag))
+    rows["trial"].append(tuple(trial_row))
     return rows
 
 
 def shape_batch(records: Iterable[SourceRecord]) -> dict[str, pa.Table]:
     """Arrow staging tables (one per star table, `_record` column included) for a batch of source records."""
-    merged: dict[str, list[dict]] = {tbl.name: [] for tbl in STAGED_TABLES}
+    merged: dict[str, list[tuple]] = {tbl.name: [] for tbl in STAGED_TABLES}
     for rec in records:
-        for name, rows in shape_trial(rec).items():
+        for name, rows in _trial_rows(rec).items():
             merged[name].extend(rows)
     return {name: _table(rows, _STAGING_SCHEMAS[name]) for name, rows in merged.items()}
 
 
-def _table(rows: list[dict], schema: pa.Schema) -> pa.Table:
-    """`pa.Table.from_pylist(rows, schema)` for rows holding every column, transposed in C rather than per cell."""
-    columns = list(zip(*map(itemgetter(*schema.names), rows), strict=True)) if rows else [()] * len(schema)
+def _table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    """The Arrow table of rows holding every column in the schema's order, transposed in C rather than per cell."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
                                 schema=schema)

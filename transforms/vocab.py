@@ -41,6 +41,8 @@ def _key(raw: str) -> str:
 def _lookup(raw: str | None, members: tuple[str, ...], aliases: dict[str, str]) -> str | None:
     if raw is None:
         return None
+    if raw in members:  # already in API v2 spelling, which `_key` leaves as it is (tests/test_vocab.py)
+        return raw
     key = _key(str(raw))
     if not key:
         return None
@@ -185,6 +187,7 @@ def yes_no(raw: str | None) -> bool | None:
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[T ].*)?$")
+_PLAIN_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")  # as API v2 writes them: nothing to tidy first
 _MONTH_NAME = re.compile(r"^([A-Za-z]{3,9})\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})$")
 _DAY_MONTH_NAME = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -197,6 +200,11 @@ def parse_date(raw: str | None) -> date | None:
     a month-only date is its first day; an unreadable one is None."""
     if raw is None:
         return None
+    if type(raw) is str and (m := _PLAIN_ISO_DATE.fullmatch(raw)):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3] or 1))
+        except ValueError:
+            return None
     s = re.sub(r"\s+", " ", str(raw)).strip().rstrip(".")
     s = re.sub(r"\s*\((?:actual|anticipated|estimated)\)$", "", s, flags=re.I)
     s = re.sub(r"^(?:actual|anticipated|estimated)[:\s]+", "", s, flags=re.I)
@@ -248,8 +256,9 @@ def parse_age_years(raw: str | None) -> float | None:
 # ---------------------------------------------------------------- text
 
 _MD_ESCAPE = re.compile(r"\\([\\\[\]\^><*\-.()_~`#+!|{}=])")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
+# Runs of spaces that `clean_block` rewrites: two or more, or one that is not a plain space.
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]{2,}|[\t\u00a0\u2000-\u200b\u3000]")
+_BLANK_LINES = re.compile(r"\n\n\n+")  # a literal head: the scan skips to each `\n\n\n` in C
 _NCT = re.compile(r"\bNCT\d{8}\b")
 
 
@@ -262,7 +271,11 @@ def clean(text: str | None) -> str | None:
     """One-line text: markdown escapes undone, whitespace collapsed, empty → None."""
     if text is None:
         return None
-    s = " ".join(unescape_markdown(text if type(text) is str else str(text)).split())  # split() = what `\s` matches
+    if type(text) is not str:
+        text = str(text)
+    if "\\" in text:
+        text = _MD_ESCAPE.sub(r"\1", text)
+    s = " ".join(text.split())  # split() = what `\s` matches
     return s or None
 
 
@@ -270,8 +283,12 @@ def clean_block(text: str | None) -> str | None:
     """Multi-line text: markdown escapes undone, spaces collapsed per line, blank edges trimmed, empty → None."""
     if text is None:
         return None
-    # `_SPACES` never matches a newline, so collapsing the whole text at once is collapsing each line
-    lines = [line.strip() for line in _SPACES.sub(" ", unescape_markdown(str(text))).split("\n")]
+    text = unescape_markdown(str(text))
+    # `_SPACES` never matches a newline, so collapsing the whole text at once is collapsing each line; the scan is
+    # slow per character, and ASCII text without a tab or a double space has nothing it would change
+    if not text.isascii() or "\t" in text or "  " in text:
+        text = _SPACES.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
     s = "\n".join(lines).strip()
     s = _BLANK_LINES.sub("\n\n", s)
     return s or None

@@ -67,7 +67,6 @@ _FIELDS: dict[str, tuple[str, ...]] = {
 _SUB_HEADINGS = frozenset(f.casefold() for fs in _FIELDS.values() for f in fs)
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-_WS = re.compile(r"\s+")
 _NCT_PARA = re.compile(r"^\s*NCT\s*ID\s*:\s*(\S.*)$", re.I)
 _UPDATED_PARA = re.compile(r"^\s*Last\s+Updated\s*:\s*(\S.*)$", re.I)
 _GROUP_TYPE = re.compile(r"^\s*Group\s+Type\b[ \t]*(.*)$", re.I)
@@ -97,13 +96,23 @@ def detect(text: str) -> float:
     return 0.9 if len({_key(p) for p in paras[2:]} & _DETECT_HEADINGS) >= 3 else 0.0
 
 
-def _key(paragraph: str) -> str:
-    return " ".join(paragraph.split()).casefold()
+def _text_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 # Per heading, the `_key` of its help sentence and the keys of the headings that may follow it (fixed, so built once).
-_HELP_KEYS = {name: _key(help_text) for name, help_text in _SECTIONS if help_text}
+_HELP_KEYS = {name: _text_key(help_text) for name, help_text in _SECTIONS if help_text}
 _LATER_KEYS = {name: frozenset(n.casefold() for n, _ in _SECTIONS[k + 1:]) for k, (name, _) in enumerate(_SECTIONS)}
+# A paragraph's key is only ever compared with these; one of more words than the longest has could equal none.
+_KNOWN_KEYS = {*_HELP_KEYS.values(), *_SUB_HEADINGS, *_DETECT_HEADINGS, *(n.casefold() for n, _ in _SECTIONS)}
+_MAX_WORDS = max(len(k.split()) for k in _KNOWN_KEYS)
+
+
+def _key(paragraph: str) -> str:
+    """Whitespace runs collapsed, case folded: what a heading or help sentence is compared by; "" (equal to no
+    heading) for a paragraph of more words than any of them, which is not split further."""
+    words = paragraph.split(None, _MAX_WORDS)
+    return "" if len(words) > _MAX_WORDS else " ".join(words).casefold()
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -126,11 +135,13 @@ def _paragraphs(text: str) -> list[str]:
 def _segment(paras: list[str]) -> tuple[list[str], dict[str, _Section]]:
     """(paragraphs before the first heading, {section name: section}); sub-headings become sections too."""
     keys = [_key(p) for p in paras]
+    at: dict[str, list[int]] = {}  # key → the paragraphs holding it, in order
+    for i, key in enumerate(keys):
+        at.setdefault(key, []).append(i)
     found: list[tuple[int, str, int]] = []  # (paragraph index, name, paragraphs to skip)
     pos = 0
     for name, _help in _SECTIONS:
-        want = name.casefold()
-        candidates = [i for i in range(pos, len(keys)) if keys[i] == want]
+        candidates = [i for i in at.get(name.casefold(), ()) if i >= pos]
         with_help = [i for i in candidates if i + 1 < len(keys) and keys[i + 1] == _HELP_KEYS.get(name)]
         # the occurrence followed by the heading's help sentence wins (an arm may be called `Interventions`);
         # the first bare occurrence is the fallback when the help sentence is missing or reads otherwise
@@ -202,7 +213,8 @@ def _text(sections: dict[str, _Section], name: str, *, unwrap: bool = True) -> s
     section = sections.get(name)
     if section is None:
         return None
-    paras = [_WS.sub(" ", p) if unwrap else p for p in section.paragraphs]
+    # split() splits where `\s` matches; the edge spaces `\s+` → " " would keep, clean_block strips off its lines
+    paras = [" ".join(p.split()) if unwrap else p for p in section.paragraphs]
     return vocab.clean_block("\n\n".join(paras))
 
 

@@ -384,6 +384,8 @@ def _list(value: Any) -> list:
 
 def _text(value: Any) -> str | None:
     """A scalar as text; objects, lists and JSON null say nothing."""
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, (str, int, float)):
@@ -392,7 +394,7 @@ def _text(value: Any) -> str | None:
 
 
 def _one_line(value: Any) -> str | None:
-    return vocab.clean(_text(value))
+    return vocab.clean(value if type(value) is str else _text(value))
 
 
 def _block(value: Any) -> str | None:
@@ -400,7 +402,9 @@ def _block(value: Any) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\r" in text:  # a two-character search scans far slower than `in`
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.strip()
     return text or None
 
 

@@ -101,6 +101,8 @@ def detect(text: str) -> float:
     head = text[:6000]
     if _FIRST_LINE_TITLE.match(head.lstrip()):
         return 0.9
+    if head.isascii() and "nct id" not in head.lower():
+        return 0.0  # then no line can read `NCT ID:`, which a search for it (slow per character) would find out
     if not _NCT_LINE.search(head):
         return 0.0
     # a label line matches as a whole (the pattern never crosses a newline), so only lines with a colon are tried
@@ -174,6 +176,10 @@ def _segment(lines: list[str]) -> list[_Block]:
     current: _Block | None = None
     child = ""
     for line in lines:
+        if ":" not in line:  # no `Label:` of either kind: text of whatever is open (most lines)
+            if current is not None:
+                (current.children[-1][1] if child else current.lines).append(line)
+            continue
         label = _label_of(line)
         inline_value: str | None = None
         if label is None and _value_stated(current, child):
