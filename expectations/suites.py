@@ -30,7 +30,7 @@ class Check:
 def generated_checks(table: Table) -> list[Check]:
     """Checks that follow from a table's declaration: keys, nullability, allowed values, patterns, ranges, FKs."""
     # Keys must be unique within each source record; one trial arriving from several files is expected and is
-    # resolved by the load's winner rule, while the warehouse's PRIMARY KEY guards the final state.
+    # resolved by the load's winner rule, and the load checks the keys it wrote (expectations/cross.py).
     key = [*table.primary_key, RECORD_COLUMN]
     identity = {*table.primary_key, *table.foreign_keys, "nct_id", "ordinal"}
     checks = [Check(table.name, "ExpectCompoundColumnsToBeUnique", {"column_list": key}, "fail", "table",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from schemas.tables import Table
+from schemas.tables import UNINDEXED_KEY_TABLES, Table
 
 RECORD_COLUMN = "_record"  # staging-only: which source record a row came from (file path # record index)
 
@@ -31,7 +31,8 @@ def _quote(name: str) -> str:
 
 
 def create_table_sql(table: Table) -> str:
-    """`CREATE TABLE IF NOT EXISTS` for a table, with NOT NULL, CHECK (allowed values) and PRIMARY KEY."""
+    """`CREATE TABLE IF NOT EXISTS` for a table, with NOT NULL, CHECK (allowed values) and — unless the load replaces
+    its rows wholesale (`UNINDEXED_KEY_TABLES`) — PRIMARY KEY."""
     lines = []
     for c in table.columns:
         line = f"    {_quote(c.name)} {c.type}"
@@ -41,7 +42,8 @@ def create_table_sql(table: Table) -> str:
             values = ", ".join("'" + v.replace("'", "''") + "'" for v in c.allowed)
             line += f" CHECK ({_quote(c.name)} IN ({values}))"
         lines.append(line)
-    lines.append(f"    PRIMARY KEY ({', '.join(_quote(k) for k in table.primary_key)})")
+    if table.name not in UNINDEXED_KEY_TABLES:
+        lines.append(f"    PRIMARY KEY ({', '.join(_quote(k) for k in table.primary_key)})")
     body = ",\n".join(lines)
     return f"CREATE TABLE IF NOT EXISTS {_quote(table.name)} (\n{body}\n);"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from schemas.tables import ALL_TABLES, Table
+from schemas.tables import ALL_TABLES, UNINDEXED_KEY_TABLES, Table
 
 
 def _allowed(values: tuple[str, ...] | None, pattern: str | None) -> str:
@@ -17,7 +17,9 @@ def _allowed(values: tuple[str, ...] | None, pattern: str | None) -> str:
 def table_markdown(table: Table) -> str:
     """One table's section: grain, keys, then a column table."""
     out = [f"### `{table.name}`", "", f"Grain: {table.grain}.", "",
-           f"Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}."]
+           f"Primary key: {', '.join(f'`{k}`' for k in table.primary_key)}"
+           + (" (unique, checked by every load; not a DuckDB index, as the load replaces these rows per trial)."
+              if table.name in UNINDEXED_KEY_TABLES else " (a DuckDB PRIMARY KEY).")]
     if table.foreign_keys:
         fks = ", ".join(f"`{c}` → `{ref}`" for c, ref in table.foreign_keys.items())
         out.append(f"Foreign keys: {fks}.")

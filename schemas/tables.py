@@ -578,6 +578,11 @@ STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)
 LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, TRIAL_IDENTIFIER_SOURCE, TRIAL_COUNTRY_SOURCE, INGEST_FILE,
                                      INGEST_RECORD, INGEST_RUN)
 HISTORY_TABLES: tuple[Table, ...] = (TRIAL_HISTORY,)
+# Tables whose rows the load replaces wholesale, per trial or per source file. Their keys are unique by construction
+# (scoped by trial), checked per batch, across batches and after writing, and are not kept as DuckDB indexes: an
+# index's upkeep under delete-and-insert of the same keys made re-loading 20,000 trials take 17.5 s instead of 2.8 s.
+UNINDEXED_KEY_TABLES: frozenset[str] = frozenset(
+    t.name for t in (*STAGED_TABLES, TRIAL_SOURCE, TRIAL_IDENTIFIER_SOURCE, TRIAL_COUNTRY_SOURCE))
 ALL_TABLES: tuple[Table, ...] = (STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + VOCABULARY_TABLES + LINEAGE_TABLES
                                   + (MESH_LEAF,))
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}

@@ -18,3 +18,24 @@ def test_an_older_warehouse_gains_new_nullable_columns(tmp_path):
     assert row == [("France", None, None, None)]
     ensure_schema(con)  # idempotent
     con.close()
+
+
+def _primary_keys(con) -> set[str]:
+    return {name for (name,) in con.execute("SELECT table_name FROM duckdb_constraints() "
+                                            "WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+
+
+def test_an_older_warehouse_drops_the_key_indexes_of_tables_the_load_replaces(tmp_path):
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE criterion (criterion_id VARCHAR NOT NULL, trial_id VARCHAR NOT NULL, kind VARCHAR "
+                "NOT NULL, ordinal INTEGER NOT NULL, text VARCHAR NOT NULL, PRIMARY KEY (criterion_id))")
+    con.execute("INSERT INTO criterion VALUES ('NCT1:criterion:1', 'NCT1', 'INCLUSION', 1, 'Age >= 18 years')")
+    ensure_schema(con)
+    keyed = _primary_keys(con)
+    assert "criterion" not in keyed and "ingest_file" in keyed  # an upserted lineage table keeps its index
+    assert con.execute("SELECT criterion_id, text FROM criterion").fetchall() == [("NCT1:criterion:1", "Age >= 18 years")]
+    assert con.execute("SELECT count(*) FROM mart_trial_eligibility").fetchone() is not None  # marts still bind
+    assert not [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall() if "__" in t]
+    ensure_schema(con)  # idempotent
+    con.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.cross import cross_batch_checks
+from expectations.cross import STAGED, WINNERS, WRITTEN, cross_batch_checks
 from expectations.gate import GateResult
 from schemas.derive import RECORD_COLUMN, arrow_schema, select_list
 from schemas.tables import (
@@ -71,10 +71,10 @@ def _stage_views(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
             temp_table(con, name, arrow_schema(table, staging=staged).empty_table())
 
 
-def _run_cross_checks(con: duckdb.DuckDBPyConnection, verdict: GateResult, needs_winners: bool) -> None:
+def _run_cross_checks(con: duckdb.DuckDBPyConnection, verdict: GateResult, stage: str) -> None:
     """Run the cross-batch checks of one stage; quarantine what record checks return, stop on table failures."""
     for check in cross_batch_checks():
-        if check.needs_winners != needs_winners:
+        if check.stage != stage:
             continue
         verdict.checks_run += 1
         rows = con.execute(check.sql).fetchall()
@@ -119,12 +119,13 @@ def load_run(warehouse: Path, request: LoadRequest, before_commit: Callable[[], 
         remapped_views(con, remapping=remapped > 0)
         if renamed:
             rename_trials(con)
-        _run_cross_checks(con, verdict, needs_winners=False)
+        _run_cross_checks(con, verdict, STAGED)
         _choose_winners(con, request.complete)
-        _run_cross_checks(con, verdict, needs_winners=True)
+        _run_cross_checks(con, verdict, WINNERS)
         written = _replace_trials(con, request.complete)
         _merge_trial_fields(con, request.complete)
         _learn_mesh(con)
+        _run_cross_checks(con, verdict, WRITTEN)
         removed = _mark_removed(con, run, now) if request.complete else 0
         _record_history(con, run)
         _record_lineage(con, run, now)

@@ -9,8 +9,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from schemas.derive import RECORD_COLUMN, create_table_sql
-from schemas.tables import ALL_TABLES, DIMENSION_TABLES, DIMENSION_VOCABULARIES, STAR_TABLES
+from schemas.derive import RECORD_COLUMN, create_table_sql, select_list
+from schemas.tables import (
+    ALL_TABLES,
+    DIMENSION_TABLES,
+    DIMENSION_VOCABULARIES,
+    STAR_TABLES,
+    UNINDEXED_KEY_TABLES,
+    Table,
+)
 from schemas.therapeutic_areas import THERAPEUTIC_AREAS
 
 MARTS_DIR = Path(__file__).parent / "marts"
@@ -42,11 +49,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     for table_name, column in con.execute("SELECT table_name, column_name FROM duckdb_columns() "
                                           "WHERE schema_name = 'main' AND NOT internal").fetchall():
         existing.setdefault(table_name, set()).add(column)
+    indexed = {name for (name,) in con.execute("SELECT table_name FROM duckdb_constraints() WHERE schema_name = "
+                                                "'main' AND constraint_type = 'PRIMARY KEY'").fetchall()}
     for table in ALL_TABLES:
         con.execute(create_table_sql(table))
         for column in table.columns:  # new nullable columns of a newer version: NULL for the rows already loaded
             if table.name in existing and column.name not in existing[table.name] and column.nullable:
                 con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.type}')
+        if table.name in indexed and table.name in UNINDEXED_KEY_TABLES:
+            _drop_key_index(con, table)
     for table in DIMENSION_TABLES:
         code = table.primary_key[0]
         con.executemany(
@@ -58,6 +69,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
                                             in enumerate(THERAPEUTIC_AREAS, start=1) for mesh_id in mesh_ids])
     for sql_file in sorted(MARTS_DIR.glob("*.sql")):
         con.execute(sql_file.read_text(encoding="utf-8"))
+
+
+def _drop_key_index(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Rebuild, in one transaction, a table an earlier version kept with a PRIMARY KEY index that this version does
+    not keep (a one-off on the first run after upgrading; rows unchanged)."""
+    kept = f"{table.name}__indexed"
+    columns = select_list(table)
+    con.execute("BEGIN TRANSACTION")
+    con.execute(f'ALTER TABLE "{table.name}" RENAME TO "{kept}"')
+    con.execute(create_table_sql(table))
+    con.execute(f'INSERT INTO "{table.name}" ({columns}) SELECT {columns} FROM "{kept}"')
+    con.execute(f'DROP TABLE "{kept}"')
+    con.execute("COMMIT")
 
 
 def mart_grains() -> list[tuple[str, str]]:
