@@ -96,16 +96,17 @@ class Gate:
             if table not in prepared or prepared[table].num_rows == 0:
                 continue
             df = prepared.pop(table).to_pandas()  # one table in pandas at a time
-            # Each result format costs about twice the one before it, so GX is asked for the verdict first, for
-            # counts only where a check failed (or for Data Docs), and for the failing rows only when a record has
-            # to be quarantined.
+            # Each result format costs about twice the one before it, so GX is asked for the verdict first, then
+            # for counts of the checks that failed only (all of them for Data Docs), and for failing rows only when
+            # a record has to be quarantined.
             data = batch.get_batch(batch_parameters={"dataframe": df})
+            result.checks_run += len(suite.expectations)
             run = self._run(data, suite, "SUMMARY" if keep_results else "BOOLEAN_ONLY")
             if not run.success and not keep_results:
-                run = self._run(data, suite, "SUMMARY")
+                run = self._run(data, _failed_only(suite, run), "SUMMARY")
             if any(not r.success and _meta(r).get("level") == "fail" and _meta(r).get("scope") == "record"
                    for r in run.results):
-                run = self._run(data, suite, "COMPLETE")
+                run = self._run(data, _failed_only(suite, run), "COMPLETE")
             if keep_results or not run.success:
                 result.results.append(run.to_json_dict())
             _read_verdicts(table, run, result)
@@ -148,6 +149,14 @@ class Gate:
         return target / "index.html"
 
 
+def _failed_only(suite: Any, run: Any) -> Any:
+    """A suite of the expectations that failed in `run` (not stored in the context), to ask GX for their details."""
+    import great_expectations as gx
+
+    return gx.ExpectationSuite(name=suite.name, expectations=[r.expectation_config for r in run.results
+                                                              if not r.success])
+
+
 def _meta(r: Any) -> dict:
     return r.expectation_config.meta or {}
 
@@ -156,7 +165,6 @@ def _read_verdicts(table: str, run: Any, result: GateResult) -> None:
     """Fold one table's GX run into the gate result: warnings counted, record failures quarantined, table
     failures (and expectations that raised) block."""
     for r in run.results:
-        result.checks_run += 1
         if r.success:
             continue
         meta = _meta(r)
