@@ -106,7 +106,7 @@ class Gate:
                 run = self._run(data, _failed_only(suite, run), "SUMMARY")
             if any(not r.success and _meta(r).get("level") == "fail" and _meta(r).get("scope") == "record"
                    for r in run.results):
-                run = self._run(data, _failed_only(suite, run), "COMPLETE")
+                run = self._run(data, suite if keep_results else _failed_only(suite, run), "COMPLETE")
             if keep_results or not run.success:
                 result.results.append(run.to_json_dict())
             _read_verdicts(table, run, result)

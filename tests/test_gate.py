@@ -43,6 +43,17 @@ def test_bad_nct_pattern_is_quarantined_and_warnings_do_not_block(gate):
     assert result.warnings["no duplicate criteria within a trial"] == 1
 
 
+def test_kept_results_hold_every_expectation_and_others_the_failed_ones(gate):
+    frames = _frames(("bad", ParsedTrial(layout="x", nct_id="NCT123", title="t")))
+    kept = {r["meta"]["active_batch_definition"]["data_asset_name"]: r
+            for r in gate.validate(frames, keep_results=True).results}
+    trial_checks = len([c for c in gate.checks if c.table == "trial"])
+    assert len(kept["trial"]["results"]) == trial_checks  # Data Docs of the first batch show every check
+    failing = gate.validate(frames).results
+    assert [len(r["results"]) for r in failing] == [1]  # elsewhere, the checks that failed, with their rows
+    assert failing[0]["results"][0]["result"]["unexpected_index_list"]
+
+
 def test_same_trial_from_two_files_is_not_a_key_failure(gate):
     result = gate.validate(_frames(("a", ParsedTrial(layout="x", nct_id="NCT00000001")),
                                    ("b", ParsedTrial(layout="x", nct_id="NCT00000001"))))
