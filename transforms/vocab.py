@@ -262,6 +262,12 @@ _BLANK_LINES = re.compile(r"\n\n\n+")  # a literal head: the scan skips to each 
 _NCT = re.compile(r"\bNCT\d{8}\b")
 
 
+def unix_newlines(text: str) -> str:
+    """`\\r\\n` and a lone `\\r` as `\\n` (a two-character search scans far slower than `in`, and most texts hold
+    no `\\r`)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def unescape_markdown(text: str) -> str:
     """Undo CT.gov's markdown escapes (`\\[`, `\\^`, `\\>`, `1\\.`)."""
     return _MD_ESCAPE.sub(r"\1", text) if "\\" in text else text
@@ -271,11 +277,7 @@ def clean(text: str | None) -> str | None:
     """One-line text: markdown escapes undone, whitespace collapsed, empty → None."""
     if text is None:
         return None
-    if type(text) is not str:
-        text = str(text)
-    if "\\" in text:
-        text = _MD_ESCAPE.sub(r"\1", text)
-    s = " ".join(text.split())  # split() = what `\s` matches
+    s = " ".join(unescape_markdown(text if type(text) is str else str(text)).split())  # split() = what `\s` matches
     return s or None
 
 

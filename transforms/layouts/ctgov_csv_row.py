@@ -75,9 +75,7 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
 
 def _lines(text: str) -> list[str] | None:
     """The seven field lines (a missing last line padded as empty), or None when the shape does not fit."""
-    if "\r" in text:  # detection reads every text: the two-character search scans far slower than `in`
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    lines = vocab.unix_newlines(text).split("\n")  # detection reads every text
     while len(lines) > len(_FIELDS) and not lines[-1].strip():
         lines.pop()
     if not len(_FIELDS) - 1 <= len(lines) <= len(_FIELDS):

@@ -394,7 +394,7 @@ def _text(value: Any) -> str | None:
 
 
 def _one_line(value: Any) -> str | None:
-    return vocab.clean(value if type(value) is str else _text(value))
+    return vocab.clean(_text(value))
 
 
 def _block(value: Any) -> str | None:
@@ -402,9 +402,7 @@ def _block(value: Any) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    if "\r" in text:  # a two-character search scans far slower than `in`
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.strip()
+    text = vocab.unix_newlines(text).strip()
     return text or None
 
 

@@ -158,7 +158,7 @@ def _value_stated(current: _Block | None, child: str) -> bool:
         return False
     if (child or current.section) in _CONTAINERS:
         return True
-    return bool(current.children[-1][1] if child else current.lines)
+    return bool(_open_lines(current, child))
 
 
 def _ends_narrative_inline(line: str, current: _Block, child: str) -> tuple[str, str] | None:
@@ -176,26 +176,22 @@ def _segment(lines: list[str]) -> list[_Block]:
     current: _Block | None = None
     child = ""
     for line in lines:
-        if ":" not in line:  # no `Label:` of either kind: text of whatever is open (most lines)
-            if current is not None:
-                (current.children[-1][1] if child else current.lines).append(line)
-            continue
-        label = _label_of(line)
+        label: str | None = None
         inline_value: str | None = None
-        if label is None and _value_stated(current, child):
-            inline = _inline_label(line, current.section if current else None)
-            if inline:
+        if ":" in line:  # a line without a colon holds no `Label:` of either kind (most lines)
+            label = _label_of(line)
+            if label is None and _value_stated(current, child):
+                inline = _inline_label(line, current.section if current else None)
+                if inline:
+                    label, inline_value = inline
+            elif label is None and current is not None and (inline := _ends_narrative_inline(line, current, child)):
                 label, inline_value = inline
-        elif label is None and current is not None and (inline := _ends_narrative_inline(line, current, child)):
-            label, inline_value = inline
-        if label is not None and current is not None and (current.section, child) in _NARRATIVE:
-            if not _may_end_narrative(current.section, child, label):
-                label = None
+            if label is not None and current is not None and (current.section, child) in _NARRATIVE:
+                if not _may_end_narrative(current.section, child, label):
+                    label = None
         if label is None:
-            if current is None:
-                continue  # text before the first label: nothing to attach it to
-            target = current.children[-1][1] if child else current.lines
-            target.append(line)
+            if current is not None:  # text before the first label has nothing to attach to
+                _open_lines(current, child).append(line)
             continue
         if current is not None and label in _CHILDREN.get(current.section, ()) and label != current.section:
             child = label
@@ -208,8 +204,13 @@ def _segment(lines: list[str]) -> list[_Block]:
             continue
         # a known nested label outside its section: keep it as text of whatever is open
         if current is not None:
-            (current.children[-1][1] if child else current.lines).append(line)
+            _open_lines(current, child).append(line)
     return blocks
+
+
+def _open_lines(current: _Block, child: str) -> list[str]:
+    """The lines of what is open: the nested field last opened (`child`), else the block itself."""
+    return current.children[-1][1] if child else current.lines
 
 
 def _one_line(lines: list[str] | None) -> str | None:

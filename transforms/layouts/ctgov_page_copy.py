@@ -76,9 +76,8 @@ def detect(text: str) -> float:
     """A `Study Type` line (no colon) near the top whose next line is a study type, and no `Label:` dump."""
     lines = [line for line in text.split("\n", 4 * _HEAD_LINES)[: 4 * _HEAD_LINES] if line and not line.isspace()]
     lines = lines[: _HEAD_LINES + 1]  # blank lines do not count: a copy may hold one between label and value
-    study_type_line = _STUDY_TYPE_LINE.fullmatch  # once per line of most texts: the plain call is the cheap one
     for k, line in enumerate(lines[:-1]):
-        if study_type_line(line) and not line.rstrip().endswith(":"):
+        if _is_study_type(line) and not line.rstrip().endswith(":"):
             return 0.8 if k >= 1 and vocab.study_type(lines[k + 1]) is not None else 0.0
     return 0.0
 

@@ -228,7 +228,7 @@ def _block_text(el: Element | None) -> str | None:
     if el is None:
         return None
     text = "".join(el.itertext())
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return vocab.unix_newlines(text)
 
 
 def _textblock(el: Element | None) -> str | None:

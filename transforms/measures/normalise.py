@@ -278,12 +278,6 @@ def rewrite_words(src: Text, lowered: str) -> Text:
     return _rewrite(src, _SPACES_RE.finditer(src.text), lambda m: " ") if "  " in src.text else src
 
 
-def normalise(text: str) -> Text:
-    """Offset-preserving normalisation: unicode/markdown clean-up, then comparator and number words."""
-    src = clean(text)
-    return rewrite_words(src, lower(src.text))
-
-
 def lower(text: str) -> str:
     """The text lower-cased with the same length and offsets (`İ` would lengthen under str.lower: ASCII only then)."""
     lowered = text.lower()
