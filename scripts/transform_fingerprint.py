@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows.plan import hash_file  # noqa: E402
-from transforms.pipeline import RawFile, lineage_tables, transform_files  # noqa: E402
+from flows.batch import read_file  # noqa: E402
+from transforms.pipeline import lineage_tables, transform_files  # noqa: E402
 
 
 def _sorted(table: pa.Table) -> pa.Table:
@@ -32,7 +32,7 @@ def write(out: Path, folders: list[Path]) -> None:
     paths = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
     gathered: dict[str, list[pa.Table]] = {}
     for i in range(0, len(paths), 250):
-        files = [RawFile(str(p), hash_file(p), p.stat().st_size, p.read_bytes()) for p in paths[i:i + 250]]
+        files = [read_file(str(p), str(p), None, 1 << 30) for p in paths[i:i + 250]]
         outcomes, tables = transform_files(files, "fingerprint")
         for name, table in {**tables, **lineage_tables(outcomes)}.items():
             gathered.setdefault(name, []).append(table)
