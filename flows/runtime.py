@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import socket
 import subprocess
@@ -33,6 +34,7 @@ def prepare_worker_process() -> None:
 # `TRIALHOUSE_START_API_EARLY=0` leaves it to Prefect.
 
 API_START_TIMEOUT_S = 90
+RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs", "prefect.extra")  # where Prefect sends logs to its API
 
 
 class EarlyApi:
@@ -72,8 +74,14 @@ class EarlyApi:
         self.stop()
 
     def stop(self) -> None:
-        """Stop the server (idempotent) and forget its URL."""
+        """Send the run's last log lines, then stop the server (idempotent) and forget its URL."""
         process, self.process = self.process, None
+        if process is not None:
+            # Prefect ships run logs to the API in background batches; a batch still queued when the server stops
+            # is retried against a closed port for a minute before the process can exit.
+            for name in RUN_LOGGERS:
+                for handler in logging.getLogger(name).handlers:
+                    handler.flush()
         if os.environ.get("PREFECT_API_URL") == self.url:
             os.environ.pop("PREFECT_API_URL")
         if process is not None and process.poll() is None:

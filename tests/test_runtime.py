@@ -1,0 +1,39 @@
+"""The command line's own Prefect API: it outlives the run's last log lines."""
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+
+from flows.runtime import RUN_LOGGERS, EarlyApi
+
+
+class _RecordingHandler(logging.Handler):
+    """Notes whether it was flushed while the server process was still alive."""
+
+    def __init__(self, api: EarlyApi) -> None:
+        super().__init__()
+        self.process = api.process
+        self.flushed_while_alive: bool | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:  # pragma: no cover - nothing is logged here
+        pass
+
+    def flush(self) -> None:
+        assert self.process is not None
+        self.flushed_while_alive = self.process.poll() is None
+
+
+def test_stop_flushes_run_logs_before_the_server_stops() -> None:
+    api = EarlyApi()
+    api.process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    handlers = {name: _RecordingHandler(api) for name in RUN_LOGGERS}
+    for name, handler in handlers.items():
+        logging.getLogger(name).addHandler(handler)
+    try:
+        api.stop()
+    finally:
+        for name, handler in handlers.items():
+            logging.getLogger(name).removeHandler(handler)
+    assert all(h.flushed_while_alive for h in handlers.values())
+    assert api.process is None
