@@ -168,11 +168,16 @@ def split_unchanged(listing: Listing, known: dict[str, str]) -> Plan:
 
 def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = False) -> \
         tuple[Listing, dict[str, str], Plan]:
-    """List the sources, read what the warehouse knows of them (nothing with `full_refresh`) and split them."""
-    from warehouse.store import known_files  # here, not at the top: workers import this module and need no DuckDB
+    """List the sources, read what the warehouse knows of them (nothing with `full_refresh`) and split them; a
+    folder's files that still state a trial whose winning file left it are read again, to rebuild that trial."""
+    # here, not at the top: workers import this module and need no DuckDB
+    from warehouse.store import known_files, sources_outliving_their_winner
 
     listing = list_sources(sources)
     known = {} if full_refresh else known_files(warehouse)
+    if listing.complete and known.keys() - {f.rel for f in listing.files}:
+        reread = sources_outliving_their_winner(warehouse, {f.rel for f in listing.files})
+        known = {path: sha256 for path, sha256 in known.items() if path not in reread}
     return listing, known, split_unchanged(listing, known)
 
 

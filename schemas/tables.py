@@ -63,7 +63,7 @@ def _key(name: str, what: str) -> Column:
 TRIAL = Table(
     "trial",
     "one row per trial (current state: the newest source's lists, each field from the newest source stating it; "
-    "a trial whose source file disappeared keeps its row with `removed_at`)",
+    "a trial whose source files all disappeared keeps its row with `removed_at`)",
     (
         Column("trial_id", "VARCHAR", "the NCT ID when the record has one; otherwise a deterministic key `TH-…`",
                nullable=False),
@@ -99,7 +99,7 @@ TRIAL = Table(
                nullable=False),
         Column("source_layout", "VARCHAR", "layout the raw file was recognised as", nullable=False),
         Column("source_sha256", "VARCHAR", "SHA-256 of the raw file's bytes", nullable=False, pattern=r"^[0-9a-f]{64}$"),
-        Column("removed_at", "TIMESTAMP", "when the trial's source file left the source folder (soft delete), else NULL"),
+        Column("removed_at", "TIMESTAMP", "when the last source file stating the trial left the source folder (soft delete), else NULL"),
         RUN_ID,
     ),
     primary_key=("trial_id",),

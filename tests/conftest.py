@@ -64,16 +64,15 @@ def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] |
     from datetime import datetime
 
     from flows.batch import run_batch
-    from flows.plan import batch_specs, list_sources, split_unchanged, stage_plan
+    from flows.plan import batch_specs, plan_sources, stage_plan
     from flows.summary import new_run_id
     from warehouse.load import LoadRequest, load_run
-    from warehouse.store import RunRecord, known_files
+    from warehouse.store import RunRecord
 
     run_id = new_run_id()
     staging = staging / run_id
-    listing = list_sources([source / f for f in files] if files else [source])
-    known = known_files(warehouse)
-    plan = stage_plan(split_unchanged(listing, known), known, staging, len(listing.files))
+    listing, known, split = plan_sources([source / f for f in files] if files else [source], warehouse)
+    plan = stage_plan(split, known, staging, len(listing.files))
     for spec in batch_specs(plan.files_to_read, Path(plan.manifest), staging, run_id, 1000, 10**8):
         run_batch(spec)
     return load_run(warehouse, LoadRequest(RunRecord(run_id, datetime.now(), str(source), plan.files_seen), staging,

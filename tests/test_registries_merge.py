@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -87,3 +88,28 @@ def test_a_warehouse_trial_joining_an_nct_id_later_is_renamed_with_its_rows(one_
     sources = {r[0] for r in con.execute("SELECT trial_id FROM trial_source WHERE source_layout = 'ictrp_xml'")
                .fetchall()}
     assert "EUCTR2019-001698-10" not in sources
+
+
+def test_a_trial_whose_winning_file_leaves_is_rebuilt_from_its_other_sources(one_file_per_record, tmp_path):
+    folder = tmp_path / "records"
+    shutil.copytree(one_file_per_record, folder)
+    db = tmp_path / "w.duckdb"
+    load_folder(folder, db, tmp_path / "s")
+    con = duckdb.connect(str(db), read_only=True)
+    [(trial_id, winner)] = con.execute(
+        """SELECT trial_id, min(t.source_file) FROM trial t JOIN trial_source s USING (trial_id)
+           GROUP BY trial_id HAVING count(*) > 1 AND count(DISTINCT t.source_file) = 1
+           ORDER BY trial_id LIMIT 1""").fetchall()
+    con.close()
+    (folder / winner).unlink()
+
+    outcome = load_folder(folder, db, tmp_path / "s")
+    assert outcome.row["files_removed"] == 1
+    con = duckdb.connect(str(db), read_only=True)
+    [(source_file, removed_at)] = con.execute("SELECT source_file, removed_at FROM trial WHERE trial_id = ?",
+                                              [trial_id]).fetchall()
+    con.close()
+    assert removed_at is None and source_file != winner
+    without = tmp_path / "without.duckdb"
+    load_folder(folder, without, tmp_path / "s2")
+    assert star_contents(db) == star_contents(without)

@@ -94,6 +94,22 @@ def mart_grains() -> list[tuple[str, str]]:
     return out
 
 
+def sources_outliving_their_winner(path: Path, present: set[str]) -> set[str]:
+    """The present source files of trials whose winning source file is no longer present: reading them again
+    rebuilds those trials from the sources that still state them (rather than marking them removed)."""
+    if not path.exists():
+        return set()
+    con = connect(path, read_only=True)
+    try:
+        if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'trial_source'").fetchall():
+            return set()
+        rows = con.execute("""SELECT DISTINCT t.source_file, s.source_file FROM trial t
+                              JOIN trial_source s ON s.trial_id = t.trial_id AND s.source_file <> t.source_file""")
+        return {other for winner, other in rows.fetchall() if winner not in present and other in present}
+    finally:
+        con.close()
+
+
 def known_files(path: Path) -> dict[str, str]:
     """file_path → SHA-256 of every file content already accounted for (loaded, superseded or quarantined)."""
     if not path.exists():
