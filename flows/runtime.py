@@ -37,6 +37,26 @@ API_START_TIMEOUT_S = 90
 RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs", "prefect.extra")  # where Prefect sends logs to its API
 
 
+def launch_prefect_server(port: int, *options: str) -> subprocess.Popen:
+    """`prefect server start` on 127.0.0.1:`port` in a child process (does not wait for it to answer)."""
+    return subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port), *options],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def api_answers(url: str, server: subprocess.Popen, timeout_s: float) -> bool:
+    """Wait until the API at `url` answers its health check; False if the server exits or the time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 class EarlyApi:
     """A Prefect server for this command's run, in a child process stopped when the command ends."""
 
@@ -51,27 +71,15 @@ class EarlyApi:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
+        self.process = launch_prefect_server(port, "--no-ui", "--analytics-off", "--no-scheduler", "--no-late-runs")
         self.url = f"http://127.0.0.1:{port}/api"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
-             "--no-ui", "--analytics-off", "--no-scheduler", "--no-late-runs"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.environ["PREFECT_API_URL"] = self.url
         return self
 
     def wait_ready(self) -> None:
         """Return once the API answers; if it cannot start, leave the run to Prefect's own temporary server."""
-        if self.process is None:
-            return
-        deadline = time.monotonic() + API_START_TIMEOUT_S
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
+        if self.process is not None and not api_answers(self.url, self.process, API_START_TIMEOUT_S):
+            self.stop()
 
     def stop(self) -> None:
         """Send the run's last log lines, then stop the server (idempotent) and forget its URL."""

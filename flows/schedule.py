@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
+from flows.runtime import api_answers, launch_prefect_server
 from flows.settings import IngestConfig
 
 DEPLOYMENT_NAME = "trialhouse-nightly"
@@ -62,20 +60,11 @@ def start_local_server(port: int = 4200, timeout_s: float = 90) -> subprocess.Po
     """Start `prefect server start` on localhost and wait until its API answers; scheduled runs need a real
     server (the temporary one Prefect starts for plain flow runs does not schedule)."""
     api = f"http://127.0.0.1:{port}/api"
-    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + timeout_s
-    while True:
+    server = launch_prefect_server(port)
+    if not api_answers(api, server, timeout_s):
         if server.poll() is not None:
             raise RuntimeError(f"prefect server exited with code {server.returncode} (is port {port} free?)")
-        try:
-            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if time.monotonic() > deadline:
-                server.terminate()
-                raise RuntimeError(f"prefect server did not answer on {api} within {timeout_s:.0f} s") from None
-            time.sleep(0.2)
+        server.terminate()
+        raise RuntimeError(f"prefect server did not answer on {api} within {timeout_s:.0f} s")
     os.environ["PREFECT_API_URL"] = api
     return server
