@@ -88,6 +88,10 @@ def ingest(
                 summary = ingest_flow(config)
             finally:
                 api.stop()
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted:[/] the load is one transaction: unless it had committed, the warehouse is as "
+                  "it was before this run; the next run picks up every file not loaded.")
+        raise typer.Exit(130) from None
     except WarehouseBusy as exc:
         err.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None

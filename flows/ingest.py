@@ -130,8 +130,8 @@ def ingest(config: IngestConfig) -> RunSummary:
             row = loaded.row
             verdict.merge(loaded.verdict)
             seconds["load"], clock = time.perf_counter() - clock, time.perf_counter()
-        except Exception as exc:
-            record_failed_run(config.warehouse, run, f"{type(exc).__name__}: {exc}")
+        except (Exception, KeyboardInterrupt) as exc:
+            record_failed_run(config.warehouse, run, f"{type(exc).__name__}: {str(exc) or 'interrupted'}")
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)

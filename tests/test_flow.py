@@ -82,3 +82,22 @@ def test_default_relative_paths_work_as_in_the_demo(prefect_harness, tmp_path, m
     assert (tmp_path / "warehouse" / "trials.duckdb").exists()
     assert list((tmp_path / "warehouse" / "data_docs").glob("*/index.html"))
     assert (tmp_path / "warehouse" / "parquet" / "trial" / "trial.parquet").exists()
+
+
+def test_an_interrupted_run_says_so_is_recorded_failed_and_changes_no_data(seeded, tmp_path, monkeypatch):
+    db, _, _, _, snapshot = seeded
+    copy = tmp_path / "trials.duckdb"
+    shutil.copy(db, copy)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # what Ctrl-C raises in the flow's thread, here while the load runs
+
+    monkeypatch.setattr("flows.ingest.load_run", interrupted)
+    result = CliRunner().invoke(app, ["ingest", str(SAMPLES), "--warehouse", str(copy), "--parquet-dir",
+                                      str(tmp_path / "parquet"), "--full-refresh"])
+    assert result.exit_code == 130, result.output
+    assert "interrupted" in result.output and "Traceback" not in result.output
+    assert star_contents(copy) == snapshot
+    con = duckdb.connect(str(copy), read_only=True)
+    assert con.execute("SELECT status, error FROM ingest_run ORDER BY started_at DESC LIMIT 1").fetchone() == \
+        ("FAILED", "KeyboardInterrupt: interrupted")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 
@@ -37,3 +38,14 @@ def test_stop_flushes_run_logs_before_the_server_stops() -> None:
             logging.getLogger(name).removeHandler(handler)
     assert all(h.flushed_while_alive for h in handlers.values())
     assert api.process is None
+
+
+def test_the_runs_api_server_is_out_of_reach_of_the_terminals_ctrl_c(monkeypatch) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("TRIALHOUSE_START_API_EARLY", raising=False)
+    api = EarlyApi().start()
+    try:
+        assert api.process is not None
+        assert os.getpgid(api.process.pid) != os.getpgid(0)  # a Ctrl-C reaches the command's process group only
+    finally:
+        api.stop()
