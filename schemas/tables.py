@@ -5,48 +5,11 @@ docs/tables.md (schemas.docs) are all generated from the declarations below.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from schemas import vocabularies as v
 from schemas.measures import VARIABLES as MEASURE_VARIABLES
+from schemas.model import Column, Table
 
 NCT_PATTERN = r"^NCT\d{8}$"
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column: name, logical type, nullability, meaning and optional constraints."""
-
-    name: str
-    type: str  # VARCHAR | INTEGER | BIGINT | DOUBLE | BOOLEAN | DATE | TIMESTAMP
-    description: str
-    nullable: bool = True
-    allowed: tuple[str, ...] | None = None  # closed vocabulary
-    pattern: str | None = None  # regex every non-null value matches
-    min_value: float | None = None
-    max_value: float | None = None
-    scoped: bool = False  # the value starts with its row's trial_id (`NCT01234567:arm:1`): it follows a renamed trial
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """One table: its grain in one sentence, columns, primary key and foreign keys to `trial`."""
-
-    name: str
-    grain: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...]
-    foreign_keys: dict[str, str] = field(default_factory=dict)  # column -> "table.column"
-    kind: str = "star"  # star | dimension | lineage | history
-
-    def column(self, name: str) -> Column:
-        """The column called `name`."""
-        return next(c for c in self.columns if c.name == name)
-
-    @property
-    def column_names(self) -> list[str]:
-        """Column names in declaration order."""
-        return [c.name for c in self.columns]
 
 
 # Shared columns, defined once.
@@ -345,6 +308,26 @@ DIM_THERAPEUTIC_AREA = Table(
     kind="dimension",
 )
 
+DIM_MEASURE_VARIABLE = Table(
+    "dim_measure_variable",
+    "one row per variable of the measure catalogue (schemas/measures.py): what `criterion_measure.variable` codes "
+    "mean, the unit their values are in, and the keys `trials_for_patient` accepts",
+    (
+        Column("variable", "VARCHAR", "the variable code as stored in criterion_measure", nullable=False,
+               allowed=tuple(MEASURE_VARIABLES)),
+        Column("label", "VARCHAR", "display name", nullable=False),
+        Column("unit", "VARCHAR", "canonical unit: every criterion_measure row of the variable is in it (or in ×ULN)",
+               nullable=False),
+        Column("allows_uln", "BOOLEAN", "whether a bound may be stated as a multiple of the upper limit of normal",
+               nullable=False),
+        Column("plausible_min", "DOUBLE", "smallest plausible value in the canonical unit (NULL: unbounded)"),
+        Column("plausible_max", "DOUBLE", "largest plausible value in the canonical unit (NULL: unbounded)"),
+        Column("sort_order", "INTEGER", "catalogue order", nullable=False, min_value=1),
+    ),
+    primary_key=("variable",),
+    kind="dimension",
+)
+
 MESH_LEAF = Table(
     "mesh_leaf",
     "one row per trial × condition name the registry mapped to a MeSH descriptor (feeds `mesh_vocabulary`)",
@@ -572,7 +555,7 @@ STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTER
                                   OUTCOME, SITE, TRIAL_IDENTIFIER, SPONSOR, CONDITION_MESH, INTERVENTION_MESH,
                                   TRIAL_COUNTRY, INGEST_ISSUE)
 DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE, DIM_REGISTRY, DIM_AGENCY_CLASS)
-VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY, DIM_THERAPEUTIC_AREA)
+VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY, DIM_THERAPEUTIC_AREA, DIM_MEASURE_VARIABLE)
 # Tables a worker stages per record and the load replaces per trial (besides the staging-only lineage tables).
 STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)
 LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, TRIAL_IDENTIFIER_SOURCE, TRIAL_COUNTRY_SOURCE, INGEST_FILE,

@@ -173,3 +173,17 @@ def test_the_bounds_view_holds_criterion_ranges_and_registry_age_limits(con):
     assert ("CRITERION", "ast", "≤ 5 ×ULN", True, True) in rows
     assert ("CRITERION", "ecog", "≥ 0 and ≤ 1", False, False) in rows  # scores need no unit
     assert len(rows) == sum(1 for b in w.BOUNDS if b[0] == w.FIT) + 1
+
+
+@pytest.mark.parametrize("patient, uln, unknown", [({"age": 64, "platelet": 150}, {}, "platelet"),
+                                                    ({"age": 64}, {"astt": 1.0}, "astt")])
+def test_a_key_that_is_no_catalogue_variable_is_an_error_naming_it(con, patient, uln, unknown):
+    with pytest.raises(duckdb.InvalidInputException, match=f"unknown patient variable.*{unknown}.*dim_measure_variable"):
+        _match(con, patient, uln)
+
+
+def test_the_variable_dimension_lists_the_catalogue_with_its_units(con):
+    from schemas.measures import CATALOGUE
+
+    rows = con.execute("SELECT variable, unit, allows_uln FROM dim_measure_variable ORDER BY sort_order").fetchall()
+    assert rows == [(v.name, v.unit, v.uln) for v in CATALOGUE.values()]

@@ -1,6 +1,7 @@
 """The DuckDB warehouse file: connections, the schema (from schemas/), marts, and what the warehouse already knows."""
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from schemas.tables import (
     UNINDEXED_KEY_TABLES,
     Table,
 )
+from schemas.measures import CATALOGUE
 from schemas.therapeutic_areas import THERAPEUTIC_AREAS
 
 MARTS_DIR = Path(__file__).parent / "marts"
@@ -67,8 +69,16 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany('INSERT OR REPLACE INTO dim_therapeutic_area (mesh_id, area_code, label, sort_order) '
                     'VALUES (?, ?, ?, ?)', [(mesh_id, code, label, n) for n, (code, label, mesh_ids)
                                             in enumerate(THERAPEUTIC_AREAS, start=1) for mesh_id in mesh_ids])
+    con.executemany('INSERT OR REPLACE INTO dim_measure_variable (variable, label, unit, allows_uln, plausible_min, '
+                    'plausible_max, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                    [(var.name, var.label, var.unit, var.uln, _finite(var.plausible[0]), _finite(var.plausible[1]), n)
+                     for n, var in enumerate(CATALOGUE.values(), start=1)])
     for sql_file in sorted(MARTS_DIR.glob("*.sql")):
         con.execute(sql_file.read_text(encoding="utf-8"))
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
 def _drop_key_index(con: duckdb.DuckDBPyConnection, table: Table) -> None:

@@ -39,12 +39,24 @@ WHERE t.removed_at IS NULL AND (b.lower_value IS NOT NULL OR b.upper_value IS NO
 -- only under its condition_text: shown, not applied), OTHER_UNIT (the bound is in ×ULN and the value absolute, or the
 -- reverse: it cannot be compared). A bound is inclusive unless stated exclusive.
 CREATE OR REPLACE MACRO patient_checks(patient, uln := NULL, sex := NULL) AS TABLE
-WITH given AS (
+WITH unknown AS (
+    -- a key that is no catalogue variable (a typo: `platelet`) is an error, not a value nothing checks
+    SELECT string_agg(k, ', ' ORDER BY k) AS names
+    FROM (SELECT unnest(list_concat(map_keys(CAST(coalesce(patient, MAP {}) AS MAP(VARCHAR, DOUBLE))),
+                                    map_keys(CAST(coalesce(uln, MAP {}) AS MAP(VARCHAR, DOUBLE))))) AS k)
+    WHERE k NOT IN (SELECT variable FROM dim_measure_variable)
+), given AS (
     SELECT e.key AS variable, e.value AS patient_value, false AS patient_value_is_uln
     FROM (SELECT unnest(map_entries(CAST(coalesce(patient, MAP {}) AS MAP(VARCHAR, DOUBLE)))) AS e)
     UNION ALL
     SELECT e.key, e.value, true
     FROM (SELECT unnest(map_entries(CAST(coalesce(uln, MAP {}) AS MAP(VARCHAR, DOUBLE)))) AS e)
+), checked AS (
+    SELECT g.* FROM given g, unknown u
+    WHERE CASE WHEN u.names IS NULL THEN true
+               ELSE error('unknown patient variable(s): ' || u.names
+                          || ' (the keys are the variable codes of dim_measure_variable, e.g. platelets, anc, age)')
+          END
 ), paired AS (
     -- a bound in ×ULN is compared with the value given in ×ULN; one given only in the other kind is OTHER_UNIT.
     -- A value within a billionth of a bound is on it: unit conversions of the bound and of the value may differ in
@@ -60,7 +72,7 @@ WITH given AS (
                 OR (abs(g.patient_value - b.upper_value) <= 1e-9 * greatest(abs(b.upper_value), 1)
                     AND b.upper_inclusive IS NOT FALSE)) AS is_within
     FROM mart_eligibility_bounds b
-    JOIN given g ON g.variable = b.variable
+    JOIN checked g ON g.variable = b.variable
     WHERE g.patient_value_is_uln = b.is_uln
        OR NOT EXISTS (SELECT 1 FROM given o WHERE o.variable = b.variable AND o.patient_value_is_uln = b.is_uln)
 )
