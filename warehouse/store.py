@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from schemas.derive import RECORD_COLUMN, create_table_sql, select_list
+from schemas.measures import CATALOGUE
 from schemas.tables import (
     ALL_TABLES,
     DIMENSION_TABLES,
@@ -19,7 +20,6 @@ from schemas.tables import (
     UNINDEXED_KEY_TABLES,
     Table,
 )
-from schemas.measures import CATALOGUE
 from schemas.therapeutic_areas import THERAPEUTIC_AREAS
 
 MARTS_DIR = Path(__file__).parent / "marts"
