@@ -32,6 +32,8 @@ class GateResult:
     failures: Counter = field(default_factory=Counter)  # check name -> rows
     checks_run: int = 0
     results: list[dict] = field(default_factory=list)  # GX validation results, JSON
+    # the cross-batch checks the load ran: {check, level, scope, stage, offending_rows} (rendered in Data Docs)
+    cross_checks: list[dict] = field(default_factory=list)
 
     @property
     def blocked(self) -> bool:
@@ -47,6 +49,7 @@ class GateResult:
         self.failures.update(other.failures)
         self.checks_run += other.checks_run
         self.results += other.results
+        self.cross_checks += other.cross_checks
 
 
 def import_gx() -> None:
@@ -58,6 +61,9 @@ def import_gx() -> None:
     for name in list(logging.root.manager.loggerDict):  # GX sets INFO on some of its loggers at import
         if name.startswith("great_expectations"):
             logging.getLogger(name).setLevel(logging.WARNING)
+
+
+CROSS_BATCH_SUITE = "cross_batch_checks"  # the Data Docs page of the checks the load runs over every batch
 
 
 class Gate:
@@ -120,8 +126,28 @@ class Gate:
             fmt["unexpected_index_column_names"] = [RECORD_COLUMN]
         return batch.validate(suite, result_format=fmt)
 
-    def build_docs(self, results: Sequence[dict], target: Path) -> Path:
-        """Render the suites and the given validation results (JSON, from any gate) as GX Data Docs under `target`."""
+    def cross_batch_result(self, outcomes: Sequence[dict]) -> dict:
+        """The cross-batch checks the load ran (`GateResult.cross_checks`) as a GX validation result (JSON): one
+        expectation per check, that it found no offending row, on a one-row table of their counts."""
+        import great_expectations as gx
+        import pandas as pd
+
+        frame = pd.DataFrame({o["check"]: [o["offending_rows"]] for o in outcomes})
+        suite = gx.ExpectationSuite(name=CROSS_BATCH_SUITE, expectations=[
+            gx.expectations.ExpectColumnMaxToBeBetween(
+                column=o["check"], max_value=0,
+                meta={"level": o["level"], "scope": o["scope"], "check": o["check"], "stage": o["stage"]})
+            for o in outcomes])
+        source = self.context.data_sources.add_or_update_pandas("cross_batch")
+        asset = source.add_dataframe_asset(name=f"checks_{len(source.assets)}")
+        batch = asset.add_batch_definition_whole_dataframe("checks").get_batch(batch_parameters={"dataframe": frame})
+        return self._run(batch, suite, "SUMMARY").to_json_dict()
+
+    def build_docs(self, results: Sequence[dict], target: Path, cross_checks: Sequence[dict] = ()) -> Path:
+        """Render the suites and the given validation results (JSON, from any gate) — and the cross-batch checks'
+        outcomes, as a validation of their own — as GX Data Docs under `target`."""
+        if cross_checks:
+            results = [*results, self.cross_batch_result(cross_checks)]
         from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResultSchema
         from great_expectations.core.run_identifier import RunIdentifier
         from great_expectations.data_context.types.resource_identifiers import (

@@ -101,9 +101,10 @@ def process_gate():
     return Gate()
 
 
-def render_data_docs(results: list[dict], docs_dir: Path) -> Path:
-    """Render GX validation results (JSON, from any worker) as Data Docs under `docs_dir`; the index page."""
-    return process_gate().build_docs(results, docs_dir)
+def render_data_docs(results: list[dict], cross_checks: list[dict], docs_dir: Path) -> Path:
+    """Render GX validation results (JSON, from any worker) and the cross-batch checks' outcomes as Data Docs under
+    `docs_dir`; the index page."""
+    return process_gate().build_docs(results, docs_dir, cross_checks)
 
 
 def run_batch(spec: BatchSpec) -> BatchSummary:

@@ -66,9 +66,12 @@ def publish_warehouse(config: IngestConfig) -> None:
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def write_data_docs(results: list[dict], docs_dir: Path, executor: Any) -> Path:
-    """Render this run's GX results as Data Docs on a worker (where GX is loaded) and prune older runs' docs."""
-    index = executor.submit(render_data_docs, results, docs_dir).result()
+def write_data_docs(verdict: GateResult, docs_dir: Path, config: IngestConfig, runner: str) -> Path:
+    """Render this run's GX results and its cross-batch checks as Data Docs on a worker of their own (GX is loaded
+    there, not in the flow's process) and prune older runs' docs."""
+    with open_executor(runner, 1, config.dask_address) as executor:
+        index = executor.submit(render_data_docs, verdict.results[:KEEP_RESULTS], verdict.cross_checks,
+                                docs_dir).result()
     for old in sorted(p for p in docs_dir.parent.iterdir() if p.is_dir())[:-KEEP_DOCS_RUNS]:
         shutil.rmtree(old, ignore_errors=True)
     return index
@@ -123,10 +126,15 @@ def ingest(config: IngestConfig) -> RunSummary:
             with open_executor(runner, config.workers, config.dask_address) as executor:
                 verdict, cpu = process_batches(specs, executor, worker_count(runner, config.workers),
                                                config.show_progress) if specs else (GateResult(), {})
-                docs = write_data_docs(verdict.results[:KEEP_RESULTS], docs_dir, executor) if verdict.results else None
             # the workers are gone before the load: their memory is the load's
             seconds["parse_and_validate"], clock = time.perf_counter() - clock, time.perf_counter()
-            loaded = load_warehouse(config, request, verdict.table_failures)
+            try:
+                loaded = load_warehouse(config, request, verdict.table_failures)
+            except LoadBlocked as blocked:
+                verdict.merge(blocked.verdict)
+                if verdict.results:  # the pages that say why nothing loaded
+                    write_data_docs(verdict, docs_dir, config, runner, return_state=True)
+                raise
             row = loaded.row
             verdict.merge(loaded.verdict)
             seconds["load"], clock = time.perf_counter() - clock, time.perf_counter()
@@ -135,12 +143,14 @@ def ingest(config: IngestConfig) -> RunSummary:
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        # a report of what is committed: if it cannot be written, the run still stands
+        docs = write_data_docs(verdict, docs_dir, config, runner, return_state=True) if verdict.results else None
         if row["files_loaded"] or row["files_quarantined"] or row["files_removed"] or \
                 not snapshot_path(config.warehouse).exists():
             publish_warehouse(config)
         seconds["publish"] = time.perf_counter() - clock
     summary = RunSummary.from_row(row, config.warehouse, warnings=dict(verdict.warnings),
-                                  data_docs=str(docs) if docs else "",
+                                  data_docs=str(docs.result()) if docs and docs.is_completed() else "",
                                   stage_seconds={k: round(v, 3) for k, v in seconds.items()},
                                   transform_cpu_s=round(cpu.get("transform", 0.0), 3),
                                   validate_cpu_s=round(cpu.get("validate", 0.0), 3))

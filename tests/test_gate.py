@@ -84,3 +84,17 @@ def test_an_expectation_gx_cannot_evaluate_blocks_the_load_with_its_reason():
                          "fail", "record", "a check on a column the table lacks")])
     result = broken.validate(_frames(("a", ParsedTrial(layout="x", nct_id="NCT00000001"))))
     assert result.blocked and "no_such_column" in result.table_failures[0]
+
+
+def test_cross_batch_outcomes_become_a_gx_result_one_expectation_per_check(gate):
+    outcomes = [{"check": "a record is staged by one batch only", "level": "fail", "scope": "table",
+                 "stage": "staged", "offending_rows": 0},
+                {"check": "an identifier named by two trials", "level": "warn", "scope": "record",
+                 "stage": "winners", "offending_rows": 8}]
+    result = gate.cross_batch_result(outcomes)
+    assert result["suite_name"] == "cross_batch_checks" and result["success"] is False
+    by_check = {r["expectation_config"]["kwargs"]["column"]: r for r in result["results"]}
+    assert by_check["a record is staged by one batch only"]["success"] is True
+    failed = by_check["an identifier named by two trials"]
+    assert (failed["success"], failed["result"]["observed_value"]) == (False, 8)
+    assert failed["expectation_config"]["meta"]["level"] == "warn"

@@ -32,6 +32,9 @@ def test_a_key_written_twice_blocks_the_load_and_leaves_the_warehouse_as_it_was(
     con.close()
     before = _criteria(db)
     (source / sample.name).write_text(sample.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # re-read it
-    with pytest.raises(LoadBlocked, match=r"criterion\(criterion_id\) is unique in the warehouse"):
+    with pytest.raises(LoadBlocked, match=r"criterion\(criterion_id\) is unique in the warehouse") as blocked:
         load_folder(source, db, tmp_path / "staging2")
     assert _criteria(db) == before
+    found = {o["check"]: o["offending_rows"] for o in blocked.value.verdict.cross_checks}  # for the run's Data Docs
+    assert found["criterion(criterion_id) is unique in the warehouse"] == 1
+    assert found["a record is staged by one batch only"] == 0

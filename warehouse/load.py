@@ -48,9 +48,10 @@ class LoadRequest:
 class LoadBlocked(RuntimeError):
     """A table-level expectation failed: nothing of this run was loaded."""
 
-    def __init__(self, failures: list[str]):
+    def __init__(self, failures: list[str], verdict: GateResult | None = None):
         super().__init__("load stopped by failed expectations, the warehouse is unchanged: " + "; ".join(failures[:5]))
         self.failures = failures
+        self.verdict = verdict if verdict is not None else GateResult()  # what the cross-batch checks found
 
 
 class LoadOutOfMemory(RuntimeError):
@@ -78,6 +79,8 @@ def _run_cross_checks(con: duckdb.DuckDBPyConnection, verdict: GateResult, stage
             continue
         verdict.checks_run += 1
         rows = con.execute(check.sql).fetchall()
+        verdict.cross_checks.append({"check": check.name, "level": check.level, "scope": check.scope,
+                                     "stage": check.stage, "offending_rows": len(rows)})
         if not rows:
             continue
         if check.level == "warn":
@@ -90,7 +93,7 @@ def _run_cross_checks(con: duckdb.DuckDBPyConnection, verdict: GateResult, stage
             con.executemany("INSERT INTO q VALUES (?, ?) ON CONFLICT DO NOTHING",
                             [(r[0], f"failed expectation: {check.name}") for r in rows])
     if verdict.table_failures:
-        raise LoadBlocked(verdict.table_failures)
+        raise LoadBlocked(verdict.table_failures, verdict)
 
 
 @dataclass(slots=True)
