@@ -156,6 +156,8 @@ class Gate:
         )
 
         store = self.context.validation_results_store
+        for old in store.list_keys():  # an earlier run's results in this process are not this run's
+            store.remove_key(old)
         schema = ExpectationSuiteValidationResultSchema()
         for n, data in enumerate(results):
             result = schema.load(data)

@@ -98,3 +98,13 @@ def test_cross_batch_outcomes_become_a_gx_result_one_expectation_per_check(gate)
     failed = by_check["an identifier named by two trials"]
     assert (failed["success"], failed["result"]["observed_value"]) == (False, 8)
     assert failed["expectation_config"]["meta"]["level"] == "warn"
+
+
+def test_a_process_that_renders_docs_twice_shows_each_run_only_its_own_results(gate, tmp_path):
+    def outcome(name: str) -> dict:
+        return {"check": name, "level": "warn", "scope": "record", "stage": "staged", "offending_rows": 0}
+
+    gate.build_docs([gate.cross_batch_result([outcome("first run's check")])], tmp_path / "run1")
+    gate.build_docs([], tmp_path / "run2", [outcome("second run's check")])
+    pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "run2" / "validations").rglob("*.html")]
+    assert len(pages) == 1 and "second run" in pages[0] and "first run" not in pages[0]

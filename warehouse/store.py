@@ -61,20 +61,27 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         if table.name in indexed and table.name in UNINDEXED_KEY_TABLES:
             _drop_key_index(con, table)
     for table in DIMENSION_TABLES:
-        code = table.primary_key[0]
-        con.executemany(
-            f'INSERT OR REPLACE INTO "{table.name}" ("{code}", label, sort_order) VALUES (?, ?, ?)',
-            [(m.value, m.label, m.sort_order) for m in DIMENSION_VOCABULARIES[table.name]],
-        )
-    con.executemany('INSERT OR REPLACE INTO dim_therapeutic_area (mesh_id, area_code, label, sort_order) '
-                    'VALUES (?, ?, ?, ?)', [(mesh_id, code, label, n) for n, (code, label, mesh_ids)
-                                            in enumerate(THERAPEUTIC_AREAS, start=1) for mesh_id in mesh_ids])
-    con.executemany('INSERT OR REPLACE INTO dim_measure_variable (variable, label, unit, allows_uln, plausible_min, '
-                    'plausible_max, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?)',
-                    [(var.name, var.label, var.unit, var.uln, _finite(var.plausible[0]), _finite(var.plausible[1]), n)
-                     for n, var in enumerate(CATALOGUE.values(), start=1)])
+        _upsert(con, table.name, (table.primary_key[0], "label", "sort_order"),
+                [(m.value, m.label, m.sort_order) for m in DIMENSION_VOCABULARIES[table.name]])
+    _upsert(con, "dim_therapeutic_area", ("mesh_id", "area_code", "label", "sort_order"),
+            [(mesh_id, code, label, n) for n, (code, label, mesh_ids) in enumerate(THERAPEUTIC_AREAS, start=1)
+             for mesh_id in mesh_ids])
+    _upsert(con, "dim_measure_variable",
+            ("variable", "label", "unit", "allows_uln", "plausible_min", "plausible_max", "sort_order"),
+            [(var.name, var.label, var.unit, var.uln, _finite(var.plausible[0]), _finite(var.plausible[1]), n)
+             for n, var in enumerate(CATALOGUE.values(), start=1)])
     for sql_file in sorted(MARTS_DIR.glob("*.sql")):
         con.execute(sql_file.read_text(encoding="utf-8"))
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert or replace `rows` in one statement (`executemany` runs one statement per row: ≈ 2 ms each)."""
+    if not rows:
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    row = "(" + ", ".join("?" for _ in columns) + ")"
+    con.execute(f'INSERT OR REPLACE INTO "{table}" ({names}) VALUES {", ".join(row for _ in rows)}',
+                [value for r in rows for value in r])
 
 
 def _finite(value: float) -> float | None:
