@@ -143,14 +143,17 @@ def ingest(config: IngestConfig) -> RunSummary:
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        # a report of what is committed: if it cannot be written, the run still stands
-        docs = write_data_docs(verdict, docs_dir, config, runner, return_state=True) if verdict.results else None
+        # the report of what is committed is written on its worker while the flow publishes; if it cannot be
+        # written, the run still stands
+        docs = write_data_docs.submit(verdict, docs_dir, config, runner) if verdict.results else None
         if row["files_loaded"] or row["files_quarantined"] or row["files_removed"] or \
                 not snapshot_path(config.warehouse).exists():
             publish_warehouse(config)
+        if docs is not None:
+            docs.wait()
         seconds["publish"] = time.perf_counter() - clock
     summary = RunSummary.from_row(row, config.warehouse, warnings=dict(verdict.warnings),
-                                  data_docs=str(docs.result()) if docs and docs.is_completed() else "",
+                                  data_docs=str(docs.result()) if docs and docs.state.is_completed() else "",
                                   stage_seconds={k: round(v, 3) for k, v in seconds.items()},
                                   transform_cpu_s=round(cpu.get("transform", 0.0), 3),
                                   validate_cpu_s=round(cpu.get("validate", 0.0), 3))
