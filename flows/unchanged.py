@@ -10,22 +10,30 @@ import shutil
 import time
 from datetime import datetime
 
-from flows.plan import list_sources, plan_sources, stage_plan
+from flows.plan import list_sources, split_unchanged, stage_plan
 from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id
 from warehouse.load import LoadRequest, load_run
 from warehouse.lock import writer_lock
-from warehouse.store import RunRecord
+from warehouse.store import RunRecord, known_files
 
 
 def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
-    """Record the run and return its summary when the sources hold nothing new; else the number of files to read."""
+    """Record the run and return its summary when the sources hold nothing new; else about how many files the run
+    will read (new files are seen without hashing anything: the flow's plan hashes the known files once)."""
     if config.full_refresh or not config.warehouse.exists():
         return len(list_sources(config.sources).files)
     clock = time.perf_counter()
     with writer_lock(config.warehouse):
-        listing, known, plan = plan_sources(config.sources, config.warehouse)
-        if plan.changed or plan.removes_files(known):
+        listing = list_sources(config.sources)
+        known = known_files(config.warehouse)
+        new = sum(f.rel not in known or f.refused is not None for f in listing.files)
+        if new:
+            return new
+        if listing.complete and len(known) > len(listing.files):  # every file listed is known: one has left
+            return 0
+        plan = split_unchanged(listing, known)
+        if plan.changed:
             return len(plan.changed)
         run_id = new_run_id()
         staging = config.staging_root / run_id
