@@ -130,9 +130,10 @@ def ingest(config: IngestConfig) -> RunSummary:
             seconds["parse_and_validate"], clock = time.perf_counter() - clock, time.perf_counter()
             try:
                 loaded = load_warehouse(config, request, verdict.table_failures)
-            except LoadBlocked as blocked:
-                verdict.merge(blocked.verdict)
-                if verdict.results:  # the pages that say why nothing loaded
+            except Exception as failed:
+                if isinstance(failed, LoadBlocked):
+                    verdict.merge(failed.verdict)
+                if verdict.results:  # the pages that say what the gate found, though nothing loaded
                     write_data_docs(verdict, docs_dir, config, runner, return_state=True)
                 raise
             row = loaded.row

@@ -111,3 +111,17 @@ def test_the_runs_data_docs_show_the_cross_batch_checks_with_their_counts(seeded
         text = page.read_text(encoding="utf-8")
         assert "a record is staged by one batch only" in text
         assert "is unique in the warehouse" in text  # the checks after the writes, too
+
+
+def test_a_load_that_fails_still_leaves_the_runs_data_docs(seeded, tmp_path, monkeypatch):
+    db, _, _, _, _ = seeded
+    copy = tmp_path / "trials.duckdb"
+    shutil.copy(db, copy)
+
+    def failing(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("flows.ingest.load_run", failing)
+    with pytest.raises(OSError, match="No space left"):
+        run_ingest(SAMPLES, copy, tmp_path / "parquet", full_refresh=True)
+    assert list((tmp_path / "data_docs").glob("*/index.html"))
