@@ -70,6 +70,14 @@ class Listing:
     files: list[SourceFile]
     complete: bool
 
+    def paths(self) -> set[str]:
+        """Every listed file's path relative to the root."""
+        return {f.rel for f in self.files}
+
+    def leaves_out(self, known: dict[str, str]) -> bool:
+        """Whether a path the warehouse knows is missing from this folder (a file that was removed)."""
+        return self.complete and bool(known.keys() - self.paths())
+
 
 @dataclass(slots=True)
 class Plan:
@@ -78,10 +86,6 @@ class Plan:
     changed: list[SourceFile]
     unchanged: list[tuple[str, str]]
     present: list[str] | None  # every path in a complete listing; None when the run names files
-
-    def removes_files(self, known: dict[str, str]) -> bool:
-        """Whether a path the warehouse knows is missing from the folder."""
-        return self.present is not None and bool(known.keys() - set(self.present))
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +179,8 @@ def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = Fals
 
     listing = list_sources(sources)
     known = {} if full_refresh else known_files(warehouse)
-    if listing.complete and known.keys() - {f.rel for f in listing.files}:
-        reread = sources_outliving_their_winner(warehouse, {f.rel for f in listing.files})
+    if listing.leaves_out(known):
+        reread = sources_outliving_their_winner(warehouse, listing.paths())
         known = {path: sha256 for path, sha256 in known.items() if path not in reread}
     return listing, known, split_unchanged(listing, known)
 

@@ -30,7 +30,7 @@ def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
         new = sum(f.rel not in known or f.refused is not None for f in listing.files)
         if new:
             return new
-        if listing.complete and len(known) > len(listing.files):  # every file listed is known: one has left
+        if listing.leaves_out(known):
             return 0
         plan = split_unchanged(listing, known)
         if plan.changed:
