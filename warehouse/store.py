@@ -114,32 +114,28 @@ def mart_grains() -> list[tuple[str, str]]:
 def sources_outliving_their_winner(path: Path, present: set[str]) -> set[str]:
     """The present source files of trials whose winning source file is no longer present: reading them again
     rebuilds those trials from the sources that still state them (rather than marking them removed)."""
-    if not path.exists():
-        return set()
-    con = connect(path, read_only=True)
-    try:
-        if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'trial_source'").fetchall():
-            return set()
-        rows = con.execute("""SELECT DISTINCT t.source_file, s.source_file FROM trial t
-                              JOIN trial_source s ON s.trial_id = t.trial_id AND s.source_file <> t.source_file""")
-        return {other for winner, other in rows.fetchall() if winner not in present and other in present}
-    finally:
-        con.close()
+    rows = _read_if_loaded(path, "trial_source", """
+        SELECT DISTINCT t.source_file, s.source_file FROM trial t
+        JOIN trial_source s ON s.trial_id = t.trial_id AND s.source_file <> t.source_file""")
+    return {other for winner, other in rows if winner not in present and other in present}
 
 
 def known_files(path: Path) -> dict[str, str]:
     """file_path → SHA-256 of every file content already accounted for (loaded, superseded or quarantined)."""
+    return dict(_read_if_loaded(path, "ingest_file", """
+        SELECT file_path, arg_max(file_sha256, last_seen_at) FROM ingest_file
+        WHERE status NOT IN ('REMOVED', 'REPLACED') GROUP BY file_path"""))
+
+
+def _read_if_loaded(path: Path, table: str, sql: str) -> list[tuple]:
+    """The rows of a read-only query on the warehouse; none when there is no warehouse yet or no `table` in it."""
     if not path.exists():
-        return {}
+        return []
     con = connect(path, read_only=True)
     try:
-        if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'ingest_file'").fetchall():
-            return {}
-        rows = con.execute(
-            """SELECT file_path, arg_max(file_sha256, last_seen_at) FROM ingest_file
-               WHERE status NOT IN ('REMOVED', 'REPLACED') GROUP BY file_path"""
-        ).fetchall()
-        return dict(rows)
+        if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [table]).fetchall():
+            return []
+        return con.execute(sql).fetchall()
     finally:
         con.close()
 
