@@ -11,6 +11,7 @@ import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ class Gate:
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.checks = checks if checks is not None else all_checks()
-        source = self.context.data_sources.add_pandas("staged")
+        self._source = source = self.context.data_sources.add_pandas("staged")
         self._suites: dict[str, tuple[Any, Any]] = {}  # table -> (batch definition, suite)
         self._by_table: dict[str, list[Check]] = {}
         for check in self.checks:
@@ -138,10 +139,13 @@ class Gate:
                 column=o["check"], max_value=0,
                 meta={"level": o["level"], "scope": o["scope"], "check": o["check"], "stage": o["stage"]})
             for o in outcomes])
-        source = self.context.data_sources.add_or_update_pandas("cross_batch")
-        asset = source.add_dataframe_asset(name=f"checks_{len(source.assets)}")
-        batch = asset.add_batch_definition_whole_dataframe("checks").get_batch(batch_parameters={"dataframe": frame})
+        batch = self._cross_batch.get_batch(batch_parameters={"dataframe": frame})
         return self._run(batch, suite, "SUMMARY").to_json_dict()
+
+    @cached_property
+    def _cross_batch(self) -> Any:
+        """The batch definition the cross-batch checks' counts are validated on (made once, where docs render)."""
+        return self._source.add_dataframe_asset(name=CROSS_BATCH_SUITE).add_batch_definition_whole_dataframe("batch")
 
     def build_docs(self, results: Sequence[dict], target: Path, cross_checks: Sequence[dict] = ()) -> Path:
         """Render the suites and the given validation results (JSON, from any gate) — and the cross-batch checks'
