@@ -190,14 +190,15 @@ def main() -> int:
     summary = first["summary"]
     records = summary["rows_written"].get("trial", 0)
     cores = os.cpu_count() or 1
-    result = {"kind": args.kind if args.api == "per-run" else f"{args.kind}, API running", "files": args.files, "records": records, "wall_s": round(first["wall_s"], 2),
+    kind = args.kind if args.api == "per-run" else f"{args.kind}, API running"
+    result = {"kind": kind, "files": args.files, "records": records, "wall_s": round(first["wall_s"], 2),
               "records_per_s": round(records / first["wall_s"]), "stages": summary["stage_seconds"],
               "transform_cpu_s": summary.get("transform_cpu_s", 0), "validate_cpu_s": summary.get("validate_cpu_s", 0),
               "cpu_s": round(first["cpu_s"], 1), "peak_mib": round(first["peak_mib"]),
               "rerun_wall_s": round(rerun["wall_s"], 2), "rerun_unchanged": rerun["summary"]["files_unchanged"],
               "duckdb_s": round(duck_s, 2), "duckdb_studies": duck_studies, "cores": cores}
     print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
-    print(f"{result['kind']} × {args.files:,}: {records:,} trials in {first['wall_s']:.1f} s = "
+    print(f"{kind} × {args.files:,}: {records:,} trials in {first['wall_s']:.1f} s = "
           f"{result['records_per_s']:,} records/s; peak memory of the process tree {first['peak_mib']:,.0f} MiB")
     print("stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in summary["stage_seconds"].items()))
     print(f"CPU: {first['cpu_s']:.0f} s ({first['cpu_s'] / first['wall_s'] / cores:.0%} of {cores} cores × wall); "
