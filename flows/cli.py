@@ -116,6 +116,7 @@ def _print_summary(summary) -> None:
     for name in ("seen", "loaded", "quarantined", "unchanged", "removed"):
         table.add_row(name, f"{getattr(summary, 'files_' + name):,}")
     table.add_row("records quarantined", f"{summary.records_quarantined:,}")
+    table.add_row("trials marked removed", f"{summary.trials_removed:,}")
     rows = RichTable(title="rows written", show_header=True)
     rows.add_column("table")
     rows.add_column("rows", justify="right")

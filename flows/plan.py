@@ -87,6 +87,12 @@ class Plan:
     unchanged: list[tuple[str, str]]
     present: list[str] | None  # every path in a complete listing; None when the run names files
 
+    def reading_again(self, paths: set[str], listing: Listing) -> Plan:
+        """This plan with the unchanged files in `paths` read again (in listing order, as the changed ones are)."""
+        changed = {f.rel for f in self.changed} | paths
+        return Plan([f for f in listing.files if f.rel in changed],
+                    [(rel, sha256) for rel, sha256 in self.unchanged if rel not in paths], self.present)
+
 
 @dataclass(frozen=True, slots=True)
 class StagedPlan:
@@ -172,17 +178,24 @@ def split_unchanged(listing: Listing, known: dict[str, str]) -> Plan:
 
 def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = False) -> \
         tuple[Listing, dict[str, str], Plan]:
-    """List the sources, read what the warehouse knows of them (nothing with `full_refresh`) and split them; a
-    folder's files that still state a trial whose winning file left it are read again, to rebuild that trial."""
+    """List the sources, read what the warehouse knows of them (nothing with `full_refresh`) and split them; the
+    unchanged files that also state a trial whose winning file changed or left the folder are read again, so that
+    the trial is rebuilt from them if its winner no longer states it."""
     # here, not at the top: workers import this module and need no DuckDB
-    from warehouse.store import known_files, sources_outliving_their_winner
+    from warehouse.store import known_files, other_sources_of_trials_won_by
 
     listing = list_sources(sources)
     known = {} if full_refresh else known_files(warehouse)
-    if listing.leaves_out(known):
-        reread = sources_outliving_their_winner(warehouse, listing.paths())
-        known = {path: sha256 for path, sha256 in known.items() if path not in reread}
-    return listing, known, split_unchanged(listing, known)
+    plan = split_unchanged(listing, known)
+    stale = {f.rel for f in plan.changed if f.rel in known}
+    if listing.complete:
+        stale |= known.keys() - listing.paths()
+    if stale:
+        reread = other_sources_of_trials_won_by(warehouse, stale, {rel for rel, _ in plan.unchanged})
+        if reread:
+            known = {path: sha256 for path, sha256 in known.items() if path not in reread}
+            plan = plan.reading_again(reread, listing)
+    return listing, known, plan
 
 
 def files_per_batch(n_files: int, workers: int, batch_size: int | None) -> int:

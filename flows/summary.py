@@ -24,6 +24,7 @@ class RunSummary:
     files_quarantined: int = 0
     files_unchanged: int = 0
     files_removed: int = 0
+    trials_removed: int = 0  # trials marked removed: their file left or no longer states them (no other file does)
     records_quarantined: int = 0
     rows_written: dict[str, int] = field(default_factory=dict)
     warnings: dict[str, int] = field(default_factory=dict)
@@ -40,6 +41,7 @@ class RunSummary:
         return cls(run_id=row["run_id"], status=row["status"], files_seen=row["files_seen"],
                    files_loaded=row["files_loaded"], files_quarantined=row["files_quarantined"],
                    files_unchanged=row["files_unchanged"], files_removed=row["files_removed"],
+                   trials_removed=row.get("trials_removed") or 0,
                    records_quarantined=row["records_quarantined"], rows_written=json.loads(row["rows_written"]),
                    warehouse=str(warehouse), **extra)
 
@@ -51,5 +53,5 @@ def summary_markdown(summary: RunSummary) -> str:
     return (f"# Ingest run `{summary.run_id}`: {summary.status}\n\n"
             f"| files | count |\n|---|---|\n| seen | {summary.files_seen} |\n| loaded | {summary.files_loaded} |\n"
             f"| quarantined | {summary.files_quarantined} |\n| unchanged | {summary.files_unchanged} |\n"
-            f"| removed | {summary.files_removed} |\n\n"
+            f"| removed | {summary.files_removed} |\n\ntrials marked removed: {summary.trials_removed}\n\n"
             f"| table | rows written |\n|---|---|\n{rows}\n\nExpectation warnings:\n{warn}\n")

@@ -544,6 +544,8 @@ INGEST_RUN = Table(
                min_value=0),
         Column("records_quarantined", "INTEGER", "records quarantined (in files that loaded otherwise too)",
                nullable=False, min_value=0),
+        Column("trials_removed", "INTEGER", "trials marked removed: their file left the source or no longer states "
+               "them, and no other file does (NULL for runs before this column)", min_value=0),
         Column("rows_written", "VARCHAR", "JSON object: rows written per table"),
         Column("error", "VARCHAR", "why the run failed"),
     ),

@@ -113,3 +113,66 @@ def test_a_trial_whose_winning_file_leaves_is_rebuilt_from_its_other_sources(one
     without = tmp_path / "without.duckdb"
     load_folder(folder, without, tmp_path / "s2")
     assert star_contents(db) == star_contents(without)
+
+
+def test_a_trial_its_winning_file_no_longer_states_is_rebuilt_from_its_other_sources(one_file_per_record, tmp_path):
+    folder = tmp_path / "records"
+    shutil.copytree(one_file_per_record, folder)
+    db = tmp_path / "w.duckdb"
+    load_folder(folder, db, tmp_path / "s")
+    con = duckdb.connect(str(db), read_only=True)
+    [(trial_id, winner)] = con.execute(
+        """SELECT trial_id, min(t.source_file) FROM trial t JOIN trial_source s USING (trial_id)
+           GROUP BY trial_id HAVING count(*) > 1 AND count(DISTINCT t.source_file) = 1
+           ORDER BY trial_id LIMIT 1""").fetchall()
+    [(single,)] = con.execute(
+        """SELECT min(source_file) FROM trial WHERE trial_id NOT IN (SELECT trial_id FROM trial_source
+           GROUP BY trial_id HAVING count(*) > 1)""").fetchall()
+    con.close()
+    # the winning file now holds another record (the path's content changed; the other sources did not)
+    shutil.copyfile(folder / single, folder / winner)
+
+    load_folder(folder, db, tmp_path / "s")
+    con = duckdb.connect(str(db), read_only=True)
+    [(source_file, removed_at)] = con.execute("SELECT source_file, removed_at FROM trial WHERE trial_id = ?",
+                                              [trial_id]).fetchall()
+    con.close()
+    assert removed_at is None and source_file != winner
+    without = tmp_path / "without.duckdb"
+    load_folder(folder, without, tmp_path / "s2")
+    assert star_contents(db) == star_contents(without)
+
+
+def test_a_trial_taken_out_of_an_export_is_marked_removed_and_comes_back_with_it(shared_dir, tmp_path):
+    import csv
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    export = folder / "export.csv"
+    shutil.copyfile(shared_dir / "corpus" / "dev" / "raw" / "ctgov_csv_export" / "ctg-studies_kinchabot.csv", export)
+    with export.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    dropped = rows[1][0]
+    db = tmp_path / "w.duckdb"
+    load_folder(folder, db, tmp_path / "s")
+
+    def write(body: list[list[str]]) -> None:
+        with export.open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows([rows[0], *body])
+
+    def state() -> tuple[int, list[tuple]]:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            live = con.execute("SELECT count(*) FROM trial WHERE removed_at IS NULL").fetchone()[0]
+            return live, con.execute("""SELECT t.removed_at IS NOT NULL, h.is_current FROM trial t
+                                        JOIN trial_history h USING (trial_id) WHERE trial_id = ?
+                                        ORDER BY h.version""", [dropped]).fetchall()
+        finally:
+            con.close()
+
+    write(rows[2:])
+    assert load_folder(folder, db, tmp_path / "s").row["trials_removed"] == 1
+    assert state() == (len(rows) - 2, [(True, False)])
+    write(rows[1:])
+    assert load_folder(folder, db, tmp_path / "s").row["trials_removed"] == 0
+    assert state() == (len(rows) - 1, [(False, False), (False, True)])

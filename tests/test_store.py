@@ -124,7 +124,7 @@ def test_quarantined_records_do_not_load_and_removed_files_soft_delete(tmp_path)
     assert row["files_quarantined"] == 1 and row["status"] == "COMPLETED_WITH_QUARANTINE"
     _stage(tmp_path / "s2", [])
     row = _load(db, tmp_path / "s2", _run(2, 0))
-    assert row["files_removed"] == 2
+    assert row["files_removed"] == 2 and row["trials_removed"] == 1
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT trial_id, removed_at IS NOT NULL FROM trial").fetchall() == [("NCT00000001", True)]
 

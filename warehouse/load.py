@@ -129,10 +129,11 @@ def load_run(warehouse: Path, request: LoadRequest, before_commit: Callable[[], 
         _merge_trial_fields(con, request.complete)
         _learn_mesh(con)
         _run_cross_checks(con, verdict, WRITTEN)
-        removed = _mark_removed(con, run, now) if request.complete else 0
+        removed, trials_removed = _mark_removed(con, run, now) if request.complete else (0, 0)
+        trials_removed += _mark_dropped(con, now)
         _record_history(con, run)
         _record_lineage(con, run, now)
-        row = _run_row(con, run, written, removed)
+        row = _run_row(con, run, written, removed, trials_removed)
         con.execute(f"INSERT INTO ingest_run ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                     list(row.values()))
         if before_commit is not None:
@@ -298,17 +299,35 @@ def _learn_mesh(con: duckdb.DuckDBPyConnection) -> None:
         WHERE l.source = 'LEARNED' AND l.relation = 'DIRECT'""")
 
 
-def _mark_removed(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetime) -> int:
-    """Soft-delete the trials whose source file left the folder and mark those files REMOVED; how many files."""
-    con.execute("""UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
-                   AND source_file NOT IN (SELECT file_path FROM present)""", [now])
+def _mark_removed(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetime) -> tuple[int, int]:
+    """Soft-delete the trials whose source file left the folder and mark those files REMOVED; how many files and
+    trials."""
+    trials = _count_changed(con.execute("""UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
+                                           AND source_file NOT IN (SELECT file_path FROM present)""", [now]))
     removed = con.execute("""
         SELECT count(DISTINCT file_path) FROM ingest_file
         WHERE status NOT IN ('REMOVED', 'REPLACED') AND file_path NOT IN (SELECT file_path FROM present)""").fetchone()
     con.execute("""UPDATE ingest_file SET status = 'REMOVED', last_seen_at = ?, run_id = ?
                    WHERE status NOT IN ('REMOVED', 'REPLACED') AND file_path NOT IN (SELECT file_path FROM present)""",
                 [now, run.run_id])
-    return removed[0] if removed else 0
+    return (removed[0] if removed else 0), trials
+
+
+def _count_changed(result: duckdb.DuckDBPyConnection) -> int:
+    """The number of rows an UPDATE or DELETE changed."""
+    changed = result.fetchone()
+    return changed[0] if changed else 0
+
+
+def _mark_dropped(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+    """Soft-delete the trials whose winning file was read again and no longer states them (a trial taken out of a
+    multi-record export), unless another record of this run won them; a file that could not be read as a whole
+    says nothing, and keeps its trials. How many trials."""
+    return _count_changed(con.execute("""UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
+                   AND trial_id NOT IN (SELECT trial_id FROM winner)
+                   AND source_file IN (SELECT file_path FROM st__files WHERE error IS NULL)
+                   AND (source_file, trial_id) NOT IN (
+                       SELECT file_path, trial_id FROM st__records WHERE trial_id IS NOT NULL)""", [now]))
 
 
 def _record_history(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
@@ -391,7 +410,8 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetim
                 [now, run.run_id])
 
 
-def _run_row(con: duckdb.DuckDBPyConnection, run: RunRecord, written: dict[str, int], removed: int) -> dict:
+def _run_row(con: duckdb.DuckDBPyConnection, run: RunRecord, written: dict[str, int], removed: int,
+             trials_removed: int) -> dict:
     """The ingest_run row of a load that is about to commit."""
     counts = con.execute("""
         SELECT count(*) FILTER (WHERE status IN ('LOADED', 'SUPERSEDED')),
@@ -405,6 +425,7 @@ def _run_row(con: duckdb.DuckDBPyConnection, run: RunRecord, written: dict[str, 
             "status": "COMPLETED" if bad_files == 0 and bad_records == 0 else "COMPLETED_WITH_QUARANTINE",
             "source_dir": run.source_dir, "files_seen": run.files_seen, "files_loaded": loaded,
             "files_quarantined": bad_files, "files_unchanged": _count(con, "st__unchanged"), "files_removed": removed,
+            "trials_removed": trials_removed,
             "records_quarantined": bad_records, "rows_written": json.dumps(written, sort_keys=True), "error": None}
 
 

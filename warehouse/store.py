@@ -111,13 +111,14 @@ def mart_grains() -> list[tuple[str, str]]:
     return out
 
 
-def sources_outliving_their_winner(path: Path, present: set[str]) -> set[str]:
-    """The present source files of trials whose winning source file is no longer present: reading them again
-    rebuilds those trials from the sources that still state them (rather than marking them removed)."""
+def other_sources_of_trials_won_by(path: Path, files: set[str], present: set[str]) -> set[str]:
+    """The `present` source files that also state a trial whose winning source file is among `files` (files that
+    left the folder or changed): reading them again rebuilds such a trial from the sources that still state it when
+    its winner no longer does (rather than marking it removed)."""
     rows = _read_if_loaded(path, "trial_source", """
         SELECT DISTINCT t.source_file, s.source_file FROM trial t
         JOIN trial_source s ON s.trial_id = t.trial_id AND s.source_file <> t.source_file""")
-    return {other for winner, other in rows if winner not in present and other in present}
+    return {other for winner, other in rows if winner in files and other in present}
 
 
 def known_files(path: Path) -> dict[str, str]:
