@@ -516,8 +516,9 @@ INGEST_RECORD = Table(
         Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
         Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False, min_value=0),
         Column("trial_id", "VARCHAR", "the trial the record describes, NULL when it could not be built"),
-        Column("status", "VARCHAR", "LOADED, SUPERSEDED (another source of the trial won) or QUARANTINED",
-               nullable=False, allowed=("LOADED", "SUPERSEDED", "QUARANTINED")),
+        Column("status", "VARCHAR", "LOADED, SUPERSEDED (another source of the trial won) or QUARANTINED; REPLACED "
+               "or REMOVED once its file content is (see ingest_file.status)",
+               nullable=False, allowed=("LOADED", "SUPERSEDED", "QUARANTINED", "REPLACED", "REMOVED")),
         Column("error", "VARCHAR", "why the record was quarantined"),
         RUN_ID,
     ),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
 from warehouse.store import ensure_schema
 
@@ -37,5 +38,23 @@ def test_an_older_warehouse_drops_the_key_indexes_of_tables_the_load_replaces(tm
     assert con.execute("SELECT criterion_id, text FROM criterion").fetchall() == [("NCT1:criterion:1", "Age >= 18 years")]
     assert con.execute("SELECT count(*) FROM mart_trial_eligibility").fetchone() is not None  # marts still bind
     assert not [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall() if "__" in t]
+    ensure_schema(con)  # idempotent
+    con.close()
+
+
+def test_an_older_warehouse_takes_the_wider_vocabulary_of_a_closed_column(tmp_path):
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE ingest_record (file_path VARCHAR NOT NULL, file_sha256 VARCHAR NOT NULL, record_index "
+                "INTEGER NOT NULL, trial_id VARCHAR, status VARCHAR NOT NULL CHECK (status IN ('LOADED', "
+                "'SUPERSEDED', 'QUARANTINED')), error VARCHAR, run_id VARCHAR NOT NULL, "
+                "PRIMARY KEY (file_path, file_sha256, record_index))")
+    con.execute("INSERT INTO ingest_record VALUES ('a.csv', 'ab', 0, 'NCT1', 'LOADED', NULL, 'r1')")
+    ensure_schema(con)
+    con.execute("UPDATE ingest_record SET status = 'REPLACED'")  # a value the older vocabulary lacked
+    assert con.execute("SELECT trial_id, status FROM ingest_record").fetchall() == [("NCT1", "REPLACED")]
+    assert "ingest_record" in _primary_keys(con)
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("UPDATE ingest_record SET status = 'GONE'")  # the closed set is still enforced
     ensure_schema(con)  # idempotent
     con.close()

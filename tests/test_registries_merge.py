@@ -173,6 +173,11 @@ def test_a_trial_taken_out_of_an_export_is_marked_removed_and_comes_back_with_it
     write(rows[2:])
     assert load_folder(folder, db, tmp_path / "s").row["trials_removed"] == 1
     assert state() == (len(rows) - 2, [(True, False)])
+    con = duckdb.connect(str(db), read_only=True)
+    lineage = con.execute("""SELECT f.status, r.status, count(*) FROM ingest_file f JOIN ingest_record r
+                             USING (file_path, file_sha256) GROUP BY ALL ORDER BY ALL""").fetchall()
+    con.close()
+    assert lineage == [("LOADED", "LOADED", len(rows) - 2), ("REPLACED", "REPLACED", len(rows) - 1)]
     write(rows[1:])
     assert load_folder(folder, db, tmp_path / "s").row["trials_removed"] == 0
     assert state() == (len(rows) - 1, [(False, False), (False, True)])

@@ -127,6 +127,7 @@ def test_quarantined_records_do_not_load_and_removed_files_soft_delete(tmp_path)
     assert row["files_removed"] == 2 and row["trials_removed"] == 1
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT trial_id, removed_at IS NOT NULL FROM trial").fetchall() == [("NCT00000001", True)]
+    assert con.execute("SELECT DISTINCT status FROM ingest_record").fetchall() == [("REMOVED",)]
 
 
 def test_publish_writes_one_parquet_per_table(tmp_path):

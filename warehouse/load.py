@@ -304,13 +304,19 @@ def _mark_removed(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetime)
     trials."""
     trials = _count_changed(con.execute("""UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
                                            AND source_file NOT IN (SELECT file_path FROM present)""", [now]))
-    removed = con.execute("""
-        SELECT count(DISTINCT file_path) FROM ingest_file
-        WHERE status NOT IN ('REMOVED', 'REPLACED') AND file_path NOT IN (SELECT file_path FROM present)""").fetchone()
-    con.execute("""UPDATE ingest_file SET status = 'REMOVED', last_seen_at = ?, run_id = ?
-                   WHERE status NOT IN ('REMOVED', 'REPLACED') AND file_path NOT IN (SELECT file_path FROM present)""",
+    gone = "status NOT IN ('REMOVED', 'REPLACED') AND file_path NOT IN (SELECT file_path FROM present)"
+    removed = con.execute(f"SELECT count(DISTINCT file_path) FROM ingest_file WHERE {gone}").fetchone()
+    _retire_contents(con, "REMOVED", gone)
+    con.execute(f"UPDATE ingest_file SET status = 'REMOVED', last_seen_at = ?, run_id = ? WHERE {gone}",
                 [now, run.run_id])
     return (removed[0] if removed else 0), trials
+
+
+def _retire_contents(con: duckdb.DuckDBPyConnection, status: str, file_condition: str) -> None:
+    """Give the records of the file contents that `file_condition` (on ingest_file) selects the status their file is
+    about to get: a removed or replaced content's records are no longer what the warehouse holds."""
+    con.execute(f"""UPDATE ingest_record SET status = ? WHERE (file_path, file_sha256) IN (
+                        SELECT file_path, file_sha256 FROM ingest_file WHERE {file_condition})""", [status])
 
 
 def _count_changed(result: duckdb.DuckDBPyConnection) -> int:
@@ -372,9 +378,10 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetim
                coalesce(r.error, q.reason) AS error
         FROM st__records r LEFT JOIN q USING (_record) LEFT JOIN winner w USING (_record)""")
     # Older contents of a re-read path are kept for lineage, marked REPLACED.
-    con.execute("""UPDATE ingest_file SET status = 'REPLACED'
-                   WHERE status NOT IN ('REMOVED', 'REPLACED') AND file_path IN (SELECT file_path FROM st__files)
-                     AND (file_path, file_sha256) NOT IN (SELECT file_path, file_sha256 FROM st__files)""")
+    replaced = """status NOT IN ('REMOVED', 'REPLACED') AND file_path IN (SELECT file_path FROM st__files)
+                  AND (file_path, file_sha256) NOT IN (SELECT file_path, file_sha256 FROM st__files)"""
+    _retire_contents(con, "REPLACED", replaced)
+    con.execute(f"UPDATE ingest_file SET status = 'REPLACED' WHERE {replaced}")
     con.execute("""DELETE FROM ingest_record WHERE (file_path, file_sha256) IN
                    (SELECT file_path, file_sha256 FROM st__files)""")
     con.execute("""INSERT INTO ingest_record (file_path, file_sha256, record_index, trial_id, status, error, run_id)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,13 +54,16 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         existing.setdefault(table_name, set()).add(column)
     indexed = {name for (name,) in con.execute("SELECT table_name FROM duckdb_constraints() WHERE schema_name = "
                                                 "'main' AND constraint_type = 'PRIMARY KEY'").fetchall()}
+    checked = _checked_values(con)
     for table in ALL_TABLES:
         con.execute(create_table_sql(table))
         for column in table.columns:  # new nullable columns of a newer version: NULL for the rows already loaded
             if table.name in existing and column.name not in existing[table.name] and column.nullable:
                 con.execute(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {column.type}')
-        if table.name in indexed and table.name in UNINDEXED_KEY_TABLES:
-            _drop_key_index(con, table)
+        if (table.name in indexed and table.name in UNINDEXED_KEY_TABLES) or any(
+                (table.name, c.name) in checked and checked[table.name, c.name] != set(c.allowed)
+                for c in table.columns if c.allowed):
+            _rebuild(con, table)
     for table in DIMENSION_TABLES:
         _upsert(con, table.name, (table.primary_key[0], "label", "sort_order"),
                 [(m.value, m.label, m.sort_order) for m in DIMENSION_VOCABULARIES[table.name]])
@@ -88,9 +92,21 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _drop_key_index(con: duckdb.DuckDBPyConnection, table: Table) -> None:
-    """Rebuild, in one transaction, a table an earlier version kept with a PRIMARY KEY index that this version does
-    not keep (a one-off on the first run after upgrading; rows unchanged)."""
+def _checked_values(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], set[str]]:
+    """(table, column) → the values its CHECK constraint allows, as the warehouse's tables were created."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for table, columns, text in con.execute("""SELECT table_name, constraint_column_names, constraint_text
+                                               FROM duckdb_constraints()
+                                               WHERE schema_name = 'main' AND constraint_type = 'CHECK'""").fetchall():
+        if len(columns) == 1:
+            found[table, columns[0]] = {v.replace("''", "'") for v in re.findall(r"'((?:[^']|'')*)'", text)}
+    return found
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Rebuild, in one transaction, a table an earlier version created otherwise: with a PRIMARY KEY index that this
+    version does not keep, or with another closed vocabulary in a CHECK (a one-off on the first run after upgrading;
+    rows unchanged, and a row whose value the new vocabulary lacks stops it with DuckDB's constraint error)."""
     kept = f"{table.name}__indexed"
     columns = select_list(table)
     con.execute("BEGIN TRANSACTION")
