@@ -18,7 +18,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from expectations.gate import GateResult
 from flows.batch import BatchSpec, BatchSummary, cached_gazetteer, render_data_docs, run_batch
 from flows.plan import StagedPlan, batch_specs, files_per_batch, plan_sources, stage_plan
-from flows.runners import choose_runner, open_executor, worker_count
+from flows.runners import choose_runner, local_runner, open_executor, worker_count
 from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id, summary_markdown
 from warehouse.load import LoadBlocked, LoadOutcome, LoadRequest, load_run
@@ -67,9 +67,9 @@ def publish_warehouse(config: IngestConfig) -> None:
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def write_data_docs(verdict: GateResult, docs_dir: Path, config: IngestConfig, runner: str) -> Path:
-    """Render this run's GX results and its cross-batch checks as Data Docs on a worker of their own (GX is loaded
-    there, not in the flow's process) and prune older runs' docs."""
-    with open_executor(runner, 1, config.dask_address) as executor:
+    """Render this run's GX results and its cross-batch checks as Data Docs on a worker of their own on this machine
+    (GX is loaded there, not in the flow's process) and prune older runs' docs."""
+    with open_executor(local_runner(runner), 1, None) as executor:
         index = executor.submit(render_data_docs, verdict.results[:KEEP_RESULTS], verdict.cross_checks,
                                 docs_dir).result()
     for old in sorted(p for p in docs_dir.parent.iterdir() if p.is_dir())[:-KEEP_DOCS_RUNS]:

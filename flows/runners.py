@@ -52,6 +52,12 @@ def worker_count(runner: str, workers: int | None) -> int:
     return 1 if runner == "sequential" else workers or os.cpu_count() or 1
 
 
+def local_runner(runner: str) -> str:
+    """The runner that does the same work on this machine: what writes files beside the warehouse (Data Docs) runs
+    there, never on a Dask cluster's workers, whose folders may be another machine's."""
+    return "processes" if runner == "dask" else runner
+
+
 class _DaskExecutor:
     """A Dask cluster behind the `submit(fn, *args) -> future with .result()` interface of concurrent.futures."""
 

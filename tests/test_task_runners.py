@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from flows.plan import MAX_BATCH_FILES, MIN_BATCH_FILES, batch_specs, files_per_batch
-from flows.runners import PROCESS_RUN_MIN_FILES, choose_runner
+from flows.runners import PROCESS_RUN_MIN_FILES, choose_runner, local_runner
 from tests.conftest import ROOT, SAMPLES, run_ingest, star_contents
 
 pytestmark = pytest.mark.flow
@@ -21,6 +21,11 @@ def test_auto_runner_uses_processes_only_when_it_pays():
     assert choose_runner("auto", 50_000, None) == many
     assert choose_runner("auto", 50_000, 1) == "sequential"  # one worker: nothing to fan out to
     assert choose_runner("dask", 1, None) == "dask"
+
+
+def test_what_writes_beside_the_warehouse_runs_on_this_machine():
+    assert [local_runner(r) for r in ("sequential", "threads", "processes", "dask")] == \
+        ["sequential", "threads", "processes", "processes"]
 
 
 def test_batches_cover_the_manifest_once_each_taking_every_nth_file(tmp_path):
@@ -58,3 +63,4 @@ def test_process_runners_give_the_same_warehouse_as_the_inline_run(prefect_harne
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert star_contents(tmp_path / "a.duckdb") == star_contents(tmp_path / "b.duckdb")
+    assert len(list((tmp_path / "data_docs").glob("*/index.html"))) == 2  # both runs' reports, beside the warehouse
