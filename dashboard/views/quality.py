@@ -90,13 +90,16 @@ with st.container(border=True):
 with st.container(border=True):
     ui.card_title("Runs", "Newest first")
     st.dataframe(runs[["run_id", "started_at", "duration_seconds", "status", "files_seen", "files_loaded",
-                       "files_unchanged", "files_quarantined", "files_removed", "records_quarantined",
-                       "records_with_issues", "quarantine_reasons", "error"]].assign(status=runs.status.map(data.label)),
+                       "files_unchanged", "files_quarantined", "files_removed", "trials_removed",
+                       "records_quarantined", "records_with_issues", "quarantine_reasons", "error"]].assign(status=runs.status.map(data.label)),
                  hide_index=True, width="stretch", column_config={
         "run_id": "Run", "started_at": st.column_config.DatetimeColumn("Started", format="YYYY-MM-DD HH:mm:ss"),
         "duration_seconds": st.column_config.NumberColumn("Seconds"), "status": "Status",
         "files_seen": "Seen", "files_loaded": "Loaded", "files_unchanged": "Unchanged",
-        "files_quarantined": "Quarantined", "files_removed": "Removed", "records_quarantined": "Bad records",
+        "files_quarantined": "Quarantined", "files_removed": "Removed",
+        "trials_removed": st.column_config.NumberColumn("Trials removed", help="trials whose file left the source or "
+                                                        "no longer states them, and no other file does"),
+        "records_quarantined": "Bad records",
         "records_with_issues": "With issues",
         "quarantine_reasons": st.column_config.TextColumn("Reasons", width="large"), "error": "Error"})
 

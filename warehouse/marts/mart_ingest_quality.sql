@@ -1,4 +1,4 @@
--- grain: one row per ingest run: files seen / loaded / quarantined / unchanged / removed, the run's quarantine reasons, and the records it loaded with a part left unread (ingest_issue)
+-- grain: one row per ingest run: files seen / loaded / quarantined / unchanged / removed, the trials it marked removed, the run's quarantine reasons, and the records it loaded with a part left unread (ingest_issue)
 -- Quarantine reasons are stored as "<file path>: <what went wrong>"; these two macros turn them into a readable reason
 -- and a short, groupable kind (mart_quarantined_files uses them too: marts are created in file-name order).
 CREATE OR REPLACE MACRO quarantine_reason(error, file_path) AS
@@ -22,7 +22,7 @@ WITH reasons AS (
 )
 SELECT r.run_id, r.started_at, r.finished_at, date_diff('second', r.started_at, r.finished_at) AS duration_seconds,
        r.status, r.source_dir, r.files_seen, r.files_loaded, r.files_quarantined, r.files_unchanged, r.files_removed,
-       r.records_quarantined,
+       r.records_quarantined, r.trials_removed,
        (SELECT count(DISTINCT i.trial_id) FROM ingest_issue i JOIN trial t ON t.trial_id = i.trial_id
          WHERE t.run_id = r.run_id) AS records_with_issues,
        round(r.files_quarantined / nullif(r.files_seen, 0), 4) AS quarantined_share,
