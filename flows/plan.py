@@ -179,10 +179,10 @@ def split_unchanged(listing: Listing, known: dict[str, str]) -> Plan:
 def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = False) -> \
         tuple[Listing, dict[str, str], Plan]:
     """List the sources, read what the warehouse knows of them (nothing with `full_refresh`) and split them; the
-    unchanged files that also state a trial whose winning file changed or left the folder are read again, so that
-    the trial is rebuilt from them if its winner no longer states it."""
+    unchanged files that also state a trial of a file that changed or left the folder are read again, so that the
+    trial is rebuilt from what its sources state now."""
     # here, not at the top: workers import this module and need no DuckDB
-    from warehouse.store import known_files, other_sources_of_trials_won_by
+    from warehouse.store import known_files, other_sources_of_their_trials
 
     listing = list_sources(sources)
     known = {} if full_refresh else known_files(warehouse)
@@ -191,7 +191,7 @@ def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = Fals
     if listing.complete:
         stale |= known.keys() - listing.paths()
     if stale:
-        reread = other_sources_of_trials_won_by(warehouse, stale, {rel for rel, _ in plan.unchanged})
+        reread = other_sources_of_their_trials(warehouse, stale, {rel for rel, _ in plan.unchanged})
         if reread:
             known = {path: sha256 for path, sha256 in known.items() if path not in reread}
             plan = plan.reading_again(reread, listing)

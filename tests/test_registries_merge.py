@@ -115,29 +115,32 @@ def test_a_trial_whose_winning_file_leaves_is_rebuilt_from_its_other_sources(one
     assert star_contents(db) == star_contents(without)
 
 
-def test_a_trial_its_winning_file_no_longer_states_is_rebuilt_from_its_other_sources(one_file_per_record, tmp_path):
+@pytest.mark.parametrize("changed", ["winner", "other source"])
+def test_a_trial_one_of_its_files_no_longer_states_is_rebuilt_from_what_its_sources_state(one_file_per_record,
+                                                                                          tmp_path, changed):
     folder = tmp_path / "records"
     shutil.copytree(one_file_per_record, folder)
     db = tmp_path / "w.duckdb"
     load_folder(folder, db, tmp_path / "s")
     con = duckdb.connect(str(db), read_only=True)
-    [(trial_id, winner)] = con.execute(
-        """SELECT trial_id, min(t.source_file) FROM trial t JOIN trial_source s USING (trial_id)
+    [(trial_id, winner, other)] = con.execute(
+        """SELECT trial_id, min(t.source_file), min(s.source_file) FILTER (WHERE s.source_file <> t.source_file)
+           FROM trial t JOIN trial_source s USING (trial_id)
            GROUP BY trial_id HAVING count(*) > 1 AND count(DISTINCT t.source_file) = 1
            ORDER BY trial_id LIMIT 1""").fetchall()
     [(single,)] = con.execute(
         """SELECT min(source_file) FROM trial WHERE trial_id NOT IN (SELECT trial_id FROM trial_source
            GROUP BY trial_id HAVING count(*) > 1)""").fetchall()
     con.close()
-    # the winning file now holds another record (the path's content changed; the other sources did not)
-    shutil.copyfile(folder / single, folder / winner)
+    # the file now holds another record (the path's content changed; the trial's other sources did not)
+    shutil.copyfile(folder / single, folder / (winner if changed == "winner" else other))
 
     load_folder(folder, db, tmp_path / "s")
     con = duckdb.connect(str(db), read_only=True)
     [(source_file, removed_at)] = con.execute("SELECT source_file, removed_at FROM trial WHERE trial_id = ?",
                                               [trial_id]).fetchall()
     con.close()
-    assert removed_at is None and source_file != winner
+    assert removed_at is None and (source_file != winner if changed == "winner" else source_file == winner)
     without = tmp_path / "without.duckdb"
     load_folder(folder, without, tmp_path / "s2")
     assert star_contents(db) == star_contents(without)

@@ -127,14 +127,14 @@ def mart_grains() -> list[tuple[str, str]]:
     return out
 
 
-def other_sources_of_trials_won_by(path: Path, files: set[str], present: set[str]) -> set[str]:
-    """The `present` source files that also state a trial whose winning source file is among `files` (files that
-    left the folder or changed): reading them again rebuilds such a trial from the sources that still state it when
-    its winner no longer does (rather than marking it removed)."""
+def other_sources_of_their_trials(path: Path, files: set[str], present: set[str]) -> set[str]:
+    """The `present` source files that also state a trial stated by one of `files` (files that left the folder or
+    changed): read again with them, every source of such a trial is in the run, so the load rebuilds the trial from
+    the sources that state it now (rather than keeping what a file no longer says, or marking it removed)."""
     rows = _read_if_loaded(path, "trial_source", """
-        SELECT DISTINCT t.source_file, s.source_file FROM trial t
-        JOIN trial_source s ON s.trial_id = t.trial_id AND s.source_file <> t.source_file""")
-    return {other for winner, other in rows if winner in files and other in present}
+        SELECT DISTINCT a.source_file, b.source_file FROM trial_source a
+        JOIN trial_source b ON b.trial_id = a.trial_id AND b.source_file <> a.source_file""")
+    return {other for stale, other in rows if stale in files and other in present}
 
 
 def known_files(path: Path) -> dict[str, str]:
