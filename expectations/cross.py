@@ -57,8 +57,9 @@ def cross_batch_checks() -> list[CrossCheck]:
 
 
 def _rewritten(table: Table) -> str:
-    """SQL: the rows of `table` a load may have written — the touched trials', and the LEARNED rows it rebuilds."""
+    """SQL: the rows of `table` a load may have written — the touched trials', and the HEADING and LEARNED MeSH rows
+    it rebuilds."""
     scope = "trial_id IN (SELECT trial_id FROM st_trial)"
     if "source" in table.column_names and "LEARNED" in (table.column("source").allowed or ()):
-        scope += " OR source = 'LEARNED'"
+        scope += " OR source IN ('HEADING', 'LEARNED')"
     return scope

@@ -233,8 +233,10 @@ def _mesh_table(name: str, what: str) -> Table:
             Column("term", "VARCHAR", "MeSH heading"),
             Column("relation", "VARCHAR", "DIRECT: a term of the record's own; ANCESTOR: a broader term above one",
                    nullable=False, allowed=v.MeshRelation.codes()),
-            Column("source", "VARCHAR", "REGISTRY: read from the record; LEARNED: the record's condition name matched "
-                                        "exactly (case and spacing aside) a name registry records mapped to this term",
+            Column("source", "VARCHAR", "REGISTRY: read from the record; HEADING: the record names this heading "
+                                        "without its ID (legacy CT.gov XML), the ID is the one registry records give "
+                                        "it; LEARNED: the record's condition name matched exactly (case and spacing "
+                                        "aside) a name registry records mapped to this term",
                    nullable=False, allowed=v.MeshSource.codes()),
         ),
         primary_key=("trial_id", "mesh_id", "relation"),
@@ -338,6 +340,21 @@ MESH_LEAF = Table(
         Column("term", "VARCHAR", "MeSH heading"),
     ),
     primary_key=("trial_id", "as_found", "mesh_id"),
+    foreign_keys={"trial_id": "trial.trial_id"},
+    kind="lineage",
+)
+
+MESH_HEADING = Table(
+    "mesh_heading",
+    "one row per trial × MeSH heading its record names without the descriptor ID (legacy CT.gov XML "
+    "`condition_browse` / `intervention_browse`): the load gives it the ID registry records give that heading",
+    (
+        TRIAL_ID,
+        Column("applies_to", "VARCHAR", "CONDITION or INTERVENTION: which browse list named it", nullable=False,
+               allowed=("CONDITION", "INTERVENTION")),
+        Column("term", "VARCHAR", "the MeSH heading as written", nullable=False),
+    ),
+    primary_key=("trial_id", "applies_to", "term"),
     foreign_keys={"trial_id": "trial.trial_id"},
     kind="lineage",
 )
@@ -560,7 +577,7 @@ STAR_TABLES: tuple[Table, ...] = (TRIAL, CONDITION, ARM, INTERVENTION, ARM_INTER
 DIMENSION_TABLES: tuple[Table, ...] = (DIM_STATUS, DIM_PHASE, DIM_INTERVENTION_TYPE, DIM_REGISTRY, DIM_AGENCY_CLASS)
 VOCABULARY_TABLES: tuple[Table, ...] = (MESH_VOCABULARY, DIM_THERAPEUTIC_AREA, DIM_MEASURE_VARIABLE)
 # Tables a worker stages per record and the load replaces per trial (besides the staging-only lineage tables).
-STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF,)
+STAGED_TABLES: tuple[Table, ...] = STAR_TABLES + (MESH_LEAF, MESH_HEADING)
 LINEAGE_TABLES: tuple[Table, ...] = (TRIAL_SOURCE, TRIAL_IDENTIFIER_SOURCE, TRIAL_COUNTRY_SOURCE, INGEST_FILE,
                                      INGEST_RECORD, INGEST_RUN)
 HISTORY_TABLES: tuple[Table, ...] = (TRIAL_HISTORY,)
@@ -570,5 +587,5 @@ HISTORY_TABLES: tuple[Table, ...] = (TRIAL_HISTORY,)
 UNINDEXED_KEY_TABLES: frozenset[str] = frozenset(
     t.name for t in (*STAGED_TABLES, TRIAL_SOURCE, TRIAL_IDENTIFIER_SOURCE, TRIAL_COUNTRY_SOURCE))
 ALL_TABLES: tuple[Table, ...] = (STAR_TABLES + HISTORY_TABLES + DIMENSION_TABLES + VOCABULARY_TABLES + LINEAGE_TABLES
-                                  + (MESH_LEAF,))
+                                  + (MESH_LEAF, MESH_HEADING))
 BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}

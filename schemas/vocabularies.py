@@ -212,9 +212,11 @@ class MeshRelation(Vocabulary):
 
 
 class MeshSource(Vocabulary):
-    """REGISTRY: read from the record; LEARNED: an exact condition-name match learned from registry records."""
+    """REGISTRY: read from the record; HEADING: a heading the record names without its ID, given the ID registry
+    records give that heading; LEARNED: an exact condition-name match learned from registry records."""
 
     REGISTRY = auto()
+    HEADING = auto()
     LEARNED = auto()
 
 

@@ -10,6 +10,7 @@ from transforms.record import (
     Identifier,
     Intervention,
     Issue,
+    MeshHeading,
     MeshLeaf,
     MeshTerm,
     Outcome,
@@ -81,7 +82,7 @@ def test_every_row_holds_exactly_its_tables_staging_columns():
         identifiers=[Identifier("NCT01234567", "PRIMARY", "CTGOV"), Identifier("ABC-1", "OTHER")],
         sponsors=[Sponsor("Acme", "LEAD", "INDUSTRY")], condition_mesh=[MeshTerm("D001249", "Asthma")],
         intervention_mesh=[MeshTerm("D001241", "Aspirin")], mesh_leaves=[MeshLeaf("Asthma", "D001249", "Asthma")],
-        countries=[CountryListing("France")], issues=[Issue("outcomes", "ERROR", "unreadable")])))
+        mesh_headings=[MeshHeading("CONDITION", "Asthma")], countries=[CountryListing("France")], issues=[Issue("outcomes", "ERROR", "unreadable")])))
     for tbl in STAGED_TABLES:
         names = set(arrow_schema(tbl, staging=True).names)
         assert rows[tbl.name], tbl.name

@@ -217,3 +217,28 @@ def test_text_only_trials_learn_mesh_terms_and_their_ancestors_from_registry_rec
                     ("NCT00000002", "D001249", "DIRECT", "LEARNED"), ("NCT00000002", "D012140", "ANCESTOR", "LEARNED")]
     assert con.execute("SELECT area_code FROM mart_trials_by_therapeutic_area WHERE trial_count > 0 "
                        "GROUP BY ALL ORDER BY ALL").fetchall() == [("C08",), ("UNCLASSIFIED",)]
+
+
+def test_headings_named_without_ids_take_the_ids_registry_records_give_them(tmp_path):
+    from transforms.record import MeshHeading, MeshTerm
+
+    registry = ParsedTrial(layout="ctgov_json", nct_id="NCT00000001", title="a", conditions=["Asthma"],
+                           condition_mesh=[MeshTerm("D001249", "Asthma", "DIRECT"),
+                                           MeshTerm("D012140", "Respiratory Tract Diseases", "ANCESTOR")],
+                           intervention_mesh=[MeshTerm("D000068759", "Omalizumab", "DIRECT")])
+    legacy = ParsedTrial(layout="ctgov_xml", nct_id="NCT00000002", title="b", conditions=["Severe asthma"],
+                         mesh_headings=[MeshHeading("CONDITION", "Asthma"), MeshHeading("CONDITION", "Status Asthmaticus"),
+                                        MeshHeading("INTERVENTION", "omalizumab")])
+    both = ParsedTrial(layout="ctgov_xml", nct_id="NCT00000003", title="c",
+                       mesh_headings=[MeshHeading("CONDITION", "Asthma")],
+                       condition_mesh=[MeshTerm("D001249", "Asthma", "DIRECT")])
+    _stage(tmp_path / "s", [("a.json", registry), ("b.xml", legacy), ("c.xml", both)])
+    _load(tmp_path / "w.duckdb", tmp_path / "s", _run(1, 3))
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    rows = [con.execute(f"SELECT trial_id, mesh_id, relation, source FROM {t} WHERE trial_id <> 'NCT00000001' "
+                        "ORDER BY ALL").fetchall() for t in ("condition_mesh", "intervention_mesh")]
+    # `Status Asthmaticus` is a heading no registry record names: it stays unresolved (no guess)
+    assert rows == [[("NCT00000002", "D001249", "DIRECT", "HEADING"), ("NCT00000002", "D012140", "ANCESTOR", "HEADING"),
+                     ("NCT00000003", "D001249", "DIRECT", "REGISTRY")],
+                    [("NCT00000002", "D000068759", "DIRECT", "HEADING")]]
+    assert con.execute("SELECT count(*) FROM mesh_heading").fetchone() == (4,)

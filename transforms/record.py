@@ -84,6 +84,14 @@ class MeshTerm:
 
 
 @dataclass(slots=True)
+class MeshHeading:
+    """A MeSH heading the record names without its descriptor ID (legacy CT.gov XML `condition_browse`)."""
+
+    applies_to: str  # CONDITION | INTERVENTION: which browse list named it
+    term: str
+
+
+@dataclass(slots=True)
 class MeshLeaf:
     """A name as the record wrote it that the registry mapped to a MeSH descriptor (CT.gov `browseLeaves[].asFound`)."""
 
@@ -151,6 +159,7 @@ class ParsedTrial:
     condition_mesh: list[MeshTerm] = field(default_factory=list)
     intervention_mesh: list[MeshTerm] = field(default_factory=list)
     mesh_leaves: list[MeshLeaf] = field(default_factory=list)  # condition names the registry mapped to MeSH
+    mesh_headings: list[MeshHeading] = field(default_factory=list)  # headings named without their IDs
     countries: list[CountryListing] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 

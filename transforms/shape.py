@@ -62,6 +62,7 @@ _COLUMNS = {
     "trial_country": ("trial_id", "country_code", "country_name", "source", "removed"),
     "ingest_issue": ("trial_id", "ordinal", "source_file", "field", "severity", "message"),
     "mesh_leaf": ("trial_id", "as_found", "mesh_id", "term"),
+    "mesh_heading": ("trial_id", "applies_to", "term"),
 }
 for _name, _schema in _STAGING_SCHEMAS.items():
     if (*_COLUMNS.get(_name, ()), RECORD_COLUMN) != tuple(_schema.names):
@@ -220,6 +221,11 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         if (leaf.as_found, leaf.mesh_id) not in seen_leaves:
             seen_leaves.add((leaf.as_found, leaf.mesh_id))
             rows["mesh_leaf"].append((tid, leaf.as_found, leaf.mesh_id, leaf.term, tag))
+    seen_headings: set[tuple[str, str]] = set()
+    for heading in t.mesh_headings:
+        if (heading.applies_to, heading.term) not in seen_headings:
+            seen_headings.add((heading.applies_to, heading.term))
+            rows["mesh_heading"].append((tid, heading.applies_to, heading.term, tag))
     for ordinal, issue in enumerate(issues, start=1):
         rows["ingest_issue"].append((tid, ordinal, rec.file_path, issue.field, issue.severity, issue.message, tag))
     rows["trial"].append(tuple(trial_row))

@@ -270,9 +270,23 @@ def _merge_trial_fields(con: duckdb.DuckDBPyConnection, complete: bool) -> None:
 
 
 def _learn_mesh(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the learned name → MeSH vocabulary from every registry mapping loaded so far, and give trials without
-    registry MeSH terms LEARNED rows for the condition names that match a learned name exactly (case and spacing
-    aside; never a fuzzy guess)."""
+    """Rebuild what the warehouse learns from its registry records' MeSH mappings: the ID of each heading a record
+    names without one (HEADING rows), the name → MeSH vocabulary, and LEARNED rows for trials with neither registry
+    nor heading terms whose condition names match a learned name exactly (case and spacing aside; never a fuzzy
+    guess); then the broader terms of both."""
+    # a heading's ID: the one registry records give a term of that name (a name given two IDs is left unresolved)
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE heading_id AS
+        SELECT lower(term) AS term_key, min(mesh_id) AS mesh_id, min(term) AS term FROM (
+            SELECT mesh_id, term FROM condition_mesh WHERE source = 'REGISTRY' AND relation = 'DIRECT'
+            UNION ALL SELECT mesh_id, term FROM intervention_mesh WHERE source = 'REGISTRY' AND relation = 'DIRECT')
+        WHERE term IS NOT NULL GROUP BY ALL HAVING count(DISTINCT mesh_id) = 1""")
+    for table, applies_to in (("condition_mesh", "CONDITION"), ("intervention_mesh", "INTERVENTION")):
+        con.execute(f"DELETE FROM {table} WHERE source = 'HEADING'")
+        con.execute(f"""INSERT INTO {table} (trial_id, mesh_id, term, relation, source)
+                        SELECT DISTINCT h.trial_id, d.mesh_id, d.term, 'DIRECT', 'HEADING'
+                        FROM mesh_heading h JOIN heading_id d ON d.term_key = lower(h.term)
+                        WHERE h.applies_to = '{applies_to}' AND h.trial_id NOT IN (SELECT trial_id FROM {table} WHERE source = 'REGISTRY')""")
     key = "lower(trim(regexp_replace({}, '\\s+', ' ', 'g')))"
     con.execute("DELETE FROM mesh_vocabulary")
     con.execute(f"""INSERT INTO mesh_vocabulary (name_key, mesh_id, term, trials)
@@ -282,21 +296,23 @@ def _learn_mesh(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"""INSERT INTO condition_mesh (trial_id, mesh_id, term, relation, source)
                     SELECT DISTINCT c.trial_id, v.mesh_id, v.term, 'DIRECT', 'LEARNED'
                     FROM condition c JOIN mesh_vocabulary v ON v.name_key = {key.format('c.name')}
-                    WHERE c.trial_id NOT IN (SELECT trial_id FROM condition_mesh WHERE source = 'REGISTRY')""")
-    # A learned descriptor's broader terms: those of registry records whose only descriptor it is (CT.gov derives a
-    # record's ancestors from its descriptors, so with one descriptor they are exactly its ancestors).
-    con.execute("""
-        INSERT INTO condition_mesh (trial_id, mesh_id, term, relation, source)
-        WITH single AS (
-            SELECT trial_id, min(mesh_id) AS mesh_id FROM condition_mesh
-            WHERE relation = 'DIRECT' AND source = 'REGISTRY' GROUP BY trial_id HAVING count(*) = 1),
-        ancestry AS (
-            SELECT s.mesh_id, a.mesh_id AS ancestor_id, min(a.term) AS term
-            FROM single s JOIN condition_mesh a ON a.trial_id = s.trial_id
-            WHERE a.relation = 'ANCESTOR' AND a.source = 'REGISTRY' GROUP BY ALL)
-        SELECT DISTINCT l.trial_id, y.ancestor_id, y.term, 'ANCESTOR', 'LEARNED'
-        FROM condition_mesh l JOIN ancestry y ON y.mesh_id = l.mesh_id
-        WHERE l.source = 'LEARNED' AND l.relation = 'DIRECT'""")
+                    WHERE c.trial_id NOT IN (SELECT trial_id FROM condition_mesh
+                                             WHERE source IN ('REGISTRY', 'HEADING'))""")
+    # A learned or heading descriptor's broader terms: those of registry records whose only descriptor it is (CT.gov
+    # derives a record's ancestors from its descriptors, so with one descriptor they are exactly its ancestors).
+    for table in ("condition_mesh", "intervention_mesh"):
+        con.execute(f"""
+            INSERT INTO {table} (trial_id, mesh_id, term, relation, source)
+            WITH single AS (
+                SELECT trial_id, min(mesh_id) AS mesh_id FROM {table}
+                WHERE relation = 'DIRECT' AND source = 'REGISTRY' GROUP BY trial_id HAVING count(*) = 1),
+            ancestry AS (
+                SELECT s.mesh_id, a.mesh_id AS ancestor_id, min(a.term) AS term
+                FROM single s JOIN {table} a ON a.trial_id = s.trial_id
+                WHERE a.relation = 'ANCESTOR' AND a.source = 'REGISTRY' GROUP BY ALL)
+            SELECT DISTINCT l.trial_id, y.ancestor_id, y.term, 'ANCESTOR', l.source
+            FROM {table} l JOIN ancestry y ON y.mesh_id = l.mesh_id
+            WHERE l.source IN ('LEARNED', 'HEADING') AND l.relation = 'DIRECT'""")
 
 
 def _mark_removed(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetime) -> tuple[int, int]:

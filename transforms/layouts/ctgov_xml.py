@@ -17,7 +17,7 @@ from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
 from transforms.markup import MARKUP_HEAD, parse_xml
-from transforms.record import Arm, CountryListing, Intervention, Outcome, ParsedTrial, Site
+from transforms.record import Arm, CountryListing, Intervention, MeshHeading, Outcome, ParsedTrial, Site
 
 NAME = "ctgov_xml"
 DESCRIPTION = "legacy ClinicalTrials.gov study XML (<clinical_study>, incl. the older archival variant)"
@@ -97,8 +97,8 @@ def _build(study: Element) -> ParsedTrial:
 
 
 def _registry_fields(trial: ParsedTrial, study: Element) -> None:
-    """Registry, registration date, identifiers, sponsors and the registry's country lists. The XML names MeSH
-    headings (`<condition_browse><mesh_term>`) without their UIs, so it states no MeSH rows."""
+    """Registry, registration date, identifiers, sponsors, the registry's country lists and the MeSH headings, which
+    the XML names (`<condition_browse><mesh_term>`) without their IDs."""
     trial.registry = "CTGOV" if trial.nct_id else None
     trial.registration_date = vocab.parse_date(_text(study, "study_first_submitted")
                                                or _text(study, "firstreceived_date"))
@@ -112,6 +112,9 @@ def _registry_fields(trial: ParsedTrial, study: Element) -> None:
     trial.countries = [CountryListing(name=name, removed=removed)
                        for tag, removed in (("location_countries", False), ("removed_countries", True))
                        for name in vocab.unique(_texts(study, f"{tag}/country"))]
+    trial.mesh_headings = [MeshHeading(applies_to, term) for applies_to, tag in (("CONDITION", "condition_browse"),
+                                                                     ("INTERVENTION", "intervention_browse"))
+                           for term in vocab.unique(_texts(study, f"{tag}/mesh_term"))]
 
 
 def _design(study: Element) -> dict[str, str | None]:
