@@ -74,9 +74,14 @@ class Listing:
         """Every listed file's path relative to the root."""
         return {f.rel for f in self.files}
 
+    def missing(self, known: dict[str, str]) -> set[str]:
+        """The paths the warehouse knows that are missing from this folder (files that were removed); none when the
+        run names files."""
+        return known.keys() - self.paths() if self.complete else set()
+
     def leaves_out(self, known: dict[str, str]) -> bool:
         """Whether a path the warehouse knows is missing from this folder (a file that was removed)."""
-        return self.complete and bool(known.keys() - self.paths())
+        return bool(self.missing(known))
 
 
 @dataclass(slots=True)
@@ -187,9 +192,7 @@ def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = Fals
     listing = list_sources(sources)
     known = {} if full_refresh else known_files(warehouse)
     plan = split_unchanged(listing, known)
-    stale = {f.rel for f in plan.changed if f.rel in known}
-    if listing.complete:
-        stale |= known.keys() - listing.paths()
+    stale = {f.rel for f in plan.changed if f.rel in known} | listing.missing(known)
     if stale:
         reread = other_sources_of_their_trials(warehouse, stale, {rel for rel, _ in plan.unchanged})
         if reread:

@@ -13,7 +13,7 @@ from flows.batch import STAGED_SCHEMAS
 from schemas.derive import arrow_schema
 from schemas.tables import STAGED_PRESENT, STAGED_QUARANTINE, STAGED_UNCHANGED
 from transforms.pipeline import FileOutcome, lineage_tables
-from transforms.record import Criterion, ParsedTrial
+from transforms.record import Criterion, MeshHeading, MeshLeaf, MeshTerm, ParsedTrial
 from transforms.shape import SourceRecord, shape_batch
 from warehouse.load import LoadOutOfMemory, LoadRequest, load_run
 from warehouse.publish import publish_parquet, snapshot_warehouse
@@ -199,13 +199,15 @@ def test_identifiers_and_countries_are_the_union_of_the_live_sources(tmp_path):
     con.close()
 
 
-def test_text_only_trials_learn_mesh_terms_and_their_ancestors_from_registry_records(tmp_path):
-    from transforms.record import MeshLeaf, MeshTerm
+def _asthma_registry_record(**mesh) -> ParsedTrial:
+    """A registry record (NCT00000001) mapping its condition Asthma to MeSH D001249 and its one ancestor."""
+    return ParsedTrial(layout="ctgov_json", nct_id="NCT00000001", title="a", conditions=["Asthma"],
+                       condition_mesh=[MeshTerm("D001249", "Asthma", "DIRECT"),
+                                       MeshTerm("D012140", "Respiratory Tract Diseases", "ANCESTOR")], **mesh)
 
-    registry = ParsedTrial(layout="ctgov_json", nct_id="NCT00000001", title="a", conditions=["Asthma"],
-                           condition_mesh=[MeshTerm("D001249", "Asthma", "DIRECT"),
-                                           MeshTerm("D012140", "Respiratory Tract Diseases", "ANCESTOR")],
-                           mesh_leaves=[MeshLeaf("Asthma", "D001249", "Asthma")])
+
+def test_text_only_trials_learn_mesh_terms_and_their_ancestors_from_registry_records(tmp_path):
+    registry = _asthma_registry_record(mesh_leaves=[MeshLeaf("Asthma", "D001249", "Asthma")])
     text_only = ParsedTrial(layout="ctgov_page_copy", nct_id="NCT00000002", title="b", conditions=["  ASTHMA "],
                             )
     fuzzy = ParsedTrial(layout="ctgov_page_copy", nct_id="NCT00000003", title="c", conditions=["Asthmatic cough"])
@@ -220,12 +222,7 @@ def test_text_only_trials_learn_mesh_terms_and_their_ancestors_from_registry_rec
 
 
 def test_headings_named_without_ids_take_the_ids_registry_records_give_them(tmp_path):
-    from transforms.record import MeshHeading, MeshTerm
-
-    registry = ParsedTrial(layout="ctgov_json", nct_id="NCT00000001", title="a", conditions=["Asthma"],
-                           condition_mesh=[MeshTerm("D001249", "Asthma", "DIRECT"),
-                                           MeshTerm("D012140", "Respiratory Tract Diseases", "ANCESTOR")],
-                           intervention_mesh=[MeshTerm("D000068759", "Omalizumab", "DIRECT")])
+    registry = _asthma_registry_record(intervention_mesh=[MeshTerm("D000068759", "Omalizumab", "DIRECT")])
     legacy = ParsedTrial(layout="ctgov_xml", nct_id="NCT00000002", title="b", conditions=["Severe asthma"],
                          mesh_headings=[MeshHeading("CONDITION", "Asthma"), MeshHeading("CONDITION", "Status Asthmaticus"),
                                         MeshHeading("INTERVENTION", "omalizumab")])

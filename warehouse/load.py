@@ -318,34 +318,35 @@ def _learn_mesh(con: duckdb.DuckDBPyConnection) -> None:
 def _mark_removed(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetime) -> tuple[int, int]:
     """Soft-delete the trials whose source file left the folder and mark those files REMOVED; how many files and
     trials."""
-    trials = _count_changed(con.execute("""UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
-                                           AND source_file NOT IN (SELECT file_path FROM present)""", [now]))
+    trials = _number(con.execute("""UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
+                                    AND source_file NOT IN (SELECT file_path FROM present)""", [now]))
     gone = "status NOT IN ('REMOVED', 'REPLACED') AND file_path NOT IN (SELECT file_path FROM present)"
-    removed = con.execute(f"SELECT count(DISTINCT file_path) FROM ingest_file WHERE {gone}").fetchone()
-    _retire_contents(con, "REMOVED", gone)
-    con.execute(f"UPDATE ingest_file SET status = 'REMOVED', last_seen_at = ?, run_id = ? WHERE {gone}",
-                [now, run.run_id])
-    return (removed[0] if removed else 0), trials
+    removed = _number(con.execute(f"SELECT count(DISTINCT file_path) FROM ingest_file WHERE {gone}"))
+    _retire(con, "REMOVED", gone, seen=(now, run.run_id))
+    return removed, trials
 
 
-def _retire_contents(con: duckdb.DuckDBPyConnection, status: str, file_condition: str) -> None:
-    """Give the records of the file contents that `file_condition` (on ingest_file) selects the status their file is
-    about to get: a removed or replaced content's records are no longer what the warehouse holds."""
+def _retire(con: duckdb.DuckDBPyConnection, status: str, file_condition: str,
+            seen: tuple[datetime, str] | None = None) -> None:
+    """Mark the file contents that `file_condition` (on ingest_file) selects, and their records, `status` (REMOVED or
+    REPLACED: no longer what the warehouse holds); `seen` = (time, run id) stamps the file rows as seen by this run."""
     con.execute(f"""UPDATE ingest_record SET status = ? WHERE (file_path, file_sha256) IN (
                         SELECT file_path, file_sha256 FROM ingest_file WHERE {file_condition})""", [status])
+    stamp = ", last_seen_at = ?, run_id = ?" if seen else ""
+    con.execute(f"UPDATE ingest_file SET status = ?{stamp} WHERE {file_condition}", [status, *(seen or ())])
 
 
-def _count_changed(result: duckdb.DuckDBPyConnection) -> int:
-    """The number of rows an UPDATE or DELETE changed."""
-    changed = result.fetchone()
-    return changed[0] if changed else 0
+def _number(result: duckdb.DuckDBPyConnection) -> int:
+    """The number a statement returns: a count, or how many rows an UPDATE changed."""
+    row = result.fetchone()
+    return row[0] if row else 0
 
 
 def _mark_dropped(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     """Soft-delete the trials whose winning file was read again and no longer states them (a trial taken out of a
     multi-record export), unless another record of this run won them; a file that could not be read as a whole
     says nothing, and keeps its trials. How many trials."""
-    return _count_changed(con.execute("""UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
+    return _number(con.execute("""UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
                    AND trial_id NOT IN (SELECT trial_id FROM winner)
                    AND source_file IN (SELECT file_path FROM st__files WHERE error IS NULL)
                    AND (source_file, trial_id) NOT IN (
@@ -394,10 +395,8 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetim
                coalesce(r.error, q.reason) AS error
         FROM st__records r LEFT JOIN q USING (_record) LEFT JOIN winner w USING (_record)""")
     # Older contents of a re-read path are kept for lineage, marked REPLACED.
-    replaced = """status NOT IN ('REMOVED', 'REPLACED') AND file_path IN (SELECT file_path FROM st__files)
-                  AND (file_path, file_sha256) NOT IN (SELECT file_path, file_sha256 FROM st__files)"""
-    _retire_contents(con, "REPLACED", replaced)
-    con.execute(f"UPDATE ingest_file SET status = 'REPLACED' WHERE {replaced}")
+    _retire(con, "REPLACED", """status NOT IN ('REMOVED', 'REPLACED') AND file_path IN (SELECT file_path FROM st__files)
+                                AND (file_path, file_sha256) NOT IN (SELECT file_path, file_sha256 FROM st__files)""")
     con.execute("""DELETE FROM ingest_record WHERE (file_path, file_sha256) IN
                    (SELECT file_path, file_sha256 FROM st__files)""")
     con.execute("""INSERT INTO ingest_record (file_path, file_sha256, record_index, trial_id, status, error, run_id)
@@ -440,10 +439,9 @@ def _run_row(con: duckdb.DuckDBPyConnection, run: RunRecord, written: dict[str, 
         SELECT count(*) FILTER (WHERE status IN ('LOADED', 'SUPERSEDED')),
                count(*) FILTER (WHERE status = 'QUARANTINED')
         FROM ingest_file WHERE (file_path, file_sha256) IN (SELECT file_path, file_sha256 FROM st__files)""").fetchone()
-    quarantined = con.execute("SELECT count(*) FROM ingest_record WHERE run_id = ? AND status = 'QUARANTINED'",
-                              [run.run_id]).fetchone()
     loaded, bad_files = counts if counts else (0, 0)
-    bad_records = quarantined[0] if quarantined else 0
+    bad_records = _number(con.execute("SELECT count(*) FROM ingest_record WHERE run_id = ? AND status = 'QUARANTINED'",
+                                      [run.run_id]))
     return {"run_id": run.run_id, "started_at": run.started_at, "finished_at": datetime.now().replace(microsecond=0),
             "status": "COMPLETED" if bad_files == 0 and bad_records == 0 else "COMPLETED_WITH_QUARANTINE",
             "source_dir": run.source_dir, "files_seen": run.files_seen, "files_loaded": loaded,
@@ -453,5 +451,4 @@ def _run_row(con: duckdb.DuckDBPyConnection, run: RunRecord, written: dict[str, 
 
 
 def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
-    found = con.execute(f'SELECT count(*) FROM "{relation}"').fetchone()
-    return found[0] if found else 0
+    return _number(con.execute(f'SELECT count(*) FROM "{relation}"'))

@@ -107,7 +107,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     """Rebuild, in one transaction, a table an earlier version created otherwise: with a PRIMARY KEY index that this
     version does not keep, or with another closed vocabulary in a CHECK (a one-off on the first run after upgrading;
     rows unchanged, and a row whose value the new vocabulary lacks stops it with DuckDB's constraint error)."""
-    kept = f"{table.name}__indexed"
+    kept = f"{table.name}__before_upgrade"
     columns = select_list(table)
     con.execute("BEGIN TRANSACTION")
     con.execute(f'ALTER TABLE "{table.name}" RENAME TO "{kept}"')
