@@ -309,7 +309,12 @@ app.command(name="match")(match)
 
 def main() -> None:
     """The `trialhouse` command."""
-    app()
+    from flows.runtime import skip_final_collection
+
+    try:
+        app()
+    finally:
+        skip_final_collection()
 
 
 if __name__ == "__main__":
