@@ -45,7 +45,11 @@ pretreatment posttreatment infusion dosing dose procedure intervention terminati
 """.split())
 # Time words that mark a time frame even without a number and unit.
 _ANCHOR_WORDS = frozenset(("baseline", "screening", "discharge", "postoperative", "predose", "postdose"))
-_NUMBER_WORD = re.compile(r"^\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)$", re.I)
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
+# every number word `_NUM` reads: a piece without a digit holds a number and unit only if it contains one of these
+_NUM_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+              "twenty", "thirty")
+_DIGIT = re.compile(r"\d")
 
 # Search bounds keep the work linear on adversarial cells: a measure spans at most this many pieces,
 # a time frame at most that many.
@@ -170,8 +174,8 @@ class _Part:
             words = [w.lower() for w in found]
             self.first_word.append(words[0] if words else None)
             self.words.append(self.words[-1] + len(words))
-            self.timeish.append(self.timeish[-1] + sum(1 for w in words if w in _TIME_WORDS or _NUMBER_WORD.match(w)))
-            self.numunit.append(self.numunit[-1] + bool(_NUM_UNIT.search(p) or _UNIT_NUM.search(p)))
+            self.timeish.append(self.timeish[-1] + sum(1 for w in words if _reads_as_time(w)))
+            self.numunit.append(self.numunit[-1] + _has_number_and_unit(p))
             self.anchor.append(self.anchor[-1] + any(w in _ANCHOR_WORDS for w in words))
             self.chars.append(self.chars[-1] + len(p))
         self.time = [self.time_likeness(k, k + 1) for k in range(self.n)]
@@ -213,7 +217,7 @@ class _Part:
         first = self.first_word[j]
         return (w["tf_time"] * self.time_likeness(j, n) + w["tf_numunit"] * (self.numunit[n] > self.numunit[j])
                 + w["tf_start_up"] * self.upper[j]
-                + w["tf_start_timeword"] * (first is not None and (first in _TIME_WORDS or bool(_NUMBER_WORD.match(first))))
+                + w["tf_start_timeword"] * (first is not None and _reads_as_time(first))
                 + w["tf_words_over"] * (max(0, self.words[n] - self.words[j] - 15) / 10)
                 + w["tf_enddot"] * self.dot[-1] + w["prev_enddot"] * self.closed[j - 1]
                 + w["prev_time"] * self.time[j - 1] + w["tf_npieces"] * float(n - j)
@@ -261,6 +265,20 @@ def _split_part(text: str, kind: str) -> Outcome | None:
     description = vocab.clean(", ".join(pieces[i:j])) if j > i else None
     time_frame = vocab.clean(", ".join(pieces[j:])) if j < n else None
     return Outcome(kind=kind, measure=measure, description=description, time_frame=time_frame)
+
+
+def _reads_as_time(word: str) -> bool:
+    """Whether a lower-cased word is a time word or a number (starts with a digit, or is one to twelve)."""
+    return word in _TIME_WORDS or word[:1].isdecimal() or word in _NUMBER_WORDS
+
+
+def _has_number_and_unit(piece: str) -> bool:
+    """Whether a piece holds a number with a time unit (`12 weeks`, `Day 7`); the regexes only run on pieces that
+    hold a digit or a number word at all (most descriptions hold neither)."""
+    if _DIGIT.search(piece):
+        return bool(_NUM_UNIT.search(piece) or _UNIT_NUM.search(piece))
+    lowered = piece.lower()
+    return any(word in lowered for word in _NUM_WORDS) and bool(_NUM_UNIT.search(piece))
 
 
 def _starts_upper(text: str) -> bool:
