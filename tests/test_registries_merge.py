@@ -184,3 +184,29 @@ def test_a_trial_taken_out_of_an_export_is_marked_removed_and_comes_back_with_it
     write(rows[1:])
     assert load_folder(folder, db, tmp_path / "s").row["trials_removed"] == 0
     assert state() == (len(rows) - 1, [(False, False), (False, True)])
+
+
+def test_a_trial_whose_record_cannot_be_read_in_a_re_saved_export_is_not_marked_removed(shared_dir, tmp_path):
+    import csv
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    export = folder / "export.csv"
+    shutil.copyfile(shared_dir / "corpus" / "dev" / "raw" / "ctgov_csv_export" / "ctg-studies_kinchabot.csv", export)
+    with export.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    mangled = rows[1][0]
+    db = tmp_path / "w.duckdb"
+    load_folder(folder, db, tmp_path / "s")
+    with export.open("w", newline="", encoding="utf-8") as fh:  # the row loses a cell: it no longer reads at all
+        csv.writer(fh).writerows([rows[0], rows[1][:-1], *rows[2:]])
+    outcome = load_folder(folder, db, tmp_path / "s")
+    assert outcome.row["trials_removed"] == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT removed_at FROM trial WHERE trial_id = ?", [mangled]).fetchall() == [(None,)]
+        assert con.execute("SELECT count(*) FROM trial WHERE removed_at IS NULL").fetchone()[0] == len(rows) - 1
+        [(error,)] = con.execute("SELECT error FROM ingest_record WHERE status = 'QUARANTINED'").fetchall()
+        assert "cells, the header has" in error
+    finally:
+        con.close()

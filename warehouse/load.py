@@ -344,11 +344,13 @@ def _number(result: duckdb.DuckDBPyConnection) -> int:
 
 def _mark_dropped(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
     """Soft-delete the trials whose winning file was read again and no longer states them (a trial taken out of a
-    multi-record export), unless another record of this run won them; a file that could not be read as a whole
-    says nothing, and keeps its trials. How many trials."""
+    multi-record export), unless another record of this run won them; a file that could not be read as a whole, or
+    one of whose records could not be read (that record may be the trial), says nothing, and keeps its trials. How
+    many trials."""
     return _number(con.execute("""UPDATE trial SET removed_at = ? WHERE removed_at IS NULL
                    AND trial_id NOT IN (SELECT trial_id FROM winner)
                    AND source_file IN (SELECT file_path FROM st__files WHERE error IS NULL)
+                   AND source_file NOT IN (SELECT file_path FROM st__records WHERE trial_id IS NULL)
                    AND (source_file, trial_id) NOT IN (
                        SELECT file_path, trial_id FROM st__records WHERE trial_id IS NOT NULL)""", [now]))
 
