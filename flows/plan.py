@@ -162,9 +162,17 @@ def _walk(root: Path) -> list[SourceFile]:
     return found
 
 
+FileStamp = tuple[str, int, int, int, int]  # path, inode, size, modification and change times (ns)
+# The hashes of the last split, by file stamp: a command looks at a folder twice when a known file was edited (its
+# nothing-to-do check, then the flow's plan), and hashes each file once. Only the last split's are kept.
+_last_hashes: dict[FileStamp, str] = {}
+
+
 def split_unchanged(listing: Listing, known: dict[str, str]) -> Plan:
-    """Hash every listed file whose path the warehouse knows (streaming, nothing kept) and set aside those whose
-    content it already holds."""
+    """Hash every listed file whose path the warehouse knows (streaming, nothing kept; a file whose stamp the last
+    split saw is not hashed again) and set aside those whose content it already holds."""
+    global _last_hashes
+    hashes: dict[FileStamp, str] = {}
     changed: list[SourceFile] = []
     unchanged: list[tuple[str, str]] = []
     for f in listing.files:
@@ -172,11 +180,14 @@ def split_unchanged(listing: Listing, known: dict[str, str]) -> Plan:
             changed.append(f)
             continue
         try:
-            digest = hash_file(f.path)
+            st = os.stat(f.path)
+            stamp = (f.path, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            digest = hashes[stamp] = _last_hashes.get(stamp) or hash_file(f.path)
         except OSError:
             changed.append(f)  # the batch reads it again and records why it cannot
             continue
         (unchanged.append((f.rel, digest)) if digest == known[f.rel] else changed.append(f))
+    _last_hashes = hashes
     present = [f.rel for f in listing.files] if listing.complete else None
     return Plan(changed, unchanged, present)
 

@@ -20,7 +20,8 @@ from warehouse.store import RunRecord, known_files
 
 def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
     """Record the run and return its summary when the sources hold nothing new; else about how many files the run
-    will read (new files are seen without hashing anything: the flow's plan hashes the known files once)."""
+    will read (new files are seen without hashing anything; an edited file is found by hashing the known files,
+    and the flow's plan then hashes again only those that moved since)."""
     if config.full_refresh or not config.warehouse.exists():
         return len(list_sources(config.sources).files)
     clock = time.perf_counter()

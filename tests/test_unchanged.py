@@ -63,3 +63,15 @@ def test_an_edited_file_is_found_by_its_hash(loaded, hashed):
     edited.write_bytes(edited.read_bytes() + b"\n")
     assert record_run_if_unchanged(config) == 1
     assert len(hashed) == 5
+
+
+def test_the_flows_plan_after_the_check_hashes_only_what_changed_since(loaded, hashed):
+    source, config = loaded
+    edited = next(p for p in sorted(source.rglob("*")) if p.is_file())
+    edited.write_bytes(edited.read_bytes() + b"\n")
+    assert record_run_if_unchanged(config) == 1  # the check hashed all five
+    _, _, plan = flows.plan.plan_sources(config.sources, config.warehouse)
+    assert len(hashed) == 5 and [f.rel for f in plan.changed] == [edited.relative_to(source).as_posix()]
+    edited.write_bytes(edited.read_bytes() + b"\n")  # edited again between two looks: hashed again
+    _, _, plan = flows.plan.plan_sources(config.sources, config.warehouse)
+    assert hashed[5:] == [str(edited)] and len(plan.changed) == 1
