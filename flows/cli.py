@@ -309,12 +309,7 @@ app.command(name="match")(match)
 
 def main() -> None:
     """The `trialhouse` command."""
-    from flows.runtime import skip_final_collection
-
-    try:
-        app()
-    finally:
-        skip_final_collection()
+    app()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@
   cycles; collecting the young generation every 20,000 net allocations instead of every 700 makes the transform
   ≈ 10% faster (measured on 4,000 files). `TRIALHOUSE_TUNE_GC=0` keeps Python's defaults.
 - The Prefect API of a command-line run, started early (`EarlyApi`, below).
-- No last garbage collection when the command exits (`skip_final_collection`).
 """
 from __future__ import annotations
 
@@ -24,16 +23,6 @@ def prepare_worker_process() -> None:
     """Run once in each worker process before its first batch."""
     if os.environ.get("TRIALHOUSE_TUNE_GC", "1") != "0":
         gc.set_threshold(*WORKER_GC_THRESHOLDS)
-
-
-def skip_final_collection() -> None:
-    """Leave the objects the command made to the operating system when it exits instead of collecting them first."""
-    # Python's shutdown runs a full collection over every object alive: after an ingest that is the module graphs of
-    # Prefect, pandas and GX and the run's results, ≈ 1.5 s of a 20,000-file run's wall time with nothing left to do
-    # (the load has committed, files are closed, Prefect's logs are flushed by its own exit handlers). Frozen objects
-    # are never collected. `TRIALHOUSE_TUNE_EXIT=0` keeps Python's default.
-    if os.environ.get("TRIALHOUSE_TUNE_EXIT", "1") != "0":
-        gc.freeze()
 
 
 # ---------------------------------------------------------------- the Prefect API of a command-line run

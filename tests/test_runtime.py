@@ -49,19 +49,3 @@ def test_the_runs_api_server_is_out_of_reach_of_the_terminals_ctrl_c(monkeypatch
         assert os.getpgid(api.process.pid) != os.getpgid(0)  # a Ctrl-C reaches the command's process group only
     finally:
         api.stop()
-
-
-_FREEZE_COUNT_AT_EXIT = ("import atexit, gc, sys; from flows.cli import main; "
-                         "atexit.register(lambda: print('frozen', gc.get_freeze_count())); "
-                         "sys.argv = ['trialhouse', 'layouts']; main()")
-
-
-def _frozen_at_exit(env: dict[str, str]) -> int:
-    out = subprocess.run([sys.executable, "-c", _FREEZE_COUNT_AT_EXIT], capture_output=True, text=True, check=True,
-                         env={**os.environ, **env}).stdout
-    return int(out.rsplit("frozen", 1)[1])
-
-
-def test_the_command_leaves_its_objects_uncollected_at_exit_unless_told_not_to() -> None:
-    assert _frozen_at_exit({}) > 10_000  # every object of the command: its modules at least
-    assert _frozen_at_exit({"TRIALHOUSE_TUNE_EXIT": "0"}) == 0
