@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from expectations.gate import GateResult
-from flows.plan import BatchSpec, hash_file
+from flows.plan import BatchSpec, hash_file, settled_stamp
 from schemas.derive import arrow_schema
 from schemas.tables import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_TABLES, STAGED_UNCHANGED
 from warehouse.shards import ShardWriter, read_shard
@@ -61,9 +61,10 @@ def read_file(path: str, rel: str, refused: str | None, max_file_bytes: int) -> 
                                                              f"{max_file_bytes:,}; set TRIALHOUSE_MAX_FILE_BYTES)")
         with open(path, "rb") as fh:
             data = fh.read()
+            stamp = settled_stamp(os.fstat(fh.fileno()))
     except OSError as exc:
         return RawFile(rel, EMPTY_SHA256, None, error=f"{rel}: could not read the file: {exc.strerror or exc}")
-    return RawFile(rel, hashlib.sha256(data).hexdigest(), len(data), data=data)
+    return RawFile(rel, hashlib.sha256(data).hexdigest(), len(data), data=data, stamp=stamp)
 
 
 def cached_gazetteer(cache_dir: Path) -> Path:
@@ -130,8 +131,8 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
             summary.transform_cpu_s += time.thread_time() - started
             summary.files += len(outcomes)
             summary.records += sum(len(o.records) for o in outcomes)
-            same = pa.table({"file_path": [f.rel for f in unchanged], "file_sha256": [f.sha256 for f in unchanged]},
-                            schema=STAGED_SCHEMAS[STAGED_UNCHANGED.name])
+            same = pa.table({"file_path": [f.rel for f in unchanged], "file_sha256": [f.sha256 for f in unchanged],
+                             "stat_stamp": [f.stamp for f in unchanged]}, schema=STAGED_SCHEMAS[STAGED_UNCHANGED.name])
             writer.write({**tables, **lineage_tables(outcomes), STAGED_UNCHANGED.name: same})
         shards = writer.close()
     except BaseException:

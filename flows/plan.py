@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -84,19 +86,27 @@ class Listing:
         return bool(self.missing(known))
 
 
+class Unchanged(NamedTuple):
+    """A listed file whose content the warehouse holds: its path, that content's hash and the file's stamp."""
+
+    rel: str
+    sha256: str
+    stamp: str | None
+
+
 @dataclass(slots=True)
 class Plan:
-    """What a run must read: the changed files, the unchanged ones (path, hash) and every path present."""
+    """What a run must read: the changed files, the unchanged ones and every path present."""
 
     changed: list[SourceFile]
-    unchanged: list[tuple[str, str]]
+    unchanged: list[Unchanged]
     present: list[str] | None  # every path in a complete listing; None when the run names files
 
     def reading_again(self, paths: set[str], listing: Listing) -> Plan:
         """This plan with the unchanged files in `paths` read again (in listing order, as the changed ones are)."""
         changed = {f.rel for f in self.changed} | paths
         return Plan([f for f in listing.files if f.rel in changed],
-                    [(rel, sha256) for rel, sha256 in self.unchanged if rel not in paths], self.present)
+                    [u for u in self.unchanged if u.rel not in paths], self.present)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +127,23 @@ def hash_file(path: str | Path) -> str:
         while block := fh.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+# A stamp is kept only for a file that has not changed for this long: a write within the same tick of the file
+# system's clock as the read would leave the stamp as it was (FAT's clock ticks every 2 s).
+STAMP_SETTLE_NS = 2_000_000_000
+
+
+def file_stamp(st: os.stat_result) -> str:
+    """`inode:size:mtime_ns:ctime_ns`: what a change to the file's content changes (a write moves its change time,
+    which no tool can set back)."""
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def settled_stamp(st: os.stat_result, now_ns: int | None = None) -> str | None:
+    """The file's stamp, if it has not changed within `STAMP_SETTLE_NS` of `now_ns` (default: now); else None."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    return file_stamp(st) if max(st.st_mtime_ns, st.st_ctime_ns) < now_ns - STAMP_SETTLE_NS else None
 
 
 def list_sources(sources: list[Path]) -> Listing:
@@ -162,31 +189,39 @@ def _walk(root: Path) -> list[SourceFile]:
     return found
 
 
-FileStamp = tuple[str, int, int, int, int]  # path, inode, size, modification and change times (ns)
-# The hashes of the last split, by file stamp: a command looks at a folder twice when a known file was edited (its
-# nothing-to-do check, then the flow's plan), and hashes each file once. Only the last split's are kept.
-_last_hashes: dict[FileStamp, str] = {}
+# The hashes of the last split, by path and stamp: a command looks at a folder twice when a known file was edited
+# (its nothing-to-do check, then the flow's plan), and hashes each file once. Only the last split's are kept.
+_last_hashes: dict[tuple[str, str], str] = {}
 
 
-def split_unchanged(listing: Listing, known: dict[str, str]) -> Plan:
-    """Hash every listed file whose path the warehouse knows (streaming, nothing kept; a file whose stamp the last
-    split saw is not hashed again) and set aside those whose content it already holds."""
+def split_unchanged(listing: Listing, known: dict[str, str], stamps: dict[str, str] | None = None) -> Plan:
+    """Set aside the listed files whose content the warehouse already holds: a file with the stamp the warehouse
+    kept for it is not read; the others it knows are hashed (streaming, nothing kept; not again if the last split
+    hashed the file with this stamp)."""
     global _last_hashes
-    hashes: dict[FileStamp, str] = {}
+    stamps = stamps or {}
+    hashes: dict[tuple[str, str], str] = {}
     changed: list[SourceFile] = []
-    unchanged: list[tuple[str, str]] = []
+    unchanged: list[Unchanged] = []
+    now_ns = time.time_ns()
     for f in listing.files:
         if f.rel not in known or f.refused:
             changed.append(f)
             continue
         try:
             st = os.stat(f.path)
-            stamp = (f.path, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-            digest = hashes[stamp] = _last_hashes.get(stamp) or hash_file(f.path)
+            stamp = file_stamp(st)
+            if stamps.get(f.rel) == stamp:
+                digest = known[f.rel]
+            else:
+                digest = hashes[f.path, stamp] = _last_hashes.get((f.path, stamp)) or hash_file(f.path)
         except OSError:
             changed.append(f)  # the batch reads it again and records why it cannot
             continue
-        (unchanged.append((f.rel, digest)) if digest == known[f.rel] else changed.append(f))
+        if digest == known[f.rel]:
+            unchanged.append(Unchanged(f.rel, digest, settled_stamp(st, now_ns)))
+        else:
+            changed.append(f)
     _last_hashes = hashes
     present = [f.rel for f in listing.files] if listing.complete else None
     return Plan(changed, unchanged, present)
@@ -201,11 +236,11 @@ def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = Fals
     from warehouse.store import known_files, other_sources_of_their_trials
 
     listing = list_sources(sources)
-    known = {} if full_refresh else known_files(warehouse)
-    plan = split_unchanged(listing, known)
+    known, stamps = ({}, {}) if full_refresh else known_files(warehouse)
+    plan = split_unchanged(listing, known, stamps)
     stale = {f.rel for f in plan.changed if f.rel in known} | listing.missing(known)
     if stale:
-        reread = other_sources_of_their_trials(warehouse, stale, {rel for rel, _ in plan.unchanged})
+        reread = other_sources_of_their_trials(warehouse, stale, {u.rel for u in plan.unchanged})
         if reread:
             known = {path: sha256 for path, sha256 in known.items() if path not in reread}
             plan = plan.reading_again(reread, listing)
@@ -248,7 +283,8 @@ def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int
     present, which the load reads from there."""
     manifest = write_manifest(plan.changed, known, staging)
     write_plan_table(staging, STAGED_UNCHANGED.name, pa.table(
-        {"file_path": [p for p, _ in plan.unchanged], "file_sha256": [h for _, h in plan.unchanged]},
+        {"file_path": [u.rel for u in plan.unchanged], "file_sha256": [u.sha256 for u in plan.unchanged],
+         "stat_stamp": [u.stamp for u in plan.unchanged]},
         schema=arrow_schema(STAGED_UNCHANGED)))
     write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": plan.present or []},
                                                             schema=arrow_schema(STAGED_PRESENT)))

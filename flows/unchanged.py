@@ -27,13 +27,13 @@ def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
     clock = time.perf_counter()
     with writer_lock(config.warehouse):
         listing = list_sources(config.sources)
-        known = known_files(config.warehouse)
+        known, stamps = known_files(config.warehouse)
         new = sum(f.rel not in known or f.refused is not None for f in listing.files)
         if new:
             return new
         if listing.leaves_out(known):
             return 0
-        plan = split_unchanged(listing, known)
+        plan = split_unchanged(listing, known, stamps)
         if plan.changed:
             return len(plan.changed)
         run_id = new_run_id()

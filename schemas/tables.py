@@ -369,6 +369,7 @@ STAGED_FILE = Table(
         Column("encoding", "VARCHAR", "text encoding the file was decoded with"),
         Column("layout", "VARCHAR", "layout the file was recognised as"),
         Column("error", "VARCHAR", "why the file as a whole could not be loaded"),
+        Column("stat_stamp", "VARCHAR", "the file's stamp when it was read (see ingest_file.stat_stamp)"),
     ),
     primary_key=("file_path", "file_sha256"),
     kind="staging",
@@ -406,6 +407,7 @@ STAGED_UNCHANGED = Table(
     (
         Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
         Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+        Column("stat_stamp", "VARCHAR", "the file's stamp when it was seen (see ingest_file.stat_stamp)"),
     ),
     primary_key=("file_path",),
     kind="staging",
@@ -520,6 +522,9 @@ INGEST_FILE = Table(
         RUN_ID,
         Column("first_seen_at", "TIMESTAMP", "first run that saw this content", nullable=False),
         Column("last_seen_at", "TIMESTAMP", "latest run that saw this content", nullable=False),
+        Column("stat_stamp", "VARCHAR", "`inode:size:mtime_ns:ctime_ns` of the file when a run last read or hashed this "
+               "content; a later run that finds the file with the same stamp takes it as unchanged without reading it "
+               "(NULL when the file had changed within seconds of being read: the next run hashes it)"),
     ),
     primary_key=("file_path", "file_sha256"),
     kind="lineage",

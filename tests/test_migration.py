@@ -58,3 +58,21 @@ def test_an_older_warehouse_takes_the_wider_vocabulary_of_a_closed_column(tmp_pa
         con.execute("UPDATE ingest_record SET status = 'GONE'")  # the closed set is still enforced
     ensure_schema(con)  # idempotent
     con.close()
+
+
+def test_a_warehouse_from_before_file_stamps_is_planned_by_hashing_then_stamped(tmp_path):
+    from warehouse.store import known_files
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    ensure_schema(con)
+    con.execute("ALTER TABLE ingest_file DROP COLUMN stat_stamp")  # as a warehouse made before the column was
+    con.execute("INSERT INTO ingest_file (file_path, file_sha256, status, run_id, first_seen_at, last_seen_at) "
+                "VALUES ('a.json', 'abc', 'LOADED', 'r1', now(), now())")
+    con.close()
+    assert known_files(db) == ({"a.json": "abc"}, {})  # no stamp column yet: every known file is hashed
+    con = duckdb.connect(str(db))
+    ensure_schema(con)  # what the next load does first
+    con.execute("UPDATE ingest_file SET stat_stamp = '1:2:3:4'")
+    con.close()
+    assert known_files(db) == ({"a.json": "abc"}, {"a.json": "1:2:3:4"})

@@ -75,3 +75,51 @@ def test_the_flows_plan_after_the_check_hashes_only_what_changed_since(loaded, h
     edited.write_bytes(edited.read_bytes() + b"\n")  # edited again between two looks: hashed again
     _, _, plan = flows.plan.plan_sources(config.sources, config.warehouse)
     assert hashed[5:] == [str(edited)] and len(plan.changed) == 1
+
+
+def test_a_stamp_is_kept_only_for_a_file_that_has_settled(tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_text("x", encoding="utf-8")
+    st = path.stat()
+    changed_at = max(st.st_mtime_ns, st.st_ctime_ns)
+    assert flows.plan.settled_stamp(st, changed_at + flows.plan.STAMP_SETTLE_NS // 2) is None
+    stamp = flows.plan.settled_stamp(st, changed_at + flows.plan.STAMP_SETTLE_NS + 1)
+    assert stamp == f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+@pytest.fixture()
+def settled_at_once(monkeypatch) -> None:
+    """Files count as settled as soon as they are written (the tests' files are seconds old at most)."""
+    monkeypatch.setattr(flows.plan, "STAMP_SETTLE_NS", -10**12)
+
+
+def test_files_with_the_stamps_the_warehouse_kept_are_not_read_again(settled_at_once, tmp_path, monkeypatch):
+    source = tmp_path / "raw"
+    shutil.copytree(SAMPLES, source)
+    db = tmp_path / "trials.duckdb"
+    load_folder(source, db, tmp_path / "staging")  # the batches stamp what they read
+    config = IngestConfig(sources=[source], warehouse=db, parquet_dir=tmp_path / "parquet")
+    seen: list[str] = []
+    real = flows.plan.hash_file
+    monkeypatch.setattr(flows.plan, "hash_file", lambda path: seen.append(str(path)) or real(path))
+    summary = record_run_if_unchanged(config)
+    assert isinstance(summary, RunSummary) and summary.files_unchanged == 5 and seen == []
+    edited = next(p for p in sorted(source.rglob("*")) if p.is_file())
+    edited.write_bytes(edited.read_bytes() + b"\n")  # a new stamp: hashed, and found changed
+    assert record_run_if_unchanged(config) == 1 and seen == [str(edited)]
+    edited.write_bytes(edited.read_bytes()[:-1])  # back to the content the warehouse holds, under a new stamp
+    summary = record_run_if_unchanged(config)
+    assert isinstance(summary, RunSummary) and summary.files_unchanged == 5
+    seen.clear()
+    summary = record_run_if_unchanged(config)  # the run recorded the file's new stamp
+    assert isinstance(summary, RunSummary) and seen == []
+
+
+def test_a_file_changed_within_seconds_of_being_read_is_hashed_by_the_next_run(loaded, hashed):
+    source, config = loaded  # written just now: no stamp was kept
+    import duckdb
+
+    con = duckdb.connect(str(config.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM ingest_file WHERE stat_stamp IS NOT NULL").fetchone()[0] == 0
+    con.close()
+    assert isinstance(record_run_if_unchanged(config), RunSummary) and len(hashed) == 5

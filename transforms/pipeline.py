@@ -24,6 +24,7 @@ class RawFile:
     size_bytes: int | None
     data: bytes | None = None
     error: str | None = None
+    stamp: str | None = None  # the file's stamp when it was read, if it had settled (see ingest_file.stat_stamp)
 
 
 @dataclass(slots=True)
@@ -37,6 +38,7 @@ class FileOutcome:
     layout: str | None = None
     error: str | None = None
     records: list[tuple[int, str | None, str | None]] = field(default_factory=list)  # (index, trial_id, error)
+    stamp: str | None = None
 
 
 def transform_files(files: Sequence[RawFile], run_id: str) -> tuple[list[FileOutcome], dict[str, pa.Table]]:
@@ -44,7 +46,7 @@ def transform_files(files: Sequence[RawFile], run_id: str) -> tuple[list[FileOut
     outcomes: list[FileOutcome] = []
     records: list[SourceRecord] = []
     for f in files:
-        outcome = FileOutcome(f.rel, f.sha256, f.size_bytes, error=f.error)
+        outcome = FileOutcome(f.rel, f.sha256, f.size_bytes, error=f.error, stamp=f.stamp)
         outcomes.append(outcome)
         if f.data is None:
             continue
@@ -73,7 +75,8 @@ def lineage_tables(outcomes: Sequence[FileOutcome]) -> dict[str, pa.Table]:
     """The staged lineage of a batch: one `_files` row per file and one `_records` row per record it yielded."""
     files = {"file_path": [o.file_path for o in outcomes], "file_sha256": [o.file_sha256 for o in outcomes],
              "size_bytes": [o.size_bytes for o in outcomes], "encoding": [o.encoding for o in outcomes],
-             "layout": [o.layout for o in outcomes], "error": [o.error for o in outcomes]}
+             "layout": [o.layout for o in outcomes], "error": [o.error for o in outcomes],
+             "stat_stamp": [o.stamp for o in outcomes]}
     triples = [(o, idx, tid, err) for o in outcomes for idx, tid, err in o.records]
     records = {"file_path": [o.file_path for o, *_ in triples], "file_sha256": [o.file_sha256 for o, *_ in triples],
                "record_index": [idx for _, idx, _, _ in triples],

@@ -407,13 +407,14 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetim
                           status, error, ? FROM rec""", [run.run_id])
     con.execute("""
         INSERT INTO ingest_file AS f (file_path, file_sha256, size_bytes, encoding, layout, status, trial_id,
-                                      record_count, quarantined_records, error, run_id, first_seen_at, last_seen_at)
+                                      record_count, quarantined_records, error, run_id, first_seen_at, last_seen_at,
+                                      stat_stamp)
         SELECT s.file_path, s.file_sha256, s.size_bytes, s.encoding, s.layout,
                CASE WHEN s.error IS NOT NULL OR coalesce(agg.ok, 0) = 0 THEN 'QUARANTINED'
                     WHEN agg.loaded > 0 THEN 'LOADED' ELSE 'SUPERSEDED' END,
                CASE WHEN s.error IS NULL THEN agg.first_trial END,
                coalesce(agg.n, 0), coalesce(agg.bad, 0),
-               coalesce(s.error, agg.first_error), ?, ?, ?
+               coalesce(s.error, agg.first_error), ?, ?, ?, s.stat_stamp
         FROM st__files s LEFT JOIN (
             SELECT file_path, count(*) AS n,
                    count(*) FILTER (WHERE status <> 'QUARANTINED') AS ok,
@@ -426,11 +427,11 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetim
             size_bytes = excluded.size_bytes, encoding = excluded.encoding, layout = excluded.layout,
             status = excluded.status, trial_id = excluded.trial_id, record_count = excluded.record_count,
             quarantined_records = excluded.quarantined_records, error = excluded.error, run_id = excluded.run_id,
-            last_seen_at = excluded.last_seen_at""", [run.run_id, now, now])
+            last_seen_at = excluded.last_seen_at, stat_stamp = excluded.stat_stamp""", [run.run_id, now, now])
     # A quarantined file stays QUARANTINED (with its reason) until its content changes.
-    con.execute("""UPDATE ingest_file SET last_seen_at = ?, run_id = ?,
-                       status = CASE WHEN status = 'QUARANTINED' THEN status ELSE 'UNCHANGED' END
-                   WHERE (file_path, file_sha256) IN (SELECT file_path, file_sha256 FROM st__unchanged)""",
+    con.execute("""UPDATE ingest_file f SET last_seen_at = ?, run_id = ?, stat_stamp = u.stat_stamp,
+                       status = CASE WHEN f.status = 'QUARANTINED' THEN f.status ELSE 'UNCHANGED' END
+                   FROM st__unchanged u WHERE f.file_path = u.file_path AND f.file_sha256 = u.file_sha256""",
                 [now, run.run_id])
 
 

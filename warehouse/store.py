@@ -137,22 +137,28 @@ def other_sources_of_their_trials(path: Path, files: set[str], present: set[str]
     return {other for stale, other in rows if stale in files and other in present}
 
 
-def known_files(path: Path) -> dict[str, str]:
-    """file_path → SHA-256 of every file content already accounted for (loaded, superseded or quarantined)."""
-    return dict(_read_if_loaded(path, "ingest_file", """
-        SELECT file_path, arg_max(file_sha256, last_seen_at) FROM ingest_file
-        WHERE status NOT IN ('REMOVED', 'REPLACED') GROUP BY file_path"""))
+def known_files(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """file_path → SHA-256 of every file content already accounted for (loaded, superseded or quarantined), and
+    file_path → the stamp its file had when last read or hashed (where one was kept)."""
+    rows = _read_if_loaded(path, "ingest_file", """
+        SELECT file_path, arg_max(file_sha256, last_seen_at), arg_max({stat_stamp}, last_seen_at) FROM ingest_file
+        WHERE status NOT IN ('REMOVED', 'REPLACED') GROUP BY file_path""", newer_columns=("stat_stamp",))
+    return {p: sha for p, sha, _ in rows}, {p: stamp for p, _, stamp in rows if stamp is not None}
 
 
-def _read_if_loaded(path: Path, table: str, sql: str) -> list[tuple]:
-    """The rows of a read-only query on the warehouse; none when there is no warehouse yet or no `table` in it."""
+def _read_if_loaded(path: Path, table: str, sql: str, newer_columns: tuple[str, ...] = ()) -> list[tuple]:
+    """The rows of a read-only query on the warehouse; none when there is no warehouse yet or no `table` in it. Each
+    of `newer_columns` is written `{name}` in the query and reads as NULL in a warehouse made before it existed (it
+    is added by the next load)."""
     if not path.exists():
         return []
     con = connect(path, read_only=True)
     try:
-        if not con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [table]).fetchall():
+        columns = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                                             [table]).fetchall()}
+        if not columns:
             return []
-        return con.execute(sql).fetchall()
+        return con.execute(sql.format_map({c: c if c in columns else "NULL" for c in newer_columns})).fetchall()
     finally:
         con.close()
 
