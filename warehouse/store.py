@@ -141,8 +141,9 @@ def known_files(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     """file_path → SHA-256 of every file content already accounted for (loaded, superseded or quarantined), and
     file_path → the stamp its file had when last read or hashed (where one was kept)."""
     rows = _read_if_loaded(path, "ingest_file", """
-        SELECT file_path, arg_max(file_sha256, last_seen_at), arg_max({stat_stamp}, last_seen_at) FROM ingest_file
-        WHERE status NOT IN ('REMOVED', 'REPLACED') GROUP BY file_path""", newer_columns=("stat_stamp",))
+        SELECT file_path, file_sha256, {stat_stamp} FROM ingest_file WHERE status NOT IN ('REMOVED', 'REPLACED')
+        QUALIFY row_number() OVER (PARTITION BY file_path ORDER BY last_seen_at DESC, file_sha256) = 1""",
+                           newer_columns=("stat_stamp",))
     return {p: sha for p, sha, _ in rows}, {p: stamp for p, _, stamp in rows if stamp is not None}
 
 
