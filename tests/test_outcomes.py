@@ -91,3 +91,18 @@ def test_near_linear_time_on_adversarial_cells() -> None:
     small = unit * 40
     big = unit * 800
     assert_near_linear(lambda: split_outcome_cell(small, "PRIMARY"), lambda: split_outcome_cell(big, "PRIMARY"))
+
+
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "twenty", "thirty"]
+_PIECE_WORDS = [*_NUMBER_WORDS, *(w.title() for w in _NUMBER_WORDS), "weeks", "Day", "d", "hours", "yr", "months",
+                "to", "-", "/", "and", "score", "Baseline", "tend", "V2", "12"]
+
+
+@given(st.lists(st.sampled_from(_PIECE_WORDS), min_size=1, max_size=4).map(" ".join))
+@settings(max_examples=500, deadline=None)
+def test_the_cheap_number_and_unit_test_agrees_with_the_regexes(piece: str) -> None:
+    from transforms import outcomes
+
+    expected = bool(outcomes._NUM_UNIT.search(piece) or outcomes._UNIT_NUM.search(piece))
+    assert outcomes._has_number_and_unit(piece) is expected
