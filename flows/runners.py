@@ -18,8 +18,9 @@ from flows.runtime import prepare_worker_process
 
 PROCESS_RUN_MIN_FILES = 2_000  # fewer files are read faster by one process than worker processes start
 # What a worker process needs, imported once by the process it is forked from (the forkserver) rather than by each
-# worker: Great Expectations alone takes ≈ 3 s to import, the transform (its compiled patterns) ≈ 1 s.
-WORKER_MODULES = ["flows.batch", "transforms.pipeline", "great_expectations"]
+# worker: Great Expectations alone takes ≈ 3 s to import, the transform (its compiled patterns) ≈ 1 s. The last one
+# freezes what the others imported (see flows.runtime).
+WORKER_MODULES = ["flows.batch", "transforms.pipeline", "great_expectations", "flows.worker_server"]
 
 
 def _process_context() -> multiprocessing.context.BaseContext:

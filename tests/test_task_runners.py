@@ -64,3 +64,19 @@ def test_process_runners_give_the_same_warehouse_as_the_inline_run(prefect_harne
     assert done.returncode == 0, done.stdout + done.stderr
     assert star_contents(tmp_path / "a.duckdb") == star_contents(tmp_path / "b.duckdb")
     assert len(list((tmp_path / "data_docs").glob("*/index.html"))) == 2  # both runs' reports, beside the warehouse
+
+
+def test_workers_share_the_worker_servers_imports_frozen():
+    import gc
+
+    from flows.runners import open_executor
+
+    with open_executor("processes", 1, None) as pool:
+        assert pool.submit(gc.get_freeze_count).result() > 10_000  # GX, pandas and the transform at least
+
+
+def test_the_gc_switch_leaves_imports_unfrozen():
+    code = "import gc; from flows.runtime import freeze_imports; freeze_imports(); print(gc.get_freeze_count())"
+    counts = [int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                 env={**os.environ, "TRIALHOUSE_TUNE_GC": tune}).stdout) for tune in ("1", "0")]
+    assert counts[0] > 0 and counts[1] == 0
