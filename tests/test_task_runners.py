@@ -67,12 +67,12 @@ def test_process_runners_give_the_same_warehouse_as_the_inline_run(prefect_harne
 
 
 def test_workers_share_the_worker_servers_imports_frozen():
-    import gc
-
-    from flows.runners import open_executor
-
-    with open_executor("processes", 1, None) as pool:
-        assert pool.submit(gc.get_freeze_count).result() > 10_000  # GX, pandas and the transform at least
+    # in a fresh interpreter, as the command runs it: a forked worker re-imports its parent's __main__, and pytest's
+    # may be another test's script by now
+    code = ("import gc\nfrom flows.runners import open_executor\nif __name__ == '__main__':\n"
+            "    with open_executor('processes', 1, None) as pool:\n        print(pool.submit(gc.get_freeze_count).result())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert int(out) > 10_000  # GX, pandas and the transform at least
 
 
 def test_the_gc_switch_leaves_imports_unfrozen():
