@@ -2,6 +2,7 @@
 with every identifier and the union of countries, whatever order or runs they arrive in."""
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -146,22 +147,39 @@ def test_a_trial_one_of_its_files_no_longer_states_is_rebuilt_from_what_its_sour
     assert star_contents(db) == star_contents(without)
 
 
-def test_a_trial_taken_out_of_an_export_is_marked_removed_and_comes_back_with_it(shared_dir, tmp_path):
-    import csv
+class LoadedExport:
+    """A real CT.gov CSV export, alone in a folder loaded into a warehouse; re-saved with other rows by `write`."""
 
-    folder = tmp_path / "src"
-    folder.mkdir()
-    export = folder / "export.csv"
-    shutil.copyfile(shared_dir / "corpus" / "dev" / "raw" / "ctgov_csv_export" / "ctg-studies_kinchabot.csv", export)
-    with export.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
+    def __init__(self, shared_dir: Path, tmp_path: Path):
+        self.folder = tmp_path / "src"
+        self.folder.mkdir()
+        self.export = self.folder / "export.csv"
+        shutil.copyfile(shared_dir / "corpus" / "dev" / "raw" / "ctgov_csv_export" / "ctg-studies_kinchabot.csv",
+                        self.export)
+        with self.export.open(newline="", encoding="utf-8") as fh:
+            self.rows = list(csv.reader(fh))
+        self.db = tmp_path / "w.duckdb"
+        self.staging = tmp_path / "s"
+        self.load()
+
+    def write(self, body: list[list[str]]) -> None:
+        """Re-save the export with the header and these data rows."""
+        with self.export.open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows([self.rows[0], *body])
+
+    def load(self):
+        """Load the folder again; the load's outcome."""
+        return load_folder(self.folder, self.db, self.staging)
+
+
+@pytest.fixture()
+def loaded_export(shared_dir: Path, tmp_path: Path) -> LoadedExport:
+    return LoadedExport(shared_dir, tmp_path)
+
+
+def test_a_trial_taken_out_of_an_export_is_marked_removed_and_comes_back_with_it(loaded_export):
+    rows, db, write = loaded_export.rows, loaded_export.db, loaded_export.write
     dropped = rows[1][0]
-    db = tmp_path / "w.duckdb"
-    load_folder(folder, db, tmp_path / "s")
-
-    def write(body: list[list[str]]) -> None:
-        with export.open("w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh).writerows([rows[0], *body])
 
     def state() -> tuple[int, list[tuple]]:
         con = duckdb.connect(str(db), read_only=True)
@@ -174,7 +192,7 @@ def test_a_trial_taken_out_of_an_export_is_marked_removed_and_comes_back_with_it
             con.close()
 
     write(rows[2:])
-    assert load_folder(folder, db, tmp_path / "s").row["trials_removed"] == 1
+    assert loaded_export.load().row["trials_removed"] == 1
     assert state() == (len(rows) - 2, [(True, False)])
     con = duckdb.connect(str(db), read_only=True)
     lineage = con.execute("""SELECT f.status, r.status, count(*) FROM ingest_file f JOIN ingest_record r
@@ -182,27 +200,16 @@ def test_a_trial_taken_out_of_an_export_is_marked_removed_and_comes_back_with_it
     con.close()
     assert lineage == [("LOADED", "LOADED", len(rows) - 2), ("REPLACED", "REPLACED", len(rows) - 1)]
     write(rows[1:])
-    assert load_folder(folder, db, tmp_path / "s").row["trials_removed"] == 0
+    assert loaded_export.load().row["trials_removed"] == 0
     assert state() == (len(rows) - 1, [(False, False), (False, True)])
 
 
-def test_a_trial_whose_record_cannot_be_read_in_a_re_saved_export_is_not_marked_removed(shared_dir, tmp_path):
-    import csv
-
-    folder = tmp_path / "src"
-    folder.mkdir()
-    export = folder / "export.csv"
-    shutil.copyfile(shared_dir / "corpus" / "dev" / "raw" / "ctgov_csv_export" / "ctg-studies_kinchabot.csv", export)
-    with export.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
+def test_a_trial_whose_record_cannot_be_read_in_a_re_saved_export_is_not_marked_removed(loaded_export):
+    rows = loaded_export.rows
     mangled = rows[1][0]
-    db = tmp_path / "w.duckdb"
-    load_folder(folder, db, tmp_path / "s")
-    with export.open("w", newline="", encoding="utf-8") as fh:  # the row loses a cell: it no longer reads at all
-        csv.writer(fh).writerows([rows[0], rows[1][:-1], *rows[2:]])
-    outcome = load_folder(folder, db, tmp_path / "s")
-    assert outcome.row["trials_removed"] == 0
-    con = duckdb.connect(str(db), read_only=True)
+    loaded_export.write([rows[1][:-1], *rows[2:]])  # the row loses a cell: it no longer reads at all
+    assert loaded_export.load().row["trials_removed"] == 0
+    con = duckdb.connect(str(loaded_export.db), read_only=True)
     try:
         assert con.execute("SELECT removed_at FROM trial WHERE trial_id = ?", [mangled]).fetchall() == [(None,)]
         assert con.execute("SELECT count(*) FROM trial WHERE removed_at IS NULL").fetchone()[0] == len(rows) - 1
