@@ -28,7 +28,11 @@ _COMMA_OR_BRACKET = re.compile(r", |[([{（［)\]}）］]")
 
 _UNIT = (r"(?:min(?:ute)?s?|h(?:ou)?rs?|h|days?|d|weeks?|wks?|w|months?|mos?|mths?|years?|yrs?|y|"
          r"cycles?|visits?|doses?|sessions?|nights?|seconds?|secs?)")
-_NUM = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty)"
+# The number words a time frame is written with; a word that is one of the first twelve counts as time-like.
+_NUM_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+              "twenty", "thirty")
+_NUMBER_WORDS = frozenset(_NUM_WORDS[:12])
+_NUM = r"(?:\d+(?:[.,]\d+)?|" + "|".join(_NUM_WORDS) + ")"
 _NUM_UNIT = re.compile(rf"\b{_NUM}(?:\s*(?:-|–|to|and|or|/)\s*{_NUM})*\s*-?\s*{_UNIT}\b", re.I)
 _UNIT_NUM = re.compile(r"\b(?:day|week|wk|month|year|visit|cycle|hour|session|period|phase|v|d|w|m|c|t)\s*-?\s*\d+",
                        re.I)
@@ -45,10 +49,6 @@ pretreatment posttreatment infusion dosing dose procedure intervention terminati
 """.split())
 # Time words that mark a time frame even without a number and unit.
 _ANCHOR_WORDS = frozenset(("baseline", "screening", "discharge", "postoperative", "predose", "postdose"))
-_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
-# every number word `_NUM` reads: a piece without a digit holds a number and unit only if it contains one of these
-_NUM_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-              "twenty", "thirty")
 _DIGIT = re.compile(r"\d")
 
 # Search bounds keep the work linear on adversarial cells: a measure spans at most this many pieces,
