@@ -22,15 +22,20 @@ import urllib.request
 WORKER_GC_THRESHOLDS = (20_000, 20, 20)
 
 
+def _gc_tuned() -> bool:
+    """Whether the garbage-collection tuning is on (`TRIALHOUSE_TUNE_GC=0` turns it off)."""
+    return os.environ.get("TRIALHOUSE_TUNE_GC", "1") != "0"
+
+
 def freeze_imports() -> None:
     """Move every object this process holds now out of the garbage collector's reach (run where workers fork from)."""
-    if os.environ.get("TRIALHOUSE_TUNE_GC", "1") != "0":
+    if _gc_tuned():
         gc.freeze()
 
 
 def prepare_worker_process() -> None:
     """Run once in each worker process before its first batch."""
-    if os.environ.get("TRIALHOUSE_TUNE_GC", "1") != "0":
+    if _gc_tuned():
         gc.set_threshold(*WORKER_GC_THRESHOLDS)
 
 
