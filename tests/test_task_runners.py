@@ -75,6 +75,18 @@ def test_workers_share_the_worker_servers_imports_frozen():
     assert int(out) > 10_000  # GX, pandas and the transform at least
 
 
+def test_workers_find_the_conversions_and_the_gate_built_by_their_server():
+    # built once in the server, not by each worker on its first batch (≈ 0.4 CPU-s a worker)
+    probe = ("__import__('transforms.measures.convert', fromlist=['_'])._conversion.cache_info().currsize, "
+             "__import__('flows.batch', fromlist=['_']).process_gate.cache_info().currsize")
+    code = ("from flows.runners import open_executor\nif __name__ == '__main__':\n"
+            "    with open_executor('processes', 1, None) as pool:\n"
+            f"        print(*pool.submit(eval, {probe!r}).result())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    conversions, gates = map(int, out.split())
+    assert conversions > 100 and gates == 1
+
+
 def test_the_gc_switch_leaves_imports_unfrozen():
     code = "import gc; from flows.runtime import freeze_imports; freeze_imports(); print(gc.get_freeze_count())"
     counts = [int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -74,6 +74,14 @@ def _conversion(variable: str, symbol: str) -> tuple[float, float] | None:
     return None
 
 
+def prepare_conversions() -> None:
+    """Work out now the conversion of every unit the catalogue accepts (a process that workers fork from does it
+    once for all of them, instead of each worker on its first dimensional conversion: ≈ 0.5 s of pint)."""
+    for name, variable in CATALOGUE.items():
+        for symbol in variable.accepted_units():
+            _conversion(name, symbol)
+
+
 def bare_unit(variable: Variable, value: float) -> str | None:
     """The unit a number written without one is read in (`platelets ≥ 100,000` → /µL), None to read nothing."""
     for limit, unit in variable.bare:
