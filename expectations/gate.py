@@ -95,14 +95,19 @@ class Gate:
             self._suites[table] = (batch, suite)
 
     def validate(self, tables: Mapping[str, Any], keep_results: bool = False) -> GateResult:
-        """Validate one batch of staged tables (each with the `_record` column); with `keep_results`, the GX result
-        of every table, else of failing tables only, is kept for Data Docs."""
-        prepared = with_derived_columns(tables, self.columns)
+        """Validate one batch of staged tables (each with the `_record` column; Arrow tables or DataFrames, taken
+        from the mapping one at a time, so a mapping that reads them when asked never holds the batch at once); with
+        `keep_results`, the GX result of every table, else of failing tables only, is kept for Data Docs."""
         result = GateResult()
+        trial_ids = _trial_ids(tables)
         for table, (batch, suite) in self._suites.items():
-            if table not in prepared or prepared[table].num_rows == 0:
+            if table not in tables:
                 continue
-            df = prepared.pop(table).to_pandas()  # one table in pandas at a time
+            prepared = prepare_table(table, tables[table], trial_ids, self.columns[table])
+            if prepared.num_rows == 0:
+                continue
+            df = prepared.to_pandas()  # one table in pandas at a time
+            del prepared
             # Each result format costs about twice the one before it, so GX is asked for the verdict first, then
             # for counts of the checks that failed only (all of them for Data Docs), and for failing rows only when
             # a record has to be quarantined.
@@ -244,23 +249,29 @@ def checked_columns(checks: Sequence[Check]) -> set[str]:
     return columns
 
 
-def with_derived_columns(tables: Mapping[str, Any], keep: Mapping[str, set[str]]) -> dict[str, pa.Table]:
-    """The tables (Arrow, or pandas DataFrames) with the `_`-prefixed columns the hand-written checks read (derived
-    in Arrow, not per row), only the columns some check reads, and integers widened to int64 (GX's range check is
-    vectorised only on int64)."""
-    tables = {name: t if isinstance(t, pa.Table) else _small_strings(pa.Table.from_pandas(t, preserve_index=False))
-              for name, t in tables.items()}
-    trial = tables.get("trial")
-    trial_ids = trial["trial_id"].combine_chunks() if trial is not None else pa.array([], pa.string())
-    for name, table in tables.items():
-        if name != "trial" and "trial_id" in table.column_names:
-            tables[name] = table.append_column(HAS_TRIAL, pc.is_in(table["trial_id"], value_set=trial_ids))
-    for (name, column), sources in DERIVED.items():
-        if name in tables and all(c in tables[name].column_names for c in sources):
-            tables[name] = tables[name].append_column(column, derive_column(column, tables[name]))
-    tables = {name: t.select([c for c in t.column_names if c in keep[name]]) for name, t in tables.items()
-              if name in keep}
-    return {name: _widen_integers(table) for name, table in tables.items()}
+def _as_arrow(table: Any) -> pa.Table:
+    """A staged table as Arrow (tests and `trialhouse validate` hand over pandas DataFrames)."""
+    return table if isinstance(table, pa.Table) else _small_strings(pa.Table.from_pandas(table, preserve_index=False))
+
+
+def _trial_ids(tables: Mapping[str, Any]) -> pa.Array:
+    """The batch's trial ids (what `_has_trial` looks rows up in)."""
+    if "trial" not in tables:
+        return pa.array([], pa.string())
+    return _as_arrow(tables["trial"])["trial_id"].combine_chunks()
+
+
+def prepare_table(name: str, table: Any, trial_ids: pa.Array, keep: set[str]) -> pa.Table:
+    """One staged table ready for GX: in Arrow, with the `_`-prefixed columns the hand-written checks read (derived
+    over the whole table at once, not per row), only the columns some check reads, and integers widened to int64
+    (GX's range check is vectorised only on int64)."""
+    t = _as_arrow(table)
+    if name != "trial" and "trial_id" in t.column_names:
+        t = t.append_column(HAS_TRIAL, pc.is_in(t["trial_id"], value_set=trial_ids))
+    for (table_name, column), sources in DERIVED.items():
+        if table_name == name and all(c in t.column_names for c in sources):
+            t = t.append_column(column, derive_column(column, t))
+    return _widen_integers(t.select([c for c in t.column_names if c in keep]))
 
 
 def _small_strings(table: pa.Table) -> pa.Table:
@@ -309,9 +320,8 @@ def _widen_integers(table: pa.Table) -> pa.Table:
 
 def _duplicate_criteria(crit: pa.Table) -> pa.Array:
     """True for a criterion whose (trial, kind, case- and blank-insensitive text) appeared earlier in the batch."""
-    text = pc.fill_null(crit["text"], "")
-    norm = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(text), r"\s+", " "))
-    keyed = pa.table({"trial": crit["trial_id"], "kind": crit["kind"], "text": norm,
-                      "row": pa.array(range(crit.num_rows), pa.int64())})
-    first = keyed.group_by(["trial", "kind", "text"], use_threads=False).aggregate([("row", "min")])["row_min"]
-    return pc.invert(pc.is_in(keyed["row"], value_set=first)).combine_chunks()
+    text = pc.utf8_trim_whitespace(pc.utf8_lower(pc.fill_null(crit["text"], "")))
+    norm = pc.binary_join(pc.utf8_split_whitespace(text), " ")  # every run of blanks → one space
+    key = pc.binary_join_element_wise(crit["trial_id"], crit["kind"], norm, "\x1f")
+    first = pc.index_in(pc.unique(key), value_set=key)  # where each distinct key occurs first
+    return pc.invert(pc.is_in(pa.array(range(crit.num_rows), pa.int64()), value_set=first))

@@ -22,7 +22,7 @@ from expectations.gate import GateResult
 from flows.plan import BatchSpec, hash_file, settled_stamp
 from schemas.derive import arrow_schema
 from schemas.tables import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_TABLES, STAGED_UNCHANGED
-from warehouse.shards import ShardWriter, read_shard
+from warehouse.shards import ShardTables, ShardWriter
 
 if TYPE_CHECKING:
     from transforms.pipeline import RawFile
@@ -149,8 +149,7 @@ def validate_shards(spec: BatchSpec, shards: dict[str, str], summary: BatchSumma
     """Run the gate on the batch's shards (only the columns checks read) and stage its quarantine list."""
     started = time.thread_time()
     gate = process_gate()
-    tables = {name: read_shard(path, sorted(gate.columns[name])) for name, path in shards.items()
-              if name in gate.columns}
+    tables = ShardTables({name: path for name, path in shards.items() if name in gate.columns}, gate.columns)
     verdict = gate.validate(tables, keep_results=spec.keep_results)
     summary.validate_cpu_s = time.thread_time() - started
     summary.quarantined_records = len(verdict.quarantined)

@@ -6,7 +6,7 @@ a killed worker leaves no half shard behind.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -64,6 +64,24 @@ def read_shard(path: str | Path, columns: list[str] | None = None) -> pa.Table:
         have = set(pq.read_schema(path).names)
         columns = [c for c in columns if c in have]
     return pq.read_table(path, columns=columns)
+
+
+class ShardTables(Mapping[str, pa.Table]):
+    """One batch's staged tables, each read from its shard when asked for (only the given columns): a reader that
+    takes one table at a time never holds the whole batch."""
+
+    def __init__(self, paths: Mapping[str, str | Path], columns: Mapping[str, Iterable[str]]):
+        self._paths = dict(paths)
+        self._columns = {name: sorted(names) for name, names in columns.items()}
+
+    def __getitem__(self, name: str) -> pa.Table:
+        return read_shard(self._paths[name], self._columns.get(name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def staged_files(staging: Path, table: str) -> list[Path]:
