@@ -205,7 +205,8 @@ def main() -> int:
               "records_per_s": round(records / first["wall_s"]), "stages": summary["stage_seconds"],
               "transform_cpu_s": summary.get("transform_cpu_s", 0), "validate_cpu_s": summary.get("validate_cpu_s", 0),
               "cpu_s": round(first["cpu_s"], 1), "peak_mib": round(first["peak_mib"]),
-              "probe_cpu_s": round(first["probe_cpu_s"], 2), "rerun_wall_s": round(rerun["wall_s"], 2), "rerun_unchanged": rerun["summary"]["files_unchanged"],
+              "probe_cpu_s": round(first["probe_cpu_s"], 2), "rerun_wall_s": round(rerun["wall_s"], 2),
+              "rerun_unchanged": rerun["summary"]["files_unchanged"],
               "duckdb_s": round(duck_s, 2), "duckdb_studies": duck_studies, "cores": cores}
     print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
     print(f"{kind} × {args.files:,}: {records:,} trials in {first['wall_s']:.1f} s = "
