@@ -5,7 +5,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from benchmarks.run import NCT, TABLE_HEAD, build_corpus, record_row
+from benchmarks.run import NCT, TABLE_HEAD, build_corpus, median_run, record_row
 
 
 def test_replicated_corpus_has_one_distinct_trial_per_file(shared_dir: Path, tmp_path: Path) -> None:
@@ -34,3 +34,9 @@ def test_result_rows_append_under_one_header(tmp_path: Path) -> None:
     assert [r.split(" | ")[3] for r in rows] == ["10,000", "50,000"]
     assert all(r.count("|") == TABLE_HEAD.splitlines()[0].count("|") for r in rows)
     assert all(" | 2.00× |" in r for r in rows)
+
+
+def test_repeated_runs_report_the_one_with_the_median_ratio_to_duckdb() -> None:
+    runs = [({"wall_s": 30.0}, 100, 10.0), ({"wall_s": 40.0}, 100, 10.0), ({"wall_s": 22.0}, 100, 11.0)]
+    assert median_run(runs)[0]["wall_s"] == 30.0
+    assert median_run([({"wall_s": 5.0}, 0, 0.0), ({"wall_s": 3.0}, 0, 0.0)])[0]["wall_s"] == 5.0
