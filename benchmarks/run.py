@@ -20,6 +20,7 @@ import compileall
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import subprocess
@@ -40,13 +41,20 @@ KINDS = {"json": ("ctgov_json",), "text": TEXT_LAYOUTS, "mixed": (*TEXT_LAYOUTS,
 
 
 def build_corpus(source: Path, target: Path, n_files: int, layouts: tuple[str, ...] = KINDS["mixed"]) -> int:
-    """Write n_files replicas of the corpus's files of `layouts`, each a distinct trial; return bytes written."""
+    """Write n_files replicas of the corpus's files of `layouts`, each a distinct trial; return bytes written.
+
+    Every round of len(templates) files uses each template once, in an order shuffled anew each round (fixed seed):
+    in template order, the batches — which take every k-th file of the sorted listing — would each see only the
+    templates ≡ b (mod k), and cost unlike (JSON × 20,000, four batches: 0.89 to 1.24 ms of transform per study)."""
     templates = sorted(p for layout in layouts for p in (source / layout).iterdir() if p.is_file())
     if target.exists():
         shutil.rmtree(target)
     written = 0
+    rng, round_order = random.Random(0), list(templates)
     for i in range(n_files):
-        template = templates[i % len(templates)]
+        if i % len(templates) == 0:
+            rng.shuffle(round_order)
+        template = round_order[i % len(templates)]
         text = template.read_text(encoding="utf-8")
         if template.parent.name in NO_NCT_LAYOUTS:
             first, _, rest = text.partition("\n")
