@@ -17,7 +17,7 @@ from transforms.record import Criterion, MeshHeading, MeshLeaf, MeshTerm, Parsed
 from transforms.shape import SourceRecord, shape_batch
 from warehouse.load import LoadOutOfMemory, LoadRequest, load_run
 from warehouse.publish import publish_parquet, snapshot_warehouse
-from warehouse.shards import ShardWriter, write_plan_table
+from warehouse.shards import ShardTables, ShardWriter, write_plan_table
 from warehouse.store import RunRecord
 
 
@@ -239,3 +239,13 @@ def test_headings_named_without_ids_take_the_ids_registry_records_give_them(tmp_
                      ("NCT00000003", "D001249", "DIRECT", "REGISTRY")],
                     [("NCT00000002", "D000068759", "DIRECT", "HEADING")]]
     assert con.execute("SELECT count(*) FROM mesh_heading").fetchone() == (4,)
+
+
+def test_shard_tables_read_each_table_when_asked_with_only_its_columns(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    pq.write_table(pa.table({"x": [1, 2], "y": ["p", "q"], "z": [0.5, 1.5]}), a)
+    tables = ShardTables({"a": a, "b": b}, {"a": {"y", "x", "missing"}})
+    assert sorted(tables) == ["a", "b"] and len(tables) == 2 and "b" in tables
+    assert tables["a"].column_names == ["x", "y"]  # a column the shard lacks is skipped
+    with pytest.raises(FileNotFoundError):
+        tables["b"]  # not read before it is asked for

@@ -77,6 +77,9 @@ class ShardTables(Mapping[str, pa.Table]):
     def __getitem__(self, name: str) -> pa.Table:
         return read_shard(self._paths[name], self._columns.get(name))
 
+    def __contains__(self, name: object) -> bool:  # Mapping's own would read the shard to answer
+        return name in self._paths
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)
 
