@@ -320,8 +320,9 @@ def _widen_integers(table: pa.Table) -> pa.Table:
 
 def _duplicate_criteria(crit: pa.Table) -> pa.Array:
     """True for a criterion whose (trial, kind, case- and blank-insensitive text) appeared earlier in the batch."""
-    text = pc.utf8_trim_whitespace(pc.utf8_lower(pc.fill_null(crit["text"], "")))
-    norm = pc.binary_join(pc.utf8_split_whitespace(text), " ")  # every run of blanks → one space
-    key = pc.binary_join_element_wise(crit["trial_id"], crit["kind"], norm, "\x1f")
-    first = pc.index_in(pc.unique(key), value_set=key)  # where each distinct key occurs first
-    return pc.invert(pc.is_in(pa.array(range(crit.num_rows), pa.int64()), value_set=first))
+    text = pc.fill_null(crit["text"], "")
+    norm = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(text), r"\s+", " "))
+    keyed = pa.table({"trial": crit["trial_id"], "kind": crit["kind"], "text": norm,
+                      "row": pa.array(range(crit.num_rows), pa.int64())})
+    first = keyed.group_by(["trial", "kind", "text"], use_threads=False).aggregate([("row", "min")])["row_min"]
+    return pc.invert(pc.is_in(keyed["row"], value_set=first)).combine_chunks()
