@@ -218,11 +218,11 @@ def main() -> int:
     try:
         for _ in range(max(1, args.repeat)):
             clear_warehouse(work)
-            first = run_ingest(corpus, work, args.ingest_args)
-            duck_studies, duck_s = run_duckdb_baseline(corpus) if args.kind == "json" else (0, 0.0)
-            runs.append((first, duck_studies, duck_s))
+            ingest = run_ingest(corpus, work, args.ingest_args)
+            duck = run_duckdb_baseline(corpus) if args.kind == "json" else (0, 0.0)
+            runs.append((ingest, *duck))
             if args.repeat > 1:
-                print(f"run {len(runs)}: {first['wall_s']:.1f} s" + (f", DuckDB {duck_s:.1f} s" if duck_s else ""))
+                print(f"run {len(runs)}: {ingest['wall_s']:.1f} s" + (f", DuckDB {duck[1]:.1f} s" if duck[1] else ""))
         rerun = run_ingest(corpus, work, args.ingest_args)
     finally:
         api.stop()
