@@ -153,6 +153,21 @@ def test_restatement_in_other_units_is_one_measure() -> None:
     assert _ranges("Hemoglobin ≥9.0 g/dL or ≥5.6 mmol/L") == {_ge("hemoglobin", 90, "g/L")}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # an age in the definition of a status says what the status is, not who may enrol
+    ("Postmenopausal women, defined as women over age 55 or with amenorrhea for 12 months", []),
+    ("A postmenopausal state is defined as 12 months of amenorrhea in a woman over age 45 years.", []),
+    ("Women of childbearing potential (defined as women ≤ 50 years of age) must use contraception", []),
+    # an age group defined by its age is who may enrol
+    ("Adults, defined as 18 years of age or older", [(18.0, None)]),
+    ("Elderly patients defined as age ≥ 65 years", [(65.0, None)]),
+    ("Children defined as aged 2 to 11 years", [(2.0, 11.0)]),
+])
+def test_ages_in_definitions(text: str, expected: list) -> None:
+    assert [(m.lower_value, m.upper_value) for m in extract_measures(text, "INCLUSION") if m.variable == "age"] \
+        == expected
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     ("Prior chemotherapy within 4 weeks before the first dose", "EXCLUSION"),
     ("History of grade ≥ 3 immune-related adverse events", "EXCLUSION"),

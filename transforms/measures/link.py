@@ -97,6 +97,10 @@ _TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|atta
 _POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|\b(?:or|and|despite|at|on|in|for)\b)")
 _POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
 _DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b")
+# the group of people a definition names by their age (`adults, defined as ≥ 18 years`): that age is who may enrol
+_AGE_GROUP_DEFINED_RE = re.compile(
+    r"\b(?:adults?|adolescents?|elderly|older\s+(?:adults?|patients?|people|persons?|subjects?)|seniors?|geriatric"
+    r"|child(?:ren)?|p(?:a)?ediatric|infants?|neonates?|minors?|teen(?:ager)?s?|youths?|juveniles?)\b[^.;]{0,30}$")
 _DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b"
                                  )
 _IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b")
@@ -447,9 +451,18 @@ def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues
             expr.ruled_out = True
         if _PERMITTED_TAIL_RE.match(text, expr.end):
             expr.exception = True  # `… and CD4 count above 350 … are eligible`: an allowed range as written
-    if "defined" in cues and expr.age_intrinsic and _DEFINITION_RE.search(text, _sentence_start(text, expr.start),
-                                                                          expr.start):
-        expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a category
+    if "defined" in cues and _defines_a_status(text, expr):
+        expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a status
+
+
+def _defines_a_status(text: str, expr: Expr) -> bool:
+    """Whether an age stands after the `defined as` of its sentence, in the definition of a status (`postmenopausal,
+    defined as women over 55`) rather than of an age group (`adults, defined as ≥ 18 years`: who may enrol)."""
+    if not (expr.age_intrinsic or (expr.owner is not None and "age" in expr.owner.variables)):
+        return False
+    start = _sentence_start(text, expr.start)
+    cues = [m.start() for m in _DEFINITION_RE.finditer(text, start, expr.start)]
+    return bool(cues) and not _AGE_GROUP_DEFINED_RE.search(text, max(start, cues[-1] - 40), cues[-1])
 
 
 def _sentence_end(text: str, pos: int) -> int:
