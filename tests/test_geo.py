@@ -187,3 +187,9 @@ _ISO2 = re.compile(r"[A-Z]{2}")
 def test_country_code_never_raises_and_returns_an_iso_pattern(text: str) -> None:
     for code in (geo.country_code(text), geo.country_name_code(text)):
         assert code is None or _ISO2.fullmatch(code)
+
+
+def test_knows_city_by_name_within_its_country() -> None:
+    assert geo.knows_city("Villejuif", "FR") and geo.knows_city("Taipei", "TW")
+    assert not geo.knows_city("Gustave Roussy", "FR") and not geo.knows_city("Villejuif", "TW")
+    assert not geo.knows_city("Paris", None) and not geo.knows_city("", "FR")

@@ -123,6 +123,21 @@ def test_sites_read_from_the_right() -> None:
     ("Cairo, Egypt", (None, "Cairo", None, None, "Egypt")),
     ("..., physician., Madison, Wisconsin, 53704, United States",
      ("..., physician.", "Madison", "Wisconsin", "53704", "United States")),
+    # postal codes led by the country's letters
+    ("Pfizer Investigational Site, Brussels, B-1090, Belgium",
+     ("Pfizer Investigational Site", "Brussels", None, "B-1090", "Belgium")),
+    ("Tampere, FIN-33520, Finland", (None, "Tampere", None, "FIN-33520", "Finland")),
+    # two names alone: a known city after a name that is none is the city, not a state (the gazetteer decides)
+    ("Shih-Ping Liu, Taipei, Taiwan", ("Shih-Ping Liu", "Taipei", None, None, "Taiwan")),
+    ("Gustave Roussy, Villejuif, France", ("Gustave Roussy", "Villejuif", None, None, "France")),
+    ("Allergisa, Campinas, São Paulo, Brazil", ("Allergisa", "Campinas", "São Paulo", None, "Brazil")),
+    ("Ramathibodi Hospital, Rajthevee, Bangkok, Thailand",
+     ("Ramathibodi Hospital", "Rajthevee", "Bangkok", None, "Thailand")),
+    # a division's name that is also a city's, after nothing but a facility
+    ("CHUQ- Hotel-Dieu de Quebec, Quebec, G1R 2J6, Canada",
+     ("CHUQ- Hotel-Dieu de Quebec", "Quebec", None, "G1R 2J6", "Canada")),
+    ("Research Facility, LA, California, United States", ("Research Facility", "LA", "California", None,
+                                                          "United States")),
 ])
 def test_location_split(location: str, expected: tuple) -> None:
     s = _site(location)

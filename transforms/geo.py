@@ -239,6 +239,7 @@ def use_gazetteer(data: bytes) -> None:
     with _LOCK:
         _LOADED[:] = [loaded]
     locate.cache_clear()
+    knows_city.cache_clear()
 
 
 def _load_gazetteer() -> _Gazetteer:
@@ -304,6 +305,14 @@ def _candidates(g: _Gazetteer, city: str, code: str) -> list[int]:
         if key and (rows := g.rows(code, key)):
             return rows
     return []
+
+
+@lru_cache(maxsize=4096)
+def knows_city(name: str, code: str | None) -> bool:
+    """Whether the gazetteer knows a city of this name in the country (however many, whichever is meant)."""
+    if not name or not code or len(name) > 200 or not _ALPHA_2.fullmatch(code.strip().upper()):
+        return False
+    return bool(_candidates(_gazetteer(), name.strip(), code.strip().upper()))
 
 
 @lru_cache(maxsize=16384)

@@ -74,9 +74,9 @@ _AGE_MAX = re.compile(r"^\s*up\s+to\s+(?P<high>\d+(?:\.\d+)?\s*[A-Za-z]+)", re.I
 # ---- Locations: `Facility, City, State, Zip, Country` with empty parts left out and no escaping of `, `.
 _LOCATION_PART = re.compile(r",\s+")
 # A postal code: short, at least two digits, its first group holding one, letters/digits in at most three groups
-# (`43215-7312`, `SW1A 1AA`, `C.P. 20230`, `H3T 1E2`, `40.290-000`, `3435 CM`). Not a city with a district
-# number: `Praha 2`, `Lyon Cedex 03`.
-_ZIP = re.compile(r"^\d+$|^(?=(?:\D*\d){2})(?:[A-Za-z]{1,3}\.?(?:[A-Za-z]\.?)?\s?)?(?=[A-Za-z]*\d)[A-Za-z0-9]{1,8}"
+# (`43215-7312`, `SW1A 1AA`, `C.P. 20230`, `H3T 1E2`, `40.290-000`, `3435 CM`, `B-1090`, `FIN-33520`). Not a city
+# with a district number: `Praha 2`, `Lyon Cedex 03`.
+_ZIP = re.compile(r"^\d+$|^(?=(?:\D*\d){2})(?:[A-Za-z]{1,3}\.?(?:[A-Za-z]\.?)?[\s-]?)?(?=[A-Za-z]*\d)[A-Za-z0-9]{1,8}"
                   r"(?:[\s.-][A-Za-z0-9]{1,5}){0,2}$")
 # Words that name a first-level division (`Beijing Municipality`, `Moscow Oblast`, `Gyeonggi-do`, `Aichi-ken`).
 _ADMIN_WORD = re.compile(
@@ -94,7 +94,7 @@ _FACILITY_WORD = re.compile(
     r"nemocnice|hastane\w*|sanatori\w*|kft|zrt|s\.?r\.?o|s\.?r\.?l|s\.?p\.?a|b\.?v|mc|ag|"
     r"\w+olog(?:y|ie|ia|ical))\b\.?", re.I)
 # An all-capital word (`APHP`, `CHU`, `UMHAT`, `AZ`) stands for an institution, not a city.
-_ACRONYM_WORD = re.compile(r"^[A-Z][A-Z.&]{1,9}$")
+_ACRONYM_WORD = re.compile(r"^[A-Z][A-Z.&]{1,9}-?$")  # `CHUQ-` too
 _NOT_PLACE_CHAR = re.compile(r"[\d/\"()@&;:]|\.$")
 # German sites carry a district code after the state: `Sachsen / 313`.
 _STATE_CODE_SUFFIX = re.compile(r"\s*/\s*\d+$")
@@ -334,9 +334,13 @@ def _has_state(parts: list[str], country: str) -> bool:
     """Whether the last remaining part is a state: `[..., city, state]` rather than `[facility..., city]`."""
     if len(parts) < 2:
         return False
-    known = _DIVISIONS.get(geo.country_name_code(country) or "")
+    code = geo.country_name_code(country)
+    known = _DIVISIONS.get(code or "")
     if known is not None:  # a country whose divisions are a closed list
-        return parts[-1].casefold() in known
+        # `CHUQ- Hotel-Dieu de Quebec, Quebec, G1R 2J6, Canada`: a division's name that is also a city's, after
+        # nothing but a facility, is the city
+        return parts[-1].casefold() in known and not (len(parts) == 2 and not _place_like(parts[0])
+                                                      and geo.knows_city(parts[-1], code))
     # the part before a state is a city: `Cairo University, Cairo` and `..., or speak with your physician., Hefei`
     # have no state
     if not _place_like(parts[-2]):
@@ -344,6 +348,10 @@ def _has_state(parts: list[str], country: str) -> bool:
     state = _STATE_CODE_SUFFIX.sub("", parts[-1])
     if _ADMIN_WORD.search(state) or _STATE_ABBREVIATION.match(state):
         return True
+    # `Gustave Roussy, Villejuif`, `Shih-Ping Liu, Taipei`: of two names alone, a known city after a name that is
+    # no city is the city (after a facility, `Ramathibodi Hospital, Rajthevee, Bangkok`, they are city and state)
+    if len(parts) == 2 and geo.knows_city(state, code) and not geo.knows_city(parts[0], code):
+        return False
     # Two place names in a row (`Mansoura, Dakahlia`, `Allergisa, Campinas, São Paulo`) are city and state: a
     # facility named like a place without any institution word is rarer than a site listed without a facility.
     return _place_like(state.removesuffix("."))
