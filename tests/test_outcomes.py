@@ -31,6 +31,13 @@ def test_measure_and_time_frame_without_description() -> None:
     assert _triples("Pain score, 12 months") == [("Pain score", None, "12 months")]
 
 
+def test_surgical_time_frames_without_a_number() -> None:
+    cell = ("Documentation of Complications, Documentation of complications if any occurred incl. classification in "
+            "relation to implant, intra-op|Examination of clinical performance, Evaluation by means of X-ray images "
+            "and, if necessary, supplementary sectional imaging, pre-op")
+    assert [t[2] for t in _triples(cell)] == ["intra-op", "pre-op"]
+
+
 def test_measure_only() -> None:
     assert _triples("Quality of life") == [("Quality of life", None, None)]
 

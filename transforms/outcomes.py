@@ -46,9 +46,12 @@ preoperative pre-operative operative intraoperative admission hospitalization ho
 every daily weekly monthly annually yearly duration timepoint timepoints points once twice and or the of end-of-study
 assessed measured evaluated approximately month-end week-end day-end overall pre-treatment post-treatment
 pretreatment posttreatment infusion dosing dose procedure intervention termination trial
+pre-op post-op intra-op preop postop intraop perioperative peri-operative intra-operative
 """.split())
 # Time words that mark a time frame even without a number and unit.
-_ANCHOR_WORDS = frozenset(("baseline", "screening", "discharge", "postoperative", "predose", "postdose"))
+_ANCHOR_WORDS = frozenset(("baseline", "screening", "discharge", "postoperative", "predose", "postdose",
+                           "preoperative", "pre-operative", "intraoperative", "intra-operative", "perioperative",
+                           "pre-op", "post-op", "intra-op", "preop", "postop", "intraop"))
 _DIGIT = re.compile(r"\d")
 
 # Search bounds keep the work linear on adversarial cells: a measure spans at most this many pieces,
