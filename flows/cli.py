@@ -85,7 +85,8 @@ def ingest(
                 from flows.ingest import ingest as ingest_flow
 
                 api.wait_ready()
-                summary = ingest_flow(config)
+                with api.run_settings():
+                    summary = ingest_flow(config)
             finally:
                 api.stop()
     except KeyboardInterrupt:

@@ -49,3 +49,19 @@ def test_the_runs_api_server_is_out_of_reach_of_the_terminals_ctrl_c(monkeypatch
         assert os.getpgid(api.process.pid) != os.getpgid(0)  # a Ctrl-C reaches the command's process group only
     finally:
         api.stop()
+
+
+def test_runs_against_the_commands_own_api_send_no_heartbeats() -> None:
+    from prefect.settings import get_current_settings
+
+    default = get_current_settings().flows.heartbeat_frequency
+    with EarlyApi().run_settings():  # no server of its own: an API someone else runs keeps Prefect's heartbeats
+        assert get_current_settings().flows.heartbeat_frequency == default
+    api = EarlyApi()
+    api.process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with api.run_settings():
+            assert get_current_settings().flows.heartbeat_frequency is None
+        assert get_current_settings().flows.heartbeat_frequency == default
+    finally:
+        api.stop()
