@@ -38,6 +38,12 @@ def test_surgical_time_frames_without_a_number() -> None:
     assert [t[2] for t in _triples(cell)] == ["intra-op", "pre-op"]
 
 
+def test_without_a_time_frame_the_part_is_the_measure() -> None:
+    # registered before time frames were required: the measure alone, commas and all
+    assert _triples("Exploratory endpoints, such as quality of life and sexual function.") == [
+        ("Exploratory endpoints, such as quality of life and sexual function.", None, None)]
+
+
 def test_measure_only() -> None:
     assert _triples("Quality of life") == [("Quality of life", None, None)]
 

@@ -262,6 +262,8 @@ def _split_part(text: str, kind: str) -> Outcome | None:
         return Outcome(kind=kind, measure=measure) if measure else None
     i, j = _best_split(_Part([p.strip() for p in pieces]))
     n = len(pieces)
+    if j == n:
+        i = n  # no time frame: an outcome registered before time frames were required states its measure alone
     measure = vocab.clean(", ".join(pieces[:i]))
     if measure is None:
         return None
