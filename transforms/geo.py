@@ -307,26 +307,28 @@ def _candidates(g: _Gazetteer, city: str, code: str) -> list[int]:
     return []
 
 
+def _city_rows(city: str | None, code: str | None) -> tuple[str, list[int]]:
+    """The country code as the index keys it, and the rows of the city's first spelling known there (none for a
+    missing city or a malformed code)."""
+    code = (code or "").strip().upper()
+    if not city or len(city) > 200 or not _ALPHA_2.fullmatch(code):
+        return code, []
+    return code, _candidates(_gazetteer(), city.strip(), code)
+
+
 @lru_cache(maxsize=4096)
 def knows_city(name: str, code: str | None) -> bool:
     """Whether the gazetteer knows a city of this name in the country (however many, whichever is meant)."""
-    if not name or not code or len(name) > 200 or not _ALPHA_2.fullmatch(code.strip().upper()):
-        return False
-    return bool(_candidates(_gazetteer(), name.strip(), code.strip().upper()))
+    return bool(_city_rows(name, code)[1])
 
 
 @lru_cache(maxsize=16384)
 def locate(city: str | None, state: str | None, code: str | None) -> tuple[float, float] | None:
     """(latitude, longitude) of a city within its country (and state, when given); None when unknown or ambiguous."""
-    if not city or not code or len(city) > 200:
-        return None
-    code = code.strip().upper()
-    if not _ALPHA_2.fullmatch(code):
-        return None
-    g = _gazetteer()
-    found = _candidates(g, city.strip(), code)
+    code, found = _city_rows(city, code)
     if not found:
         return None
+    g = _gazetteer()
     own = [r for r in found if r >= 0]
     aliased = [~r for r in found if r < 0]
     if code == "US" and state and (admin1 := g.us_states.get(_place_key(state) or b"")):
