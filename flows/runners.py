@@ -16,7 +16,6 @@ from typing import Any
 
 from flows.runtime import prepare_worker_process
 
-PROCESS_RUN_MIN_FILES = 2_000  # fewer files are read faster by one process than worker processes start
 # What a worker process needs, imported once by the process it is forked from (the forkserver) rather than by each
 # worker: Great Expectations alone takes ≈ 3 s to import, the transform (its compiled patterns) ≈ 1 s. The last one
 # freezes what the others imported (see flows.runtime).
@@ -41,11 +40,13 @@ def start_worker_server() -> None:
 
 
 def choose_runner(runner: str, n_files: int, workers: int | None) -> str:
-    """`auto` fans out on processes when there are cores to use and enough files to pay for starting them."""
+    """`auto` computes on worker processes whenever there are cores to use and files to read, however few: their
+    server imports the transform and GX on another core while the command starts Prefect's API and imports the
+    flow, where a run in the flow's process would do all of it one after the other."""
     if runner != "auto":
         return runner
     cores = workers or os.cpu_count() or 1
-    return "processes" if cores > 1 and n_files >= PROCESS_RUN_MIN_FILES else "sequential"
+    return "processes" if cores > 1 and n_files > 0 else "sequential"
 
 
 def worker_count(runner: str, workers: int | None) -> int:

@@ -8,17 +8,18 @@ import sys
 import pytest
 
 from flows.plan import MAX_BATCH_FILES, MIN_BATCH_FILES, batch_specs, files_per_batch
-from flows.runners import PROCESS_RUN_MIN_FILES, choose_runner, local_runner
+from flows.runners import choose_runner, local_runner
 from tests.conftest import ROOT, SAMPLES, run_ingest, star_contents
 
 pytestmark = pytest.mark.flow
 
 
-def test_auto_runner_uses_processes_only_when_it_pays():
+def test_auto_runner_uses_processes_when_there_are_cores_and_files():
     many = "processes" if (os.cpu_count() or 1) > 1 else "sequential"
-    assert choose_runner("auto", 1, None) == "sequential"
-    assert choose_runner("auto", PROCESS_RUN_MIN_FILES - 1, None) == "sequential"
+    assert choose_runner("auto", 1, None) == many  # the workers' imports overlap the API's start: pays at any size
     assert choose_runner("auto", 50_000, None) == many
+    assert choose_runner("auto", 0, None) == "sequential"  # nothing to read (a run that only removes)
+    assert choose_runner("auto", 50_000, 2) == "processes"
     assert choose_runner("auto", 50_000, 1) == "sequential"  # one worker: nothing to fan out to
     assert choose_runner("dask", 1, None) == "dask"
 

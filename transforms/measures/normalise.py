@@ -31,11 +31,10 @@ _CHARS_RE = re.compile(
     r"|(?P<ws>(?! (?!\s))\s+))"  # any run of blanks but a lone space, which is already normal
 )
 
-# Pass 2 (on the lower-cased text): comparator words → symbols, longest phrases first, a postfix comparator before
-# the bare words; number words → digits.
-# Pass 2 (on the lower-cased text): comparator words → symbols, number words → digits. Phrases are written with
-# `{a|b}` for a choice and `[x]` for an optional part, expanded to literal phrases matched by one trie-shaped regex
-# (longest phrase first); a phrase with a lookahead matches only where it holds.
+# Pass 2 (on the lower-cased text): comparator words → symbols (a postfix comparator before the bare words), number
+# words → digits. Phrases are written with `{a|b}` for a choice and `[x]` for an optional part, expanded to literal
+# phrases matched by one trie-shaped regex (longest phrase first); a phrase with a lookahead matches only where it
+# holds.
 _NOT_A_NUMBER_NEXT = r"(?! than\b)(?!\s*[≥≤<>]?\s*\.?\d)"
 _ULN_NEXT = r"(?= [\d.,]+ ?(?:[x×*]|times)? ?(?:the )?(?:institutional )?(?:uln|upper))"
 _MULTIPLIER_NEXT = r"(?= (?:the |of )?(?:uln|upper|normal|institutional))"  # `double-blind` is no multiplier
