@@ -48,10 +48,11 @@ class BatchSpec:
 
 
 MIN_BATCH_FILES, MAX_BATCH_FILES = 500, 5_000
-# A batch pays ≈ 0.15 CPU-s for its task run and ≈ 0.8 CPU-s for its gate run (GX's cost is per expectation, not per
+# A batch pays ≈ 0.15 CPU-s for its task run and ≈ 1 CPU-s for its gate run (GX's cost is per expectation, not per
 # row), so a worker takes one batch when the run is small enough; batches interleave the manifest's rows, so they
-# cost alike. Batches of 10,000 files were ≈ 10% faster at 20,000 files but held ≈ 150 MB more per worker: at most
-# 5,000 keeps a worker's memory the same whatever the size of the run.
+# cost alike. At most 5,000 keeps a worker's memory the same whatever the size of the run: the gate holds a batch's
+# largest table at once (10,000-file batches: ≈ 90 MB more per worker, and no faster at 20,000 files when measured
+# again in turns; docs/benchmarks.md).
 BATCHES_PER_WORKER = 1
 
 
