@@ -45,7 +45,7 @@ def ingest(
     batch_size: Annotated[int | None, typer.Option(help="files per worker task [default: sized by the run]")] = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="re-parse files even if their content is known")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="exit 3 when any file or record was quarantined")] = False,
-    runner: Annotated[str | None, typer.Option(help="where batches run: auto (processes on multi-core for large runs), "
+    runner: Annotated[str | None, typer.Option(help="where batches run: auto (worker processes on a multi-core machine), "
                                                     "sequential, threads, processes or dask")] = None,
     workers: Annotated[int | None, typer.Option(help="parallel workers [default: CPU count]")] = None,
     dask_address: Annotated[str | None, typer.Option(help="scheduler of an existing Dask cluster, tcp://host:8786 "
