@@ -18,7 +18,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from expectations.gate import GateResult
 from flows.batch import BatchSpec, BatchSummary, cached_gazetteer, render_data_docs, run_batch
 from flows.plan import StagedPlan, batch_specs, files_per_batch, plan_sources, stage_plan
-from flows.runners import choose_runner, local_runner, open_executor, worker_count
+from flows.runners import choose_runner, local_runner, open_executor, run_on, worker_count
 from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id, summary_markdown
 from warehouse.load import LoadBlocked, LoadOutcome, LoadRequest, load_run
@@ -46,7 +46,7 @@ def plan_run(config: IngestConfig, staging: Path) -> StagedPlan:
 @task(cache_policy=NO_CACHE)
 def process_batch(spec: BatchSpec, executor: Any) -> BatchSummary:
     """Read, parse, shape, stage and validate one batch of files on a worker of the executor."""
-    return executor.submit(run_batch, spec).result()
+    return run_on(executor, run_batch, spec)
 
 
 @task(cache_policy=NO_CACHE)

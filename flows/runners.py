@@ -11,6 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,6 +38,25 @@ def start_worker_server() -> None:
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended before its batch did; the message says which batch and the usual causes."""
+
+    def __init__(self, batch_no: int, files: int):
+        super().__init__(
+            f"a worker process died while it read batch {batch_no} ({files:,} files): it was killed (out of memory? "
+            "try --batch-size smaller or --workers fewer), or a Python script that runs the flow lacks an "
+            "`if __name__ == \"__main__\":` guard (each worker process runs the starting script again)")
+        self.batch_no = batch_no
+
+
+def run_on(executor: Any, fn: Any, spec: Any) -> Any:
+    """`fn(spec)` on the executor, waited for; a worker process that dies raises WorkerDied for `spec`'s batch."""
+    try:
+        return executor.submit(fn, spec).result()
+    except BrokenProcessPool as exc:
+        raise WorkerDied(spec.batch_no, spec.files) from exc
 
 
 def choose_runner(runner: str, n_files: int, workers: int | None) -> str:

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from flows.plan import MAX_BATCH_FILES, MIN_BATCH_FILES, batch_specs, files_per_batch
-from flows.runners import choose_runner, local_runner
+from flows.runners import WorkerDied, choose_runner, local_runner, run_on
 from tests.conftest import ROOT, SAMPLES, run_ingest, star_contents
 
 pytestmark = pytest.mark.flow
@@ -22,6 +22,22 @@ def test_auto_runner_uses_processes_when_there_are_cores_and_files():
     assert choose_runner("auto", 50_000, 2) == "processes"
     assert choose_runner("auto", 50_000, 1) == "sequential"  # one worker: nothing to fan out to
     assert choose_runner("dask", 1, None) == "dask"
+
+
+def _die(_spec) -> None:
+    os._exit(1)  # a worker killed mid-batch (the kernel's OOM killer, or a script re-run without a main guard)
+
+
+def test_a_worker_that_dies_names_its_batch_and_the_usual_causes(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    [spec] = batch_specs(12, tmp_path / "manifest.parquet", tmp_path, "run", 500, 10**8)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        with pytest.raises(WorkerDied, match=r"batch 0 \(12 files\).*out of memory.*__name__ == \"__main__\""):
+            run_on(pool, _die, spec)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        assert run_on(pool, str, spec) == str(spec)  # a batch that ends comes back as it is
 
 
 def test_what_writes_beside_the_warehouse_runs_on_this_machine():
