@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flows.runtime import prepare_worker_process
+
+if TYPE_CHECKING:
+    from flows.plan import BatchSpec
+
+T = TypeVar("T")
 
 # What a worker process needs, imported once by the process it is forked from (the forkserver) rather than by each
 # worker: Great Expectations alone takes ≈ 3 s to import, the transform (its compiled patterns) ≈ 1 s. The last one
@@ -51,7 +56,7 @@ class WorkerDied(RuntimeError):
         self.batch_no = batch_no
 
 
-def run_on(executor: Any, fn: Any, spec: Any) -> Any:
+def run_on(executor: Any, fn: Callable[[BatchSpec], T], spec: BatchSpec) -> T:
     """`fn(spec)` on the executor, waited for; a worker process that dies raises WorkerDied for `spec`'s batch."""
     try:
         return executor.submit(fn, spec).result()
