@@ -31,6 +31,26 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 STAGED_SCHEMAS = {**{t.name: arrow_schema(t, staging=True) for t in STAGED_TABLES},
                   **{t.name: arrow_schema(t) for t in (STAGED_FILE, STAGED_RECORD, STAGED_QUARANTINE,
                                                          STAGED_UNCHANGED)}}
+STOP_FILE = "_stop"  # written into a run's staging folder when the run is interrupted (see `request_stop`)
+
+
+class BatchStopped(RuntimeError):
+    """The run is stopping (interrupted, or another batch failed), so this batch ended at its next chunk."""
+
+
+def request_stop(staging: Path) -> None:
+    """Ask every batch of the run that stages in `staging` to end at its next chunk: a file, because a batch may run
+    in another process, or on another machine of a Dask cluster that shares the folder."""
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / STOP_FILE).touch()
+
+
+def _stop_if_requested(spec: BatchSpec) -> None:
+    if os.path.exists(os.path.join(spec.staging, STOP_FILE)):
+        raise BatchStopped(f"batch {spec.batch_no} stopped early: the run is stopping (interrupted, or another batch "
+                           "failed)")
+
+
 @dataclass(slots=True)
 class BatchSummary:
     """What a batch did, small enough to send back to the flow."""
@@ -120,6 +140,7 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
     writer = ShardWriter(Path(spec.staging), spec.batch_no, STAGED_SCHEMAS)
     try:
         for first in range(0, len(entries), spec.chunk_files):
+            _stop_if_requested(spec)
             raw: list[RawFile] = []
             unchanged: list[RawFile] = []
             for e in entries[first:first + spec.chunk_files]:
@@ -139,6 +160,7 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
         writer.abort()
         raise
     summary.rows = {name: n for name, n in writer.rows.items() if not name.startswith("_")}
+    _stop_if_requested(spec)
     validate_shards(spec, shards, summary)
     gc.collect()  # the batch's rows are garbage now: hand Arrow's freed buffers back before the next batch
     pa.default_memory_pool().release_unused()

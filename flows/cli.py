@@ -4,7 +4,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +30,27 @@ err = Console(stderr=True) if sys.stderr.isatty() else Console(stderr=True, widt
 
 WarehouseOpt = Annotated[Path | None, typer.Option("--warehouse", "-w",
                                                    help="DuckDB file [default: $TRIALHOUSE_WAREHOUSE or warehouse/trials.duckdb]")]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's timeout, `kill`), handled as Ctrl-C is: the run unwinds, records itself as failed and
+    stops what it started."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_unwinds():
+    """Within the block, SIGTERM raises `Terminated` instead of ending the process on the spot (Python's default),
+    which would leave the command's Prefect API running and skip the record of the run. While a flow runs, Prefect
+    turns SIGTERM into its own TerminationSignal first, reports the crash, then hands the signal to this handler."""
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _settings():
@@ -76,19 +99,24 @@ def ingest(
         from flows.runtime import EarlyApi
         from flows.unchanged import record_run_if_unchanged
 
-        summary = record_run_if_unchanged(config)  # nothing new: no Prefect, no workers, no gate
-        if isinstance(summary, int):
-            api = EarlyApi().start()  # boots while the flow's modules and the workers' modules import
-            if choose_runner(config.runner, summary, config.workers) == "processes":
-                start_worker_server()
-            try:
-                from flows.ingest import ingest as ingest_flow
+        with _sigterm_unwinds():
+            summary = record_run_if_unchanged(config)  # nothing new: no Prefect, no workers, no gate
+            if isinstance(summary, int):
+                api = EarlyApi().start()  # boots while the flow's modules and the workers' modules import
+                if choose_runner(config.runner, summary, config.workers) == "processes":
+                    start_worker_server()
+                try:
+                    from flows.ingest import ingest as ingest_flow
 
-                api.wait_ready()
-                with api.run_settings():
-                    summary = ingest_flow(config)
-            finally:
-                api.stop()
+                    api.wait_ready()
+                    with api.run_settings():
+                        summary = ingest_flow(config)
+                finally:
+                    api.stop()
+    except Terminated:
+        err.print("[yellow]terminated (SIGTERM):[/] the load is one transaction: unless it had committed, the warehouse "
+                  "is as it was before this run; the next run picks up every file not loaded.")
+        raise typer.Exit(143) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted:[/] the load is one transaction: unless it had committed, the warehouse is as "
                   "it was before this run; the next run picks up every file not loaded.")

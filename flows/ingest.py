@@ -3,6 +3,7 @@ load DuckDB in one transaction → publish."""
 from __future__ import annotations
 
 import shutil
+import signal
 import time
 from contextlib import nullcontext
 from datetime import datetime
@@ -12,11 +13,21 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import TerminationSignal
 from prefect.futures import as_completed
+from prefect.states import Cancelled, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from expectations.gate import GateResult
-from flows.batch import BatchSpec, BatchSummary, cached_gazetteer, render_data_docs, run_batch
+from flows.batch import (
+    BatchSpec,
+    BatchStopped,
+    BatchSummary,
+    cached_gazetteer,
+    render_data_docs,
+    request_stop,
+    run_batch,
+)
 from flows.plan import StagedPlan, batch_specs, files_per_batch, plan_sources, stage_plan
 from flows.runners import choose_runner, local_runner, open_executor, run_on, worker_count
 from flows.settings import IngestConfig
@@ -44,9 +55,13 @@ def plan_run(config: IngestConfig, staging: Path) -> StagedPlan:
 
 
 @task(cache_policy=NO_CACHE)
-def process_batch(spec: BatchSpec, executor: Any) -> BatchSummary:
-    """Read, parse, shape, stage and validate one batch of files on a worker of the executor."""
-    return run_on(executor, run_batch, spec)
+def process_batch(spec: BatchSpec, executor: Any) -> BatchSummary | State:
+    """Read, parse, shape, stage and validate one batch of files on a worker of the executor (a batch that the
+    stopping run ended early is a Cancelled task run, not a failed one)."""
+    try:
+        return run_on(executor, run_batch, spec)
+    except BatchStopped as stopped:
+        return Cancelled(message=str(stopped))
 
 
 @task(cache_policy=NO_CACHE)
@@ -84,23 +99,28 @@ def record_summary(summary: RunSummary) -> None:
                              markdown=summary_markdown(summary))
 
 
-def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_progress: bool) -> \
+def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_progress: bool, staging: Path) -> \
         tuple[GateResult, dict[str, float]]:
     """Run every batch (a Prefect task each, as many at once as the executor has workers) and gather their
-    summaries into one gate verdict and the workers' CPU seconds."""
+    summaries into one gate verdict and the workers' CPU seconds; if one fails or the run is interrupted, the
+    others end at their next chunk."""
     verdict = GateResult()
     cpu = {"transform": 0.0, "validate": 0.0}
     task_runner: ThreadPoolTaskRunner = ThreadPoolTaskRunner(max_workers=n_workers)
     with task_runner, progress_bar(show_progress, sum(s.files for s in specs)) as bar:
         futures: dict[Any, BatchSpec] = {task_runner.submit(process_batch, {"spec": spec, "executor": executor}): spec
                                          for spec in specs}
-        for future in as_completed(list(futures)):
-            summary: BatchSummary = future.result()
-            verdict.merge(summary.verdict)
-            cpu["transform"] += summary.transform_cpu_s
-            cpu["validate"] += summary.validate_cpu_s
-            if bar is not None:
-                bar.advance(bar.task_ids[0], futures[future].files)
+        try:
+            for future in as_completed(list(futures)):
+                summary: BatchSummary = future.result()
+                verdict.merge(summary.verdict)
+                cpu["transform"] += summary.transform_cpu_s
+                cpu["validate"] += summary.validate_cpu_s
+                if bar is not None:
+                    bar.advance(bar.task_ids[0], futures[future].files)
+        except BaseException:  # a failed batch, Ctrl-C or SIGTERM: leaving the block waits for the batches in flight
+            request_stop(staging)
+            raise
     return verdict, cpu
 
 
@@ -125,7 +145,7 @@ def ingest(config: IngestConfig) -> RunSummary:
             request = LoadRequest(run, staging, plan.complete, config.duckdb_memory)
             with open_executor(runner, config.workers, config.dask_address) as executor:
                 verdict, cpu = process_batches(specs, executor, worker_count(runner, config.workers),
-                                               config.show_progress) if specs else (GateResult(), {})
+                                               config.show_progress, staging) if specs else (GateResult(), {})
             # the workers are gone before the load: their memory is the load's
             seconds["parse_and_validate"], clock = time.perf_counter() - clock, time.perf_counter()
             try:
@@ -139,8 +159,8 @@ def ingest(config: IngestConfig) -> RunSummary:
             row = loaded.row
             verdict.merge(loaded.verdict)
             seconds["load"], clock = time.perf_counter() - clock, time.perf_counter()
-        except (Exception, KeyboardInterrupt) as exc:
-            record_failed_run(config.warehouse, run, f"{type(exc).__name__}: {str(exc) or 'interrupted'}")
+        except BaseException as exc:  # an error, Ctrl-C, or SIGTERM (Prefect raises TerminationSignal for it)
+            record_failed_run(config.warehouse, run, failure_reason(exc))
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -161,6 +181,13 @@ def ingest(config: IngestConfig) -> RunSummary:
     record_summary(summary)
     get_run_logger().info("run %s: %s", summary.run_id, summary.status)
     return summary
+
+
+def failure_reason(exc: BaseException) -> str:
+    """How a failed run's cause reads in `ingest_run.error`."""
+    if isinstance(exc, TerminationSignal):
+        return f"terminated by {signal.Signals(exc.signal).name}"
+    return f"{type(exc).__name__}: {str(exc) or 'interrupted'}"
 
 
 def progress_bar(enabled: bool, total: int):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,6 +44,13 @@ def start_worker_server() -> None:
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
+
+
+def _start_worker_process() -> None:
+    """Prepare a new worker process. It ignores Ctrl-C, which the terminal sends to the command's whole process
+    group: the command stops the batches itself (`flows.batch.request_stop`), so that no worker dies mid-write."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    prepare_worker_process()
 
 
 class WorkerDied(RuntimeError):
@@ -102,7 +110,7 @@ def open_executor(runner: str, workers: int | None, dask_address: str | None) ->
         with ThreadPoolExecutor(max_workers=worker_count(runner, workers), thread_name_prefix="batch") as pool:
             yield pool
     elif runner == "processes":
-        with ProcessPoolExecutor(max_workers=worker_count(runner, workers), initializer=prepare_worker_process,
+        with ProcessPoolExecutor(max_workers=worker_count(runner, workers), initializer=_start_worker_process,
                                  mp_context=_process_context()) as pool:
             yield pool
     elif runner == "dask":

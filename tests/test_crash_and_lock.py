@@ -64,6 +64,44 @@ def test_sigkill_during_load_keeps_last_good_state_and_next_run_completes(tmp_pa
     assert con.execute("SELECT count(*) FROM trial").fetchone()[0] == 5
 
 
+def _json_replicas(shared: Path, target: Path, n: int) -> None:
+    """n CT.gov JSON files, each a distinct trial: the dev corpus's studies with new NCT IDs."""
+    import re
+
+    studies = sorted((shared / "corpus" / "dev" / "raw" / "ctgov_json").iterdir())
+    target.mkdir()
+    for i in range(n):
+        text = re.sub(r"NCT\d{8}", f"NCT9{i:07d}", studies[i % len(studies)].read_text(encoding="utf-8"))
+        (target / f"{i:05d}.json").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.flow
+def test_sigterm_stops_the_batches_records_the_run_and_leaves_no_process_behind(tmp_path, shared_dir):
+    import psutil
+
+    src, db, parquet = tmp_path / "src", tmp_path / "w.duckdb", tmp_path / "p"
+    _json_replicas(shared_dir, src, 3_000)
+    run = _cli("ingest", str(src), "--warehouse", str(db), "--parquet-dir", str(parquet), "--workers", "2")
+    deadline = time.monotonic() + 180
+    while not list(parquet.glob("_staging/*/trial/batch-*.parquet")):  # the batches are under way
+        assert run.poll() is None, run.stdout.read()
+        assert time.monotonic() < deadline, "the batches never started"
+        time.sleep(0.1)
+    started = psutil.Process(run.pid).children(recursive=True)  # the Prefect API, the worker server, its workers
+    assert len(started) >= 3
+    run.send_signal(signal.SIGTERM)  # as a scheduler's timeout or `kill` does: to the command alone
+    out = run.communicate(timeout=60)[0]
+
+    assert run.returncode == 143, out
+    assert "terminated (SIGTERM)" in out and "Traceback" not in out
+    _gone, alive = psutil.wait_procs(started, timeout=10)
+    assert not alive, f"left running: {[p.cmdline()[:4] for p in alive]}"
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT status, error FROM ingest_run").fetchall() == [("FAILED", "terminated by SIGTERM")]
+    assert con.execute("SELECT count(*) FROM trial").fetchone()[0] == 0
+    assert not list(parquet.glob("_staging/*"))  # the run's shards went with it
+
+
 def test_second_writer_is_refused_at_once(tmp_path):
     db = tmp_path / "w.duckdb"
     with writer_lock(db):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,16 @@ def test_the_gc_switch_leaves_imports_unfrozen():
     counts = [int(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                                  env={**os.environ, "TRIALHOUSE_TUNE_GC": tune}).stdout) for tune in ("1", "0")]
     assert counts[0] > 0 and counts[1] == 0
+
+
+def test_a_batch_ends_at_its_next_chunk_once_the_run_asks_it_to_stop(tmp_path):
+    from flows.batch import BatchStopped, request_stop, run_batch
+    from flows.plan import list_sources, split_unchanged, stage_plan
+
+    plan = split_unchanged(list_sources([SAMPLES]), {})
+    staged = stage_plan(plan, {}, tmp_path / "staging", len(plan.changed))
+    [spec] = batch_specs(len(plan.changed), Path(staged.manifest), tmp_path / "staging", "run", 500, 10**8)
+    assert run_batch(spec).files == len(plan.changed)  # goes to its end when nobody asks
+    request_stop(tmp_path / "staging")
+    with pytest.raises(BatchStopped, match="batch 0 stopped early"):
+        run_batch(spec)
