@@ -80,6 +80,7 @@ def ingest(
 
     from flows.settings import IngestConfig
     from warehouse.lock import WarehouseBusy
+    from warehouse.publish import PublishFailed
 
     try:
         config = IngestConfig.from_settings(
@@ -124,6 +125,9 @@ def ingest(
     except WarehouseBusy as exc:
         err.print(f"[red]refused:[/] {exc}")
         raise typer.Exit(2) from None
+    except PublishFailed as exc:
+        err.print(f"[red]publish failed:[/] {exc}")
+        raise typer.Exit(4) from None
     except FileNotFoundError as exc:
         err.print(f"[red]nothing to ingest:[/] {exc}")
         raise typer.Exit(2) from None

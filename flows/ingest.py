@@ -34,7 +34,7 @@ from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id, summary_markdown
 from warehouse.load import LoadBlocked, LoadOutcome, LoadRequest, load_run
 from warehouse.lock import writer_lock
-from warehouse.publish import publish_parquet, snapshot_path, snapshot_warehouse
+from warehouse.publish import PublishFailed, is_published, publish
 from warehouse.store import RunRecord, record_failed_run
 
 KEEP_DOCS_RUNS = 20  # Data Docs of the newest runs kept beside the warehouse
@@ -76,8 +76,7 @@ def load_warehouse(config: IngestConfig, request: LoadRequest, blocked_by: list[
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def publish_warehouse(config: IngestConfig) -> None:
     """Export every table as Parquet and refresh the dashboards' read-only snapshot."""
-    publish_parquet(config.warehouse, config.parquet_dir, config.duckdb_memory)
-    snapshot_warehouse(config.warehouse)
+    publish(config.warehouse, config.parquet_dir, config.duckdb_memory)
 
 
 @task(retries=1, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -167,9 +166,11 @@ def ingest(config: IngestConfig) -> RunSummary:
         # the report of what is committed is written on its worker while the flow publishes; if it cannot be
         # written, the run still stands
         docs = write_data_docs.submit(verdict, docs_dir, config, runner) if verdict.results else None
-        if row["files_loaded"] or row["files_quarantined"] or row["files_removed"] or \
-                not snapshot_path(config.warehouse).exists():
-            publish_warehouse(config)
+        if not is_published(config.warehouse, config.parquet_dir):  # this run changed data, or a publish was cut short
+            try:
+                publish_warehouse(config)
+            except Exception as exc:
+                raise PublishFailed(row["run_id"], exc) from exc
         if docs is not None:
             docs.wait()
         seconds["publish"] = time.perf_counter() - clock

@@ -15,6 +15,7 @@ from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id
 from warehouse.load import LoadRequest, load_run
 from warehouse.lock import writer_lock
+from warehouse.publish import is_published
 from warehouse.store import RunRecord, known_files
 
 
@@ -31,8 +32,8 @@ def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
         new = sum(f.rel not in known or f.refused is not None for f in listing.files)
         if new:
             return new
-        if listing.leaves_out(known):
-            return 0
+        if listing.leaves_out(known) or not is_published(config.warehouse, config.parquet_dir):
+            return 0  # files to mark removed, or Parquet files and snapshot to publish again: the flow's job
         plan = split_unchanged(listing, known, stamps)
         if plan.changed:
             return len(plan.changed)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -101,6 +102,32 @@ def test_an_interrupted_run_says_so_is_recorded_failed_and_changes_no_data(seede
     con = duckdb.connect(str(copy), read_only=True)
     assert con.execute("SELECT status, error FROM ingest_run ORDER BY started_at DESC LIMIT 1").fetchone() == \
         ("FAILED", "KeyboardInterrupt: interrupted")
+
+
+def test_a_publish_that_fails_after_the_load_says_so_and_the_next_run_publishes(seeded, tmp_path, monkeypatch):
+    copy, parquet = tmp_path / "trials.duckdb", tmp_path / "parquet"
+    shutil.copy(seeded[0], copy)
+    args = ["ingest", str(SAMPLES), "--warehouse", str(copy), "--parquet-dir", str(parquet)]
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("warehouse.publish.publish_parquet", disk_full)
+    result = CliRunner().invoke(app, [*args, "--full-refresh"])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 4, result.output
+    assert "publish failed" in said and "is loaded" in said and "No space left on device" in said
+    con = duckdb.connect(str(copy), read_only=True)
+    assert con.execute("SELECT status FROM ingest_run ORDER BY started_at DESC, run_id DESC LIMIT 1").fetchone() == \
+        ("COMPLETED",)
+    con.close()
+    assert not (parquet / "trial" / "trial.parquet").exists()
+
+    monkeypatch.undo()
+    result = CliRunner().invoke(app, args)  # nothing new, but the published files are behind the warehouse
+    assert result.exit_code == 0, result.output
+    assert pq.read_table(parquet / "trial" / "trial.parquet").num_rows == 5
+    assert (parquet / "_published.json").exists()
 
 
 def test_the_runs_data_docs_show_the_cross_batch_checks_with_their_counts(seeded):

@@ -10,16 +10,23 @@ from flows.settings import IngestConfig
 from flows.summary import RunSummary
 from flows.unchanged import record_run_if_unchanged
 from tests.conftest import SAMPLES, load_folder
+from warehouse.publish import publish
 
 
-@pytest.fixture()
-def loaded(tmp_path):
-    """The bundled samples copied to a folder and loaded into a warehouse (without Prefect)."""
+def _load_and_publish(tmp_path) -> tuple:
+    """The bundled samples copied to a folder, loaded into a warehouse and published (without Prefect)."""
     source = tmp_path / "raw"
     shutil.copytree(SAMPLES, source)
     db = tmp_path / "trials.duckdb"
     load_folder(source, db, tmp_path / "staging")
+    publish(db, tmp_path / "parquet")
     return source, IngestConfig(sources=[source], warehouse=db, parquet_dir=tmp_path / "parquet")
+
+
+@pytest.fixture()
+def loaded(tmp_path):
+    """The bundled samples copied to a folder, loaded into a warehouse and published (without Prefect)."""
+    return _load_and_publish(tmp_path)
 
 
 @pytest.fixture()
@@ -41,6 +48,13 @@ def test_nothing_new_is_recorded_as_a_run_after_hashing_every_file(loaded, hashe
     summary = record_run_if_unchanged(config)
     assert isinstance(summary, RunSummary) and summary.files_unchanged == 5
     assert len(hashed) == 5
+
+
+def test_a_warehouse_whose_publish_was_cut_short_goes_to_the_flow_though_nothing_is_new(loaded, hashed):
+    source, config = loaded
+    (config.parquet_dir / "_published.json").unlink()  # the load committed, the publish did not finish
+    assert record_run_if_unchanged(config) == 0  # a run with nothing to read: the flow publishes
+    assert hashed == []
 
 
 def test_a_new_file_is_seen_without_hashing_the_known_ones(loaded, hashed):
@@ -94,11 +108,7 @@ def settled_at_once(monkeypatch) -> None:
 
 
 def test_files_with_the_stamps_the_warehouse_kept_are_not_read_again(settled_at_once, tmp_path, monkeypatch):
-    source = tmp_path / "raw"
-    shutil.copytree(SAMPLES, source)
-    db = tmp_path / "trials.duckdb"
-    load_folder(source, db, tmp_path / "staging")  # the batches stamp what they read
-    config = IngestConfig(sources=[source], warehouse=db, parquet_dir=tmp_path / "parquet")
+    source, config = _load_and_publish(tmp_path)  # the batches stamp what they read
     seen: list[str] = []
     real = flows.plan.hash_file
     monkeypatch.setattr(flows.plan, "hash_file", lambda path: seen.append(str(path)) or real(path))

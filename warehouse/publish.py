@@ -1,6 +1,7 @@
 """Publishing a loaded warehouse: every table as Parquet for other engines, and a read-only copy for dashboards."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,58 @@ def publish_parquet(warehouse: Path, parquet_dir: Path, memory_limit: str = DEFA
     finally:
         con.close()
     return out
+
+
+class PublishFailed(RuntimeError):
+    """A run's load committed, but its Parquet files or the dashboards' snapshot could not be written."""
+
+    def __init__(self, run_id: str, cause: BaseException):
+        super().__init__(f"run {run_id} is loaded (its data are committed), but publishing failed: "
+                         f"{type(cause).__name__}: {cause}. The Parquet files and the dashboards' snapshot hold the "
+                         "previous state until the next run, which publishes again even if nothing is new.")
+        self.run_id = run_id
+
+
+PUBLISHED = "_published.json"  # in the Parquet root: which state of the warehouse the published files hold
+
+
+def warehouse_version(warehouse: Path) -> str:
+    """What changes whenever a run changes what the warehouse holds: how many completed runs did, and the newest
+    run id among them."""
+    con = connect(warehouse, read_only=True)
+    try:
+        runs, newest = con.execute("""
+            SELECT count(*), max(run_id) FROM ingest_run WHERE status LIKE 'COMPLETED%'
+              AND files_loaded + files_quarantined + files_removed + trials_removed > 0""").fetchone() or (0, None)
+    finally:
+        con.close()
+    return f"{runs} {newest}"
+
+
+def mark_published(parquet_dir: Path, version: str) -> None:
+    """Record that the Parquet files and the snapshot hold `version` of the warehouse (written last, atomically)."""
+    tmp = parquet_dir / f".{PUBLISHED}.tmp"
+    tmp.write_text(json.dumps({"warehouse_version": version}), encoding="utf-8")
+    tmp.replace(parquet_dir / PUBLISHED)
+
+
+def publish(warehouse: Path, parquet_dir: Path, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> None:
+    """Export every table as Parquet, refresh the dashboards' snapshot, then mark which state of the warehouse they
+    hold (a publish cut short leaves the mark behind, so the next run publishes again)."""
+    version = warehouse_version(warehouse)
+    publish_parquet(warehouse, parquet_dir, memory_limit)
+    snapshot_warehouse(warehouse)
+    mark_published(parquet_dir, version)
+
+
+def is_published(warehouse: Path, parquet_dir: Path) -> bool:
+    """Whether the Parquet files and the dashboards' snapshot hold the warehouse's latest data: a publish that was
+    interrupted, or failed after its load committed, leaves them behind until a run publishes again."""
+    try:
+        marker = json.loads((parquet_dir / PUBLISHED).read_text(encoding="utf-8")).get("warehouse_version")
+    except (OSError, ValueError):
+        return False
+    return snapshot_path(warehouse).exists() and marker == warehouse_version(warehouse)
 
 
 def snapshot_path(warehouse: Path) -> Path:
