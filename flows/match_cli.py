@@ -65,8 +65,9 @@ def match(
     warehouse: Annotated[Path | None, typer.Option(
         "--warehouse", "-w", help="DuckDB file \\[default: $TRIALHOUSE_WAREHOUSE or warehouse/trials.duckdb]")] = None,
 ) -> None:
-    """List the trials whose stated ranges admit a patient, best checked first, with the criterion text behind
-    each verdict (an unstated bound does not exclude; conditional bounds are shown, not applied)."""
+    """List the trials whose stated ranges admit a patient, best checked first, each verdict with its criterion.
+
+    An unstated bound does not exclude; conditional bounds are shown as caveats, not applied."""
     from transforms.patient import PatientValueError, build_patient, read_assignment, read_value
 
     if list_variables:
