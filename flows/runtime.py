@@ -53,12 +53,14 @@ RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs", "prefect.extra")  # whe
 
 
 def launch_prefect_server(port: int, *options: str) -> subprocess.Popen:
-    """`prefect server start` on 127.0.0.1:`port` in a child process (does not wait for it to answer)."""
+    """`prefect server start` on 127.0.0.1:`port` in a child process that ends with this one (`flows.api_server`;
+    does not wait for it to answer)."""
     # In a session of its own: a Ctrl-C in the terminal interrupts the command, which then reports the run's end
-    # to the server and stops it; the server must not die first under the run's feet.
-    return subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port), *options], start_new_session=True,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # to the server and stops it; the server must not die first under the run's feet. Its stdin is a pipe this
+    # process holds open, so that the server also stops when this process is killed.
+    return subprocess.Popen([sys.executable, "-m", "flows.api_server", "--host", "127.0.0.1", "--port", str(port),
+                             *options], start_new_session=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def api_answers(url: str, server: subprocess.Popen, timeout_s: float) -> bool:
