@@ -133,7 +133,8 @@ def ingest(config: IngestConfig) -> RunSummary:
     with writer_lock(config.warehouse):
         run = RunRecord(run_id, datetime.now(), ", ".join(map(str, config.sources)), 0)
         try:
-            plan = plan_run(config, staging)
+            with showing("listing the sources and comparing them with the warehouse", config.show_progress):
+                plan = plan_run(config, staging)
             run = RunRecord(run_id, run.started_at, run.source_dir, plan.files_seen)
             seconds["plan"], clock = time.perf_counter() - clock, time.perf_counter()
             runner = choose_runner(config.runner, plan.files_to_read, config.workers)
@@ -148,7 +149,9 @@ def ingest(config: IngestConfig) -> RunSummary:
             # the workers are gone before the load: their memory is the load's
             seconds["parse_and_validate"], clock = time.perf_counter() - clock, time.perf_counter()
             try:
-                loaded = load_warehouse(config, request, verdict.table_failures)
+                with showing("checking across batches and loading the warehouse (one transaction)",
+                             config.show_progress):
+                    loaded = load_warehouse(config, request, verdict.table_failures)
             except Exception as failed:
                 if isinstance(failed, LoadBlocked):
                     verdict.merge(failed.verdict)
@@ -168,7 +171,8 @@ def ingest(config: IngestConfig) -> RunSummary:
         docs = write_data_docs.submit(verdict, docs_dir, config, runner) if verdict.results else None
         if not is_published(config.warehouse, config.parquet_dir):  # this run changed data, or a publish was cut short
             try:
-                publish_warehouse(config)
+                with showing("publishing the Parquet files and the dashboards' snapshot", config.show_progress):
+                    publish_warehouse(config)
             except Exception as exc:
                 raise PublishFailed(row["run_id"], exc) from exc
         if docs is not None:
@@ -189,6 +193,15 @@ def failure_reason(exc: BaseException) -> str:
     if isinstance(exc, TerminationSignal):
         return f"terminated by {signal.Signals(exc.signal).name}"
     return f"{type(exc).__name__}: {str(exc) or 'interrupted'}"
+
+
+def showing(stage: str, enabled: bool):
+    """A spinner naming the stage under way on stderr while the block runs, when enabled, else a do-nothing context."""
+    if not enabled:
+        return nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(stage)
 
 
 def progress_bar(enabled: bool, total: int):

@@ -35,3 +35,18 @@ def test_usage_errors_keep_their_exit_code():
     done = _run("no-such-command")
     assert done.returncode == 2
     assert "No such command" in done.stderr
+
+
+def test_a_stage_under_way_is_named_on_a_terminal_and_nowhere_else(capfd, monkeypatch):
+    import time
+
+    from flows.ingest import showing
+
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")  # rich: draw live displays as on a terminal
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    with showing("loading the warehouse (one transaction)", True):
+        time.sleep(0.2)
+    assert "loading the warehouse (one transaction)" in capfd.readouterr().err
+    with showing("loading the warehouse (one transaction)", False):
+        pass
+    assert capfd.readouterr().err == ""
