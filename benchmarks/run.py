@@ -214,8 +214,8 @@ def main() -> int:
         clock = time.perf_counter()
         size = build_corpus(args.corpus, corpus, args.files, KINDS[args.kind])
         print(f"built {args.files:,} files ({size / 2**20:.0f} MiB) in {time.perf_counter() - clock:.1f} s")
-    # Both sides read the files from the page cache: the first timed run would otherwise read them from disk (≈ 15 MB/s
-    # here after the cache lost them: JSON × 20,000 took 50 s against 27 s warm) and DuckDB's, after it, would not.
+    # Both sides read the files from the page cache: the first timed run would otherwise read them from disk
+    # (≈ 15 MB/s here once the cache lost them: JSON × 20,000 took 50 s against 27 s warm), DuckDB's after it not.
     clock = time.perf_counter()
     size = read_every_file(corpus)
     print(f"read {size / 2**20:.0f} MiB of raw files once, into the page cache, in {time.perf_counter() - clock:.1f} s")
