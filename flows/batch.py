@@ -31,7 +31,7 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 STAGED_SCHEMAS = {**{t.name: arrow_schema(t, staging=True) for t in STAGED_TABLES},
                   **{t.name: arrow_schema(t) for t in (STAGED_FILE, STAGED_RECORD, STAGED_QUARANTINE,
                                                          STAGED_UNCHANGED)}}
-STOP_FILE = "_stop"  # written into a run's staging folder when the run is interrupted (see `request_stop`)
+STOP_FILE = "_stop"  # written into a run's staging folder when the run stops early (see `request_stop`)
 
 
 class BatchStopped(RuntimeError):
