@@ -115,8 +115,8 @@ def ingest(
                 finally:
                     api.stop()
     except Terminated:
-        err.print("[yellow]terminated (SIGTERM):[/] the load is one transaction: unless it had committed, the warehouse "
-                  "is as it was before this run; the next run picks up every file not loaded.")
+        err.print("[yellow]terminated (SIGTERM):[/] the load is one transaction: unless it had committed, the "
+                  "warehouse is as it was before this run; the next run picks up every file not loaded.")
         raise typer.Exit(143) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted:[/] the load is one transaction: unless it had committed, the warehouse is as "
