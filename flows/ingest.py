@@ -35,6 +35,7 @@ from flows.summary import RunSummary, new_run_id, summary_markdown
 from warehouse.load import LoadBlocked, LoadOutcome, LoadRequest, load_run
 from warehouse.lock import writer_lock
 from warehouse.publish import PublishFailed, is_published, publish
+from warehouse.shards import open_staging
 from warehouse.store import RunRecord, record_failed_run
 
 KEEP_DOCS_RUNS = 20  # Data Docs of the newest runs kept beside the warehouse
@@ -127,11 +128,13 @@ def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_
 def ingest(config: IngestConfig) -> RunSummary:
     """Ingest the configured sources into the warehouse; files whose content it already holds are only hashed."""
     run_id = new_run_id()
-    staging = config.staging_root / run_id
     docs_dir = config.warehouse.parent / "data_docs" / run_id
     clock, seconds = time.perf_counter(), {}
     with writer_lock(config.warehouse):
         run = RunRecord(run_id, datetime.now(), ", ".join(map(str, config.sources)), 0)
+        staging, abandoned = open_staging(config.staging_root, run_id, config.warehouse)
+        if abandoned:
+            get_run_logger().warning("removed the staging of %d earlier run(s) killed before they ended", abandoned)
         try:
             with showing("listing the sources and comparing them with the warehouse", config.show_progress):
                 plan = plan_run(config, staging)

@@ -16,6 +16,7 @@ from flows.summary import RunSummary, new_run_id
 from warehouse.load import LoadRequest, load_run
 from warehouse.lock import writer_lock
 from warehouse.publish import is_published
+from warehouse.shards import open_staging
 from warehouse.store import RunRecord, known_files
 
 
@@ -38,7 +39,7 @@ def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
         if plan.changed:
             return len(plan.changed)
         run_id = new_run_id()
-        staging = config.staging_root / run_id
+        staging, _abandoned = open_staging(config.staging_root, run_id, config.warehouse)
         try:
             staged = stage_plan(plan, known, staging, len(listing.files))
             run = RunRecord(run_id, datetime.now(), ", ".join(map(str, config.sources)), len(listing.files))

@@ -28,6 +28,16 @@ def _main_module_restored():
         sys.modules["__main__"] = main
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _prefect_logs_to_the_sessions_stderr():
+    """Prefect sets up its console log handler once per process, on whatever stderr is then: left to the first flow
+    run, inside a CliRunner call, it would write to that call's stream, closed once the call returns ("Logging
+    error" in a later test's output)."""
+    from prefect.logging.configuration import setup_logging
+
+    setup_logging()
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """A temporary Prefect API for the session's flow runs (≈ 8 s once)."""

@@ -2,15 +2,39 @@
 
 A shard is `<staging>/<table>/batch-<n>.parquet`. A batch appends its rows chunk by chunk (so a worker holds one
 chunk in memory, not the batch) to hidden temporary files, renamed into place only once the whole batch is written:
-a killed worker leaves no half shard behind.
+a killed worker leaves no half shard behind; the staging folder a killed run leaves is removed by the warehouse's
+next run (`open_staging`).
 """
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+OWNER_FILE = "_warehouse"  # in a run's staging folder: the warehouse file the run writes (see `open_staging`)
+
+
+def open_staging(root: Path, run_id: str, warehouse: Path) -> tuple[Path, int]:
+    """This run's staging folder under `root`, created and marked as `warehouse`'s, and how many folders so marked were
+    removed first: called with the warehouse's writer lock held, any other is the staging of a run that was killed
+    (SIGKILL, out of memory) before it could remove its own. Folders of other warehouses are left alone."""
+    owner = str(warehouse.resolve())
+    abandoned = 0
+    if root.is_dir():
+        for folder in root.iterdir():
+            try:
+                if (folder / OWNER_FILE).read_text(encoding="utf-8") == owner:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    abandoned += 1
+            except OSError:
+                continue
+    staging = root / run_id
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / OWNER_FILE).write_text(owner, encoding="utf-8")
+    return staging, abandoned
 
 
 def shard_path(staging: Path, table: str, batch_no: int) -> Path:
