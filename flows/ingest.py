@@ -132,10 +132,11 @@ def ingest(config: IngestConfig) -> RunSummary:
     clock, seconds = time.perf_counter(), {}
     with writer_lock(config.warehouse):
         run = RunRecord(run_id, datetime.now(), ", ".join(map(str, config.sources)), 0)
-        staging, abandoned = open_staging(config.staging_root, run_id, config.warehouse)
-        if abandoned:
-            get_run_logger().warning("removed the staging of %d earlier run(s) killed before they ended", abandoned)
         try:
+            staging, abandoned = open_staging(config.staging_root, run_id, config.warehouse)
+            if abandoned:
+                get_run_logger().warning("removed the staging of %d earlier run(s) killed before they ended",
+                                         abandoned)
             with showing("listing the sources and comparing them with the warehouse", config.show_progress):
                 plan = plan_run(config, staging)
             run = RunRecord(run_id, run.started_at, run.source_dir, plan.files_seen)
@@ -168,7 +169,7 @@ def ingest(config: IngestConfig) -> RunSummary:
             record_failed_run(config.warehouse, run, failure_reason(exc))
             raise
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(config.staging_root / run_id, ignore_errors=True)
         # the report of what is committed is written on its worker while the flow publishes; if it cannot be
         # written, the run still stands
         docs = write_data_docs.submit(verdict, docs_dir, config, runner) if verdict.results else None
