@@ -46,18 +46,10 @@ def start_worker_server() -> None:
     forkserver.ensure_running()
 
 
-def leave_stopping_to_the_command() -> None:
-    """Ignore Ctrl-C and SIGTERM in this process (the worker server, a worker): a terminal or a service manager
-    (systemd) sends them to the command's whole process group, and the command, which gets them too, stops the
-    batches at their next chunk itself (`flows.batch.request_stop`), so that no worker dies mid-write. (A worker
-    server that died would look to the pool as if every worker had.)"""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
 def _start_worker_process() -> None:
-    """Prepare a new worker process (the server it is forked from gives it back Python's Ctrl-C handler)."""
-    leave_stopping_to_the_command()
+    """Prepare a new worker process. It ignores Ctrl-C, which the terminal sends to the command's whole process
+    group: the command stops the batches itself (`flows.batch.request_stop`), so that no worker dies mid-write."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     prepare_worker_process()
 
 
