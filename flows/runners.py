@@ -10,6 +10,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -46,10 +48,25 @@ def start_worker_server() -> None:
     forkserver.ensure_running()
 
 
+def end_with_parent() -> None:
+    """End this process (a SIGTERM to itself) once the process that started it has ended, however it ended: the
+    worker server of a command that was killed, a worker of a server that ended. Otherwise they outlive the command
+    for good, each holding a worker's memory (a worker waits on a queue it holds both ends of)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
+
 def _start_worker_process() -> None:
     """Prepare a new worker process. It ignores Ctrl-C, which the terminal sends to the command's whole process
     group: the command stops the batches itself (`flows.batch.request_stop`), so that no worker dies mid-write."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with_parent()
     prepare_worker_process()
 
 
