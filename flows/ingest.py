@@ -128,12 +128,13 @@ def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_
 def ingest(config: IngestConfig) -> RunSummary:
     """Ingest the configured sources into the warehouse; files whose content it already holds are only hashed."""
     run_id = new_run_id()
+    staging = config.staging_root / run_id
     docs_dir = config.warehouse.parent / "data_docs" / run_id
     clock, seconds = time.perf_counter(), {}
     with writer_lock(config.warehouse):
         run = RunRecord(run_id, datetime.now(), ", ".join(map(str, config.sources)), 0)
         try:
-            staging, abandoned = open_staging(config.staging_root, run_id, config.warehouse)
+            abandoned = open_staging(staging, config.warehouse)
             if abandoned:
                 get_run_logger().warning("removed the staging of %d earlier run(s) killed before they ended",
                                          abandoned)
@@ -169,7 +170,7 @@ def ingest(config: IngestConfig) -> RunSummary:
             record_failed_run(config.warehouse, run, failure_reason(exc))
             raise
         finally:
-            shutil.rmtree(config.staging_root / run_id, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
         # the report of what is committed is written on its worker while the flow publishes; if it cannot be
         # written, the run still stands
         docs = write_data_docs.submit(verdict, docs_dir, config, runner) if verdict.results else None

@@ -39,7 +39,8 @@ def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
         if plan.changed:
             return len(plan.changed)
         run_id = new_run_id()
-        staging, _abandoned = open_staging(config.staging_root, run_id, config.warehouse)
+        staging = config.staging_root / run_id
+        open_staging(staging, config.warehouse)
         try:
             staged = stage_plan(plan, known, staging, len(listing.files))
             run = RunRecord(run_id, datetime.now(), ", ".join(map(str, config.sources)), len(listing.files))

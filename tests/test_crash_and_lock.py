@@ -143,14 +143,15 @@ def test_a_killed_runs_staging_is_removed_by_the_next_run_and_other_warehouses_s
     from warehouse.shards import OWNER_FILE, open_staging
 
     root, db, other = tmp_path / "_staging", tmp_path / "w.duckdb", tmp_path / "other.duckdb"
-    killed, _ = open_staging(root, "20261203T000000Z-dead", db)  # a run of this warehouse that never ended
+    killed, busy, staging = root / "20261203T000000Z-dead", root / "20261203T000000Z-busy", root / "20261203T000001Z-next"
+    open_staging(killed, db)  # a run of this warehouse that never ended
     (killed / "trial").mkdir()
     (killed / "trial" / "batch-000000.parquet").write_bytes(b"shard")
-    busy, _ = open_staging(root, "20261203T000000Z-busy", other)  # another warehouse's run, maybe under way
+    open_staging(busy, other)  # another warehouse's run, maybe under way
     unmarked = root / "something-else"
     unmarked.mkdir()
 
-    staging, abandoned = open_staging(root, "20261203T000001Z-next", db)
+    abandoned = open_staging(staging, db)
     assert abandoned == 1 and not killed.exists()
     assert busy.exists() and unmarked.exists()
     assert (staging / OWNER_FILE).read_text(encoding="utf-8") == str(db.resolve())

@@ -17,24 +17,23 @@ import pyarrow.parquet as pq
 OWNER_FILE = "_warehouse"  # in a run's staging folder: the warehouse file the run writes (see `open_staging`)
 
 
-def open_staging(root: Path, run_id: str, warehouse: Path) -> tuple[Path, int]:
-    """This run's staging folder under `root`, created and marked as `warehouse`'s, and how many folders so marked were
-    removed first: called with the warehouse's writer lock held, any other is the staging of a run that was killed
+def open_staging(staging: Path, warehouse: Path) -> int:
+    """Create a run's staging folder, marked as `warehouse`'s, after removing the other folders beside it so marked
+    (how many): called with the warehouse's writer lock held, any other is the staging of a run that was killed
     (SIGKILL, out of memory) before it could remove its own. Folders of other warehouses are left alone."""
     owner = str(warehouse.resolve())
     abandoned = 0
-    if root.is_dir():
-        for folder in root.iterdir():
+    if staging.parent.is_dir():
+        for folder in staging.parent.iterdir():
             try:
                 if (folder / OWNER_FILE).read_text(encoding="utf-8") == owner:
                     shutil.rmtree(folder, ignore_errors=True)
                     abandoned += 1
             except OSError:
                 continue
-    staging = root / run_id
     staging.mkdir(parents=True, exist_ok=True)
     (staging / OWNER_FILE).write_text(owner, encoding="utf-8")
-    return staging, abandoned
+    return abandoned
 
 
 def shard_path(staging: Path, table: str, batch_no: int) -> Path:
