@@ -172,7 +172,6 @@ def test_ages_in_definitions(text: str, expected: list) -> None:
     ("Prior chemotherapy within 4 weeks before the first dose", "EXCLUSION"),
     ("History of grade ≥ 3 immune-related adverse events", "EXCLUSION"),
     ("Any toxicity from prior therapy of grade ≥ 2 (CTCAE v5.0)", "EXCLUSION"),
-    ("At least 1 measurable lesion ≥ 10 mm per RECIST 1.1", "INCLUSION"),
     ("Gestational age below 32 weeks", "INCLUSION"),
     ("Parents must be 18 years of age or older", "INCLUSION"),
     ("Donors aged 18 to 65 years", "INCLUSION"),
@@ -283,6 +282,9 @@ def test_labelled_set_meets_targets() -> None:
     ("criteria_heldout_dev2.jsonl", 200, 0.95, 0.92),
     # Clinical-Trial-Parser's own input trials (data/input/clinical_trials.csv), labelled by hand.
     ("criteria_ctp_peer.jsonl", 150, 0.95, 0.95),
+    # The numeric variables of Clinical-Trial-Parser's list that the catalogue lacked (non-HDL, troponin, UACR, …),
+    # labelled before they were added (first run: 0.857 / 0.240; with the catalogue entries 1.000 / 1.000).
+    ("criteria_heldout_peer_vocab.jsonl", 25, 0.95, 0.92),
 ])
 def test_held_out_sets_meet_their_floors(name: str, min_rows: int, min_precision: float, min_recall: float) -> None:
     rows = load(DEFAULT_DATA.with_name(name))
@@ -293,7 +295,8 @@ def test_held_out_sets_meet_their_floors(name: str, min_rows: int, min_precision
 
 
 @pytest.mark.parametrize("name", ["criteria_labelled.jsonl", "criteria_heldout.jsonl", "criteria_heldout_dev.jsonl",
-                                  "criteria_heldout_dev2.jsonl", "criteria_ctp_peer.jsonl", "measures_golden.jsonl"])
+                                  "criteria_heldout_dev2.jsonl", "criteria_ctp_peer.jsonl",
+                                  "criteria_heldout_peer_vocab.jsonl", "measures_golden.jsonl"])
 def test_labelled_sets_are_well_formed(name: str) -> None:
     for row in load(DEFAULT_DATA.with_name(name)):
         assert row["kind"] in ("INCLUSION", "EXCLUSION")

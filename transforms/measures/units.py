@@ -46,6 +46,8 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("kg/m²", r"kg\s*/\s*(?:m\s*\^?\s*\(?\s*2\s*\)?|sq\.?\s*m|square\s+met(?:er|re)s?|m)|kg\s*m-2"),
     ("mg/dL", r"mg\s*[/\\]\s*dl|mg\s*(?:/|per)\s*(?:100\s*ml|deciliter|decilitre)|mg\s*%|mg\s+per\s+dl"
               r"|milligrams?\s+(?:/|per)\s*(?:deciliter|decilitre|dl)"),
+    ("mg/g", r"(?:mg|milligrams?)\s*(?:/|per)\s*g(?:ram)?(?:\s+(?:of\s+)?creatinine)?(?![a-z])|(?:ug|mcg)\s*/\s*mg"),
+    ("mg/mmol", r"mg\s*(?:/|per)\s*mmol(?:\s+(?:of\s+)?creatinine)?"),
     ("mg/L", r"mg\s*(?:/|per)\s*l(?:iter|itre)?"),
     ("µg/mL", r"(?:ug|mcg|micrograms?)\s*(?:/|per)\s*ml"),
     ("µg/L", r"(?:ug|mcg|micrograms?)\s*(?:/|per)\s*l(?:iter|itre)?"),
@@ -84,6 +86,7 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("kg", r"kgs?|kilo(?:gram)?s?"),
     ("lb", r"lbs?|pounds?"),
     ("cm", r"cms?|centimet(?:er|re)s?"),
+    ("mm", r"mm(?!\s*\^?\s*[23²³])|millimet(?:er|re)s?"),
     ("in", r"inch(?:es)?"),
     (OTHER, r"log\s*(?:10)?\s*(?:copies\s*(?:/|per)\s*ml)?|mg\s*/\s*m\s*\^?\s*2|mg\s*/\s*kg|mg|ug|mcg|ng|mm|ml|l"
             r"|min(?:utes?)?|cells?|copies|ku(?:a)?\s*/\s*l|cigarettes?|pack\s*-?\s*years?|units?|iu(?:\s*/\s*ml)?|mio"
