@@ -193,11 +193,29 @@ def ingest(config: IngestConfig) -> RunSummary:
     return summary
 
 
+CANCELLED_IN_PREFECT = "cancelled in Prefect (from its UI, its API or `prefect flow-run cancel`)"
+
+
 def failure_reason(exc: BaseException) -> str:
     """How a failed run's cause reads in `ingest_run.error`."""
     if isinstance(exc, TerminationSignal):
-        return f"terminated by {signal.Signals(exc.signal).name}"
+        # Prefect delivers a cancel to a running flow as SIGTERM, after marking the flow run CANCELLING
+        return CANCELLED_IN_PREFECT if cancelled_in_prefect() else f"terminated by {signal.Signals(exc.signal).name}"
     return f"{type(exc).__name__}: {str(exc) or 'interrupted'}"
+
+
+def cancelled_in_prefect() -> bool:
+    """Whether the Prefect API holds this flow run as being cancelled (False when it cannot tell)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.objects import StateType
+    from prefect.runtime import flow_run
+
+    try:
+        with get_client(sync_client=True) as client:
+            state = client.read_flow_run(flow_run.id).state
+    except Exception:  # no API, or it is stopping too: the signal is all there is to report
+        return False
+    return state is not None and state.type in (StateType.CANCELLING, StateType.CANCELLED)
 
 
 def showing(stage: str, enabled: bool):

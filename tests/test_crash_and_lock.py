@@ -103,6 +103,41 @@ def test_sigterm_stops_the_batches_records_the_run_and_leaves_no_process_behind(
 
 
 @pytest.mark.flow
+def test_a_run_cancelled_in_prefect_is_recorded_as_cancelled(tmp_path, shared_dir, prefect_harness):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+    from prefect.client.schemas.objects import StateType
+    from prefect.settings import PREFECT_API_URL
+    from prefect.states import Cancelling
+
+    src, db, parquet = tmp_path / "src", tmp_path / "w.duckdb", tmp_path / "p"
+    _json_replicas(shared_dir, src, 3_000)
+    run = subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", str(src), "--warehouse", str(db),
+                            "--parquet-dir", str(parquet), "--workers", "2"], cwd=ROOT, text=True,
+                           env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()},  # a long-lived API's
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 180
+    while not list(parquet.glob("_staging/*/trial/batch-*.parquet")):  # the batches are under way
+        assert run.poll() is None, run.stdout.read() if run.stdout else ""
+        assert time.monotonic() < deadline, "the batches never started"
+        time.sleep(0.1)
+    # what Prefect does to cancel a flow run (its UI's button, `prefect flow-run cancel`, a served run's runner):
+    # the run's state becomes CANCELLING, then its process gets SIGTERM
+    with get_client(sync_client=True) as client:
+        [flow_run] = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING]))))
+        client.set_flow_run_state(flow_run.id, Cancelling(), force=True)
+    run.send_signal(signal.SIGTERM)
+    out = run.communicate(timeout=60)[0]
+
+    assert run.returncode == 143, out
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT status, error FROM ingest_run").fetchall() == [
+        ("FAILED", "cancelled in Prefect (from its UI, its API or `prefect flow-run cancel`)")]
+    assert con.execute("SELECT count(*) FROM trial").fetchone()[0] == 0
+
+
+@pytest.mark.flow
 def test_what_the_command_started_ends_with_it_even_when_it_is_killed(tmp_path, shared_dir, monkeypatch):
     import psutil
 
