@@ -28,7 +28,7 @@ UNITS: MappingProxyType[str, str | None] = MappingProxyType({
     "U/L": "enzyme_unit / L", "mIU/L": "1e-3 * IU / L",
     "mL/min": "mL / min", "mL/s": "mL / s",
     "mL/min/1.73m²": "mL / min",  # a rate normalised to 1.73 m² of body surface, compared as written
-    "kg/m²": "kg / m ** 2", "kg": "kg", "g": "g", "lb": "lb", "cm": "cm", "mm": "mm", "m": "m", "in": "inch",
+    "kg/m²": "kg / m ** 2", "kg": "kg", "g": "g", "lb": "lb", "cm": "cm", "m": "m", "in": "inch",
     "mg/g": "mg / g",  # urine albumin per gram of creatinine
     "mg/mmol": None,  # urine albumin per millimole of creatinine: converted to mg/g with creatinine's molar mass
     "mmHg": "mmHg", "kPa": "kPa", "cmH2O": "cmH2O", "°C": "degC", "°F": "degF",
@@ -389,15 +389,6 @@ _ALL: tuple[Variable, ...] = (
               "fish ratio", "her2 fish ratio", "her2/chromosome 17 ratio", "her2 gene/chromosome 17 ratio",
               "erbb2/cep17 ratio", "her2/cen17 ratio"),
        bare=((INF, "ratio"),), plausible=(0.1, 50)),
-    _v("lesion_size", "mm", "Lesion or tumour size (longest diameter)",
-       names=("lesion size", "tumor size", "tumour size", "measurable lesion", "measurable lesions",
-              "target lesion", "target lesions", "measurable tumor", "measurable tumour", "longest diameter",
-              "lesion diameter",
-              "tumor diameter", "tumour diameter", "largest tumor diameter", "largest tumour diameter",
-              "maximum tumor diameter", "maximum tumour diameter", "primary tumor size", "primary tumour size"),
-       # not `lesion` alone: a vascular lesion's length, a lesion extending 1 cm into the brain; no bare reading:
-       # `measurable lesions ≥ 2` counts lesions
-       units=("cm",), plausible=(1, 500)),
     # --- scores ---------------------------------------------------------------------------------------------
     _v("child_pugh", "score", "Child-Pugh score",
        names=("child pugh", "childs pugh", "child's pugh", "child pugh score", "child pugh class",
@@ -502,8 +493,6 @@ OTHER_NAMES: tuple[str, ...] = (
     "age of consent", "legal age", "age of majority", "legal age of consent", "minimum legal adult age",
     "short axis", "vessel diameter", "reference vessel diameter", "tumor mutational burden", "tumour mutational burden",
     "tumor burden", "tumour burden", "urinary albumin excretion", "urine albumin excretion", "albumin excretion rate",
-    "lesion length", "target lesion length", "sum of diameters", "sum of the diameters", "sum of longest diameters",
-    "sum of the longest diameters", "sum of largest diameters", "sum of the largest diameters",
 )
 OTHER_ABBREVIATIONS: tuple[str, ...] = (
     "PT", "INRC", "CK", "CPK", "GGT", "BUN", "AFP", "CEA", "ESR", "FT3", "FT4", "T3", "T4", "RBC", "MCV", "NLR",

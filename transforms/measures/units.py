@@ -85,12 +85,12 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("score", r"points?"),
     ("kg", r"kgs?|kilo(?:gram)?s?"),
     ("lb", r"lbs?|pounds?"),
-    ("cm", r"cms?|centimet(?:er|re)s?"),
-    ("mm", r"mm(?!\s*\^?\s*[23²³])|millimet(?:er|re)s?"),
+    # not an area or a volume (`30 cm2`, `cm³`): those fall to OTHER below
+    ("cm", r"cms?(?!\s*\^?\s*[23²³])|centimet(?:er|re)s?"),
     ("in", r"inch(?:es)?"),
     (OTHER, r"log\s*(?:10)?\s*(?:copies\s*(?:/|per)\s*ml)?|mg\s*/\s*m\s*\^?\s*2|mg\s*/\s*kg|mg|ug|mcg|ng|mm|ml|l"
             r"|min(?:utes?)?|cells?|copies|ku(?:a)?\s*/\s*l|cigarettes?|pack\s*-?\s*years?|units?|iu(?:\s*/\s*ml)?|mio"
-            r"|cgy|gy|mci|mbq|fold|times|doses?|cycles?|mmol|mol|cm2|mm2|nm|pm|[x×*]?\s*n"),
+            r"|cgy|gy|mci|mbq|fold|times|doses?|cycles?|mmol|mol|cm\s*\^?\s*[23²³]|mm2|nm|pm|[x×*]?\s*n"),
     ("g", r"g(?:ms|rams?)?"),
     ("m", r"m(?:et(?:er|re)s?)?(?![\d^²])"),
 )
