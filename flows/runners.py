@@ -78,7 +78,6 @@ class WorkerDied(RuntimeError):
             f"a worker process died while it read batch {batch_no} ({files:,} files): it was killed (by a signal, or "
             "out of memory? try --batch-size smaller or --workers fewer), or a Python script that runs the flow "
             "lacks an `if __name__ == \"__main__\":` guard (each worker process runs the starting script again)")
-        self.batch_no = batch_no
 
 
 def run_on(executor: Any, fn: Callable[[BatchSpec], T], spec: BatchSpec) -> T:
