@@ -170,6 +170,10 @@ def test_ages_in_definitions(text: str, expected: list) -> None:
 
 @pytest.mark.parametrize(("text", "kind"), [
     ("Prior chemotherapy within 4 weeks before the first dose", "EXCLUSION"),
+    # a value that calls for a procedure does not bound who may enrol
+    ("Participants with troponin levels above ULN at screening should have a cardiologic consultation before "
+     "enrollment to rule out MI", "EXCLUSION"),
+    ("Patients with ALT > 3 x ULN must undergo a hepatology evaluation", "EXCLUSION"),
     # Lesion size is not a catalogue variable: RECIST sentences give alternatives by imaging method and by nodal or
     # not, sums of diameters and areas, so that a reading was wrong 3 times in 5 on the dev corpus (../shared/corpus)
     ("At least one measurable lesion at least 20 mm by physical exam or x-ray or at least 10 mm by spiral CT scan",

@@ -64,6 +64,11 @@ _PEOPLE_NOUN_RE = re.compile(
 # the PI`: a case for discretion, not a bound
 _DISCRETION_RE = re.compile(r"\b(?:may|might|could|can|will|must|should)\s+be\s+(?:considered|discussed|evaluated)\b"
                             r"|case[\s-]+by[\s-]+case|individual\s+basis")
+# `troponin above ULN … should have a cardiologic consultation before enrollment`: the value calls for a procedure,
+# it does not bound who may enrol
+_PROCEDURE_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:should|must|will|shall|needs?\s+to)\s+(?:have|undergo|receive|get)"
+                                r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:consultation|consult|evaluation|review"
+                                r"|work[\s-]?up|referral)\b")
 # `… patients who have both … are not eligible`: what follows the value rules it out
 _EXCLUDED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be)\s+(?:not\s+eligible|ineligible|excluded)"
                                r"(?:\s+(?:for|from)\s+(?:this|the)\s+(?:study|trial|protocol))?\s*(?:[.;(]|$)"
@@ -351,6 +356,7 @@ _CUES: dict[str, tuple[str, ...]] = {
     "target": ("to maintain", "to achieve", "to keep", "to reach", "to obtain", "to attain"),
     "event": ("diagnosis", "onset", "presentation"),
     "discretion": ("considered", "discussed", "evaluated", "case", "individual"),
+    "procedure": ("consultation", "consult", "evaluation", "review", "workup", "work", "referral"),
     "eligibility": ("eligible", "ineligible", "excluded", "allowed", "permitted"),
     "defined": ("defined", "deemed"),
     "exception": ("unless", "except", "excluding", "exception", "other than", "as long as"),
@@ -445,6 +451,8 @@ def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues
         prev.dropped = expr.dropped = True
     if "discretion" in cues and _DISCRETION_RE.search(text, _sentence_start(text, expr.start),
                                                       _sentence_end(text, expr.end)):
+        expr.dropped = True
+    if "procedure" in cues and _PROCEDURE_TAIL_RE.match(text, expr.end):
         expr.dropped = True
     if "eligibility" in cues:
         if _EXCLUDED_TAIL_RE.match(text, expr.end):
