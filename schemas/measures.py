@@ -29,6 +29,7 @@ UNITS: MappingProxyType[str, str | None] = MappingProxyType({
     "mL/min": "mL / min", "mL/s": "mL / s",
     "mL/min/1.73m²": "mL / min",  # a rate normalised to 1.73 m² of body surface, compared as written
     "kg/m²": "kg / m ** 2", "kg": "kg", "g": "g", "lb": "lb", "cm": "cm", "m": "m", "in": "inch",
+    "mg/day": "mg / day", "mg": "mg",
     "mg/g": "mg / g",  # urine albumin per gram of creatinine
     "mg/mmol": None,  # urine albumin per millimole of creatinine: converted to mg/g with creatinine's molar mass
     "mmHg": "mmHg", "kPa": "kPa", "cmH2O": "cmH2O", "°C": "degC", "°F": "degF",
@@ -389,6 +390,16 @@ _ALL: tuple[Variable, ...] = (
               "fish ratio", "her2 fish ratio", "her2/chromosome 17 ratio", "her2 gene/chromosome 17 ratio",
               "erbb2/cep17 ratio", "her2/cen17 ratio"),
        bare=((INF, "ratio"),), plausible=(0.1, 50)),
+    _v("daily_opioid_dose", "mg/day", "Daily opioid dose (oral morphine milligram equivalents)",
+       names=("daily opioid dose", "opioid dose", "total daily opioid dose", "morphine equivalent",
+              "morphine equivalents", "oral morphine equivalent", "oral morphine equivalents",
+              "morphine milligram equivalent", "morphine milligram equivalents", "morphine equivalent daily dose",
+              "oral morphine equivalent daily dose", "morphine equivalent dose", "daily morphine equivalent",
+              "daily morphine equivalent dose", "oral morphine or equivalent", "morphine or equivalent",
+              "daily oral morphine equivalent"),
+       abbreviations=("MME", "MEDD", "OMEDD", "OMED"), strict_abbreviations=("OME",),
+       # `60 mg oral morphine equivalent`, `> 90 MME`: the name says the dose is per day
+       affine={"mg": (1.0, 0.0)}, bare=((INF, "mg/day"),), plausible=(1, 10000)),
     # --- scores ---------------------------------------------------------------------------------------------
     _v("child_pugh", "score", "Child-Pugh score",
        names=("child pugh", "childs pugh", "child's pugh", "child pugh score", "child pugh class",

@@ -99,7 +99,7 @@ _PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s
 _TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|attain)\s+(?:an?\s+|the\s+|their\s+)?$"
                              )
 # a name right after a value, then the end of the clause: it names that value (`> 140 mm Hg systolic, or …`)
-_POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|\b(?:or|and|despite|at|on|in|for)\b)")
+_POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|/\s*day\b|\b(?:or|and|despite|at|on|in|for|per|daily)\b)")
 _POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
 _DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b")
 # the group of people a definition names by their age (`adults, defined as ≥ 18 years`): that age is who may enrol

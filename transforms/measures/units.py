@@ -48,6 +48,7 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
               r"|milligrams?\s+(?:/|per)\s*(?:deciliter|decilitre|dl)"),
     ("mg/g", r"(?:mg|milligrams?)\s*(?:/|per)\s*g(?:ram)?(?:\s+(?:of\s+)?creatinine)?(?![a-z])|(?:ug|mcg)\s*/\s*mg"),
     ("mg/mmol", r"mg\s*(?:/|per)\s*mmol(?:\s+(?:of\s+)?creatinine)?"),
+    ("mg/day", r"mg\s*(?:/|per)\s*(?:day|d)(?![a-z])|mg\s+(?:daily|a\s+day|per\s+day)"),
     ("mg/L", r"mg\s*(?:/|per)\s*l(?:iter|itre)?"),
     ("µg/mL", r"(?:ug|mcg|micrograms?)\s*(?:/|per)\s*ml"),
     ("µg/L", r"(?:ug|mcg|micrograms?)\s*(?:/|per)\s*l(?:iter|itre)?"),
@@ -88,6 +89,7 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     # not an area or a volume (`30 cm2`, `cm³`): those fall to OTHER below
     ("cm", r"cms?(?!\s*\^?\s*[23²³])|centimet(?:er|re)s?"),
     ("in", r"inch(?:es)?"),
+    ("mg", r"mg|milligrams?"),
     (OTHER, r"log\s*(?:10)?\s*(?:copies\s*(?:/|per)\s*ml)?|mg\s*/\s*m\s*\^?\s*2|mg\s*/\s*kg|mg|ug|mcg|ng|mm|ml|l"
             r"|min(?:utes?)?|cells?|copies|ku(?:a)?\s*/\s*l|cigarettes?|pack\s*-?\s*years?|units?|iu(?:\s*/\s*ml)?|mio"
             r"|cgy|gy|mci|mbq|fold|times|doses?|cycles?|mmol|mol|cm\s*\^?\s*[23²³]|mm2|nm|pm|[x×*]?\s*n"),
