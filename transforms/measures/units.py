@@ -89,7 +89,7 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     # not an area or a volume (`30 cm2`, `cm³`): those fall to OTHER below
     ("cm", r"cms?(?!\s*\^?\s*[23²³])|centimet(?:er|re)s?"),
     ("in", r"inch(?:es)?"),
-    ("mg", r"mg|milligrams?"),
+    ("mg", r"(?:mg|milligrams?)(?!\s*(?:/|per\b))"),  # a dose; `mg/kg`, `mg/m2` and other rates are OTHER below
     (OTHER, r"log\s*(?:10)?\s*(?:copies\s*(?:/|per)\s*ml)?|mg\s*/\s*m\s*\^?\s*2|mg\s*/\s*kg|mg|ug|mcg|ng|mm|ml|l"
             r"|min(?:utes?)?|cells?|copies|ku(?:a)?\s*/\s*l|cigarettes?|pack\s*-?\s*years?|units?|iu(?:\s*/\s*ml)?|mio"
             r"|cgy|gy|mci|mbq|fold|times|doses?|cycles?|mmol|mol|cm\s*\^?\s*[23²³]|mm2|nm|pm|[x×*]?\s*n"),
