@@ -46,6 +46,7 @@ _NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
                    r"|(?:due|secondary|attributable)\s+to|(?:on|receiving|taking)\s+(?:\w+\s+)?anticoagula\w*")
 _COND_RE = re.compile(rf"\b(?:{_SUBORDINATE}|{_NOUN_CONDITION})\b")
 _SUBORDINATE_RE = re.compile(rf"(?:{_SUBORDINATE})")
+_FOR_END_RE = re.compile(r"\bfor\s*$")
 _SUBJECT_COND_RE = re.compile(r"\b(?:patients?|participants?|subjects?|those)\s+with\b")
 _EXCEPTION_RE = re.compile(r"\b(?:unless|except|excluding|other\s+than|with\s+the\s+exception\s+of|as\s+long\s+as)\b"
                            )
@@ -385,6 +386,9 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
         if cues:
             _scope_rules(text, cased, expr, anchor, head, cues, prev_owned)
         cond = _head_condition(head)
+        if "age" in expr.owner.variables and _FOR_END_RE.search(head):
+            # `(KPS for > 16 years of age)`: the age says whom another bound is for; `for > 2 years`: a duration
+            cond = "inside"
         if cond == "inside":
             # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
             # number is the condition of another bound. Kept (as conditional) only when it stands in a clause of
