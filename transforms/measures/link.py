@@ -385,10 +385,9 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
         head = text[head_start:anchor]
         if cues:
             _scope_rules(text, cased, expr, anchor, head, cues, prev_owned)
-        cond = _head_condition(head)
-        if "age" in expr.owner.variables and _FOR_END_RE.search(head):
-            # `(KPS for > 16 years of age)`: the age says whom another bound is for; `for > 2 years`: a duration
-            cond = "inside"
+        # `(KPS for > 16 years of age)`: the age says whom another bound is for; `for > 2 years`: a duration
+        for_age = "age" in expr.owner.variables and _FOR_END_RE.search(head) is not None
+        cond = "inside" if for_age else _head_condition(head)
         if cond == "inside":
             # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
             # number is the condition of another bound. Kept (as conditional) only when it stands in a clause of
