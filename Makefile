@@ -37,8 +37,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/trialhouse docs --check
 
+# The suite runs on up to 4 processes (pytest-xdist), one test module per process at a time, so that a module's
+# fixtures are built once: 810 -> 523 s on 2 cores. One file alone: `.venv/bin/pytest tests/test_x.py`.
 test: lint
-	PREFECT_HOME=$$(mktemp -d) PREFECT_LOGGING_LEVEL=WARNING $(BIN)/pytest
+	PREFECT_HOME=$$(mktemp -d) PREFECT_LOGGING_LEVEL=WARNING $(BIN)/pytest -n auto --maxprocesses 4 --dist loadscope
 
 docs: $(STAMP)
 	$(BIN)/trialhouse docs
