@@ -11,7 +11,7 @@ from schemas.measures import CATALOGUE
 from transforms.measures.convert import accepts
 from transforms.measures.model import BARE_ULN, GRADE, LIST, NAME, OTHER, PAIR, PERFORMANCE, VALUE, Expr, Group, Mention
 from transforms.measures.normalise import trie_pattern
-from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE
+from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE, is_whole_criterion
 from transforms.measures.units import TIME_SYMBOLS, ULN
 
 _CMP = r"[≥≤<>]"
@@ -319,12 +319,13 @@ def _implicit_age(text: str, expr: Expr) -> bool:
 
 
 def _whole_criterion_bound(text: str, expr: Expr) -> bool:
-    """`Over 18`, `18 and over`: a criterion that is one bound on a whole number and nothing else states an age."""
+    """`Over 18`, `Adults 18 and over`: a criterion that is one bound on a whole number (but for the people it is
+    about) states an age."""
     if expr.form != VALUE or expr.u1 or expr.u2 or expr.n2 is not None or not (expr.cmp or expr.post):
         return False
     if expr.n1 is None or expr.n1 != int(expr.n1) or not 1 <= expr.n1 <= 100:
         return False
-    return not text[:expr.start].strip(" -*•·:(") and not text[expr.end:].strip(" .;,)")
+    return is_whole_criterion(text.lower(), expr.start, expr.end)
 
 
 def _fits_any(group: Group, expr: Expr) -> bool:

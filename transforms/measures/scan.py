@@ -111,6 +111,19 @@ def _cue_res(number: str, comparator: str) -> tuple[re.Pattern[str], re.Pattern[
 _LEAD_CUE_RE, _PEOPLE_CUE_RE = _cue_res(r"\d", r"(?:[≥≤<>]\s*)")
 _CONTINUATION_REACH = 90  # characters between two expressions that continue one another (as link reads them)
 PEOPLE_TAIL_RE = re.compile(r"(?:^|[\s,(])(?:(?:" + _PEOPLE_WORDS + r")[\s,()]*){1,6}$")  # on lower-cased text
+_PEOPLE_ONLY_RE = re.compile(r"(?:(?:" + _PEOPLE_WORDS + r")\b[\s,()]*){1,8}")  # on lower-cased text
+_PERSON_RE = re.compile(r"\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?"
+                        r"|adults?|children|child|infants?|neonates?|newborns?|adolescents?|individuals?|persons?"
+                        r"|people)\b")
+
+
+def is_whole_criterion(lowered: str, start: int, end: int) -> bool:
+    """Whether a bound is all a criterion says, but for the people it is about before it (`Over 18`, `Adults 18 and
+    over`, `Patients must be 18 or older`): such a bound on a bare number states an age."""
+    head = lowered[:start].strip(" -*•·:(")
+    if head and (_PEOPLE_ONLY_RE.fullmatch(head) is None or _PERSON_RE.search(head) is None):
+        return False
+    return not lowered[end:].strip(" .;,)")
 
 
 def may_state_an_age_or_count(lowered: str) -> bool:
@@ -186,8 +199,7 @@ def _may_be_a_value(m: re.Match[str], lowered: str, named_from: int, previous_en
         return True
     units = (m.group("u1") or "") + (m.group("u2") or "")
     if not units:
-        # `Over 18`, `18 and over`: a bound that is the whole criterion
-        return not lowered[:start].strip(" -*•·:(") and not lowered[m.end():].strip(" .;,)")
+        return is_whole_criterion(lowered, start, m.end())  # `Over 18`, `Adults 18 and over`
     if not (states_age(units) or unit_symbol(m.group("u1")) in TIME_SYMBOLS
             or unit_symbol(m.group("u2")) in TIME_SYMBOLS):
         return False
