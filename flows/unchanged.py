@@ -1,22 +1,20 @@
 """The run with nothing to do: every file's content is already in the warehouse and none left the folder.
 
-It is decided from the warehouse's hashes alone and recorded as a run in `ingest_run` by the same load as any
-other run (with no shards), without starting Prefect, workers or the validation gate: what a scheduled no-change
-run costs is listing and hashing the files.
+It is decided from the warehouse's hashes alone and recorded as a run in `ingest_run` (`record_unchanged_run`: the
+rows the load writes for a run without shards, in one transaction), without starting Prefect, workers or the
+validation gate: what a scheduled no-change run costs is listing the files and hashing those whose stamp moved.
 """
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import datetime
 
-from flows.plan import list_sources, split_unchanged, stage_plan
+from flows.plan import list_sources, split_unchanged
 from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id
-from warehouse.load import LoadRequest, load_run
+from warehouse.load import record_unchanged_run
 from warehouse.lock import writer_lock
 from warehouse.publish import is_published
-from warehouse.shards import open_staging
 from warehouse.store import RunRecord, known_files
 
 
@@ -38,14 +36,7 @@ def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
         plan = split_unchanged(listing, known, stamps)
         if plan.changed:
             return len(plan.changed)
-        run_id = new_run_id()
-        staging = config.staging_root / run_id
-        open_staging(staging, config.warehouse)
-        try:
-            staged = stage_plan(plan, known, staging, len(listing.files))
-            run = RunRecord(run_id, datetime.now(), ", ".join(map(str, config.sources)), len(listing.files))
-            outcome = load_run(config.warehouse, LoadRequest(run, staging, staged.complete, config.duckdb_memory))
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return RunSummary.from_row(outcome.row, config.warehouse,
+        run = RunRecord(new_run_id(), datetime.now(), ", ".join(map(str, config.sources)), len(listing.files))
+        row = record_unchanged_run(config.warehouse, run, plan.unchanged, config.duckdb_memory)
+    return RunSummary.from_row(row, config.warehouse,
                                stage_seconds={"unchanged_run": round(time.perf_counter() - clock, 3)})

@@ -133,3 +133,39 @@ def test_a_file_changed_within_seconds_of_being_read_is_hashed_by_the_next_run(l
     assert con.execute("SELECT count(*) FROM ingest_file WHERE stat_stamp IS NOT NULL").fetchone()[0] == 0
     con.close()
     assert isinstance(record_run_if_unchanged(config), RunSummary) and len(hashed) == 5
+
+
+def _lineage(db) -> dict[str, list]:
+    """Everything a run records, but its own id and clock."""
+    import duckdb
+
+    from tests.conftest import star_contents
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {**star_contents(db),
+                "ingest_file": con.execute("SELECT file_path, file_sha256, status, stat_stamp, trial_id, record_count, "
+                                           "error FROM ingest_file ORDER BY ALL").fetchall(),
+                "ingest_record": con.execute("SELECT * EXCLUDE (run_id) FROM ingest_record ORDER BY ALL").fetchall(),
+                "ingest_run": con.execute("SELECT * EXCLUDE (run_id, started_at, finished_at) FROM ingest_run "
+                                          "ORDER BY started_at").fetchall(),
+                "trial_history": con.execute("SELECT * EXCLUDE (valid_from, valid_to) FROM trial_history "
+                                             "ORDER BY ALL").fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_run_with_nothing_new_records_what_the_load_would(tmp_path):
+    source, config = _load_and_publish(tmp_path)
+    (source / "unreadable.txt").write_text("neither a trial nor anything else\n", encoding="utf-8")
+    load_folder(source, config.warehouse, tmp_path / "staging")  # one file quarantined, the others unchanged
+    publish(config.warehouse, config.parquet_dir)
+    twin = tmp_path / "twin.duckdb"
+    shutil.copy(config.warehouse, twin)
+
+    summary = record_run_if_unchanged(config)  # recorded without the load
+    load_folder(source, twin, tmp_path / "staging")  # the same run through the whole load
+
+    assert isinstance(summary, RunSummary) and summary.files_unchanged == 6
+    assert _lineage(config.warehouse) == _lineage(twin)
+    assert ("QUARANTINED",) in {row[2:3] for row in _lineage(twin)["ingest_file"]}

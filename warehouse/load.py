@@ -6,7 +6,7 @@ visible before COMMIT, and a failure anywhere rolls everything back.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -150,6 +150,40 @@ def load_run(warehouse: Path, request: LoadRequest, before_commit: Callable[[], 
                 f"the load ran out of DuckDB memory ({request.memory_limit}; the warehouse is unchanged): set "
                 f"TRIALHOUSE_DUCKDB_MEMORY higher (e.g. 4GB) or ingest the files in smaller runs. DuckDB said: "
                 f"{str(exc).splitlines()[0]}") from exc
+        raise
+    finally:
+        con.close()
+
+
+def record_unchanged_run(warehouse: Path, run: RunRecord, unchanged: Sequence[tuple[str, str, str | None]],
+                         memory_limit: str = "1GB") -> dict:
+    """Record a run that has nothing to read or remove: its ingest_run row and its files — (path, SHA-256, stamp)
+    — marked seen, in one transaction: the rows `load_run` writes for such a run, without its steps over empty
+    shards."""
+    con = connect(warehouse, memory_limit)
+    try:
+        ensure_schema(con)
+        con.execute("BEGIN TRANSACTION")
+        con.execute('CREATE TEMP TABLE st__unchanged (file_path VARCHAR, file_sha256 VARCHAR, stat_stamp VARCHAR)')
+        # three lists in one statement: DuckDB reads Python lists natively (rows would be one statement each)
+        con.execute("INSERT INTO st__unchanged SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                    "unnest(?::VARCHAR[])", [list(column) for column in zip(*unchanged, strict=True)] or [[], [], []])
+        _touch_unchanged(con, run, datetime.now().replace(microsecond=0))
+        row = {"run_id": run.run_id, "started_at": run.started_at, "finished_at": datetime.now().replace(microsecond=0),
+               "status": "COMPLETED", "source_dir": run.source_dir, "files_seen": run.files_seen, "files_loaded": 0,
+               "files_quarantined": 0, "files_unchanged": len(unchanged), "files_removed": 0, "trials_removed": 0,
+               "records_quarantined": 0, "rows_written": json.dumps(dict.fromkeys(sorted(t.name for t in STAGED_TABLES),
+                                                                                   0)),
+               "error": None}
+        con.execute(f"INSERT INTO ingest_run ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                    list(row.values()))
+        con.execute("COMMIT")
+        return row
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
         raise
     finally:
         con.close()
@@ -428,6 +462,11 @@ def _record_lineage(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetim
             status = excluded.status, trial_id = excluded.trial_id, record_count = excluded.record_count,
             quarantined_records = excluded.quarantined_records, error = excluded.error, run_id = excluded.run_id,
             last_seen_at = excluded.last_seen_at, stat_stamp = excluded.stat_stamp""", [run.run_id, now, now])
+    _touch_unchanged(con, run, now)
+
+
+def _touch_unchanged(con: duckdb.DuckDBPyConnection, run: RunRecord, now: datetime) -> None:
+    """Mark the files of `st__unchanged` seen by this run, with their current stamps."""
     # A quarantined file stays QUARANTINED (with its reason) until its content changes.
     con.execute("""UPDATE ingest_file f SET last_seen_at = ?, run_id = ?, stat_stamp = u.stat_stamp,
                        status = CASE WHEN f.status = 'QUARANTINED' THEN f.status ELSE 'UNCHANGED' END
