@@ -321,7 +321,9 @@ def _widen_integers(table: pa.Table) -> pa.Table:
 def _duplicate_criteria(crit: pa.Table) -> pa.Array:
     """True for a criterion whose (trial, kind, case- and blank-insensitive text) appeared earlier in the batch."""
     text = pc.fill_null(crit["text"], "")
-    norm = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(text), r"\s+", " "))
+    # runs of blanks and single non-space blanks become one space (as `\s+` would; the transform leaves none, so
+    # the pattern that only finds what needs changing costs 0.03 s per 5,000 studies instead of 0.25)
+    norm = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(text), r"\s\s+|[^\S ]", " "))
     keyed = pa.table({"trial": crit["trial_id"], "kind": crit["kind"], "text": norm,
                       "row": pa.array(range(crit.num_rows), pa.int64())})
     first = keyed.group_by(["trial", "kind", "text"], use_threads=False).aggregate([("row", "min")])["row_min"]

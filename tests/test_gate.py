@@ -108,3 +108,14 @@ def test_a_process_that_renders_docs_twice_shows_each_run_only_its_own_results(g
     gate.build_docs([], tmp_path / "run2", [outcome("second run's check")])
     pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "run2" / "validations").rglob("*.html")]
     assert len(pages) == 1 and "second run" in pages[0] and "first run" not in pages[0]
+
+
+def test_criteria_equal_but_for_case_and_blanks_are_duplicates():
+    import pyarrow as pa
+
+    from expectations.gate import _duplicate_criteria
+
+    texts = ["Adults  over\t18", "adults over 18", " Adults over 18\n", "adults\r\nover 18", "adults over 19",
+             "Adults\u00a0over 18"]
+    crit = pa.table({"trial_id": ["t"] * len(texts), "kind": ["INCLUSION"] * len(texts), "text": texts})
+    assert _duplicate_criteria(crit).to_pylist() == [False, True, True, True, False, False]
