@@ -15,6 +15,7 @@ from flows.summary import RunSummary, new_run_id
 from warehouse.load import record_unchanged_run
 from warehouse.lock import writer_lock
 from warehouse.publish import is_published
+from warehouse.shards import remove_abandoned_staging
 from warehouse.store import RunRecord, known_files
 
 
@@ -36,6 +37,7 @@ def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
         plan = split_unchanged(listing, known, stamps)
         if plan.changed:
             return len(plan.changed)
+        remove_abandoned_staging(config.staging_root, config.warehouse)
         run = RunRecord(new_run_id(), datetime.now(), ", ".join(map(str, config.sources)), len(listing.files))
         row = record_unchanged_run(config.warehouse, run, plan.unchanged, config.duckdb_memory)
     return RunSummary.from_row(row, config.warehouse,

@@ -155,7 +155,7 @@ def _lineage(db) -> dict[str, list]:
         con.close()
 
 
-def test_a_run_with_nothing_new_records_what_the_load_would(tmp_path):
+def test_a_run_with_nothing_new_records_what_the_load_would(settled_at_once, tmp_path):
     source, config = _load_and_publish(tmp_path)
     (source / "unreadable.txt").write_text("neither a trial nor anything else\n", encoding="utf-8")
     load_folder(source, config.warehouse, tmp_path / "staging")  # one file quarantined, the others unchanged
@@ -169,3 +169,14 @@ def test_a_run_with_nothing_new_records_what_the_load_would(tmp_path):
     assert isinstance(summary, RunSummary) and summary.files_unchanged == 6
     assert _lineage(config.warehouse) == _lineage(twin)
     assert ("QUARANTINED",) in {row[2:3] for row in _lineage(twin)["ingest_file"]}
+
+
+def test_a_run_with_nothing_new_removes_the_staging_of_a_killed_run(loaded):
+    from warehouse.shards import open_staging
+
+    source, config = loaded
+    killed = config.staging_root / "killed-run"
+    open_staging(killed, config.warehouse)  # a run of this warehouse that never ended
+    (killed / "criterion").mkdir()
+    assert isinstance(record_run_if_unchanged(config), RunSummary)
+    assert not killed.exists()

@@ -19,20 +19,27 @@ OWNER_FILE = "_warehouse"  # in a run's staging folder: the warehouse file the r
 
 def open_staging(staging: Path, warehouse: Path) -> int:
     """Create a run's staging folder, marked as `warehouse`'s, after removing the other folders beside it so marked
-    (how many): called with the warehouse's writer lock held, any other is the staging of a run that was killed
-    (SIGKILL, out of memory) before it could remove its own. Folders of other warehouses are left alone."""
+    (how many, see `remove_abandoned_staging`)."""
+    abandoned = remove_abandoned_staging(staging.parent, warehouse)
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / OWNER_FILE).write_text(str(warehouse.resolve()), encoding="utf-8")
+    return abandoned
+
+
+def remove_abandoned_staging(root: Path, warehouse: Path) -> int:
+    """Remove the run folders under `root` marked as `warehouse`'s (how many): called with the warehouse's writer
+    lock held, any such folder is the staging of a run that was killed (SIGKILL, out of memory) before it could
+    remove its own. Folders of other warehouses are left alone."""
     owner = str(warehouse.resolve())
     abandoned = 0
-    if staging.parent.is_dir():
-        for folder in staging.parent.iterdir():
+    if root.is_dir():
+        for folder in root.iterdir():
             try:
                 if (folder / OWNER_FILE).read_text(encoding="utf-8") == owner:
                     shutil.rmtree(folder, ignore_errors=True)
                     abandoned += 1
             except OSError:
                 continue
-    staging.mkdir(parents=True, exist_ok=True)
-    (staging / OWNER_FILE).write_text(owner, encoding="utf-8")
     return abandoned
 
 
