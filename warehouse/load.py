@@ -134,17 +134,13 @@ def load_run(warehouse: Path, request: LoadRequest, before_commit: Callable[[], 
         _record_history(con, run)
         _record_lineage(con, run, now)
         row = _run_row(con, run, written, removed, trials_removed)
-        con.execute(f"INSERT INTO ingest_run ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-                    list(row.values()))
+        _insert_run_row(con, row)
         if before_commit is not None:
             before_commit()
         con.execute("COMMIT")
         return LoadOutcome(row, verdict)
     except BaseException as exc:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
+        _rollback(con)
         if isinstance(exc, duckdb.OutOfMemoryException):
             raise LoadOutOfMemory(
                 f"the load ran out of DuckDB memory ({request.memory_limit}; the warehouse is unchanged): set "
@@ -169,21 +165,12 @@ def record_unchanged_run(warehouse: Path, run: RunRecord, unchanged: Sequence[tu
         con.execute("INSERT INTO st__unchanged SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
                     "unnest(?::VARCHAR[])", [list(column) for column in zip(*unchanged, strict=True)] or [[], [], []])
         _touch_unchanged(con, run, datetime.now().replace(microsecond=0))
-        row = {"run_id": run.run_id, "started_at": run.started_at, "finished_at": datetime.now().replace(microsecond=0),
-               "status": "COMPLETED", "source_dir": run.source_dir, "files_seen": run.files_seen, "files_loaded": 0,
-               "files_quarantined": 0, "files_unchanged": len(unchanged), "files_removed": 0, "trials_removed": 0,
-               "records_quarantined": 0, "rows_written": json.dumps(dict.fromkeys(sorted(t.name for t in STAGED_TABLES),
-                                                                                   0)),
-               "error": None}
-        con.execute(f"INSERT INTO ingest_run ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-                    list(row.values()))
+        row = _ingest_run_row(run, dict.fromkeys((t.name for t in STAGED_TABLES), 0), unchanged=len(unchanged))
+        _insert_run_row(con, row)
         con.execute("COMMIT")
         return row
     except BaseException:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
+        _rollback(con)
         raise
     finally:
         con.close()
@@ -484,12 +471,32 @@ def _run_row(con: duckdb.DuckDBPyConnection, run: RunRecord, written: dict[str, 
     loaded, bad_files = counts if counts else (0, 0)
     bad_records = _number(con.execute("SELECT count(*) FROM ingest_record WHERE run_id = ? AND status = 'QUARANTINED'",
                                       [run.run_id]))
+    return _ingest_run_row(run, written, loaded=loaded, bad_files=bad_files, bad_records=bad_records,
+                           unchanged=_count(con, "st__unchanged"), removed=removed, trials_removed=trials_removed)
+
+
+def _ingest_run_row(run: RunRecord, written: dict[str, int], *, loaded: int = 0, bad_files: int = 0,
+                    bad_records: int = 0, unchanged: int = 0, removed: int = 0, trials_removed: int = 0) -> dict:
+    """The ingest_run row of a run that is about to commit, from its counts."""
     return {"run_id": run.run_id, "started_at": run.started_at, "finished_at": datetime.now().replace(microsecond=0),
             "status": "COMPLETED" if bad_files == 0 and bad_records == 0 else "COMPLETED_WITH_QUARANTINE",
             "source_dir": run.source_dir, "files_seen": run.files_seen, "files_loaded": loaded,
-            "files_quarantined": bad_files, "files_unchanged": _count(con, "st__unchanged"), "files_removed": removed,
+            "files_quarantined": bad_files, "files_unchanged": unchanged, "files_removed": removed,
             "trials_removed": trials_removed,
             "records_quarantined": bad_records, "rows_written": json.dumps(written, sort_keys=True), "error": None}
+
+
+def _insert_run_row(con: duckdb.DuckDBPyConnection, row: dict) -> None:
+    con.execute(f"INSERT INTO ingest_run ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                list(row.values()))
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll the open transaction back, if DuckDB still has one (a failed COMMIT has already ended it)."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
