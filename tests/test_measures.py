@@ -181,6 +181,7 @@ def test_ages_in_definitions(text: str, expected: list) -> None:
     ("The sum of the longest diameters of all measurable lesions must be not greater than 10 cm", "INCLUSION"),
     ("non-nodal lesions having a minimum size of 10 mm in the longest diameter by CT or MRI scan or ≥15 mm in short "
      "axis for nodal lesions", "INCLUSION"),
+    ("At least 1 measurable lesion ≥ 10 mm per RECIST 1.1", "INCLUSION"),
     ("History of grade ≥ 3 immune-related adverse events", "EXCLUSION"),
     ("Any toxicity from prior therapy of grade ≥ 2 (CTCAE v5.0)", "EXCLUSION"),
     ("Gestational age below 32 weeks", "INCLUSION"),

@@ -11,7 +11,7 @@ from schemas.measures import CATALOGUE
 from transforms.measures.convert import accepts
 from transforms.measures.model import BARE_ULN, GRADE, LIST, NAME, OTHER, PAIR, PERFORMANCE, VALUE, Expr, Group, Mention
 from transforms.measures.normalise import trie_pattern
-from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE, is_whole_criterion
+from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE, PERSON_NOUNS, is_whole_criterion
 from transforms.measures.units import TIME_SYMBOLS, ULN
 
 _CMP = r"[≥≤<>]"
@@ -58,9 +58,7 @@ _PEOPLE_RE = re.compile(
     r"(?:[\s,()]|\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
     r"|children|individuals?|persons?|people|healthy|and|or|of|either|sex|gender|both|inclusive)\b)*"
     )
-_PEOPLE_NOUN_RE = re.compile(
-    r"\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?|children|child"
-    r"|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who)\b")
+_PEOPLE_NOUN_RE = re.compile(rf"\b(?:{PERSON_NOUNS}|who)\b")
 # `subjects over the age of 65 may be considered on an individual basis`, `children < 12 years must be discussed with
 # the PI`: a case for discretion, not a bound
 _DISCRETION_RE = re.compile(r"\b(?:may|might|could|can|will|must|should)\s+be\s+(?:considered|discussed|evaluated)\b"

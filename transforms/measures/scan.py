@@ -87,9 +87,9 @@ COUNTED_RE = re.compile(
     r"|therapeutic|standard|different|platinum-based|lines?\s+of|regimens?\s+of|myeloma|mm|biologic(?:al)?|hormonal"
     r"|endocrine|targeted|immunotherapy|combination|salvage|induction|chemo)\s+){0,3}"
     r"(?P<noun>" + "|".join(sorted(COUNTED_NOUNS, key=len, reverse=True)) + r")\b")  # on lower-cased text
-_PEOPLE_WORDS = (r"males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
-                 r"|children|child|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people|who|are|is|be"
-                 r"|were|healthy|and|or|of|either|sex|gender|both|must")
+PERSON_NOUNS = (r"males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
+                r"|children|child|infants?|neonates?|newborns?|adolescents?|individuals?|persons?|people")
+_PEOPLE_WORDS = PERSON_NOUNS + r"|who|are|is|be|were|healthy|and|or|of|either|sex|gender|both|must"
 # Without a catalogue name, a criterion can still state an age (`18 years old`, `men 18-75 years`, `18-75 years` on
 # its own) or a count (`2 prior lines`); if none of these cues occurs, nothing in it can be read.
 _CUE_WORDS = {"old": r"\b", "of age": "", "of-age": "", "age": r"\b", "yo": r"\b",
@@ -112,9 +112,7 @@ _LEAD_CUE_RE, _PEOPLE_CUE_RE = _cue_res(r"\d", r"(?:[≥≤<>]\s*)")
 _CONTINUATION_REACH = 90  # characters between two expressions that continue one another (as link reads them)
 PEOPLE_TAIL_RE = re.compile(r"(?:^|[\s,(])(?:(?:" + _PEOPLE_WORDS + r")[\s,()]*){1,6}$")  # on lower-cased text
 _PEOPLE_ONLY_RE = re.compile(r"(?:(?:" + _PEOPLE_WORDS + r")\b[\s,()]*){1,8}")  # on lower-cased text
-_PERSON_RE = re.compile(r"\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?"
-                        r"|adults?|children|child|infants?|neonates?|newborns?|adolescents?|individuals?|persons?"
-                        r"|people)\b")
+_PERSON_RE = re.compile(rf"\b(?:{PERSON_NOUNS})\b")
 
 
 def is_whole_criterion(lowered: str, start: int, end: int) -> bool:
