@@ -26,6 +26,7 @@ from transforms.measures.normalise import clean, lower, may_hold_a_measure, rewr
 from transforms.measures.scan import (
     STRICT_ABBREVIATIONS,
     find_names,
+    mark_age_comparatives,
     may_name_a_measure,
     may_state_an_age_or_count,
     may_yield,
@@ -64,6 +65,7 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
         exprs = sorted(exprs + grades, key=lambda e: e.start)
     if not exprs:
         return []
+    mark_age_comparatives(doc, exprs)
     exclusion = str(kind or "").strip().upper().startswith("EX")
     groups = group_mentions(mentions, lowered, doc.text, STRICT_ABBREVIATIONS)
     assign_owners(lowered, exprs, groups)

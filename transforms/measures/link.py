@@ -308,11 +308,11 @@ def _implicit_age(text: str, expr: Expr) -> bool:
         return False  # `women who are less than 1 year postmenopausal`
     people = PEOPLE_TAIL_RE.search(head)
     if people is not None and _PEOPLE_NOUN_RE.search(people.group()):  # `women with description of 2 years`: no
-        return kinds == {"years"} or bool(_INFANTS_RE.search(head))
+        return kinds == {"years"} or expr.age_comparative or bool(_INFANTS_RE.search(head))
     # `18-75 years` as a whole criterion (or a clause of it: `6 months to 2 years; > 2 years to 6 years`): nothing
     # before it, nothing but people after it
     tail = text[expr.end:_tail_boundary(text, expr.end, len(text))]
-    return "years" in kinds and not head.rsplit(";", 1)[-1].strip(" -*•·:") and (
+    return ("years" in kinds or expr.age_comparative) and not head.rsplit(";", 1)[-1].strip(" -*•·:") and (
         not tail.strip() or bool(_PEOPLE_RE.fullmatch(tail)))
 
 

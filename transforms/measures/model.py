@@ -82,6 +82,7 @@ class Expr:
     sep: str | None = None  # what joins a range (`-`, `to`, `and`)
     between: bool = False  # `between`/`from`/`in the range` before it
     states_age: bool = False  # `years old`, `of age`
+    age_comparative: bool = False  # written with `younger`/`older` (`younger than 6 months`, `6 months or older`)
     values: tuple[float, ...] = ()  # a LIST's scale points
     extra1: tuple[float, str | None] | None = None  # `18 years and 6 months`: the smaller unit's part of n1
     extra2: tuple[float, str | None] | None = None

@@ -56,9 +56,9 @@ _COMPARATOR_PHRASES: tuple[tuple[str, str, str], ...] = (
     ("less [or ]equal[ {to|than}]", LE, ""),
     ("at or below", LE, ""),
     # negated comparators
-    ("{not|no} {less|lower|fewer|smaller} than", GE, ""),
+    ("{not|no} {less|lower|fewer|smaller|younger} than", GE, ""),
     ("not {below|under}", GE, ""),
-    ("{not|no} {more|greater|higher|larger} than", LE, ""),
+    ("{not|no} {more|greater|higher|larger|older} than", LE, ""),
     ("not {above|over|exceeding}", LE, ""),
     ("{does|do|should|must} not exceed", LE, ""),
     ("not [to ]exceed", LE, ""),

@@ -33,6 +33,7 @@ from transforms.measures.normalise import (
     POSTFIX,
     SYMBOL_PATTERNS,
     WORD_REPLACEMENTS,
+    Text,
     lower,
     trie_pattern,
 )
@@ -203,6 +204,19 @@ def _may_be_a_value(m: re.Match[str], lowered: str, named_from: int, previous_en
         return False
     head = lowered[max(0, start - 80):start]
     return states_age(units) or PEOPLE_TAIL_RE.search(head) is not None or not head.rsplit(";", 1)[-1].strip(" -*•·:")
+
+
+_AGE_COMPARATIVE_RE = re.compile(r"\b(?:younger|older)\b", re.IGNORECASE)
+
+
+def mark_age_comparatives(doc: Text, exprs: list[Expr]) -> None:
+    """Mark the spans of time written with `younger`/`older` (`younger than 6 months`, `6 months or older`), which
+    the word rewrite made plain comparators: said of people, such a span is their age."""
+    if _AGE_COMPARATIVE_RE.search(doc.original) is None:
+        return
+    for expr in exprs:
+        if expr.form == VALUE and {expr.u1, expr.u2} & TIME_SYMBOLS:
+            expr.age_comparative = _AGE_COMPARATIVE_RE.search(doc.quote(expr.start, expr.end)) is not None
 
 
 def scan_expressions(text: str, lowered: str, named_from: int) -> list[Expr]:
@@ -427,4 +441,4 @@ def scan_grades(text: str, mentions: list[Mention]) -> list[Expr]:
     return found
 
 
-__all__ = ["STRICT_ABBREVIATIONS", "scan_expressions", "scan_grades", "scan_mentions"]
+__all__ = ["STRICT_ABBREVIATIONS", "mark_age_comparatives", "scan_expressions", "scan_grades", "scan_mentions"]
