@@ -53,18 +53,19 @@ _AGE_SUFFIX = r"(?:\s*-?\s*(?:old|of\s+age|of-age|age)(?![a-z]))"
 _NO_WORD_AFTER = r"(?![a-z]|\s*/\s*[a-z])"
 _SMALLER_TIME = r"(?:months?|weeks?|days?)(?![a-z])"
 _BP_NUMBER = r"\d{2,3}(?![\d.,])"
-# guard: an expression starts with a digit, a comparator or `between`/`from`/`in the`/`the range`/`ranging` (whose
-# first four characters the classes allow position by position), so the other positions fail on one lookahead
-# instead of trying each alternative
+# guard: an expression starts with a digit, a comparator, `within` before a number or `between`/`from`/`in the`/
+# `the range`/`ranging` (whose first four characters the classes allow position by position), so the other positions
+# fail on one lookahead instead of trying each alternative
 _EXPR_RE = re.compile(
-    r"(?=[\d≥≤<>]|[bfitr][ehnra][toen\s][wmgt\s])(?:"
+    r"(?=[\d≥≤<>]|[bfitr][ehnra][toen\s][wmgt\s]|within\s+\d)(?:"
     r"(?P<list>(?<![\w.,^/])[0-5](?![\d]|\.\d)(?:\s*(?:,\s*(?:or|and)?|/|or|and|&)\s*[0-5](?![\d]|\.\d)){1,5})"
     rf"|(?P<bcmp>{_CMP})\s*(?P<buln>(?:the\s+)?{ULN_QUALIFIER}{ULN_WORDS})(?![a-z])"
     # `140/90 mmHg`, `80 x 50 mmHg`: a blood pressure pair
     rf"|(?:(?P<pcmp>{_CMP})\s*)?(?<![\w.,/])(?P<pa>{_BP_NUMBER})\s*(?:/|(?P<px>[x×]))\s*(?P<pb>{_BP_NUMBER})"
     r"(?:\s*(?P<pu>mm\s*/?\s*hg))?(?(px)(?<=g)|)(?!\s*/)"
     rf"(?:\s*(?P<ppost>[{POSTFIX}]))?"
-    r"|(?:(?P<between>between|from|(?:in\s+)?the\s+range(?:\s+(?:of|from))?|ranging\s+(?:from|between))\s+)?"
+    r"|(?:(?P<between>between|from|(?:in\s+)?the\s+range(?:\s+(?:of|from))?|ranging\s+(?:from|between)"
+    r"|within(?=\s+\d[\d.,]*\s*(?:-|~|to)\s*\d))\s+)?"  # `within 3.5-5.0 mmol/L`: a range (`within 14 days` is not)
     rf"(?:(?P<cmp>{_CMP})\s*(?:{_CMP}\s*)?)?"
     # `18 or more years` (the postfix comparator before the unit), `24-years-old`, `18 years and 0 days`
     rf"(?P<n1>{_NUM})(?:\s*(?P<post1>[{POSTFIX}]))?(?:\s*-?\s*(?P<u1>{UNIT_PATTERN}))?(?(u1)|{_NO_WORD_AFTER})"
