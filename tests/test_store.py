@@ -139,6 +139,32 @@ def test_publish_writes_one_parquet_per_table(tmp_path):
     assert not list((tmp_path / "parquet").rglob("*.tmp"))
 
 
+def test_published_parquet_holds_exactly_each_tables_rows_after_an_update(tmp_path):
+    """Publishing writes tables in storage order (an update appends its trial's new rows): every row, no other."""
+    from schemas.tables import ALL_TABLES
+
+    db = tmp_path / "w.duckdb"
+    first = _trial("NCT00000001", "a", updated=date(2020, 1, 1))
+    first.criteria = [Criterion("INCLUSION", "Adults"), Criterion("EXCLUSION", "Pregnancy")]
+    _stage(tmp_path / "s1", [("a.json", first), ("b.json", _trial("NCT00000002", "b"))])
+    _load(db, tmp_path / "s1", _run(1, 2))
+    edited = _trial("NCT00000001", "a, edited", updated=date(2021, 1, 1))
+    edited.criteria = [Criterion("INCLUSION", "Adults aged 18 or over")]
+    _stage(tmp_path / "s2", [("a.json", edited)], present=["a.json", "b.json"])
+    _load(db, tmp_path / "s2", _run(2, 2))
+    out = publish_parquet(db, tmp_path / "parquet")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for table in ALL_TABLES:
+            stored = con.execute(f'SELECT * FROM "{table.name}" ORDER BY ALL').fetchall()
+            published = con.execute(f"SELECT * FROM read_parquet('{out[table.name]}') ORDER BY ALL").fetchall()
+            assert published == stored, table.name
+        criteria = con.execute(f"SELECT text FROM read_parquet('{out['criterion']}') ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    assert ("Pregnancy",) not in criteria and ("Adults aged 18 or over",) in criteria
+
+
 def test_each_field_comes_from_the_newest_source_that_states_it(tmp_path):
     db = tmp_path / "w.duckdb"
     old = ParsedTrial(layout="ctgov_xml", nct_id="NCT00000001", title="Old title", phase="PHASE2", enrollment=10,
