@@ -65,7 +65,8 @@ _EXPR_RE = re.compile(
     r"(?:\s*(?P<pu>mm\s*/?\s*hg))?(?(px)(?<=g)|)(?!\s*/)"
     rf"(?:\s*(?P<ppost>[{POSTFIX}]))?"
     r"|(?:(?P<between>between|from|(?:in\s+)?the\s+range(?:\s+(?:of|from))?|ranging\s+(?:from|between)"
-    r"|within(?=\s+\d[\d.,]*\s*(?:-|~|to)\s*\d))\s+)?"  # `within 3.5-5.0 mmol/L`: a range (`within 14 days` is not)
+    # `within 3.5-5.0 mmol/L` is a range; `within 14 days` and `within 1-2 years` are windows of time
+    r"|within(?=\s+\d[\d.,]*\s*(?:-|~|to)\s*\d[\d.,]*(?![\d.,])(?!\s*(?:y|mo|w|d|h|min)[a-z]*\b)))\s+)?"
     rf"(?:(?P<cmp>{_CMP})\s*(?:{_CMP}\s*)?)?"
     # `18 or more years` (the postfix comparator before the unit), `24-years-old`, `18 years and 0 days`
     rf"(?P<n1>{_NUM})(?:\s*(?P<post1>[{POSTFIX}]))?(?:\s*-?\s*(?P<u1>{UNIT_PATTERN}))?(?(u1)|{_NO_WORD_AFTER})"
