@@ -369,3 +369,8 @@ def test_time_is_near_linear(unit: str) -> None:
 def test_unicode_letters_that_casefold_to_ascii_do_not_crash() -> None:
     # `ı` (dotless i) matches `i` under IGNORECASE, so `twıce` reaches the word-number table it is not in
     assert extract_measures("ALT twıce the ULN 5", "INCLUSION") is not None
+
+
+def test_bounds_for_two_groups_keep_each_group_as_their_condition() -> None:
+    found = extract_measures("Prolonged QTc interval (> 470 ms in women, > 450 ms in men)", "EXCLUSION")
+    assert [(m.upper_value, m.condition_text) for m in found] == [(470.0, "in women"), (450.0, "in men")]
