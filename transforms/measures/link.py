@@ -10,7 +10,7 @@ import re
 from schemas.measures import CATALOGUE
 from transforms.measures.convert import accepts
 from transforms.measures.model import BARE_ULN, GRADE, LIST, NAME, OTHER, PAIR, PERFORMANCE, VALUE, Expr, Group, Mention
-from transforms.measures.normalise import trie_pattern
+from transforms.measures.normalise import GE, GT, trie_pattern
 from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE, PERSON_NOUNS, is_whole_criterion
 from transforms.measures.units import TIME_SYMBOLS, ULN
 
@@ -101,6 +101,8 @@ _TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|atta
 # a name right after a value, then the end of the clause: it names that value (`> 140 mm Hg systolic, or …`)
 _POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|/\s*day\b|\b(?:or|and|despite|at|on|in|for|per|daily)\b)")
 _POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
+_BOUND_BEFORE_NAME_RE = re.compile(r"\s*([≤<])\s*")  # `18 ≤ age`: a lower bound written before its name
+_UPPER_BOUND_NEXT_RE = re.compile(r"\s*[≤<]")  # … `≤ 75`: the upper bound right after the name
 _DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b")
 # the group of people a definition names by their age (`adults, defined as ≥ 18 years`): that age is who may enrol
 _AGE_GROUP_DEFINED_RE = re.compile(
@@ -262,7 +264,9 @@ def assign_owners(text: str, exprs: list[Expr], groups: list[Group]) -> None:
                 not (candidates and candidates[0].start > prev.end):
             cont = prev
         postfix = _postfix_owner(text, expr, groups, gi, candidates)
-        if postfix is not None:
+        if (below := _bounded_from_below(text, expr, groups, gi)) is not None:
+            expr.owner, expr.cmp = below
+        elif postfix is not None:
             expr.owner = postfix
             postfix.postfix = True
             if expr.cmp is None and expr.post is None and prev is not None and prev.owner is not None and \
@@ -294,6 +298,18 @@ def _postfix_owner(text: str, expr: Expr, groups: list[Group], gi: int, candidat
     if grp.kinds != {NAME} or _POSTFIX_GAP_RE.fullmatch(text, expr.end, grp.start) is None:
         return None
     return grp if _POSTFIX_NAME_END_RE.match(text, grp.end) else None
+
+
+def _bounded_from_below(text: str, expr: Expr, groups: list[Group], gi: int) -> tuple[Group, str] | None:
+    """`18 ≤ age ≤ 75`, `18.5 ≤ BMI ≤ 30 kg/m2`: a bare value, `≤` or `<`, the name, then its upper bound — the
+    value is the name's lower bound (the group, and the comparator as read from the name's side)."""
+    if gi >= len(groups) or expr.form != VALUE or expr.cmp or expr.post or expr.n2 is not None:
+        return None
+    grp = groups[gi]
+    m = _BOUND_BEFORE_NAME_RE.match(text, expr.end)
+    if m is None or m.end() != grp.start or not _UPPER_BOUND_NEXT_RE.match(text, grp.end) or not _fits_any(grp, expr):
+        return None
+    return grp, GE if m.group(1) == "≤" else GT
 
 
 def _implicit_age(text: str, expr: Expr) -> bool:

@@ -194,6 +194,8 @@ def _may_be_a_value(m: re.Match[str], lowered: str, named_from: int, previous_en
         return True
     if not lowered[m.end():named_from].strip(" (") and any(c in m.group() for c in "<>≤≥"):
         return True  # a bound the first name follows may be of that name (`> 90 morphine milligram equivalents`)
+    if lowered[m.end():named_from].strip() in ("≤", "<"):
+        return True  # a lower bound written before the first name (`18 ≤ age ≤ 75`)
     if not m.group("n1"):
         return False
     if m.group("a1") or m.group("a2") or COUNTED_RE.match(lowered, m.end("n1")) or COUNTED_RE.match(lowered, m.end()):
