@@ -183,7 +183,9 @@ CRITERION_MEASURE = Table(
         Column("raw_unit", "VARCHAR", "the unit as written"),
         Column("source_text", "VARCHAR", "the span of the criterion the range came from", nullable=False),
         Column("condition_text", "VARCHAR", "the condition under which this bound applies (`if liver metastases`), "
-                                            "NULL for the general bound"),
+                                            "NULL for the general bound; two are written by the engine: `alternative "
+                                            "to a stricter bound in the same criterion` and `one of two ranges "
+                                            "either side of a band (either admits)` (`< 8 or > 16 g/dL`)"),
     ),
     primary_key=("measure_id",),
     foreign_keys={"trial_id": "trial.trial_id", "criterion_id": "criterion.criterion_id"},

@@ -374,3 +374,15 @@ def test_unicode_letters_that_casefold_to_ascii_do_not_crash() -> None:
 def test_bounds_for_two_groups_keep_each_group_as_their_condition() -> None:
     found = extract_measures("Prolonged QTc interval (> 470 ms in women, > 450 ms in men)", "EXCLUSION")
     assert [(m.upper_value, m.condition_text) for m in found] == [(470.0, "in women"), (450.0, "in men")]
+
+
+def test_bounds_either_side_of_a_band_are_alternatives_not_general_bounds() -> None:
+    """Rows of one variable are read together (each must admit the patient): as general bounds, `< 8 or > 16` would
+    exclude everyone."""
+    found = extract_measures("Hemoglobin < 8 or > 16 g/dL", "INCLUSION")
+    assert {(m.lower_value, m.upper_value) for m in found} == {(None, 80.0), (160.0, None)}
+    assert all(m.condition_text and "either side of a band" in m.condition_text for m in found)
+    excluded_band = extract_measures("Age ≥ 18 years, age ≤ 75 years", "EXCLUSION")
+    assert excluded_band and all(m.condition_text for m in excluded_band)
+    merged = extract_measures("BMI > 40 or BMI < 18.5", "EXCLUSION")  # one range between the two: still general
+    assert [(m.lower_value, m.upper_value, m.condition_text) for m in merged] == [(18.5, 40.0, None)]

@@ -19,6 +19,7 @@ _PAIRS = {tuple(pair) for pair in PAIRED_NAMES.values()}
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _WORD_AFTER_RE = re.compile(r"\s*[A-Za-z]")
 _ALTERNATIVE = "alternative to a stricter bound in the same criterion"
+_EITHER_SIDE = "one of two ranges either side of a band (either admits)"
 
 
 def _resolve_variables(group: Group, expr: Expr, text: str) -> list[str]:
@@ -276,6 +277,7 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
                 continue  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: one statement in two units
             kept.append(rng)
         kept = _merge_sides(kept, doc)
+        _mark_rays_apart(kept)
         kept = [r for r in kept if not _implied(r, kept)]
         kept = [r for r in kept if not _contradicts_general(r, kept)]
         _mark_looser(kept)
@@ -348,6 +350,18 @@ def _merge_sides(kept: list[Range], doc: Text) -> list[Range]:
         partner.raw_value = " … ".join(x for x in (_quoted(doc, lo.raw_value), _quoted(doc, hi.raw_value)) if x)
         partner.raw_unit = lo.raw_unit or hi.raw_unit
     return result
+
+
+def _mark_rays_apart(kept: list[Range]) -> None:
+    """`Age < 18 or > 75` admitted, `≥ 18 … ≤ 75` excluded: the allowed values lie either side of a band. Rows are
+    read together (each must admit the patient), so as general bounds the two would exclude everyone: each is
+    recorded as one of two alternatives instead."""
+    general = [r for r in kept if r.condition is None and (r.lower is None) != (r.upper is None)]
+    for below in general:
+        for above in general:
+            if below.upper is not None and above.lower is not None and below.unit == above.unit \
+                    and below.upper <= above.lower:
+                below.condition = above.condition = _EITHER_SIDE
 
 
 def _mark_looser(kept: list[Range]) -> None:
