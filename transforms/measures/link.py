@@ -263,10 +263,9 @@ def assign_owners(text: str, exprs: list[Expr], groups: list[Group]) -> None:
                 _CONTINUATION_RE.fullmatch(text, prev.end, expr.start) and \
                 not (candidates and candidates[0].start > prev.end):
             cont = prev
-        postfix = _postfix_owner(text, expr, groups, gi, candidates)
         if (below := _bounded_from_below(text, expr, groups, gi)) is not None:
             expr.owner, expr.cmp = below
-        elif postfix is not None:
+        elif (postfix := _postfix_owner(text, expr, groups, gi, candidates)) is not None:
             expr.owner = postfix
             postfix.postfix = True
             if expr.cmp is None and expr.post is None and prev is not None and prev.owner is not None and \
@@ -340,7 +339,7 @@ def _whole_criterion_bound(text: str, expr: Expr) -> bool:
         return False
     if expr.n1 is None or expr.n1 != int(expr.n1) or not 1 <= expr.n1 <= 100:
         return False
-    return is_whole_criterion(text.lower(), expr.start, expr.end)
+    return is_whole_criterion(text, expr.start, expr.end)  # `text` is the lower-cased criterion already
 
 
 def _fits_any(group: Group, expr: Expr) -> bool:

@@ -192,9 +192,10 @@ def _may_be_a_value(m: re.Match[str], lowered: str, named_from: int, previous_en
     start = m.start()
     if start > named_from or start - previous_end <= _CONTINUATION_REACH:
         return True
-    if not lowered[m.end():named_from].strip(" (") and any(c in m.group() for c in "<>≤≥"):
+    before_name = lowered[m.end():named_from]
+    if not before_name.strip(" (") and any(c in m.group() for c in "<>≤≥"):
         return True  # a bound the first name follows may be of that name (`> 90 morphine milligram equivalents`)
-    if lowered[m.end():named_from].strip() in ("≤", "<"):
+    if before_name.strip() in ("≤", "<"):
         return True  # a lower bound written before the first name (`18 ≤ age ≤ 75`)
     if not m.group("n1"):
         return False
