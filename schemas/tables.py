@@ -182,7 +182,8 @@ CRITERION_MEASURE = Table(
         Column("raw_value", "VARCHAR", "the number(s) as written"),
         Column("raw_unit", "VARCHAR", "the unit as written"),
         Column("source_text", "VARCHAR", "the span of the criterion the range came from", nullable=False),
-        Column("condition_text", "VARCHAR", "the condition under which this bound applies (`if liver metastases`), "
+        Column("condition_text", "VARCHAR", "the condition under which this bound applies (`if liver metastases`, "
+                                            "`in Japan`, `women` where each sex has its own bound), "
                                             "NULL for the general bound; two are written by the engine: `alternative "
                                             "to a stricter bound in the same criterion` and `one of two ranges "
                                             "either side of a band (either admits)` (`< 8 or > 16 g/dL`)"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from schemas.measures import CATALOGUE
+from transforms.geo import country_name_code
 from transforms.measures.convert import accepts
 from transforms.measures.model import BARE_ULN, GRADE, LIST, NAME, OTHER, PAIR, PERFORMANCE, VALUE, Expr, Group, Mention
 from transforms.measures.normalise import GE, GT, trie_pattern
@@ -36,6 +37,8 @@ _CONTINUATION_RE = re.compile(
     r"|\s*(?:or|and)\s+(?:baseline|the\s+baseline\s+value)\s+(?:or|and)\s+"
     # `> 470 ms in women or > 450 ms in men`, also with a comma: `> 470 ms in women, > 450 ms in men`
     r"|[\s,;:()]*(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{0,60}?[\s,;)]*(?:\b(?:and/or|and|or|but)\b|[;,])[\s,;(]*"
+    # `Hemoglobin: men ≥ 13 g/dL, women ≥ 12 g/dL`: the next bound is another sex's
+    r"|[\s,;:()]*(?:and/or|and|or|but)?[\s,;(]*(?:(?:for|in)\s+)?(?:(?:fe)?males?|(?:wo)?men)\s*:?\s*"
     r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
     r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
     )
@@ -381,6 +384,45 @@ _CUES: dict[str, tuple[str, ...]] = {
 _CUE_WORDS = {word: cue for cue, words in _CUES.items() for word in words}
 _CUES_RE = re.compile(r"(?<![a-z])(?=[a-z])" + trie_pattern(_CUE_WORDS) + r"(?![a-z])")
 
+# `≥ 20 years in Japan`, `≥ 18 years in all other countries`: a bound for the sites of some countries only
+_PLACE_TAIL_RE = re.compile(r"(?:in|for)\s+(?:(?:the|all)\s+)?(?P<place>[a-z][a-z .'-]{1,40}?)(?:\s+only)?"
+                            r"(?=\s*(?:$|[,;)]|\b(?:and|or)\b))")
+# places a country index does not resolve: regions, the rest, and names it finds ambiguous (`Korea`) or too short
+_REGIONS_RE = re.compile(r"(?:other|remaining)\s+(?:countries|regions|territories|sites)|rest\s+of\s+the\s+world"
+                         r"|korea|usa?|eu|europe(?:an\s+union)?|(?:north|south|latin)\s+america|asia|mainland\s+china")
+# `women aged 18-50 and men aged 18-60`: the sex a bound is stated for, written before it (each bound's own)
+_SEX_WORD_RE = re.compile(r"\b(?P<sex>(?:fe)?males?|(?:wo)?men|girls|boys)(?:\s+(?:patients?|participants?|subjects?"
+                          r"|volunteers?))?\b")
+_FEMALE_PREFIXES = ("fe", "wo", "gi")
+
+
+def _place_condition(text: str, pos: int) -> tuple[int, int] | None:
+    """The span of `in <country>` (or `in other countries`) starting at `pos`, when the words name a place."""
+    m = _PLACE_TAIL_RE.match(text, pos)
+    if m is None:
+        return None
+    place = m.group("place").strip()
+    if _REGIONS_RE.fullmatch(place) or country_name_code(place) is not None:
+        return m.start(), m.end()
+    return None
+
+
+def _mark_sex_groups(text: str, spans: list[tuple[Expr, int]]) -> None:
+    """Give bounds of one variable stated each for one sex, both sexes in all, their sex as condition: read as general
+    bounds, `women aged 18-50 and men aged 18-60` would exclude a woman of 55 by the men's range. One sex alone
+    (`Male subjects aged 18-55`) is whom the trial takes: no condition."""
+    stated: list[tuple[Expr, bool, tuple[int, int]]] = []  # (bound, stated for women, the words that say so)
+    for expr, head_start in spans:
+        words = list(_SEX_WORD_RE.finditer(text, head_start, expr.start))
+        sexes = {m.group("sex").startswith(_FEMALE_PREFIXES) for m in words}
+        if len(sexes) == 1 and expr.condition is None and expr.owner is not None:
+            stated.append((expr, sexes.pop(), words[-1].span()))
+    for expr, _female, span in stated:
+        variables = set(expr.owner.variables) if expr.owner is not None else set()
+        sexes = {female for other, female, _ in stated if other.owner is not None and variables & set(other.owner.variables)}
+        if len(sexes) == 2:
+            expr.condition = span
+
 
 def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
     """Mark expressions that are themselves a condition (`for patients who are > 16 years old`) as dropped, and
@@ -389,6 +431,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
     prev_end = 0
     prev_tail_end = 0
     prev_owned: Expr | None = None
+    heads: list[tuple[Expr, int]] = []
     for i, expr in enumerate(exprs):
         if expr.owner is None:
             prev_end = max(prev_end, expr.end)
@@ -398,6 +441,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
             else expr.start
         head_start = max(prev_end, _last_boundary(text, anchor), anchor - 200)
         head = text[head_start:anchor]
+        heads.append((expr, head_start))
         if cues:
             _scope_rules(text, cased, expr, anchor, head, cues, prev_owned)
         # `(KPS for > 16 years of age)`: the age says whom another bound is for; `for > 2 years`: a duration
@@ -440,6 +484,9 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
             if found and expr.condition is None:
                 expr.condition = (expr.end + lead, tail_end)
                 prev_tail_end = tail_end
+            elif expr.condition is None and (place := _place_condition(text, expr.end + lead)) is not None:
+                expr.condition = place
+                prev_tail_end = place[1]
         if expr.continues is not None and expr.condition is None:
             gap_start = expr.continues.end
             marker = _COND_RE.search(text, gap_start, expr.start) or _EXCEPTION_RE.search(text, gap_start, expr.start)
@@ -449,6 +496,8 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
             expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
         prev_end = expr.end
         prev_owned = expr
+    if len(heads) > 1:
+        _mark_sex_groups(text, heads)
 
 
 def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],
