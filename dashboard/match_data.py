@@ -59,7 +59,9 @@ def verdict_cell(checks: list[dict[str, Any]]) -> str:
     caveats = [c for c in checks if c["verdict"] in ("CONDITIONAL", "OTHER_UNIT")]
     parts = []
     if deciding:
-        requirements = dict.fromkeys(c["requirement"] for c in deciding)  # the registry may repeat a criterion
+        # the registry may repeat a criterion; a bound stated for the patient's sex says so (`for women`)
+        requirements = dict.fromkeys(c["requirement"] + (f" {c['condition_text']}" if c["condition_text"] else "")
+                                     for c in deciding)
         parts.append(f"{MARKS[deciding[0]['verdict']]} {'; '.join(requirements)}")
     for c in caveats:
         when = f" {c['condition_text']}" if c["verdict"] == "CONDITIONAL" else " (other unit)"

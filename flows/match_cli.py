@@ -148,6 +148,8 @@ def _check_line(check: dict[str, Any]) -> str:
         line += f" [yellow]only {escape(check['condition_text'] or '')} (not applied)[/]"
     elif check["verdict"] == "OTHER_UNIT":
         line += " [yellow](other unit: not compared)[/]"
+    elif check["condition_text"]:  # a bound stated for the patient's sex (`for women`), applied
+        line += f" {escape(check['condition_text'])}"
     return line + f" [dim]· “{escape(check['source_text'] or '')}”[/]"
 
 

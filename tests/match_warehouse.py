@@ -19,13 +19,14 @@ FIT, INCLUSIVE_EDGES = "NCT10000099", "NCT10000090"
 LOWER, UPPER, EXCLUSIVE_LOWER, EXCLUSIVE_UPPER = "NCT10000002", "NCT10000003", "NCT10000005", "NCT10000006"
 ULN_BOUND, OTHER_UNIT, SEX, REGISTRY_AGE = "NCT10000007", "NCT10000008", "NCT10000009", "NCT10000010"
 CONDITIONAL, NOTHING_STATED, OTHER_VARIABLE, REMOVED = "NCT10000011", "NCT10000012", "NCT10000013", "NCT10000014"
+PER_SEX = "NCT10000015"  # a bound for each sex: the women's admits the (female) golden patient, the men's would not
 
 # the golden patient, in canonical units (creatinine 1.2 mg/dL = 106.08 µmol/L, hemoglobin 11 g/dL = 110 g/L)
 FITS = {"age": 64.0, "ecog": 1.0, "anc": 1.8, "platelets": 150.0, "egfr": 55.0, "creatinine": 106.08203677510609,
         "hemoglobin": 110.0}
 FITS_ULN = {"ast": 1.2}
 FITS_SEX = "FEMALE"
-ADMITTED = [FIT, INCLUSIVE_EDGES, NOTHING_STATED, OTHER_VARIABLE, OTHER_UNIT, CONDITIONAL]
+ADMITTED = [FIT, INCLUSIVE_EDGES, PER_SEX, NOTHING_STATED, OTHER_VARIABLE, OTHER_UNIT, CONDITIONAL]
 EXCLUDED = {LOWER: "anc", UPPER: "creatinine", EXCLUSIVE_LOWER: "platelets", EXCLUSIVE_UPPER: "ecog",
             ULN_BOUND: "ast ×ULN", SEX: "sex", REGISTRY_AGE: "age"}
 
@@ -39,7 +40,8 @@ TRIALS = [
     _trial(FIT, overall_status="RECRUITING", sex="ALL", min_age_years=18.0, max_age_years=75.0),
     _trial(INCLUSIVE_EDGES, overall_status="NOT_YET_RECRUITING"),
     *[_trial(t, overall_status="COMPLETED") for t in (LOWER, UPPER, EXCLUSIVE_LOWER, EXCLUSIVE_UPPER, ULN_BOUND,
-                                                      OTHER_UNIT, CONDITIONAL, NOTHING_STATED, OTHER_VARIABLE)],
+                                                      OTHER_UNIT, CONDITIONAL, NOTHING_STATED, OTHER_VARIABLE,
+                                                      PER_SEX)],
     _trial(SEX, overall_status="COMPLETED", sex="MALE"),
     _trial(REGISTRY_AGE, overall_status="COMPLETED", sex="ALL", min_age_years=18.0, max_age_years=60.0),
     _trial(REMOVED, overall_status="RECRUITING", removed_at=datetime(2026, 1, 2)),
@@ -70,6 +72,11 @@ BOUNDS: list[tuple[str, str, float | None, bool | None, float | None, bool | Non
     (OTHER_VARIABLE, "bmi", None, None, 30, True, "kg/m²", "BMI ≤ 30", None),
     (REMOVED, "age", 18, True, None, None, "years", "Age ≥ 18 years", None),
 ]
+# bounds stated for one sex: (trial, variable, lower, unit, source text, condition, applies_to_sex)
+SEX_BOUNDS = [
+    (PER_SEX, "hemoglobin", 120, "g/L", "Hemoglobin ≥ 12 g/dL for men", "for men", "MALE"),
+    (PER_SEX, "hemoglobin", 100, "g/L", "≥ 10 g/dL for women", "for women", "FEMALE"),
+]
 CONDITIONS = [(FIT, 1, "Non-Small Cell Lung Cancer"), (NOTHING_STATED, 1, "Small Cell Lung Cancer"),
               (INCLUSIVE_EDGES, 1, "Lung neoplasm")]
 CONDITION_MESH = [(INCLUSIVE_EDGES, "D002289", "Carcinoma, Non-Small-Cell Lung", "DIRECT", "REGISTRY")]
@@ -85,6 +92,10 @@ def load_match_rows(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO criterion_measure (measure_id, criterion_id, trial_id, variable, lower_value, lower_inclusive, "
         "upper_value, upper_inclusive, unit, source_text, condition_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(f"{t}:inclusion:{n}:measure:1", f"{t}:inclusion:{n}", t, *rest) for n, (t, *rest) in enumerate(BOUNDS, 1)])
+    con.executemany(
+        "INSERT INTO criterion_measure (measure_id, criterion_id, trial_id, variable, lower_value, lower_inclusive, "
+        "unit, source_text, condition_text, applies_to_sex) VALUES (?, ?, ?, ?, ?, true, ?, ?, ?, ?)",
+        [(f"{t}:inclusion:1:measure:{n}", f"{t}:inclusion:1", t, *rest) for n, (t, *rest) in enumerate(SEX_BOUNDS, 1)])
     con.executemany("INSERT INTO condition VALUES (?, ?, ?)", CONDITIONS)
     con.executemany("INSERT INTO condition_mesh (trial_id, mesh_id, term, relation, source) VALUES (?, ?, ?, ?, ?)",
                     CONDITION_MESH)

@@ -89,7 +89,7 @@ def test_the_table_shows_each_verdict_with_its_criterion_text(warehouse):
     assert w.FIT in text and w.INCLUSIVE_EDGES not in text
     assert "✓ anc 1.8: ≥ 1.5 10^9/L" in text and "ANC ≥ 1.5 × 10^9/L" in text
     assert "⚠ ast 1.2 ×ULN: ≤ 5 ×ULN only if liver metastases (not applied)" in text
-    assert "6 of 13 trials admit the patient; 1 shown" in text
+    assert "7 of 14 trials admit the patient; 1 shown" in text
     assert "patient: age 64 years" in text and "sex FEMALE" in text
 
 

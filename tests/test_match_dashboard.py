@@ -58,7 +58,8 @@ def test_match_frames_have_a_verdict_column_per_value_given(con):
     assert fit["anc"] == "✓ ≥ 1.5 10^9/L" and fit["sex"] == "✓ ALL"
     assert fit["ast ×ULN"] == "✓ ≤ 2.5 ×ULN · ⚠ ≤ 5 ×ULN if liver metastases"
     assert frames.trials.set_index("trial_id").loc[w.OTHER_UNIT, "creatinine"] == "⚠ ≤ 1.5 ×ULN (other unit)"
-    assert set(frames.checks.trial_id) == {w.FIT, w.INCLUSIVE_EDGES, w.OTHER_UNIT, w.CONDITIONAL}
+    assert frames.trials.set_index("trial_id").loc[w.PER_SEX, "hemoglobin"] == "✓ ≥ 100 g/L for women"
+    assert set(frames.checks.trial_id) == {w.FIT, w.INCLUSIVE_EDGES, w.PER_SEX, w.OTHER_UNIT, w.CONDITIONAL}
     excluded = match_data.match_frames(con, _fits(), TrialFilters(statuses=("COMPLETED",)), include_excluded=True)
     assert excluded.trials.set_index("trial_id").loc[w.LOWER, "anc"] == "✗ ≥ 2 10^9/L"
 

@@ -58,8 +58,8 @@ def test_trials_rank_by_values_checked_then_fewest_caveats(con):
     assert _ids(_match(con, sex=w.FITS_SEX)) == w.ADMITTED
     rows = _match(con, sex=w.FITS_SEX)
     assert [r["match_rank"] for r in rows] == list(range(1, len(w.ADMITTED) + 1))
-    assert [r["checked_count"] for r in rows] == [9, 2, 0, 0, 0, 0]
-    assert [r["caveat_count"] for r in rows] == [1, 0, 0, 0, 1, 1]
+    assert [r["checked_count"] for r in rows] == [9, 2, 1, 0, 0, 0, 0]
+    assert [r["caveat_count"] for r in rows] == [1, 0, 0, 0, 0, 1, 1]
 
 
 @pytest.mark.parametrize(("trial_id", "excluded_by"), sorted(w.EXCLUDED.items()))
@@ -115,6 +115,22 @@ def test_a_conditional_bound_is_a_caveat_and_not_applied(con):
     assert (check["verdict"], check["condition_text"]) == ("CONDITIONAL", "if receiving chemotherapy")
     [fit_caveat] = [c for c in rows[w.FIT]["checks"] if c["verdict"] == "CONDITIONAL"]
     assert fit_caveat["requirement"] == "≤ 5 ×ULN" and fit_caveat["condition_text"] == "if liver metastases"
+
+
+def test_a_bound_stated_for_one_sex_applies_to_a_patient_of_that_sex_only(con):
+    # Hemoglobin ≥ 12 g/dL for men, ≥ 10 g/dL for women; the golden patient's hemoglobin is 11 g/dL
+    woman = _by_id(_match(con, sex="female", include_excluded=True))[w.PER_SEX]
+    assert woman["is_eligible"] and woman["checked_values"] == ["hemoglobin"]
+    assert [(c["verdict"], c["condition_text"]) for c in woman["checks"]] == [("ADMITS", "for women")]
+    man = _by_id(_match(con, sex="MALE", include_excluded=True))[w.PER_SEX]
+    assert man["excluded_by"] == ["hemoglobin"]
+    assert [(c["verdict"], c["condition_text"]) for c in man["checks"]] == [("EXCLUDES", "for men")]
+    unknown = _by_id(_match(con))[w.PER_SEX]  # no sex given: both are caveats
+    assert unknown["is_eligible"] and unknown["checked_count"] == 0 and unknown["caveat_count"] == 2
+    assert {c["verdict"] for c in unknown["checks"]} == {"CONDITIONAL"}
+    # not given the hemoglobin, a woman is told the trial asks for it; with no sex given, it is only a caveat
+    assert _by_id(_match(con, {}, {}, sex="FEMALE"))[w.PER_SEX]["unchecked_variables"] == ["hemoglobin"]
+    assert _by_id(_match(con, {}, {}))[w.PER_SEX]["unchecked_variables"] == []
 
 
 def test_patient_checks_says_whether_a_conditional_bound_would_hold(con):

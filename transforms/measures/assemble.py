@@ -20,6 +20,7 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _WORD_AFTER_RE = re.compile(r"\s*[A-Za-z]")
 _ALTERNATIVE = "alternative to a stricter bound in the same criterion"
 _EITHER_SIDE = "one of two ranges either side of a band (either admits)"
+_DISJOINT = "one of ranges with no value in common (any one admits)"
 
 
 def _resolve_variables(group: Group, expr: Expr, text: str) -> list[str]:
@@ -277,7 +278,7 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
                 continue  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: one statement in two units
             kept.append(rng)
         kept = _merge_sides(kept, doc)
-        _mark_rays_apart(kept)
+        _mark_disjoint(kept)
         kept = [r for r in kept if not _implied(r, kept)]
         kept = [r for r in kept if not _contradicts_general(r, kept)]
         _mark_looser(kept)
@@ -287,9 +288,21 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
                 upper_value=_round(rng.upper), upper_inclusive=rng.upper_inclusive, unit=rng.unit,
                 raw_value=_quoted(doc, rng.raw_value), raw_unit=_quoted(doc, rng.raw_unit),
                 source_text=doc.quote(*rng.span) or doc.original.strip()[:200],
-                condition_text=rng.condition)))
+                condition_text=rng.condition, applies_to_sex=sex_of(rng.condition))))
     out.sort(key=lambda pair: pair[0])
     return [mes for _, mes in out]
+
+
+# a condition that is one sex and nothing more: `for women`, `(men)`, `in male patients`
+_SEX_ONLY_RE = re.compile(r"(?:(?:for|in|among)\s+)?(?:the\s+)?(?P<sex>(?:fe)?males?|(?:wo)?men|girls|boys)"
+                          r"(?:\s+(?:patients?|participants?|subjects?|volunteers?))?")
+
+
+def sex_of(condition: str | None) -> str | None:
+    """FEMALE or MALE when a bound's condition is only a sex (then it applies to every patient of that sex)."""
+    if condition is None or (m := _SEX_ONLY_RE.fullmatch(condition.lower())) is None:
+        return None
+    return "FEMALE" if m.group("sex").startswith(("fe", "wo", "gi")) else "MALE"
 
 
 def _implied(rng: Range, kept: list[Range]) -> bool:
@@ -352,16 +365,24 @@ def _merge_sides(kept: list[Range], doc: Text) -> list[Range]:
     return result
 
 
-def _mark_rays_apart(kept: list[Range]) -> None:
-    """`Age < 18 or > 75` admitted, `≥ 18 … ≤ 75` excluded: the allowed values lie either side of a band. Rows are
-    read together (each must admit the patient), so as general bounds the two would exclude everyone: each is
-    recorded as one of two alternatives instead."""
-    general = [r for r in kept if r.condition is None and (r.lower is None) != (r.upper is None)]
-    for below in general:
-        for above in general:
-            if below.upper is not None and above.lower is not None and below.unit == above.unit \
-                    and below.upper <= above.lower:
-                below.condition = above.condition = _EITHER_SIDE
+def _mark_disjoint(kept: list[Range]) -> None:
+    """General ranges with no value in common: `Age < 18 or > 75` admitted (`≥ 18 … ≤ 75` excluded: either side of a
+    band), `Age 18-30 or 50-65`, a table of limits by age band (`1 to <2 years: 0.6, 2 to <6 years: 0.8`). Rows are
+    read together (each must admit the patient), so as general bounds they would exclude everyone: each is recorded
+    as one of the alternatives instead."""
+    general = [r for r in kept if r.condition is None]
+    for i, a in enumerate(general):
+        for b in general[i + 1:]:
+            if a.unit == b.unit and (_wholly_below(a, b) or _wholly_below(b, a)):
+                rays = (a.lower is None) != (a.upper is None) and (b.lower is None) != (b.upper is None)
+                a.condition = b.condition = _EITHER_SIDE if rays else _DISJOINT
+
+
+def _wholly_below(a: Range, b: Range) -> bool:
+    """Whether every value `a` admits is below every value `b` admits (a shared edge only when both exclude it)."""
+    if a.upper is None or b.lower is None:
+        return False
+    return a.upper < b.lower or (a.upper == b.lower and not (a.upper_inclusive and b.lower_inclusive))
 
 
 def _mark_looser(kept: list[Range]) -> None:

@@ -37,11 +37,12 @@ _CONTINUATION_RE = re.compile(
     r"|\s*(?:or|and)\s+(?:baseline|the\s+baseline\s+value)\s+(?:or|and)\s+"
     # `> 470 ms in women or > 450 ms in men`, also with a comma: `> 470 ms in women, > 450 ms in men`
     r"|[\s,;:()]*(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{0,60}?[\s,;)]*(?:\b(?:and/or|and|or|but)\b|[;,])[\s,;(]*"
-    # `Hemoglobin: men ≥ 13 g/dL, women ≥ 12 g/dL`: the next bound is another sex's
-    r"|[\s,;:()]*(?:and/or|and|or|but)?[\s,;(]*(?:(?:for|in)\s+)?(?:(?:fe)?males?|(?:wo)?men)\s*:?\s*"
     r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
     r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
     )
+# `Hemoglobin: men ≥ 13 g/dL, women ≥ 12 g/dL`: the next bound, written with its comparator, is another sex's
+_SEX_CONTINUATION_RE = re.compile(r"[\s,;()]*(?:and/or|and|or|but)?[\s,;(]*(?:(?:for|in)\s+)?(?:(?:fe)?males?|(?:wo)?men)"
+                                  r"\s*:?\s*")
 _SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?cases?\s+of|in\s+the\s+(?:presence"
                 r"|setting|context|event)\s+of|(?:for|in|among)\s+(?:those|patients?|participants?|subjects?|people"
                 r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
@@ -263,7 +264,8 @@ def assign_owners(text: str, exprs: list[Expr], groups: list[Group]) -> None:
             break
         cont = None
         if prev is not None and prev.owner is not None and expr.start - prev.end <= 90 and \
-                _CONTINUATION_RE.fullmatch(text, prev.end, expr.start) and \
+                (_CONTINUATION_RE.fullmatch(text, prev.end, expr.start) or (
+                    expr.cmp is not None and _SEX_CONTINUATION_RE.fullmatch(text, prev.end, expr.start))) and \
                 not (candidates and candidates[0].start > prev.end):
             cont = prev
         if (below := _bounded_from_below(text, expr, groups, gi)) is not None:

@@ -18,6 +18,7 @@ class Measure:
     raw_unit: str | None  # the unit as written
     source_text: str  # the span the measure came from
     condition_text: str | None = None  # "if liver metastases present": a conditional bound
+    applies_to_sex: str | None = None  # FEMALE or MALE: a bound stated for one sex (its condition_text says so)
 
 
 # what a mention names

@@ -6,12 +6,12 @@ CREATE OR REPLACE VIEW mart_eligibility_bounds AS
 WITH bound AS (
     SELECT m.trial_id, 'CRITERION' AS bound_source, m.criterion_id, m.measure_id, m.variable,
            m.lower_value, m.lower_inclusive, m.upper_value, m.upper_inclusive, m.unit,
-           m.condition_text IS NOT NULL AS is_conditional, m.condition_text, m.source_text
+           m.condition_text IS NOT NULL AS is_conditional, m.condition_text, m.applies_to_sex, m.source_text
     FROM criterion_measure m
     UNION ALL
     -- the registry's structured limits are inclusive ("Minimum Age: 18 Years" admits an 18-year-old)
     SELECT t.trial_id, 'REGISTRY', NULL, NULL, 'age', t.min_age_years, true, t.max_age_years, true, 'years',
-           false, NULL,
+           false, NULL, NULL,
            concat_ws(', ', 'registry age limits: minimum ' || printf('%g', t.min_age_years) || ' years',
                      'maximum ' || printf('%g', t.max_age_years) || ' years')
     FROM trial t
@@ -19,7 +19,7 @@ WITH bound AS (
 )
 SELECT b.trial_id, b.bound_source, b.criterion_id, b.measure_id, b.variable, b.lower_value, b.lower_inclusive,
        b.upper_value, b.upper_inclusive, b.unit, coalesce(b.unit = '×ULN', false) AS is_uln, b.is_conditional,
-       b.condition_text, b.source_text,
+       b.condition_text, b.applies_to_sex, b.source_text,
        -- readable requirement: `≥ 1.5 and ≤ 3 ×ULN`; scores, classes and counts need no unit after the number
        concat_ws(' and ',
                  CASE WHEN b.lower_value IS NOT NULL THEN CASE WHEN b.lower_inclusive IS FALSE THEN '> ' ELSE '≥ ' END
@@ -37,7 +37,8 @@ WHERE t.removed_at IS NULL AND (b.lower_value IS NOT NULL OR b.upper_value IS NO
 -- variable's canonical unit (criterion_measure.unit); `uln` the same for values given as multiples of the upper limit
 -- of normal; `sex` FEMALE or MALE. Verdicts: ADMITS / EXCLUDES (a general bound), CONDITIONAL (a bound that applies
 -- only under its condition_text: shown, not applied), OTHER_UNIT (the bound is in ×ULN and the value absolute, or the
--- reverse: it cannot be compared). A bound is inclusive unless stated exclusive.
+-- reverse: it cannot be compared). A bound is inclusive unless stated exclusive. A bound stated for one sex
+-- (applies_to_sex) is applied to a patient of that sex, left out for the other, and a caveat when the sex is not given.
 CREATE OR REPLACE MACRO patient_checks(patient, uln := NULL, sex := NULL) AS TABLE
 WITH unknown AS (
     -- a key that is no catalogue variable (a typo: `platelet`) is an error, not a value nothing checks
@@ -73,12 +74,14 @@ WITH unknown AS (
                     AND b.upper_inclusive IS NOT FALSE)) AS is_within
     FROM mart_eligibility_bounds b
     JOIN checked g ON g.variable = b.variable
-    WHERE g.patient_value_is_uln = b.is_uln
-       OR NOT EXISTS (SELECT 1 FROM given o WHERE o.variable = b.variable AND o.patient_value_is_uln = b.is_uln)
+    WHERE (g.patient_value_is_uln = b.is_uln
+           OR NOT EXISTS (SELECT 1 FROM given o WHERE o.variable = b.variable AND o.patient_value_is_uln = b.is_uln))
+      AND coalesce(b.applies_to_sex = upper(sex), true)  -- a bound for the other sex is not the patient's
 )
 SELECT trial_id, variable, patient_value, patient_value_is_uln,
        printf('%g', patient_value) || CASE WHEN patient_value_is_uln THEN ' ×ULN' ELSE '' END AS given,
-       CASE WHEN NOT is_comparable THEN 'OTHER_UNIT' WHEN is_conditional THEN 'CONDITIONAL'
+       CASE WHEN NOT is_comparable THEN 'OTHER_UNIT'
+            WHEN is_conditional AND NOT coalesce(applies_to_sex = upper(sex), false) THEN 'CONDITIONAL'
             WHEN is_within THEN 'ADMITS' ELSE 'EXCLUDES' END AS verdict,
        is_within, requirement, lower_value, lower_inclusive, upper_value, upper_inclusive, unit, bound_source,
        criterion_id, measure_id, source_text, condition_text
@@ -93,7 +96,8 @@ WHERE sex IS NOT NULL AND t.sex IS NOT NULL AND t.removed_at IS NULL;
 
 -- trials_for_patient(patient, uln, sex, condition, statuses, countries, include_excluded): one row per current trial
 -- whose stated bounds admit the patient (all trials with include_excluded), best match first (match_rank): a bound
--- the trial does not state does not exclude, conditional bounds are caveats and not applied, and trials rank by how
+-- the trial does not state does not exclude, conditional bounds are caveats and not applied (but a bound stated for one
+-- sex applies to a patient of that sex), and trials rank by how
 -- many of the patient's values were actually checked. Filters: `condition` (text found in a condition or MeSH term,
 -- case and punctuation ignored), `statuses` (list of overall_status codes), `countries` (list of ISO codes or names).
 CREATE OR REPLACE MACRO trials_for_patient(patient, uln := NULL, sex := NULL, condition := NULL, statuses := NULL,
@@ -136,7 +140,8 @@ WITH candidate AS (
     -- general bounds on values the patient did not give: what else the trial asks for
     SELECT b.trial_id, list(DISTINCT b.variable ORDER BY b.variable) AS unchecked_variables
     FROM mart_eligibility_bounds b
-    WHERE NOT b.is_conditional AND b.trial_id IN (SELECT trial_id FROM candidate)
+    WHERE (NOT b.is_conditional OR coalesce(b.applies_to_sex = upper(sex), false))
+      AND b.trial_id IN (SELECT trial_id FROM candidate)
       AND NOT list_contains(list_concat(map_keys(CAST(coalesce(patient, MAP {}) AS MAP(VARCHAR, DOUBLE))),
                                         map_keys(CAST(coalesce(uln, MAP {}) AS MAP(VARCHAR, DOUBLE)))), b.variable)
     GROUP BY b.trial_id
