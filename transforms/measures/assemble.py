@@ -21,6 +21,7 @@ _WORD_AFTER_RE = re.compile(r"\s*[A-Za-z]")
 _ALTERNATIVE = "alternative to a stricter bound in the same criterion"
 _EITHER_SIDE = "one of two ranges either side of a band (either admits)"
 _DISJOINT = "one of ranges with no value in common (any one admits)"
+_EITHER_VARIABLE = "one of bounds of different variables joined by or (either admits)"
 
 
 def _resolve_variables(group: Group, expr: Expr, text: str) -> list[str]:
@@ -52,6 +53,8 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
         condition = _CONNECTOR_TRIM_RE.sub("", condition) or None
         if condition is not None and _WITHOUT_RE.search(condition.lower()):
             condition = None  # `in patients without liver metastases`: the general population
+    if condition is None and expr.or_joined and not (exclusion or expr.ruled_out or expr.negated):
+        condition = _EITHER_VARIABLE
     span_start = min(group.start, expr.start) if group.end > group.start else expr.start
     if expr.continues is not None:
         span_start = min(span_start, expr.continues.start)

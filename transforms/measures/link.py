@@ -43,6 +43,8 @@ _CONTINUATION_RE = re.compile(
 # `Hemoglobin: men ≥ 13 g/dL, women ≥ 12 g/dL`: the next bound, written with its comparator, is another sex's
 _SEX_CONTINUATION_RE = re.compile(r"[\s,;()]*(?:and/or|and|or|but)?[\s,;(]*(?:(?:for|in)\s+)?(?:(?:fe)?males?|(?:wo)?men)"
                                   r"\s*:?\s*")
+# `creatinine ≤ 1.5 × ULN or calculated creatinine clearance ≥ 60 mL/min`: `or`, then the next bound's name
+_OR_JOIN_RE = re.compile(r"[\s,]*\(?\s*(?:and/)?or\s+(?:[a-z-]+\s+){0,3}")
 _SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?cases?\s+of|in\s+the\s+(?:presence"
                 r"|setting|context|event)\s+of|(?:for|in|among)\s+(?:those|patients?|participants?|subjects?|people"
                 r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
@@ -500,6 +502,18 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
         prev_owned = expr
     if len(heads) > 1:
         _mark_sex_groups(text, heads)
+        _mark_or_joined(text, [expr for expr, _ in heads])
+
+
+def _mark_or_joined(text: str, owned: list[Expr]) -> None:
+    """Mark bounds of different variables joined by `or` (`creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60`):
+    in an INCLUSION criterion either admits the patient, so neither is a bound the patient must meet."""
+    for a, b in zip(owned, owned[1:], strict=False):
+        if a.owner is None or b.owner is None or b.owner.start < a.end or b.owner.start > b.start or \
+                set(a.owner.variables) & set(b.owner.variables):
+            continue
+        if _OR_JOIN_RE.fullmatch(text, a.end, b.owner.start):
+            a.or_joined = b.or_joined = True
 
 
 def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],
