@@ -14,6 +14,17 @@ from types import MappingProxyType
 ULN = "×ULN"  # a bound stated as a multiple of the upper limit of normal
 INF = float("inf")
 
+# The condition texts the extractor writes itself (`criterion_measure.condition_text`) for a bound that is one of
+# several alternatives rather than a bound every patient must meet; an example of each. Analysts filter on them.
+LOOSER_ALTERNATIVE = "alternative to a stricter bound in the same criterion"
+EITHER_SIDE = "one of two ranges either side of a band (either admits)"
+DISJOINT = "one of ranges with no value in common (any one admits)"
+EITHER_VARIABLE = "one of bounds of different variables joined by or (either admits)"
+ENGINE_CONDITIONS: MappingProxyType[str, str] = MappingProxyType({
+    LOOSER_ALTERNATIVE: "Age ≥ 18 years, or ≥ 16 years with consent", EITHER_SIDE: "WBC < 4 or > 12 × 10^9/L",
+    DISJOINT: "aged 13-30, or over 44", EITHER_VARIABLE: "creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60 mL/min"})
+ENGINE_CONDITIONS_DOC = "; ".join(f"`{text}` (`{example}`)" for text, example in ENGINE_CONDITIONS.items())
+
 # Unit symbol → pint expression (None: a unit pint has no dimension for, compared only with itself). A symbol is
 # what the extractor's unit spellings map to and what `criterion_measure.unit` holds.
 UNITS: MappingProxyType[str, str | None] = MappingProxyType({

@@ -6,6 +6,7 @@ docs/tables.md (schemas.docs) are all generated from the declarations below.
 from __future__ import annotations
 
 from schemas import vocabularies as v
+from schemas.measures import ENGINE_CONDITIONS_DOC
 from schemas.measures import VARIABLES as MEASURE_VARIABLES
 from schemas.model import Column, Table
 
@@ -183,18 +184,10 @@ CRITERION_MEASURE = Table(
         Column("raw_unit", "VARCHAR", "the unit as written"),
         Column("source_text", "VARCHAR", "the span of the criterion the range came from", nullable=False),
         Column("condition_text", "VARCHAR", "the condition under which this bound applies (`if liver metastases`, "
-                                            "`in Japan`, `women` where each sex has its own bound), "
-                                            "NULL for the general bound; four are written by the engine: "
-                                            "`alternative to a stricter bound in the same criterion`, `one of two "
-                                            "ranges either side of a band (either admits)` (`< 8 or > 16 g/dL`), "
-                                            "`one of ranges with no value in common (any one admits)` (`aged 13-30, "
-                                            "or over 44`) and `one of bounds of different variables joined by or "
-                                            "(either admits)` (`creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60 "
-                                            "mL/min`)"),
-        Column("applies_to_sex", "VARCHAR", "FEMALE or MALE when the bound's condition is only a sex (`Hemoglobin "
-                                            "≥ 13 g/dL for men and ≥ 12 g/dL for women`): it applies to every patient "
-                                            "of that sex (trials_for_patient applies it when given the sex); NULL "
-                                            "otherwise", allowed=("FEMALE", "MALE")),
+                                            "`in Japan`, `for women`), NULL for the general bound; for alternatives "
+                                            "the extractor writes its own: " + ENGINE_CONDITIONS_DOC),
+        Column("applies_to_sex", "VARCHAR", "FEMALE or MALE when the condition is only a sex (`for women`): "
+                                            "trials_for_patient applies it to that sex", allowed=("FEMALE", "MALE")),
     ),
     primary_key=("measure_id",),
     foreign_keys={"trial_id": "trial.trial_id", "criterion_id": "criterion.criterion_id"},

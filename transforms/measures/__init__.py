@@ -7,8 +7,8 @@ Four stages, one module each, all knowledge of the variables in the catalogue (`
   and mentions (the catalogue's names and abbreviations);
 - `link` + `assemble`: each expression is given its owner — the name just before it, the expression it continues
   (`≥ 18 and ≤ 75`), the count noun after it (`2 prior lines`) or the age it states itself (`18 years old`) —,
-  conditions (`if liver metastases`) are attached, and each reading is flipped to the *allowed* range for an
-  EXCLUSION criterion;
+  conditions (`if liver metastases`) are attached — with `qualify`, also a country's sites, one sex, and
+  alternatives joined by `or` —, and each reading is flipped to the *allowed* range for an EXCLUSION criterion;
 - `convert`: values → the variable's canonical unit (pint for dimensions, molar masses and valences for
   concentrations), plausibility.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from schemas.measures import CATALOGUE, PAIRED_NAMES, ULN
+from schemas.measures import CATALOGUE, DISJOINT, EITHER_SIDE, EITHER_VARIABLE, LOOSER_ALTERNATIVE, PAIRED_NAMES, ULN
 from transforms.measures.convert import plausible, to_canonical
 from transforms.measures.link import _COND_RE, _CONNECTOR_TRIM_RE, _OUTSIDE_RE, _WITHOUT_RE, PERF, SILENT
 from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PAIR, PAIRED, VALUE, Expr, Group, Measure, Range
@@ -18,10 +18,6 @@ Bounds = tuple[float | None, bool | None, float | None, bool | None, str, Span, 
 _PAIRS = {tuple(pair) for pair in PAIRED_NAMES.values()}
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _WORD_AFTER_RE = re.compile(r"\s*[A-Za-z]")
-_ALTERNATIVE = "alternative to a stricter bound in the same criterion"
-_EITHER_SIDE = "one of two ranges either side of a band (either admits)"
-_DISJOINT = "one of ranges with no value in common (any one admits)"
-_EITHER_VARIABLE = "one of bounds of different variables joined by or (either admits)"
 
 
 def _resolve_variables(group: Group, expr: Expr, text: str) -> list[str]:
@@ -54,7 +50,7 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
         if condition is not None and _WITHOUT_RE.search(condition.lower()):
             condition = None  # `in patients without liver metastases`: the general population
     if condition is None and expr.or_joined and not (exclusion or expr.ruled_out or expr.negated):
-        condition = _EITHER_VARIABLE
+        condition = EITHER_VARIABLE
     span_start = min(group.start, expr.start) if group.end > group.start else expr.start
     if expr.continues is not None:
         span_start = min(span_start, expr.continues.start)
@@ -378,7 +374,7 @@ def _mark_disjoint(kept: list[Range]) -> None:
         for b in general[i + 1:]:
             if a.unit == b.unit and (_wholly_below(a, b) or _wholly_below(b, a)):
                 rays = (a.lower is None) != (a.upper is None) and (b.lower is None) != (b.upper is None)
-                a.condition = b.condition = _EITHER_SIDE if rays else _DISJOINT
+                a.condition = b.condition = EITHER_SIDE if rays else DISJOINT
 
 
 def _wholly_below(a: Range, b: Range) -> bool:
@@ -401,7 +397,7 @@ def _mark_looser(kept: list[Range]) -> None:
                 looser = a if a.upper > b.upper else b
             else:
                 continue
-            looser.condition = _ALTERNATIVE
+            looser.condition = LOOSER_ALTERNATIVE
 
 
 __all__ = ["readings", "measures", "GRADE", "VALUE"]

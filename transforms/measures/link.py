@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 
 from schemas.measures import CATALOGUE
-from transforms.geo import country_name_code
 from transforms.measures.convert import accepts
 from transforms.measures.model import BARE_ULN, GRADE, LIST, NAME, OTHER, PAIR, PERFORMANCE, VALUE, Expr, Group, Mention
 from transforms.measures.normalise import GE, GT, trie_pattern
+from transforms.measures.qualify import mark_or_joined, mark_sex_groups, place_condition
 from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE, PERSON_NOUNS, is_whole_criterion
 from transforms.measures.units import TIME_SYMBOLS, ULN
 
@@ -43,8 +43,6 @@ _CONTINUATION_RE = re.compile(
 # `Hemoglobin: men ≥ 13 g/dL, women ≥ 12 g/dL`: the next bound, written with its comparator, is another sex's
 _SEX_CONTINUATION_RE = re.compile(r"[\s,;()]*(?:and/or|and|or|but)?[\s,;(]*(?:(?:for|in)\s+)?(?:(?:fe)?males?|(?:wo)?men)"
                                   r"\s*:?\s*")
-# `creatinine ≤ 1.5 × ULN or calculated creatinine clearance ≥ 60 mL/min`: `or`, then the next bound's name
-_OR_JOIN_RE = re.compile(r"[\s,]*\(?\s*(?:and/)?or\s+(?:[a-z-]+\s+){0,3}")
 _SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?cases?\s+of|in\s+the\s+(?:presence"
                 r"|setting|context|event)\s+of|(?:for|in|among)\s+(?:those|patients?|participants?|subjects?|people"
                 r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
@@ -388,46 +386,6 @@ _CUES: dict[str, tuple[str, ...]] = {
 _CUE_WORDS = {word: cue for cue, words in _CUES.items() for word in words}
 _CUES_RE = re.compile(r"(?<![a-z])(?=[a-z])" + trie_pattern(_CUE_WORDS) + r"(?![a-z])")
 
-# `≥ 20 years in Japan`, `≥ 18 years in all other countries`: a bound for the sites of some countries only
-_PLACE_TAIL_RE = re.compile(r"(?:in|for)\s+(?:(?:the|all)\s+)?(?P<place>[a-z][a-z .'-]{1,40}?)(?:\s+only)?"
-                            r"(?=\s*(?:$|[,;)]|\b(?:and|or)\b))")
-# places a country index does not resolve: regions, the rest, and names it finds ambiguous (`Korea`) or too short
-_REGIONS_RE = re.compile(r"(?:other|remaining)\s+(?:countries|regions|territories|sites)|rest\s+of\s+the\s+world"
-                         r"|korea|usa?|eu|europe(?:an\s+union)?|(?:north|south|latin)\s+america|asia|mainland\s+china")
-# `women aged 18-50 and men aged 18-60`: the sex a bound is stated for, written before it (each bound's own)
-_SEX_WORD_RE = re.compile(r"\b(?P<sex>(?:fe)?males?|(?:wo)?men|girls|boys)(?:\s+(?:patients?|participants?|subjects?"
-                          r"|volunteers?))?\b")
-_FEMALE_PREFIXES = ("fe", "wo", "gi")
-
-
-def _place_condition(text: str, pos: int) -> tuple[int, int] | None:
-    """The span of `in <country>` (or `in other countries`) starting at `pos`, when the words name a place."""
-    m = _PLACE_TAIL_RE.match(text, pos)
-    if m is None:
-        return None
-    place = m.group("place").strip()
-    if _REGIONS_RE.fullmatch(place) or country_name_code(place) is not None:
-        return m.start(), m.end()
-    return None
-
-
-def _mark_sex_groups(text: str, spans: list[tuple[Expr, int]]) -> None:
-    """Give bounds of one variable stated each for one sex, both sexes in all, their sex as condition: read as general
-    bounds, `women aged 18-50 and men aged 18-60` would exclude a woman of 55 by the men's range. One sex alone
-    (`Male subjects aged 18-55`) is whom the trial takes: no condition."""
-    stated: list[tuple[Expr, bool, tuple[int, int]]] = []  # (bound, stated for women, the words that say so)
-    for expr, head_start in spans:
-        words = list(_SEX_WORD_RE.finditer(text, head_start, expr.start))
-        sexes = {m.group("sex").startswith(_FEMALE_PREFIXES) for m in words}
-        if len(sexes) == 1 and expr.condition is None and expr.owner is not None:
-            stated.append((expr, sexes.pop(), words[-1].span()))
-    for expr, _female, span in stated:
-        variables = set(expr.owner.variables) if expr.owner is not None else set()
-        sexes = {female for other, female, _ in stated if other.owner is not None and variables & set(other.owner.variables)}
-        if len(sexes) == 2:
-            expr.condition = span
-
-
 def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
     """Mark expressions that are themselves a condition (`for patients who are > 16 years old`) as dropped, and
     attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`)."""
@@ -488,7 +446,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
             if found and expr.condition is None:
                 expr.condition = (expr.end + lead, tail_end)
                 prev_tail_end = tail_end
-            elif expr.condition is None and (place := _place_condition(text, expr.end + lead)) is not None:
+            elif expr.condition is None and (place := place_condition(text, expr.end + lead)) is not None:
                 expr.condition = place
                 prev_tail_end = place[1]
         if expr.continues is not None and expr.condition is None:
@@ -501,19 +459,8 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
         prev_end = expr.end
         prev_owned = expr
     if len(heads) > 1:
-        _mark_sex_groups(text, heads)
-        _mark_or_joined(text, [expr for expr, _ in heads])
-
-
-def _mark_or_joined(text: str, owned: list[Expr]) -> None:
-    """Mark bounds of different variables joined by `or` (`creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60`):
-    in an INCLUSION criterion either admits the patient, so neither is a bound the patient must meet."""
-    for a, b in zip(owned, owned[1:], strict=False):
-        if a.owner is None or b.owner is None or b.owner.start < a.end or b.owner.start > b.start or \
-                set(a.owner.variables) & set(b.owner.variables):
-            continue
-        if _OR_JOIN_RE.fullmatch(text, a.end, b.owner.start):
-            a.or_joined = b.or_joined = True
+        mark_sex_groups(text, heads)
+        mark_or_joined(text, [expr for expr, _ in heads])
 
 
 def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],

@@ -1,0 +1,63 @@
+"""Whom or what a bound is stated for, beyond the condition clauses `link` reads: one country's sites, one sex where
+each sex has its own bound, or one of alternatives on different variables joined by `or`.
+
+The functions read the lower-cased criterion, as `link` does, and mark its expressions.
+"""
+from __future__ import annotations
+
+import re
+
+from transforms.geo import country_name_code
+from transforms.measures.model import Expr
+
+# `creatinine ≤ 1.5 × ULN or calculated creatinine clearance ≥ 60 mL/min`: `or`, then the next bound's name
+_OR_JOIN_RE = re.compile(r"[\s,]*\(?\s*(?:and/)?or\s+(?:[a-z-]+\s+){0,3}")
+# `≥ 20 years in Japan`, `≥ 18 years in all other countries`: a bound for the sites of some countries only
+_PLACE_TAIL_RE = re.compile(r"(?:in|for)\s+(?:(?:the|all)\s+)?(?P<place>[a-z][a-z .'-]{1,40}?)(?:\s+only)?"
+                            r"(?=\s*(?:$|[,;)]|\b(?:and|or)\b))")
+# places a country index does not resolve: regions, the rest, and names it finds ambiguous (`Korea`) or too short
+_REGIONS_RE = re.compile(r"(?:other|remaining)\s+(?:countries|regions|territories|sites)|rest\s+of\s+the\s+world"
+                         r"|korea|usa?|eu|europe(?:an\s+union)?|(?:north|south|latin)\s+america|asia|mainland\s+china")
+# `women aged 18-50 and men aged 18-60`: the sex a bound is stated for, written before it (each bound's own)
+_SEX_WORD_RE = re.compile(r"\b(?P<sex>(?:fe)?males?|(?:wo)?men|girls|boys)(?:\s+(?:patients?|participants?|subjects?"
+                          r"|volunteers?))?\b")
+_FEMALE_PREFIXES = ("fe", "wo", "gi")
+
+
+def place_condition(text: str, pos: int) -> tuple[int, int] | None:
+    """The span of `in <country>` (or `in other countries`) starting at `pos`, when the words name a place."""
+    m = _PLACE_TAIL_RE.match(text, pos)
+    if m is None:
+        return None
+    place = m.group("place").strip()
+    if _REGIONS_RE.fullmatch(place) or country_name_code(place) is not None:
+        return m.start(), m.end()
+    return None
+
+
+def mark_sex_groups(text: str, spans: list[tuple[Expr, int]]) -> None:
+    """Give bounds of one variable stated each for one sex, both sexes in all, their sex as condition: read as general
+    bounds, `women aged 18-50 and men aged 18-60` would exclude a man of 55 by the women's range. One sex alone
+    (`Male subjects aged 18-55`) is whom the trial takes: no condition."""
+    stated: list[tuple[Expr, bool, tuple[int, int]]] = []  # (bound, stated for women, the words that say so)
+    for expr, head_start in spans:
+        words = list(_SEX_WORD_RE.finditer(text, head_start, expr.start))
+        sexes = {m.group("sex").startswith(_FEMALE_PREFIXES) for m in words}
+        if len(sexes) == 1 and expr.condition is None and expr.owner is not None:
+            stated.append((expr, sexes.pop(), words[-1].span()))
+    for expr, _female, span in stated:
+        variables = set(expr.owner.variables) if expr.owner is not None else set()
+        sexes = {female for other, female, _ in stated if other.owner is not None and variables & set(other.owner.variables)}
+        if len(sexes) == 2:
+            expr.condition = span
+
+
+def mark_or_joined(text: str, owned: list[Expr]) -> None:
+    """Mark bounds of different variables joined by `or` (`creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60`):
+    in an INCLUSION criterion either admits the patient, so neither is a bound the patient must meet."""
+    for a, b in zip(owned, owned[1:], strict=False):
+        if a.owner is None or b.owner is None or b.owner.start < a.end or b.owner.start > b.start or \
+                set(a.owner.variables) & set(b.owner.variables):
+            continue
+        if _OR_JOIN_RE.fullmatch(text, a.end, b.owner.start):
+            a.or_joined = b.or_joined = True
