@@ -19,7 +19,7 @@ INF = float("inf")
 LOOSER_ALTERNATIVE = "alternative to a stricter bound in the same criterion"
 EITHER_SIDE = "one of two ranges either side of a band (either admits)"
 DISJOINT = "one of ranges with no value in common (any one admits)"
-EITHER_VARIABLE = "one of bounds of different variables joined by or (either admits)"
+EITHER_VARIABLE = "one of bounds of different variables (either admits)"
 ENGINE_CONDITIONS: MappingProxyType[str, str] = MappingProxyType({
     LOOSER_ALTERNATIVE: "Age ≥ 18 years, or ≥ 16 years with consent", EITHER_SIDE: "WBC < 4 or > 12 × 10^9/L",
     DISJOINT: "aged 13-30, or over 44", EITHER_VARIABLE: "creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60 mL/min"})

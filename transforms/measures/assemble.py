@@ -49,8 +49,9 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
         condition = _CONNECTOR_TRIM_RE.sub("", condition) or None
         if condition is not None and _WITHOUT_RE.search(condition.lower()):
             condition = None  # `in patients without liver metastases`: the general population
-    if condition is None and expr.or_joined and not (exclusion or expr.ruled_out or expr.negated):
-        condition = EITHER_VARIABLE
+    if expr.joined_by == "unless" or (condition is None and expr.joined_by == "or" and
+                                      not (exclusion or expr.ruled_out or expr.negated)):
+        condition = EITHER_VARIABLE  # after `unless`, in place of the bare word the exception's span quotes
     span_start = min(group.start, expr.start) if group.end > group.start else expr.start
     if expr.continues is not None:
         span_start = min(span_start, expr.continues.start)

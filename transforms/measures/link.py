@@ -11,7 +11,7 @@ from schemas.measures import CATALOGUE
 from transforms.measures.convert import accepts
 from transforms.measures.model import BARE_ULN, GRADE, LIST, NAME, OTHER, PAIR, PERFORMANCE, VALUE, Expr, Group, Mention
 from transforms.measures.normalise import GE, GT, trie_pattern
-from transforms.measures.qualify import mark_or_joined, mark_sex_groups, place_condition
+from transforms.measures.qualify import mark_joined, mark_sex_groups, place_condition
 from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE, PERSON_NOUNS, is_whole_criterion
 from transforms.measures.units import TIME_SYMBOLS, ULN
 
@@ -460,7 +460,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
         prev_owned = expr
     if len(heads) > 1:
         mark_sex_groups(text, heads)
-        mark_or_joined(text, [expr for expr, _ in heads])
+        mark_joined(text, [expr for expr, _ in heads])
 
 
 def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],

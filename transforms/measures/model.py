@@ -99,7 +99,7 @@ class Expr:
     negated: bool = False  # what a `no …` clause rules out (`no heart disease (NYHA class III or IV)`)
     ruled_out: bool = False  # `… are not eligible` after it: an excluded range even in an INCLUSION criterion
     comparator_from: Expr | None = None  # `below 100 systolic or 70 diastolic`: the comparator of the one before
-    or_joined: bool = False  # joined by `or` to a bound of another variable (`creatinine ≤ 1.5 × ULN or CrCl ≥ 60`)
+    joined_by: str | None = None  # `or`/`unless` joining it to a bound of another variable (`creatinine … or CrCl …`)
     condition: tuple[int, int] | None = None
 
     @property

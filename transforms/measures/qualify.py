@@ -1,5 +1,5 @@
 """Whom or what a bound is stated for, beyond the condition clauses `link` reads: one country's sites, one sex where
-each sex has its own bound, or one of alternatives on different variables joined by `or`.
+each sex has its own bound, or one of alternatives on different variables (joined by `or`, or `unless`).
 
 The functions read the lower-cased criterion, as `link` does, and mark its expressions.
 """
@@ -10,8 +10,9 @@ import re
 from transforms.geo import country_name_code
 from transforms.measures.model import Expr
 
-# `creatinine ≤ 1.5 × ULN or calculated creatinine clearance ≥ 60 mL/min`: `or`, then the next bound's name
-_OR_JOIN_RE = re.compile(r"[\s,]*\(?\s*(?:and/)?or\s+(?:[a-z-]+\s+){0,3}")
+# `creatinine ≤ 1.5 × ULN or calculated creatinine clearance ≥ 60 mL/min`, `… unless creatinine clearance ≥ 60`: the
+# word that joins two bounds, then the next bound's name
+_JOIN_RE = re.compile(r"[\s,]*\(?\s*(?P<word>(?:and/)?or|unless)\s+(?:[a-z-]+\s+){0,3}")
 # `≥ 20 years in Japan`, `≥ 18 years in all other countries`: a bound for the sites of some countries only
 _PLACE_TAIL_RE = re.compile(r"(?:in|for)\s+(?:(?:the|all)\s+)?(?P<place>[a-z][a-z .'-]{1,40}?)(?:\s+only)?"
                             r"(?=\s*(?:$|[,;)]|\b(?:and|or)\b))")
@@ -52,12 +53,13 @@ def mark_sex_groups(text: str, spans: list[tuple[Expr, int]]) -> None:
             expr.condition = span
 
 
-def mark_or_joined(text: str, owned: list[Expr]) -> None:
-    """Mark bounds of different variables joined by `or` (`creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60`):
-    in an INCLUSION criterion either admits the patient, so neither is a bound the patient must meet."""
+def mark_joined(text: str, owned: list[Expr]) -> None:
+    """Mark bounds of different variables joined by `or` or `unless` with the word (`creatinine ≤ 1.5 × ULN or
+    creatinine clearance ≥ 60`): in an INCLUSION criterion either admits the patient, and after `unless` in either
+    kind, so neither is a bound the patient must meet."""
     for a, b in zip(owned, owned[1:], strict=False):
         if a.owner is None or b.owner is None or b.owner.start < a.end or b.owner.start > b.start or \
                 set(a.owner.variables) & set(b.owner.variables):
             continue
-        if _OR_JOIN_RE.fullmatch(text, a.end, b.owner.start):
-            a.or_joined = b.or_joined = True
+        if (m := _JOIN_RE.fullmatch(text, a.end, b.owner.start)) is not None:
+            a.joined_by = b.joined_by = "unless" if m.group("word") == "unless" else "or"
