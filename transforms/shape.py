@@ -159,7 +159,8 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         for n, m in enumerate(measures, start=1):
             rows["criterion_measure"].append((
                 f"{cid}:measure:{n}", cid, tid, m.variable, m.lower_value, m.lower_inclusive, m.upper_value,
-                m.upper_inclusive, m.unit, m.raw_value, m.raw_unit, m.source_text, m.condition_text, m.applies_to_sex, tag))
+                m.upper_inclusive, m.unit, m.raw_value, m.raw_unit, m.source_text, m.condition_text, m.applies_to_sex,
+                tag))
             if m.variable == "age" and m.condition_text is None:
                 ages.append(m)
     if t.min_age_years is None and t.max_age_years is None and ages:

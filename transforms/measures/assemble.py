@@ -10,6 +10,7 @@ from transforms.measures.convert import plausible, to_canonical
 from transforms.measures.link import _COND_RE, _CONNECTOR_TRIM_RE, _OUTSIDE_RE, _WITHOUT_RE, PERF, SILENT
 from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PAIR, PAIRED, VALUE, Expr, Group, Measure, Range
 from transforms.measures.normalise import GE, GT, LE, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
+from transforms.measures.qualify import sex_of
 
 # (lower, lower_inclusive, upper, upper_inclusive, unit, raw_value, raw_unit, is_range)
 Span = tuple[int, int] | None  # a raw value's or unit's place in the normalised text, quoted when kept
@@ -291,18 +292,6 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
                 condition_text=rng.condition, applies_to_sex=sex_of(rng.condition))))
     out.sort(key=lambda pair: pair[0])
     return [mes for _, mes in out]
-
-
-# a condition that is one sex and nothing more: `for women`, `(men)`, `in male patients`
-_SEX_ONLY_RE = re.compile(r"(?:(?:for|in|among)\s+)?(?:the\s+)?(?P<sex>(?:fe)?males?|(?:wo)?men|girls|boys)"
-                          r"(?:\s+(?:patients?|participants?|subjects?|volunteers?))?")
-
-
-def sex_of(condition: str | None) -> str | None:
-    """FEMALE or MALE when a bound's condition is only a sex (then it applies to every patient of that sex)."""
-    if condition is None or (m := _SEX_ONLY_RE.fullmatch(condition.lower())) is None:
-        return None
-    return "FEMALE" if m.group("sex").startswith(("fe", "wo", "gi")) else "MALE"
 
 
 def _implied(rng: Range, kept: list[Range]) -> bool:

@@ -19,10 +19,13 @@ _PLACE_TAIL_RE = re.compile(r"(?:in|for)\s+(?:(?:the|all)\s+)?(?P<place>[a-z][a-
 # places a country index does not resolve: regions, the rest, and names it finds ambiguous (`Korea`) or too short
 _REGIONS_RE = re.compile(r"(?:other|remaining)\s+(?:countries|regions|territories|sites)|rest\s+of\s+the\s+world"
                          r"|korea|usa?|eu|europe(?:an\s+union)?|(?:north|south|latin)\s+america|asia|mainland\s+china")
-# `women aged 18-50 and men aged 18-60`: the sex a bound is stated for, written before it (each bound's own)
-_SEX_WORD_RE = re.compile(r"\b(?P<sex>(?:fe)?males?|(?:wo)?men|girls|boys)(?:\s+(?:patients?|participants?|subjects?"
-                          r"|volunteers?))?\b")
+SEX_WORDS = r"(?:fe)?males?|(?:wo)?men|girls|boys"
 _FEMALE_PREFIXES = ("fe", "wo", "gi")
+_PEOPLE = r"(?:\s+(?:patients?|participants?|subjects?|volunteers?))?"
+# `women aged 18-50 and men aged 18-60`: the sex a bound is stated for, written before it (each bound's own)
+_SEX_WORD_RE = re.compile(rf"\b(?P<sex>{SEX_WORDS}){_PEOPLE}\b")
+# a condition that is one sex and nothing more: `for women`, `(men)`, `in male patients`
+_SEX_ONLY_RE = re.compile(rf"(?:(?:for|in|among)\s+)?(?:the\s+)?(?P<sex>{SEX_WORDS}){_PEOPLE}")
 
 
 def place_condition(text: str, pos: int) -> tuple[int, int] | None:
@@ -34,6 +37,13 @@ def place_condition(text: str, pos: int) -> tuple[int, int] | None:
     if _REGIONS_RE.fullmatch(place) or country_name_code(place) is not None:
         return m.start(), m.end()
     return None
+
+
+def sex_of(condition: str | None) -> str | None:
+    """FEMALE or MALE when a bound's condition is only a sex (then it applies to every patient of that sex)."""
+    if condition is None or (m := _SEX_ONLY_RE.fullmatch(condition.lower())) is None:
+        return None
+    return "FEMALE" if m.group("sex").startswith(_FEMALE_PREFIXES) else "MALE"
 
 
 def mark_sex_groups(text: str, spans: list[tuple[Expr, int]]) -> None:

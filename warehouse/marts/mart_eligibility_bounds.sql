@@ -97,9 +97,9 @@ WHERE sex IS NOT NULL AND t.sex IS NOT NULL AND t.removed_at IS NULL;
 -- trials_for_patient(patient, uln, sex, condition, statuses, countries, include_excluded): one row per current trial
 -- whose stated bounds admit the patient (all trials with include_excluded), best match first (match_rank): a bound
 -- the trial does not state does not exclude, conditional bounds are caveats and not applied (but a bound stated for one
--- sex applies to a patient of that sex), and trials rank by how
--- many of the patient's values were actually checked. Filters: `condition` (text found in a condition or MeSH term,
--- case and punctuation ignored), `statuses` (list of overall_status codes), `countries` (list of ISO codes or names).
+-- sex applies to a patient of that sex), and trials rank by how many of the patient's values were actually checked.
+-- Filters: `condition` (text found in a condition or MeSH term, case and punctuation ignored), `statuses` (list of
+-- overall_status codes), `countries` (list of ISO codes or names).
 CREATE OR REPLACE MACRO trials_for_patient(patient, uln := NULL, sex := NULL, condition := NULL, statuses := NULL,
                                            countries := NULL, include_excluded := false) AS TABLE
 WITH candidate AS (
