@@ -50,16 +50,16 @@ def mark_sex_groups(text: str, spans: list[tuple[Expr, int]]) -> None:
     """Give bounds of one variable stated each for one sex, both sexes in all, their sex as condition: read as general
     bounds, `women aged 18-50 and men aged 18-60` would exclude a man of 55 by the women's range. One sex alone
     (`Male subjects aged 18-55`) is whom the trial takes: no condition."""
-    stated: list[tuple[Expr, bool, tuple[int, int]]] = []  # (bound, stated for women, the words that say so)
+    stated: list[tuple[Expr, bool, tuple[int, int], set[str]]] = []  # (bound, for women, the words, its variables)
     for expr, head_start in spans:
+        if expr.condition is not None or expr.owner is None:
+            continue
         words = list(_SEX_WORD_RE.finditer(text, head_start, expr.start))
         sexes = {m.group("sex").startswith(_FEMALE_PREFIXES) for m in words}
-        if len(sexes) == 1 and expr.condition is None and expr.owner is not None:
-            stated.append((expr, sexes.pop(), words[-1].span()))
-    for expr, _female, span in stated:
-        variables = set(expr.owner.variables) if expr.owner is not None else set()
-        sexes = {female for other, female, _ in stated if other.owner is not None and variables & set(other.owner.variables)}
-        if len(sexes) == 2:
+        if len(sexes) == 1:
+            stated.append((expr, sexes.pop(), words[-1].span(), set(expr.owner.variables)))
+    for expr, _, span, variables in stated:
+        if len({female for _, female, _, others in stated if variables & others}) == 2:
             expr.condition = span
 
 
