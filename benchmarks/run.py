@@ -80,8 +80,11 @@ class TreeMemory:
     def __init__(self, pid: int, every_s: float = 0.5):
         self.peak_mib = 0.0
         self.cpu_s: dict[int, float] = {}
+        self.roles: dict[int, str] = {}  # pid -> what the process is (see `role`)
+        self.timeline: list[tuple[float, dict[str, float]]] = []  # (seconds since start, CPU-s so far by role)
         self.cpu_self_s = 0.0
         self._root = psutil.Process(pid)
+        self._started = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, args=(every_s,), daemon=True)
         self._thread.start()
@@ -103,18 +106,53 @@ class TreeMemory:
                         total += p.memory_full_info().pss
                         times = p.cpu_times()
                         self.cpu_s[p.pid] = times.user + times.system
+                        if p.pid not in self.roles:
+                            self.roles[p.pid] = role(p, self._root.pid)
                     except psutil.Error:
                         pass
                 self.peak_mib = max(self.peak_mib, total / 2**20)
+                self.timeline.append((time.perf_counter() - self._started, self.cpu_by_role()))
             except psutil.Error:
                 return
             self._stop.wait(every_s)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds summed per kind of process."""
+        out: dict[str, float] = {}
+        for pid, seconds in self.cpu_s.items():
+            out[self.roles.get(pid, "other")] = out.get(self.roles.get(pid, "other"), 0.0) + seconds
+        return {k: round(v, 1) for k, v in sorted(out.items())}
 
     def stop(self) -> float:
         """Stop sampling; the peak in MiB."""
         self._stop.set()
         self._thread.join()
         return self.peak_mib
+
+
+def busy_by_interval(timeline: list[tuple[float, dict[str, float]]], every_s: float = 2.0) -> list[dict]:
+    """Cores kept busy per interval of the run, by kind of process (from the probe's cumulative CPU samples)."""
+    out: list[dict] = []
+    last_t, last = 0.0, dict[str, float]()
+    for t, cpu in timeline:
+        if t - last_t >= every_s or (t, cpu) == timeline[-1]:
+            spent = {k: (v - last.get(k, 0.0)) / max(t - last_t, 1e-9) for k, v in cpu.items()}
+            out.append({"from_s": round(last_t, 1), "to_s": round(t, 1),
+                        **{k: round(v, 2) for k, v in spent.items() if v >= 0.01}})
+            last_t, last = t, cpu
+    return out
+
+
+def role(process: psutil.Process, root: int) -> str:
+    """What a process of an ingest's tree is: the command, its Prefect API, the worker server, or a worker."""
+    if process.pid == root:
+        return "command"
+    line = " ".join(process.cmdline())
+    if "flows.api_server" in line:
+        return "prefect_api"
+    if "forkserver" in line:
+        return "worker" if "forkserver" in " ".join(process.parent().cmdline()) else "worker_server"
+    return "other"
 
 
 def run_ingest(corpus: Path, workdir: Path, extra: list[str]) -> dict:
@@ -137,7 +175,8 @@ def run_ingest(corpus: Path, workdir: Path, extra: list[str]) -> dict:
     waited = usage.ru_utime + usage.ru_stime  # the CLI and the children it waited for
     sampled = sum(memory.cpu_s.values())  # every process of the tree, as last seen alive
     return {"summary": json.loads(summary_path.read_text()), "wall_s": wall, "peak_mib": peak,
-            "cpu_s": max(waited, sampled), "probe_cpu_s": memory.cpu_self_s}
+            "cpu_s": max(waited, sampled), "probe_cpu_s": memory.cpu_self_s, "cpu_by_role": memory.cpu_by_role(),
+            "busy": busy_by_interval(memory.timeline)}
 
 
 def median_run(runs: list[tuple[dict, int, float]]) -> tuple[dict, int, float]:
@@ -250,7 +289,9 @@ def main() -> int:
               "records_per_s": round(records / reported["wall_s"]), "stages": summary["stage_seconds"],
               "transform_cpu_s": summary.get("transform_cpu_s", 0), "validate_cpu_s": summary.get("validate_cpu_s", 0),
               "cpu_s": round(reported["cpu_s"], 1), "peak_mib": round(reported["peak_mib"]),
-              "probe_cpu_s": round(reported["probe_cpu_s"], 2), "rerun_wall_s": round(rerun["wall_s"], 2),
+              "probe_cpu_s": round(reported["probe_cpu_s"], 2), "cpu_by_role": reported["cpu_by_role"],
+              "busy": reported["busy"],
+              "rerun_wall_s": round(rerun["wall_s"], 2),
               "rerun_unchanged": rerun["summary"]["files_unchanged"],
               "duckdb_s": round(duck_s, 2), "duckdb_studies": duck_studies, "cores": cores,
               "runs": [[round(r[0]["wall_s"], 2), round(r[2], 2)] for r in runs]}
@@ -262,6 +303,12 @@ def main() -> int:
           "wall); "
           f"transform {result['transform_cpu_s']:.0f} CPU-s, per-batch validation {result['validate_cpu_s']:.0f} CPU-s; "
           f"the memory probe took {result['probe_cpu_s']:.1f} CPU-s")
+    print("CPU-s by process: " + ", ".join(f"{k} {v:.1f}" for k, v in result["cpu_by_role"].items()))
+    print("cores busy, by interval and process:")
+    for row in result["busy"]:
+        shares = {k: v for k, v in row.items() if not k.endswith("_s")}
+        print(f"  {row['from_s']:6.1f}–{row['to_s']:6.1f} s  {sum(shares.values()):4.2f}  "
+              + " ".join(f"{k} {v:.2f}" for k, v in shares.items()))
     print(f"no-change rerun: {rerun['wall_s']:.1f} s, {result['rerun_unchanged']:,} files unchanged")
     if duck_s:
         print(f"DuckDB's own SQL flattening of the same files: {duck_studies:,} studies in {duck_s:.1f} s; "

@@ -5,7 +5,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from benchmarks.run import NCT, TABLE_HEAD, build_corpus, median_run, record_row
+from benchmarks.run import NCT, TABLE_HEAD, build_corpus, busy_by_interval, median_run, record_row
 
 
 def test_replicated_corpus_has_one_distinct_trial_per_file(shared_dir: Path, tmp_path: Path) -> None:
@@ -40,3 +40,10 @@ def test_repeated_runs_report_the_one_with_the_median_ratio_to_duckdb() -> None:
     runs = [({"wall_s": 30.0}, 100, 10.0), ({"wall_s": 40.0}, 100, 10.0), ({"wall_s": 22.0}, 100, 11.0)]
     assert median_run(runs)[0]["wall_s"] == 30.0
     assert median_run([({"wall_s": 5.0}, 0, 0.0), ({"wall_s": 3.0}, 0, 0.0)])[0]["wall_s"] == 5.0
+
+
+def test_busy_intervals_are_cpu_seconds_per_wall_second_by_kind_of_process() -> None:
+    samples = [(1.0, {"worker": 1.0}), (2.0, {"worker": 3.0, "command": 0.5}), (3.0, {"worker": 3.5, "command": 0.5})]
+    busy = busy_by_interval(samples, every_s=2.0)
+    assert busy[0] == {"from_s": 0.0, "to_s": 2.0, "worker": 1.5, "command": 0.25}
+    assert busy[1] == {"from_s": 2.0, "to_s": 3.0, "worker": 0.5}  # the last sample closes a short interval
