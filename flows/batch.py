@@ -21,7 +21,8 @@ import pyarrow.parquet as pq
 from expectations.gate import GateResult
 from flows.plan import BatchSpec, hash_file, settled_stamp
 from schemas.derive import arrow_schema
-from schemas.tables import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_TABLES, STAGED_UNCHANGED
+from schemas.lineage import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_UNCHANGED
+from schemas.tables import STAGED_TABLES
 from warehouse.shards import ShardTables, ShardWriter
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemas.derive import arrow_schema
-from schemas.tables import STAGED_PRESENT, STAGED_UNCHANGED
+from schemas.lineage import STAGED_PRESENT, STAGED_UNCHANGED
 from warehouse.shards import write_plan_table
 
 MANIFEST_SCHEMA = pa.schema([

@@ -11,7 +11,7 @@ import pytest
 
 from flows.batch import STAGED_SCHEMAS
 from schemas.derive import arrow_schema
-from schemas.tables import STAGED_PRESENT, STAGED_QUARANTINE, STAGED_UNCHANGED
+from schemas.lineage import STAGED_PRESENT, STAGED_QUARANTINE, STAGED_UNCHANGED
 from transforms.pipeline import FileOutcome, lineage_tables
 from transforms.record import Criterion, MeshHeading, MeshLeaf, MeshTerm, ParsedTrial
 from transforms.shape import SourceRecord, shape_batch

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 from schemas.derive import RECORD_COLUMN, arrow_schema
-from schemas.tables import STAGED_FILE, STAGED_RECORD
+from schemas.lineage import STAGED_FILE, STAGED_RECORD
 from transforms.decode import decode
 from transforms.errors import TrialhouseError
 from transforms.layouts import parse_text

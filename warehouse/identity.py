@@ -10,7 +10,8 @@ import duckdb
 
 from expectations.gate import GateResult
 from schemas.derive import RECORD_COLUMN
-from schemas.tables import ALL_TABLES, STAGED_RECORD, STAGED_TABLES, TRIAL_HISTORY, Table
+from schemas.lineage import STAGED_RECORD
+from schemas.tables import ALL_TABLES, STAGED_TABLES, TRIAL_HISTORY, Table
 from transforms.identity import resolve
 from warehouse.store import temp_table
 

@@ -16,19 +16,8 @@ import duckdb
 from expectations.cross import STAGED, WINNERS, WRITTEN, cross_batch_checks
 from expectations.gate import GateResult
 from schemas.derive import RECORD_COLUMN, arrow_schema, select_list
-from schemas.tables import (
-    BY_NAME,
-    STAGED_FILE,
-    STAGED_PRESENT,
-    STAGED_QUARANTINE,
-    STAGED_RECORD,
-    STAGED_TABLES,
-    STAGED_UNCHANGED,
-    TRACKED_ATTRIBUTES,
-    TRIAL_SOURCE,
-    UNION_TABLES,
-    Table,
-)
+from schemas.lineage import STAGED_FILE, STAGED_PRESENT, STAGED_QUARANTINE, STAGED_RECORD, STAGED_UNCHANGED
+from schemas.tables import BY_NAME, STAGED_TABLES, TRACKED_ATTRIBUTES, TRIAL_SOURCE, UNION_TABLES, Table
 from warehouse.identity import remapped_views, rename_trials, resolve_identities
 from warehouse.shards import staged_files
 from warehouse.store import RunRecord, connect, ensure_schema, temp_table
