@@ -24,6 +24,16 @@ ENGINE_CONDITIONS: MappingProxyType[str, str] = MappingProxyType({
     LOOSER_ALTERNATIVE: "Age ≥ 18 years, or ≥ 16 years with consent", EITHER_SIDE: "WBC < 4 or > 12 × 10^9/L",
     DISJOINT: "aged 13-30, or over 44", EITHER_VARIABLE: "creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60 mL/min"})
 ENGINE_CONDITIONS_DOC = "; ".join(f"`{text}` (`{example}`)" for text, example in ENGINE_CONDITIONS.items())
+# What kind of condition a bound has (`criterion_measure.condition_kind`), a closed set for BI filters: each engine
+# text its own code; otherwise what the criterion's words say the bound is for.
+ENGINE_CONDITION_KINDS: MappingProxyType[str, str] = MappingProxyType({
+    LOOSER_ALTERNATIVE: "LOOSER_ALTERNATIVE", EITHER_SIDE: "EITHER_SIDE", DISJOINT: "DISJOINT",
+    EITHER_VARIABLE: "EITHER_VARIABLE"})
+CONDITION_KINDS: MappingProxyType[str, str] = MappingProxyType({
+    "CLAUSE": "a condition the criterion states (`if liver metastases`, `for Cohort 2`)",
+    "SEX": "one sex only (`for women`; applies_to_sex says which)",
+    "PLACE": "one country's or region's sites only (`in Japan`, `in other countries`)",
+    **{code: f"the extractor's `{text}`" for text, code in ENGINE_CONDITION_KINDS.items()}})
 
 # Unit symbol → pint expression (None: a unit pint has no dimension for, compared only with itself). A symbol is
 # what the extractor's unit spellings map to and what `criterion_measure.unit` holds.

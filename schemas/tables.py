@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from schemas import vocabularies as v
 from schemas.lineage import INGEST_FILE, INGEST_RECORD, INGEST_RUN, RUN_ID
-from schemas.measures import ENGINE_CONDITIONS_DOC
+from schemas.measures import CONDITION_KINDS, ENGINE_CONDITIONS_DOC
 from schemas.measures import VARIABLES as MEASURE_VARIABLES
 from schemas.model import Column, Table
 
@@ -188,6 +188,9 @@ CRITERION_MEASURE = Table(
                                             "the extractor writes its own: " + ENGINE_CONDITIONS_DOC),
         Column("applies_to_sex", "VARCHAR", "FEMALE or MALE when the condition is only a sex (`for women`): "
                                             "trials_for_patient applies it to that sex", allowed=("FEMALE", "MALE")),
+        Column("condition_kind", "VARCHAR", "what kind of condition condition_text is, NULL for the general bound: "
+               + "; ".join(f"{code}: {what}" for code, what in CONDITION_KINDS.items()),
+               allowed=tuple(CONDITION_KINDS)),
     ),
     primary_key=("measure_id",),
     foreign_keys={"trial_id": "trial.trial_id", "criterion_id": "criterion.criterion_id"},

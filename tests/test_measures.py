@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemas.measures import CATALOGUE
+from schemas.measures import CATALOGUE, CONDITION_KINDS
 from scripts.eval_measures import DEFAULT_DATA, evaluate, load, matches, totals
 from tests.timing import assert_near_linear
 from transforms.measures import ULN, VARIABLES, Measure, extract_measures
+from transforms.measures.qualify import condition_kind
 
 WEEK = 1 / 52.1775
 GOLDEN_CASES = [json.loads(line) for line in DEFAULT_DATA.with_name("measures_golden.jsonl").read_text(
@@ -222,9 +223,10 @@ def test_casing_and_wrapping_variants() -> None:
 
 # --- the catalogue's variables (tests/data/measures_golden.jsonl: one or more forms per variable) ----------------
 def _reads_as(found: Measure, expected: dict) -> bool:
-    """The range matches (`matches`), and so do its condition and the sex it applies to (absent: none)."""
+    """The range matches (`matches`), and so do its condition, the condition's kind and the sex it applies to (absent:
+    none)."""
     return matches(found, expected) and found.condition_text == expected.get("condition_text") and \
-        found.applies_to_sex == expected.get("applies_to_sex")
+        found.applies_to_sex == expected.get("applies_to_sex") and found.condition_kind == expected.get("condition_kind")
 
 
 @pytest.mark.parametrize("case", GOLDEN_CASES, ids=[f"{c['case']}:{c['text'][:40]}" for c in GOLDEN_CASES])
@@ -392,3 +394,16 @@ def test_bounds_either_side_of_a_band_are_alternatives_not_general_bounds() -> N
     assert excluded_band and all(m.condition_text for m in excluded_band)
     merged = extract_measures("BMI > 40 or BMI < 18.5", "EXCLUSION")  # one range between the two: still general
     assert [(m.lower_value, m.upper_value, m.condition_text) for m in merged] == [(18.5, 40.0, None)]
+
+
+@pytest.mark.parametrize(("condition", "kind"), [
+    (None, None),
+    ("in Japan", "PLACE"), ("in the United States", "PLACE"), ("(in other countries)", "PLACE"),
+    ("for women", "SEX"), ("male patients", "SEX"),
+    ("for Gilbert's", "CLAUSE"), ("in patients with liver metastases", "CLAUSE"), ("in Japan if over 65", "CLAUSE"),
+    ("for Cohort 2", "CLAUSE"), ("in men with prostate cancer", "CLAUSE"),
+    ("one of bounds of different variables (either admits)", "EITHER_VARIABLE"),
+])
+def test_a_condition_is_filed_under_one_closed_kind(condition: str | None, kind: str | None) -> None:
+    assert condition_kind(condition) == kind
+    assert kind is None or kind in CONDITION_KINDS

@@ -51,7 +51,7 @@ _COLUMNS = {
     "criterion": ("criterion_id", "trial_id", "kind", "ordinal", "text"),
     "criterion_measure": ("measure_id", "criterion_id", "trial_id", "variable", "lower_value", "lower_inclusive",
                           "upper_value", "upper_inclusive", "unit", "raw_value", "raw_unit", "source_text",
-                          "condition_text", "applies_to_sex"),
+                          "condition_text", "applies_to_sex", "condition_kind"),
     "outcome": ("outcome_id", "trial_id", "kind", "ordinal", "measure", "description", "time_frame"),
     "site": ("site_id", "trial_id", "ordinal", "facility", "city", "state", "zip", "country", "status", "country_code",
              "latitude", "longitude", "geo_source"),
@@ -160,7 +160,7 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
             rows["criterion_measure"].append((
                 f"{cid}:measure:{n}", cid, tid, m.variable, m.lower_value, m.lower_inclusive, m.upper_value,
                 m.upper_inclusive, m.unit, m.raw_value, m.raw_unit, m.source_text, m.condition_text, m.applies_to_sex,
-                tag))
+                m.condition_kind, tag))
             if m.variable == "age" and m.condition_text is None:
                 ages.append(m)
     if t.min_age_years is None and t.max_age_years is None and ages:

@@ -10,7 +10,7 @@ from transforms.measures.convert import plausible, to_canonical
 from transforms.measures.link import _COND_RE, _CONNECTOR_TRIM_RE, _OUTSIDE_RE, _WITHOUT_RE, PERF, SILENT
 from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PAIR, PAIRED, VALUE, Expr, Group, Measure, Range
 from transforms.measures.normalise import GE, GT, LE, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
-from transforms.measures.qualify import sex_of
+from transforms.measures.qualify import condition_kind, sex_of
 
 # (lower, lower_inclusive, upper, upper_inclusive, unit, raw_value, raw_unit, is_range)
 Span = tuple[int, int] | None  # a raw value's or unit's place in the normalised text, quoted when kept
@@ -289,7 +289,8 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
                 upper_value=_round(rng.upper), upper_inclusive=rng.upper_inclusive, unit=rng.unit,
                 raw_value=_quoted(doc, rng.raw_value), raw_unit=_quoted(doc, rng.raw_unit),
                 source_text=doc.quote(*rng.span) or doc.original.strip()[:200],
-                condition_text=rng.condition, applies_to_sex=sex_of(rng.condition))))
+                condition_text=rng.condition, applies_to_sex=sex_of(rng.condition),
+                condition_kind=condition_kind(rng.condition))))
     out.sort(key=lambda pair: pair[0])
     return [mes for _, mes in out]
 

@@ -19,6 +19,7 @@ class Measure:
     source_text: str  # the span the measure came from
     condition_text: str | None = None  # "if liver metastases present": a conditional bound
     applies_to_sex: str | None = None  # FEMALE or MALE: a bound stated for one sex (its condition_text says so)
+    condition_kind: str | None = None  # a key of schemas.measures.CONDITION_KINDS when there is a condition
 
 
 # what a mention names

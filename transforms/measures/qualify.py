@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from schemas.measures import ENGINE_CONDITION_KINDS
 from transforms.geo import country_name_code
 from transforms.measures.model import Expr
 
@@ -44,6 +45,20 @@ def sex_of(condition: str | None) -> str | None:
     if condition is None or (m := _SEX_ONLY_RE.fullmatch(condition.lower())) is None:
         return None
     return "FEMALE" if m.group("sex").startswith(_FEMALE_PREFIXES) else "MALE"
+
+
+def condition_kind(condition: str | None) -> str | None:
+    """The kind of a bound's condition (a key of `schemas.measures.CONDITION_KINDS`), None for a general bound."""
+    if condition is None:
+        return None
+    if condition in ENGINE_CONDITION_KINDS:
+        return ENGINE_CONDITION_KINDS[condition]
+    if sex_of(condition) is not None:
+        return "SEX"
+    words = condition.lower().strip(" ,;()")
+    if (span := place_condition(words, 0)) is not None and span[1] == len(words):
+        return "PLACE"
+    return "CLAUSE"
 
 
 def mark_sex_groups(text: str, spans: list[tuple[Expr, int]]) -> None:

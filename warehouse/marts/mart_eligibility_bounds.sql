@@ -6,12 +6,13 @@ CREATE OR REPLACE VIEW mart_eligibility_bounds AS
 WITH bound AS (
     SELECT m.trial_id, 'CRITERION' AS bound_source, m.criterion_id, m.measure_id, m.variable,
            m.lower_value, m.lower_inclusive, m.upper_value, m.upper_inclusive, m.unit,
-           m.condition_text IS NOT NULL AS is_conditional, m.condition_text, m.applies_to_sex, m.source_text
+           m.condition_text IS NOT NULL AS is_conditional, m.condition_text, m.condition_kind, m.applies_to_sex,
+           m.source_text
     FROM criterion_measure m
     UNION ALL
     -- the registry's structured limits are inclusive ("Minimum Age: 18 Years" admits an 18-year-old)
     SELECT t.trial_id, 'REGISTRY', NULL, NULL, 'age', t.min_age_years, true, t.max_age_years, true, 'years',
-           false, NULL, NULL,
+           false, NULL, NULL, NULL,
            concat_ws(', ', 'registry age limits: minimum ' || printf('%g', t.min_age_years) || ' years',
                      'maximum ' || printf('%g', t.max_age_years) || ' years')
     FROM trial t
@@ -19,7 +20,7 @@ WITH bound AS (
 )
 SELECT b.trial_id, b.bound_source, b.criterion_id, b.measure_id, b.variable, b.lower_value, b.lower_inclusive,
        b.upper_value, b.upper_inclusive, b.unit, coalesce(b.unit = '×ULN', false) AS is_uln, b.is_conditional,
-       b.condition_text, b.applies_to_sex, b.source_text,
+       b.condition_text, b.condition_kind, b.applies_to_sex, b.source_text,
        -- readable requirement: `≥ 1.5 and ≤ 3 ×ULN`; scores, classes and counts need no unit after the number
        concat_ws(' and ',
                  CASE WHEN b.lower_value IS NOT NULL THEN CASE WHEN b.lower_inclusive IS FALSE THEN '> ' ELSE '≥ ' END
