@@ -94,7 +94,8 @@ def load_match_rows(con: duckdb.DuckDBPyConnection) -> None:
         [(f"{t}:inclusion:{n}:measure:1", f"{t}:inclusion:{n}", t, *rest) for n, (t, *rest) in enumerate(BOUNDS, 1)])
     con.executemany(
         "INSERT INTO criterion_measure (measure_id, criterion_id, trial_id, variable, lower_value, lower_inclusive, "
-        "unit, source_text, condition_text, applies_to_sex) VALUES (?, ?, ?, ?, ?, true, ?, ?, ?, ?)",
+        "unit, source_text, condition_text, applies_to_sex, condition_kind) VALUES (?, ?, ?, ?, ?, true, ?, ?, ?, ?, "
+        "'SEX')",
         [(f"{t}:inclusion:1:measure:{n}", f"{t}:inclusion:1", t, *rest) for n, (t, *rest) in enumerate(SEX_BOUNDS, 1)])
     con.executemany("INSERT INTO condition VALUES (?, ?, ?)", CONDITIONS)
     con.executemany("INSERT INTO condition_mesh (trial_id, mesh_id, term, relation, source) VALUES (?, ?, ?, ?, ?)",

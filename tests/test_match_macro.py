@@ -189,6 +189,9 @@ def test_the_bounds_view_holds_criterion_ranges_and_registry_age_limits(con):
     assert ("CRITERION", "ast", "≤ 5 ×ULN", True, True) in rows
     assert ("CRITERION", "ecog", "≥ 0 and ≤ 1", False, False) in rows  # scores need no unit
     assert len(rows) == sum(1 for b in w.BOUNDS if b[0] == w.FIT) + 1
+    kinds = con.execute("SELECT DISTINCT condition_kind, applies_to_sex FROM mart_eligibility_bounds WHERE trial_id = ? "
+                        "ORDER BY ALL", [w.PER_SEX]).fetchall()
+    assert kinds == [("SEX", "FEMALE"), ("SEX", "MALE")]  # the kind of each condition, for BI filters
 
 
 @pytest.mark.parametrize("patient, uln, unknown", [({"age": 64, "platelet": 150}, {}, "platelet"),

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from schemas.measures import CATALOGUE, DISJOINT, EITHER_SIDE, EITHER_VARIABLE, LOOSER_ALTERNATIVE, PAIRED_NAMES, ULN
+from schemas.measures import (
+    ADJOINING,
+    CATALOGUE,
+    DISJOINT,
+    EITHER_SIDE,
+    EITHER_VARIABLE,
+    LOOSER_ALTERNATIVE,
+    PAIRED_NAMES,
+    ULN,
+)
 from transforms.measures.convert import plausible, to_canonical
 from transforms.measures.link import _COND_RE, _CONNECTOR_TRIM_RE, _OUTSIDE_RE, _WITHOUT_RE, PERF, SILENT
 from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PAIR, PAIRED, VALUE, Expr, Group, Measure, Range
@@ -359,13 +368,18 @@ def _mark_disjoint(kept: list[Range]) -> None:
     """General ranges with no value in common: `Age < 18 or > 75` admitted (`≥ 18 … ≤ 75` excluded: either side of a
     band), `Age 18-30 or 50-65`, a table of limits by age band (`1 to <2 years: 0.6, 2 to <6 years: 0.8`). Rows are
     read together (each must admit the patient), so as general bounds they would exclude everyone: each is recorded
-    as one of the alternatives instead."""
+    as one of the alternatives instead; so are ranges that share one end and nothing else (`aged 0 to 6 years or
+    6 to 12 years`: as general rows, a child of 9 would be excluded by the first)."""
     general = [r for r in kept if r.condition is None]
     for i, a in enumerate(general):
         for b in general[i + 1:]:
-            if a.unit == b.unit and (_wholly_below(a, b) or _wholly_below(b, a)):
+            if a.unit != b.unit:
+                continue
+            if _wholly_below(a, b) or _wholly_below(b, a):
                 rays = (a.lower is None) != (a.upper is None) and (b.lower is None) != (b.upper is None)
                 a.condition = b.condition = EITHER_SIDE if rays else DISJOINT
+            elif _meet_end_to_end(a, b) or _meet_end_to_end(b, a):
+                a.condition = b.condition = ADJOINING
 
 
 def _wholly_below(a: Range, b: Range) -> bool:
@@ -373,6 +387,11 @@ def _wholly_below(a: Range, b: Range) -> bool:
     if a.upper is None or b.lower is None:
         return False
     return a.upper < b.lower or (a.upper == b.lower and not (a.upper_inclusive and b.lower_inclusive))
+
+
+def _meet_end_to_end(a: Range, b: Range) -> bool:
+    """Whether two bounded ranges share only one value: `a`'s upper end, `b`'s lower end."""
+    return None not in (a.lower, a.upper, b.lower, b.upper) and a.upper == b.lower and a.lower != b.upper
 
 
 def _mark_looser(kept: list[Range]) -> None:
