@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from schemas.measures import (
     CATALOGUE,
@@ -410,20 +410,36 @@ def scan_mentions(text: str, lowered: str, found: list[Found] | None = None) -> 
 # ---------------------------------------------------------------------------------------------------------------
 # Grades: `NYHA class III or IV`, `Child-Pugh B or C`, `Fitzpatrick skin type I-III` right after a scale's name
 # ---------------------------------------------------------------------------------------------------------------
-_GRADE_LEAD = (r"[\s:,(]*(?:(?:(?:functional|heart\s+failure|skin)\s+)?(?:class(?:ification)?s?|grades?|stages?"
+_GRADE_LEAD = (r"[\s:,(]*(?:(?:of|is)\s+)?(?:(?:(?:functional|heart\s+failure|skin)\s+)?(?:class(?:ification)?s?|grades?|stages?"
                r"|scores?|categor(?:y|ies)|types?|phototypes?)(?:\s+of)?\s*)*")
 _GRADE_SEP = r"\s*(?:-|to|through|or|and|/|,\s*(?:or|and)?)\s*(?:(?:class|grade|type)\s+)?"
 
 
+def _grade_token(grades: Iterable[str], named: bool = False) -> str:
+    """A grade, and the score it stands for when one is written right after it (`Child-Pugh B7`: a score of 7)."""
+    grade, score = ("?P<grade>", "?P<score>") if named else ("?:", "?:")
+    return (f"({grade}" + "|".join(sorted(map(re.escape, grades), key=len, reverse=True)) + rf")({score}\d{{1,2}})?"
+            r"(?![A-Za-z\d])")
+
+
 def _grade_re(grades: Iterable[str]) -> re.Pattern[str]:
-    token = "(?:" + "|".join(sorted(map(re.escape, grades), key=len, reverse=True)) + r")(?![A-Za-z])"
+    token = _grade_token(grades)
     return re.compile(rf"(?:\s*(?P<cmp0>{_CMP}))?{_GRADE_LEAD}(?P<cmp>{_CMP}\s*)?(?P<grades>{token}(?:{_GRADE_SEP}{token})*)"
                       rf"(?:\s*(?P<post>[{POSTFIX}]))?")
 
 
-_GRADE_RES = {var.name: (_grade_re(var.grades), re.compile("|".join(sorted(map(re.escape, var.grades), key=len,
-                                                                              reverse=True)) + r"(?![A-Za-z])"))
+_GRADE_RES = {var.name: (_grade_re(var.grades), re.compile(_grade_token(var.grades, named=True)))
               for var in CATALOGUE.values() if var.grades}
+
+
+def _grade_range(grades: Mapping[str, tuple[float, float]], token: re.Match[str]) -> tuple[float, float] | None:
+    """The score range of one grade token: the grade's, or the one score written after it (None when that score is
+    not one of the grade's)."""
+    low, high = grades[token.group("grade")]
+    if token.group("score") is None:
+        return low, high
+    score = float(token.group("score"))
+    return (score, score) if low <= score <= high else None
 
 
 def scan_grades(text: str, mentions: list[Mention]) -> list[Expr]:
@@ -438,9 +454,11 @@ def scan_grades(text: str, mentions: list[Mention]) -> list[Expr]:
         if m is None:
             continue
         grades = CATALOGUE[variable].grades
-        ranges = [grades[t.group()] for t in token_re.finditer(m.group("grades"))]
-        found.append(Expr(m.start("grades"), m.end(), GRADE, n1=float(min(r[0] for r in ranges)),
-                          n2=float(max(r[1] for r in ranges)), n1_span=(m.start("grades"), m.end("grades")),
+        ranges = [_grade_range(grades, t) for t in token_re.finditer(m.group("grades"))]
+        if None in ranges:
+            continue  # `Child-Pugh B12`: no score of the grade, so not read as one
+        found.append(Expr(m.start("grades"), m.end(), GRADE, n1=float(min(r[0] for r in ranges if r)),
+                          n2=float(max(r[1] for r in ranges if r)), n1_span=(m.start("grades"), m.end("grades")),
                           cmp=(m.group("cmp") or m.group("cmp0") or "").strip() or None, post=m.group("post"),
                           grade_variable=variable))
     return found
