@@ -58,7 +58,10 @@ _BP_NUMBER = r"\d{2,3}(?![\d.,])"
 # fail on one lookahead instead of trying each alternative
 _EXPR_RE = re.compile(
     r"(?=[\d≥≤<>]|[bfitr][ehnra][toen\s][wmgt\s]|within\s+\d)(?:"
-    r"(?P<list>(?<![\w.,^/])[0-5](?![\d]|\.\d)(?:\s*(?:,\s*(?:or|and)?|/|or|and|&)\s*[0-5](?![\d]|\.\d)){1,5})"
+    # `0, 1 or 2`, `0-1 or 2`: points of a scale (a range of them first only before `or` and a last point that no
+    # word follows: `ECOG 0-1 and 2 prior lines` is two statements)
+    r"(?P<list>(?<![\w.,^/])[0-5](?![\d]|\.\d)(?P<lrange>\s*-\s*[0-5](?![\d]|\.\d)(?=\s*,?\s*or\b))?"
+    r"(?:\s*(?:,\s*(?:or|and)?|/|or|and|&)\s*[0-5](?![\d]|\.\d)){1,5}(?(lrange)(?!\s*[a-z%])))"
     rf"|(?P<bcmp>{_CMP})\s*(?P<buln>(?:the\s+)?{ULN_QUALIFIER}{ULN_WORDS})(?![a-z])"
     # `140/90 mmHg`, `80 x 50 mmHg`: a blood pressure pair
     rf"|(?:(?P<pcmp>{_CMP})\s*)?(?<![\w.,/])(?P<pa>{_BP_NUMBER})\s*(?:/|(?P<px>[x×]))\s*(?P<pb>{_BP_NUMBER})"
