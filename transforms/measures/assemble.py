@@ -214,17 +214,14 @@ def _value_bounds(doc: Text, expr: Expr, variable: str, single: int = 0) -> Boun
         cmp = post_cmp
     elif expr.post is not None:
         return None  # `or better` on a variable without a direction
+    if cmp is None and expr.continues is not None and expr.condition is not None:
+        cmp = _inherited_cmp(expr.continues, variable)  # `≤ 1.5 mg/dL (3 if Gilbert)`
     if cmp is None:
+        # `ECOG 1`, and a scale point stated under a condition after a range (`ECOG 0-1 (or 2 if due to pain)`)
         if var.scale is not None and k1 is None and n1 == int(n1) and var.scale[0] <= n1 <= var.scale[1] \
-                and expr.continues is None and var.unit in ("score", "class"):
-            return n1, True, n1, True, var.unit, _quote(doc, expr.n1_span), None, True  # `ECOG 1`
-        if expr.continues is not None and expr.condition is not None:
-            inherited = _inherited_cmp(expr.continues, variable)
-            if inherited is None:
-                return None
-            cmp = inherited
-        else:
-            return None
+                and (expr.continues is None or expr.condition is not None) and var.unit in ("score", "class"):
+            return n1, True, n1, True, var.unit, _quote(doc, expr.n1_span), None, True
+        return None
     conv = _with_extra(to_canonical(variable, n1, k1), variable, expr.extra1)
     if conv is None or not plausible(variable, *conv):
         return None
