@@ -295,6 +295,8 @@ def derive_column(column: str, t: pa.Table) -> pa.Array:
         return pc.and_(pc.equal(lat, lon), pc.or_(pc.invert(lat), pc.is_valid(t["geo_source"])))
     if column == "_removed_by_registry":
         return pc.or_(pc.invert(pc.fill_null(t["removed"], False)), pc.equal(pc.fill_null(t["source"], ""), "REGISTRY"))
+    if column == "_kind_with_condition":
+        return pc.equal(pc.is_valid(t["condition_text"]), pc.is_valid(t["condition_kind"]))
     if column == "_unit_allowed":
         pair = pc.binary_join_element_wise(t["variable"], pc.fill_null(t["unit"], ""), "|")
         return pc.is_in(pair, value_set=pa.array(ALLOWED_UNIT_PAIRS))

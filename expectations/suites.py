@@ -87,6 +87,8 @@ HAND_WRITTEN: tuple[Check, ...] = (
     _true("trial_country", "_removed_by_registry", "fail", "only a registry's country list marks a country removed"),
     # The units of a variable are a closed set (its canonical unit, and ×ULN where the catalogue allows it).
     _true("criterion_measure", "_unit_allowed", "fail", "criterion_measure.unit is one its variable allows"),
+    _true("criterion_measure", "_kind_with_condition", "warn",
+          "criterion_measure.condition_kind is set exactly when condition_text is"),
 )
 
 # Derived boolean columns, (table, column) → the Arrow columns it is computed from; expectations/gate.py computes
@@ -99,6 +101,7 @@ DERIVED: dict[tuple[str, str], tuple[str, ...]] = {
     ("site", "_whole_point"): ("latitude", "longitude", "geo_source"),
     ("trial_country", "_removed_by_registry"): ("removed", "source"),
     ("criterion_measure", "_unit_allowed"): ("variable", "unit"),
+    ("criterion_measure", "_kind_with_condition"): ("condition_text", "condition_kind"),
 }
 ALLOWED_UNIT_PAIRS = tuple(f"{variable}|{unit}" for variable, unit in allowed_unit_pairs())
 

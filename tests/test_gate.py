@@ -119,3 +119,16 @@ def test_criteria_equal_but_for_case_and_blanks_are_duplicates():
              "Adults\u00a0over 18"]
     crit = pa.table({"trial_id": ["t"] * len(texts), "kind": ["INCLUSION"] * len(texts), "text": texts})
     assert _duplicate_criteria(crit).to_pylist() == [False, True, True, True, False, False]
+
+
+def test_a_condition_without_its_kind_warns_and_the_record_loads(gate):
+    tables = _frames(("a", ParsedTrial(layout="x", nct_id="NCT00000001", title="t", criteria=[
+        Criterion("INCLUSION", "ANC ≥ 1.5 × 10^9/L (≥ 1.0 if bone marrow involvement)")])))
+    measures = tables["criterion_measure"]
+    assert measures["condition_kind"].to_pylist() == [None, "CLAUSE"]
+    assert not gate.validate(tables).warnings  # as the extractor writes them
+    kinds = measures.column_names.index("condition_kind")
+    tables["criterion_measure"] = measures.set_column(kinds, "condition_kind", pa.array([None, None], pa.string()))
+    result = gate.validate(tables)
+    assert result.warnings["criterion_measure.condition_kind is set exactly when condition_text is"] == 1
+    assert not result.quarantined and not result.blocked
