@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from schemas.model import Column, Table
 
+# Shared columns, defined once.
 RUN_ID = Column("run_id", "VARCHAR", "the ingest run that wrote this row", nullable=False)
+FILE_PATH = Column("file_path", "VARCHAR", "path relative to the source root", nullable=False)
+FILE_SHA256 = Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False)
+RECORD_INDEX = Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False, min_value=0)
 
 INGEST_FILE = Table(
     "ingest_file",
     "one row per raw file content seen (file path × SHA-256)",
     (
-        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
+        FILE_PATH,
         Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes (empty-file hash when unreadable)", nullable=False),
         Column("size_bytes", "BIGINT", "file size in bytes", min_value=0),
         Column("encoding", "VARCHAR", "text encoding the file was decoded with"),
@@ -39,9 +43,9 @@ INGEST_RECORD = Table(
     "ingest_record",
     "one row per record (trial) a raw file content yielded, loaded or quarantined",
     (
-        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
-        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
-        Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False, min_value=0),
+        FILE_PATH,
+        FILE_SHA256,
+        RECORD_INDEX,
         Column("trial_id", "VARCHAR", "the trial the record describes, NULL when it could not be built"),
         Column("status", "VARCHAR", "LOADED, SUPERSEDED (another source of the trial won) or QUARANTINED; REPLACED "
                "or REMOVED once its file content is (see ingest_file.status)",
@@ -85,8 +89,8 @@ STAGED_FILE = Table(
     "_files",
     "staging only: one row per raw file a batch read (its outcome as a whole)",
     (
-        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
-        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+        FILE_PATH,
+        FILE_SHA256,
         Column("size_bytes", "BIGINT", "file size in bytes"),
         Column("encoding", "VARCHAR", "text encoding the file was decoded with"),
         Column("layout", "VARCHAR", "layout the file was recognised as"),
@@ -101,9 +105,9 @@ STAGED_RECORD = Table(
     "_records",
     "staging only: one row per record a raw file yielded",
     (
-        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
-        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
-        Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False),
+        FILE_PATH,
+        FILE_SHA256,
+        RECORD_INDEX,
         Column("_record", "VARCHAR", "record key `file_path#record_index`", nullable=False),
         Column("trial_id", "VARCHAR", "the trial the record describes, NULL when it could not be built"),
         Column("error", "VARCHAR", "why the record could not be built"),
@@ -127,8 +131,8 @@ STAGED_UNCHANGED = Table(
     "_unchanged",
     "staging only: one row per file seen whose content the warehouse already holds (not read again)",
     (
-        Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),
-        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False),
+        FILE_PATH,
+        FILE_SHA256,
         Column("stat_stamp", "VARCHAR", "the file's stamp when it was seen (see ingest_file.stat_stamp)"),
     ),
     primary_key=("file_path",),
@@ -138,7 +142,7 @@ STAGED_UNCHANGED = Table(
 STAGED_PRESENT = Table(
     "_present",
     "staging only: one row per file in the source folder (a run over a folder; files missing from it were removed)",
-    (Column("file_path", "VARCHAR", "path relative to the source root", nullable=False),),
+    (FILE_PATH,),
     primary_key=("file_path",),
     kind="staging",
 )

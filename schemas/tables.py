@@ -6,7 +6,7 @@ docs/tables.md (schemas.docs) are all generated from the declarations below.
 from __future__ import annotations
 
 from schemas import vocabularies as v
-from schemas.lineage import INGEST_FILE, INGEST_RECORD, INGEST_RUN, RUN_ID
+from schemas.lineage import INGEST_FILE, INGEST_RECORD, INGEST_RUN, RECORD_INDEX, RUN_ID
 from schemas.measures import CONDITION_KINDS, ENGINE_CONDITIONS_DOC
 from schemas.measures import VARIABLES as MEASURE_VARIABLES
 from schemas.model import Column, Table
@@ -427,7 +427,7 @@ TRIAL_SOURCE = Table(
     "trial_source",
     "one row per trial × source record that states it (every record's own values, for per-field merging and audit)",
     (*(c for c in TRIAL.columns if c.name != "removed_at"),
-     Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False, min_value=0)),
+     RECORD_INDEX),
     primary_key=("trial_id", "source_file", "record_index"),
     kind="lineage",
 )
