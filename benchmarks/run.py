@@ -120,7 +120,8 @@ class TreeMemory:
         """CPU seconds summed per kind of process."""
         out: dict[str, float] = {}
         for pid, seconds in self.cpu_s.items():
-            out[self.roles.get(pid, "other")] = out.get(self.roles.get(pid, "other"), 0.0) + seconds
+            name = self.roles.get(pid, "other")
+            out[name] = out.get(name, 0.0) + seconds
         return {k: round(v, 1) for k, v in sorted(out.items())}
 
     def stop(self) -> float:
@@ -134,8 +135,8 @@ def busy_by_interval(timeline: list[tuple[float, dict[str, float]]], every_s: fl
     """Cores kept busy per interval of the run, by kind of process (from the probe's cumulative CPU samples)."""
     out: list[dict] = []
     last_t, last = 0.0, dict[str, float]()
-    for t, cpu in timeline:
-        if t - last_t >= every_s or (t, cpu) == timeline[-1]:
+    for n, (t, cpu) in enumerate(timeline, start=1):
+        if t - last_t >= every_s or n == len(timeline):  # the last sample closes a shorter interval
             spent = {k: (v - last.get(k, 0.0)) / max(t - last_t, 1e-9) for k, v in cpu.items()}
             out.append({"from_s": round(last_t, 1), "to_s": round(t, 1),
                         **{k: round(v, 2) for k, v in spent.items() if v >= 0.01}})

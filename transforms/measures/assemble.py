@@ -290,15 +290,17 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
         kept = [r for r in kept if not _contradicts_general(r, kept)]
         _mark_looser(kept)
         for rng in kept:
+            kind = condition_kind(rng.condition)
             out.append((rng.order, Measure(
                 variable=variable, lower_value=_round(rng.lower), lower_inclusive=rng.lower_inclusive,
                 upper_value=_round(rng.upper), upper_inclusive=rng.upper_inclusive, unit=rng.unit,
                 raw_value=_quoted(doc, rng.raw_value), raw_unit=_quoted(doc, rng.raw_unit),
                 source_text=doc.quote(*rng.span) or doc.original.strip()[:200],
-                condition_text=rng.condition, applies_to_sex=sex_of(rng.condition),
-                condition_kind=condition_kind(rng.condition))))
+                condition_text=rng.condition, applies_to_sex=sex_of(rng.condition) if kind == "SEX" else None,
+                condition_kind=kind)))
     out.sort(key=lambda pair: pair[0])
     return [mes for _, mes in out]
+
 
 
 def _implied(rng: Range, kept: list[Range]) -> bool:
