@@ -57,8 +57,11 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
     condition = doc.quote(*expr.condition) if expr.condition else None
     if condition is not None:
         condition = _CONNECTOR_TRIM_RE.sub("", condition) or None
-        if condition is not None and _WITHOUT_RE.search(condition.lower()):
-            condition = None  # `in patients without liver metastases`: the general population
+        if condition is not None and _WITHOUT_RE.search(condition.lower()) and \
+                not (expr.continues is not None and expr.continues.condition is None):
+            # `in patients without liver metastases`: the general population, unless the bound before already was
+            # (`ECOG 0-1 (or 2 if no ascites)`)
+            condition = None
     if expr.joined_by == "unless" or (condition is None and expr.joined_by == "or" and
                                       not (exclusion or expr.ruled_out or expr.negated)):
         condition = EITHER_VARIABLE  # after `unless`, in place of the bare word the exception's span quotes

@@ -48,7 +48,13 @@ _SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?ca
                 r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
 _NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
                    r"|(?:with|in|for)\s+(?:\w+\W{1,2}){0,3}?(?:metasta\w*|involvement|gilbert\w*|infiltration)"
-                   r"|(?:due|secondary|attributable)\s+to|(?:on|receiving|taking)\s+(?:\w+\s+)?anticoagula\w*")
+                   r"|(?:due|secondary|attributable)\s+to|(?:on|receiving|taking)\s+(?:\w+\s+)?anticoagula\w*"
+                   # a part of the study: `(≥ 60% for cohort 2)`, `in part B`, `for the dose-expansion phase`
+                   r"|(?:for|in)\s+(?:the\s+)?(?:(?:cohorts?|parts?|arms?|groups?|modules?)\s+(?:[a-z]\b|\d|[ivx]+\b)"
+                   r"|(?:dose[\s-]+)?(?:escalation|expansion|extension|randomi[sz]ed)\s+"
+                   r"(?:cohorts?|parts?|phase|portion|stage))")
+_BRACKETED_BOUND_RE = re.compile(r"\(\s*(?:or\s+)?\Z")  # only matched against the gap up to the next bound
+_PERMITTED_RE = re.compile(r"(?:(?:is|are)\s+)?(?:allowed|permitted|acceptable|accepted)\s+(?=for|in|if|when)")
 _COND_RE = re.compile(rf"\b(?:{_SUBORDINATE}|{_NOUN_CONDITION})\b")
 _SUBORDINATE_RE = re.compile(rf"(?:{_SUBORDINATE})")
 _FOR_END_RE = re.compile(r"\bfor\s*$")
@@ -439,9 +445,13 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
                     limit = nxt.owner.start
             elif nxt.continues is expr or (nxt.owner is not None and not nxt.age_intrinsic and new_clause):
                 limit = nxt.start
+            if (bracket := _BRACKETED_BOUND_RE.search(text, expr.end, max(expr.end, nxt.start))) is not None:
+                limit = min(limit, bracket.start())  # `with liver metastases (≤ 2.5 × ULN without)`
         tail_end = _tail_boundary(text, expr.end, limit)
         tail = text[expr.end:tail_end]
         lead = len(tail) - len(tail.lstrip(" ,("))
+        if permitted := _PERMITTED_RE.match(tail, lead):  # `ECOG 0-1 (2 allowed for patients in cohort B)`
+            lead = permitted.end()
         if "exception" not in cues or not _EXCEPTION_RE.match(tail, lead):
             found = _COND_RE.match(text, expr.end + lead)
             if found and expr.condition is None:

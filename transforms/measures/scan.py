@@ -431,7 +431,15 @@ def _grade_re(grades: Iterable[str]) -> re.Pattern[str]:
                       rf"(?:\s*(?P<post>[{POSTFIX}]))?")
 
 
-_GRADE_RES = {var.name: (_grade_re(var.grades), re.compile(_grade_token(var.grades, named=True)))
+def _conditional_grade_re(grades: Iterable[str]) -> re.Pattern[str]:
+    """Grades in parentheses right after a grade, stated under a condition: `NYHA class I-II (III if stable)`."""
+    token = _grade_token(grades)
+    return re.compile(rf"\s*\(\s*(?:or\s+)?(?:(?:class|grade|stage)\s+)?(?P<grades>{token}(?:{_GRADE_SEP}{token})*)"
+                      r"(?=\s+(?:(?:is|are)\s+)?(?:allowed\s+|permitted\s+)?(?:if|when|for|in|provided)\b)")
+
+
+_GRADE_RES = {var.name: (_grade_re(var.grades), re.compile(_grade_token(var.grades, named=True)),
+                         _conditional_grade_re(var.grades))
               for var in CATALOGUE.values() if var.grades}
 
 
@@ -452,19 +460,33 @@ def scan_grades(text: str, mentions: list[Mention]) -> list[Expr]:
         if len(men.variables) != 1 or men.variables[0] not in _GRADE_RES:
             continue
         variable = men.variables[0]
-        grade_re, token_re = _GRADE_RES[variable]
+        grade_re, token_re, conditional_re = _GRADE_RES[variable]
         m = grade_re.match(text, men.end)
         if m is None:
             continue
         grades = CATALOGUE[variable].grades
-        ranges = [_grade_range(grades, t) for t in token_re.finditer(m.group("grades"))]
-        if None in ranges:
+        expr = _grade_expr(m, grades, token_re, variable)
+        if expr is None:
             continue  # `Child-Pugh B12`: no score of the grade, so not read as one
-        found.append(Expr(m.start("grades"), m.end(), GRADE, n1=float(min(r[0] for r in ranges if r)),
-                          n2=float(max(r[1] for r in ranges if r)), n1_span=(m.start("grades"), m.end("grades")),
-                          cmp=(m.group("cmp") or m.group("cmp0") or "").strip() or None, post=m.group("post"),
-                          grade_variable=variable))
+        found.append(expr)
+        if (cond := conditional_re.match(text, m.end())) and (then := _grade_expr(cond, grades, token_re, variable)):
+            then.continues = expr  # its condition follows it: `(III if stable)`
+            found.append(then)
     return found
+
+
+def _grade_expr(m: re.Match[str], grades: Mapping[str, tuple[float, float]], token_re: re.Pattern[str],
+                variable: str) -> Expr | None:
+    """The score range of the grades a match holds, with its comparator and postfix (None if a score is not one of
+    its grade's)."""
+    ranges = [_grade_range(grades, t) for t in token_re.finditer(m.group("grades"))]
+    if any(r is None for r in ranges):
+        return None
+    named = m.re.groupindex
+    cmp = ((m.group("cmp") or m.group("cmp0") or "") if "cmp" in named else "").strip() or None
+    return Expr(m.start("grades"), m.end(), GRADE, n1=float(min(r[0] for r in ranges if r)),
+                n2=float(max(r[1] for r in ranges if r)), n1_span=(m.start("grades"), m.end("grades")), cmp=cmp,
+                post=m.group("post") if "post" in named else None, grade_variable=variable)
 
 
 __all__ = ["STRICT_ABBREVIATIONS", "mark_age_comparatives", "scan_expressions", "scan_grades", "scan_mentions"]
