@@ -28,6 +28,9 @@ _FILLER_BLOCK_RE = re.compile(
     r"|cycles?|days?|weeks?|months?|years?|hours?|for|if|unless|except|no|not|cannot|nor|neither|without|than"
     r"|dose|mg|times)\b|,\s*\w+\s+\w+"
     )
+# `80% of the predicted value`: what a percentage of a lung-function value is of, between the bound and what follows it
+_OF_PREDICTED = r"(?:of\s+(?:the\s+)?)?(?:normal\s+)?predicted(?:\s+normal)?(?:\s+values?)?"
+_WHOSE_GAP_RE = re.compile(rf"[\s,]*(?:{_OF_PREDICTED}\s+)?(?:and\s+)?whose\s+")
 _CONTINUATION_RE = re.compile(
     r"[\s,;:()]*(?:and/or|and|or|but|&)?[\s,;(]*"
     # `< 2.5 × ULN, which is allowed < 5 × ULN in patients with liver metastasis` (NCT04348032)
@@ -36,7 +39,8 @@ _CONTINUATION_RE = re.compile(
     # `≤ 3.0 × ULN or baseline or ≤ 5.0 × ULN`: an alternative reference value between two bounds
     r"|\s*(?:or|and)\s+(?:baseline|the\s+baseline\s+value)\s+(?:or|and)\s+"
     # `> 470 ms in women or > 450 ms in men`, also with a comma: `> 470 ms in women, > 450 ms in men`
-    r"|[\s,;:()]*(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{0,60}?[\s,;)]*(?:\b(?:and/or|and|or|but)\b|[;,])[\s,;(]*"
+    rf"|[\s,;:()]*(?:{_OF_PREDICTED}\s+)?(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{{0,60}}?[\s,;)]*"
+    r"(?:\b(?:and/or|and|or|but)\b|[;,])[\s,;(]*"
     r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
     r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
     )
@@ -54,7 +58,10 @@ _NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
                    r"|(?:dose[\s-]+)?(?:escalation|expansion|extension|randomi[sz]ed)\s+"
                    r"(?:cohorts?|parts?|phase|portion|stage))")
 _BRACKETED_BOUND_RE = re.compile(r"\(\s*(?:or\s+)?\Z")  # only matched against the gap up to the next bound
-_PERMITTED_RE = re.compile(r"(?:(?:is|are)\s+)?(?:allowed|permitted|acceptable|accepted)\s+(?=for|in|if|when)")
+# words between a bound and its condition: `ECOG 0-1 (2 allowed for patients in cohort B)`, `FEV1 > 50% of predicted if
+# pulmonary involvement`
+_BEFORE_CONDITION_RE = re.compile(r"(?:(?:(?:is|are)\s+)?(?:allowed|permitted|acceptable|accepted)"
+                                  rf"|{_OF_PREDICTED})\s+(?=for|in|if|when)")
 _COND_RE = re.compile(rf"\b(?:{_SUBORDINATE}|{_NOUN_CONDITION})\b")
 _SUBORDINATE_RE = re.compile(rf"(?:{_SUBORDINATE})")
 _FOR_END_RE = re.compile(r"\bfor\s*$")
@@ -430,6 +437,8 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
         elif prev_owned is not None and prev_owned.inside and prev_owned.inside_if and \
                 _GROUP_GAP_RE.fullmatch(text, prev_owned.end, anchor):
             expr.dropped = expr.inside = True  # `if ANC < 1,000/mm3 or platelets < 75,000/mm3`
+        elif prev_owned is not None and prev_owned.inside and _WHOSE_GAP_RE.fullmatch(text, prev_owned.end, anchor):
+            expr.dropped = expr.inside = True  # `for subjects with FVC 80-87% predicted whose FEV1 falls below 70%`
         elif isinstance(cond, tuple) and head_start + cond[0] >= prev_tail_end:
             expr.condition = (head_start + cond[0], head_start + cond[1])
         exception = _EXCEPTION_RE.search(head) if "exception" in cues else None
@@ -450,8 +459,8 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
         tail_end = _tail_boundary(text, expr.end, limit)
         tail = text[expr.end:tail_end]
         lead = len(tail) - len(tail.lstrip(" ,("))
-        if permitted := _PERMITTED_RE.match(tail, lead):  # `ECOG 0-1 (2 allowed for patients in cohort B)`
-            lead = permitted.end()
+        if filler := _BEFORE_CONDITION_RE.match(tail, lead):
+            lead = filler.end()
         if "exception" not in cues or not _EXCEPTION_RE.match(tail, lead):
             found = _COND_RE.match(text, expr.end + lead)
             if found and expr.condition is None:
