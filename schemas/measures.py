@@ -48,7 +48,7 @@ UNITS: MappingProxyType[str, str | None] = MappingProxyType({
     "mol/L": "mol / L", "mmol/L": "mmol / L", "µmol/L": "µmol / L", "nmol/L": "nmol / L", "pmol/L": "pmol / L",
     "mEq/L": None,  # milliequivalents: mmol/L × valence, converted with the analyte's valence
     "mmol/mol": None,  # HbA1c in IFCC units: an affine conversion to %, given by the variable
-    "U/L": "enzyme_unit / L", "mIU/L": "1e-3 * IU / L",
+    "U/L": "enzyme_unit / L", "mIU/L": "1e-3 * IU / L", "IU/mL": "IU / mL",
     "mL/min": "mL / min", "mL/s": "mL / s",
     "mL/min/1.73m²": "mL / min",  # a rate normalised to 1.73 m² of body surface, compared as written
     "kg/m²": "kg / m ** 2", "kg": "kg", "g": "g", "lb": "lb", "cm": "cm", "m": "m", "in": "inch",
@@ -383,6 +383,12 @@ _ALL: tuple[Variable, ...] = (
               "triacylglycerol"),
        strict_abbreviations=("TG", "TGs"), units=("mg/dL",), bare=((30.01, "mmol/L"), (INF, "mg/dL")),
        plausible=(0.1, 150), molar_mass=885.7),
+    # total serum IgE (the omalizumab dosing range): an allergen-specific IgE, in kU/L or kUA/L, is another thing
+    _v("total_ige", "IU/mL", "Total serum IgE",
+       names=("ige", "total ige", "serum ige", "total serum ige", "serum total ige", "ige level", "ige levels",
+              "serum ige level", "serum ige levels", "total ige level", "baseline ige", "serum baseline ige",
+              "immunoglobulin e", "total immunoglobulin e", "serum immunoglobulin e"),
+       abbreviations=("IgE",), plausible=(1, 100_000)),
     _v("crp", "mg/L", "C-reactive protein",
        names=("c reactive protein", "c reactive protein level", "high sensitivity c reactive protein",
               "hs crp", "hscrp"),
@@ -530,7 +536,9 @@ OTHER_NAMES: tuple[str, ...] = (
     "ratio of fev1 to fvc", "ratio of fev1 to forced vital capacity", "fev1 reversibility", "reversibility in fev1",
     "reversibility of fev1", "fev1 variability", "fev1 decline", "fev1 fall", "fall in fev1", "decline in fev1",
     "fev1 improvement", "improvement in fev1", "fev1 change", "change in fev1", "fev1 increase", "increase in fev1",
-    "pd20", "pc20", "peak expiratory flow", "pefr", "ige", "lvesd", "lvedd", "iief", "iief ef", "iief 5", "iief 6", "iief 15", "erectile function",
+    "pd20", "pc20", "peak expiratory flow", "pefr", "specific ige", "sige", "ige specific", "anti ige",
+    "ige mediated", "non ige", "hyper ige", "ige antibodies", "ige antibody", "ige sensitization", "ige sensitisation",
+    "lvesd", "lvedd", "iief", "iief ef", "iief 5", "iief 6", "iief 15", "erectile function",
     "birth weight", "birthweight", "weight loss", "weight gain", "weight bearing", "weight change", "ideal body weight",
     "body surface area", "molecular weight", "weight based", "birth length", "psa doubling time", "psa velocity",
     "psa progression", "psa nadir", "psadt", "hba1c variability", "blood pressure variability",

@@ -69,7 +69,7 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     exclusion = str(kind or "").strip().upper().startswith("EX")
     groups = group_mentions(mentions, lowered, doc.text, STRICT_ABBREVIATIONS)
     assign_owners(lowered, exprs, groups)
-    find_conditions(lowered, doc.text, exprs)
+    find_conditions(lowered, doc.text, exprs, exclusion)
     ranges: dict[str, list[Range]] = {}
     for order, expr in enumerate(exprs):
         if expr.owner is None or expr.dropped:

@@ -30,6 +30,9 @@ _FILLER_BLOCK_RE = re.compile(
     )
 # `80% of the predicted value`: what a percentage of a lung-function value is of, between the bound and what follows it
 _OF_PREDICTED = r"(?:of\s+(?:the\s+)?)?(?:normal\s+)?predicted(?:\s+normal)?(?:\s+values?)?"
+_POPULATION_AGE_RE = re.compile(r"[^.;:]{0,80}\bin\s+(?:\w+\s+)?(?:children|adults?|patients?|participants?|subjects?"
+                                r"|men|women|males?|females?|adolescents?|infants?|people|persons?|individuals?)\b"
+                                r"[^.;:\d]{0,30}$")
 _WHOSE_GAP_RE = re.compile(rf"[\s,]*(?:{_OF_PREDICTED}\s+)?(?:and\s+)?whose\s+")
 _CONTINUATION_RE = re.compile(
     r"[\s,;:()]*(?:and/or|and|or|but|&)?[\s,;(]*"
@@ -400,7 +403,7 @@ _CUE_WORDS = {word: cue for cue, words in _CUES.items() for word in words}
 _CUES_RE = re.compile(r"(?<![a-z])(?=[a-z])" + trie_pattern(_CUE_WORDS) + r"(?![a-z])")
 
 
-def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
+def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = False) -> None:
     """Mark expressions that are themselves a condition (`for patients who are > 16 years old`) as dropped, and
     attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`)."""
     cues = {_CUE_WORDS[m.group()] for m in _CUES_RE.finditer(text)}
@@ -481,6 +484,14 @@ def find_conditions(text: str, cased: str, exprs: list[Expr]) -> None:
     if len(heads) > 1:
         mark_sex_groups(text, heads)
         mark_joined(text, [expr for expr, _ in heads])
+    if not exclusion and exprs and all(expr.inside and not expr.inside_if and expr.owner is not None
+                                       and "age" in expr.owner.variables for expr in exprs) \
+            and _POPULATION_AGE_RE.match(text[:exprs[0].start]):
+        # `Food allergy in children aged 2 to 17 years`: one sentence, no other number for the age to qualify, and
+        # an inclusion criterion asks for both, so the age is the population's (in an exclusion it only narrows
+        # what excludes; `transplant considered for patients under age 55` is a case for discretion)
+        for expr, _ in heads:
+            expr.dropped = expr.inside = False
 
 
 def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],

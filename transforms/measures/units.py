@@ -66,6 +66,7 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("g/dL", r"g(?:m|r|rams?)?\s*(?:/|per)\s*(?:dl|deciliter|decilitre|100\s*ml)|g\s*%|g\s*percent"),
     ("g/L", r"g(?:m|r|rams?)?\s*(?:/|per)\s*l(?:iter|itre)?"),
     ("mIU/L", r"m\s*i?\s*u\s*/\s*l|u\s*i?u\s*/\s*ml|micro\s*iu\s*/\s*ml"),
+    ("IU/mL", r"(?:i\.?\s*u\.?|u\.?\s*i\.?|int(?:ernational|l)?\.?\s*units?)\s*(?:/|per)\s*ml"),
     ("U/L", r"(?:i\.?u\.?|u|units?)\s*(?:/|per)\s*l(?:iter|itre)?"),
     ("mmHg", r"mm\s*/?\s*hg|millimet(?:er|re)s?\s+(?:of\s+)?mercury|torr"),
     ("cmH2O", r"cm\s*h2o|cm\s+(?:of\s+)?water"),
@@ -91,7 +92,7 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("in", r"inch(?:es)?"),
     ("mg", r"(?:mg|milligrams?)(?!\s*(?:/|per\b))"),  # a dose; `mg/kg`, `mg/m2` and other rates are OTHER below
     (OTHER, r"log\s*(?:10)?\s*(?:copies\s*(?:/|per)\s*ml)?|mg\s*/\s*m\s*\^?\s*2|mg\s*/\s*kg|mg|ug|mcg|ng|mm|ml|l"
-            r"|min(?:utes?)?|cells?|copies|ku(?:a)?\s*/\s*l|cigarettes?|pack\s*-?\s*years?|units?|iu(?:\s*/\s*ml)?|mio"
+            r"|min(?:utes?)?|cells?|copies|ku(?:a)?\s*/\s*l|cigarettes?|pack\s*-?\s*years?|units?|iu|mio"
             r"|cgy|gy|mci|mbq|fold|times|doses?|cycles?|mmol|mol|cm\s*\^?\s*[23²³]|mm2|nm|pm|[x×*]?\s*n"),
     ("g", r"g(?:ms|rams?)?"),
     ("m", r"m(?:et(?:er|re)s?)?(?![\d^²])"),
