@@ -119,7 +119,8 @@ _PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s
 _TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|attain)\s+(?:an?\s+|the\s+|their\s+)?$"
                              )
 # a name right after a value, then the end of the clause: it names that value (`> 140 mm Hg systolic, or …`)
-_POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|/\s*day\b|\b(?:or|and|despite|at|on|in|for|per|daily)\b)")
+_POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|/\s*day\b|\b(?:or|and|despite|at|on|in|for|per|daily"
+                                  r"|of\s+(?:the\s+)?(?:normal\s+)?predicted)\b)")
 _POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
 _BOUND_BEFORE_NAME_RE = re.compile(r"\s*([≤<])\s*")  # `18 ≤ age`: a lower bound written before its name
 _UPPER_BOUND_NEXT_RE = re.compile(r"\s*[≤<]")  # … `≤ 75`: the upper bound right after the name
