@@ -461,6 +461,21 @@ _ALL: tuple[Variable, ...] = (
               "mini mental status examination", "mmse", "mmse score", "folstein mini mental state examination",
               "mini mental state", "mini mental"),
        abbreviations=("MMSE",), bare=((INF, "score"),), plausible=(0, 30), scale=(0, 30), better="higher"),
+    # erectile function: the IIEF's erectile-function domain (IIEF-EF, also IIEF-6, 0-30) and the abridged IIEF-5
+    # (SHIM, 1-25); a bare `IIEF` may be either (or the 75-point whole), so it reads nothing
+    _v("iief_ef", "score", "IIEF erectile function domain score",
+       names=("iief ef", "iief ef domain", "iief ef domain score", "iief ef score", "iief ed", "iief ed domain",
+              "iief ed score", "iief ed domain score", "iief erectile function domain",
+              "iief erectile function domain score", "iief erectile function score", "iief 6", "iief6",
+              "erectile function domain", "erectile function domain score", "erectile function score",
+              "iief 15 erectile function domain", "iief 15 erectile function domain score"),
+       bare=((INF, "score"),), plausible=(0, 30), scale=(0, 30), better="higher"),
+    _v("iief5", "score", "IIEF-5 (SHIM) score",
+       names=("iief 5", "iief5", "iief 5 score", "iief 5 total score", "iief 5 domain score", "iief5 score",
+              "international index of erectile function 5", "sexual health inventory for men", "shim",
+              "shim score", "shim total score", "abridged international index of erectile function"),
+       abbreviations=("SHIM", "IIEF-5", "IIEF5"), bare=((INF, "score"),), plausible=(1, 25), scale=(1, 25),
+       better="higher"),
     _v("gleason_score", "score", "Gleason score",
        names=("gleason score", "gleason sum", "gleason", "combined gleason score", "total gleason score",
               "gleason grade", "gleason scores"),
@@ -538,7 +553,7 @@ OTHER_NAMES: tuple[str, ...] = (
     "fev1 improvement", "improvement in fev1", "fev1 change", "change in fev1", "fev1 increase", "increase in fev1",
     "pd20", "pc20", "peak expiratory flow", "pefr", "specific ige", "sige", "ige specific", "anti ige",
     "ige mediated", "non ige", "hyper ige", "ige antibodies", "ige antibody", "ige sensitization", "ige sensitisation",
-    "lvesd", "lvedd", "iief", "iief ef", "iief 5", "iief 6", "iief 15", "erectile function",
+    "lvesd", "lvedd", "iief", "iief 15", "erectile function",
     "birth weight", "birthweight", "weight loss", "weight gain", "weight bearing", "weight change", "ideal body weight",
     "body surface area", "molecular weight", "weight based", "birth length", "psa doubling time", "psa velocity",
     "psa progression", "psa nadir", "psadt", "hba1c variability", "blood pressure variability",
@@ -560,7 +575,7 @@ OTHER_ABBREVIATIONS: tuple[str, ...] = (
     "PT", "INRC", "CK", "CPK", "GGT", "BUN", "AFP", "CEA", "ESR", "FT3", "FT4", "T3", "T4", "RBC", "MCV", "NLR",
     "DBIL", "IBIL", "MAP", "FiO2", "FIO2", "HBV", "HCV", "CMV", "EBV", "PTH", "LH", "FSH", "IGF-1", "NT-proBNP",
     "BNP", "CA-125", "CA125", "CA 19-9", "CA19-9", "HCG", "hCG", "TIBC", "GCS", "EDSS", "ASA", "IPSS", "I-PSS",
-    "SHIM", "SHI-M", "EHS", "IELT", "PEDT", "YMRS", "HAM-D", "HAMD", "MADRS", "PHQ-9", "NIHSS", "SNOT-22",
+    "SHI-M", "EHS", "IELT", "PEDT", "YMRS", "HAM-D", "HAMD", "MADRS", "PHQ-9", "NIHSS", "SNOT-22",
 )
 
 

@@ -195,7 +195,7 @@ def test_ages_in_definitions(text: str, expected: list) -> None:
     ("eGFR < 50 ml/min/kg", "EXCLUSION"),
     ("Uncontrolled or symptomatic hypercalcemia (ionized calcium > 1.5 mmol/L)", "EXCLUSION"),
     ("Platelet transfusion within 7 days before the first dose", "EXCLUSION"),
-    ("IIEF-EF score between 11 and 21", "INCLUSION"),
+    ("IIEF score between 11 and 21", "INCLUSION"),  # which IIEF (5, EF domain or all 15 items) is not said
     ("Partners who are < 18 years of age", "EXCLUSION"),
     ("Subjects who have consumed more than 14 units of alcohol per week", "EXCLUSION"),
     ("Type 2 diabetes with World Health Organization (WHO) diagnosis (1999)", "INCLUSION"),
