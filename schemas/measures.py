@@ -522,63 +522,6 @@ PAIRED_NAMES: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({
 })
 PAIRED_ABBREVIATIONS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType({"BP": ("sbp", "dbp")})
 
-# Names of things that are not catalogue variables but contain or resemble a variable's name: matched so that the
-# longer name wins (`direct bilirubin` is not total bilirubin, `gestational age` not the patient's age) and so that
-# a number after them is not given to a variable named further back.
-OTHER_NAMES: tuple[str, ...] = (
-    "gestational age", "post menstrual age", "postmenstrual age", "menstrual age", "corrected age", "bone age",
-    "fetal age", "age of specimen", "age of the specimen", "age at onset", "age of onset", "age at diagnosis",
-    "age of diagnosis", "onset age", "mean age", "childbearing age", "child bearing age", "reproductive age",
-    "age appropriate", "age adjusted", "age strata", "age at first", "age at time of diagnosis",
-    "direct bilirubin", "conjugated bilirubin", "indirect bilirubin", "unconjugated bilirubin",
-    "urine albumin", "urinary albumin", "urine creatinine", "urinary creatinine", "urine protein", "urinary protein",
-    "urine bilirubin", "urinary bilirubin", "urine white blood cells", "urine glucose", "urinary glucose",
-    "urine sodium", "urinary sodium", "urine potassium", "urine calcium", "urinary calcium",
-    "albumin bound",
-    "microalbumin", "microalbuminuria", "protein creatinine ratio", "cd8", "cd8+", "cd4/cd8", "cd4/cd8 ratio",
-    "cd4 percentage", "cd4 percent", "cd4%", "cd4+ percentage",
-    "t lymphocytes", "b lymphocytes", "t lymphocyte", "b lymphocyte", "cytotoxic t lymphocytes",
-    "tumor infiltrating lymphocytes", "tumour infiltrating lymphocytes", "lymphocyte apheresis",
-    "human leukocyte antigen", "leukocyte esterase", "neutrophil to lymphocyte ratio", "neutrophil lymphocyte ratio",
-    "platelet to lymphocyte ratio", "granulocyte macrophage", "granulocyte colony", "platelet rich",
-    "platelet transfusion", "platelet transfusions", "platelet growth", "platelet aggregation", "platelet function",
-    "platelet inhibitor", "platelet inhibitors", "platelet derived", "fetal hemoglobin", "fetal haemoglobin",
-    "hemoglobin s", "hemoglobin f", "hemoglobin c", "mean corpuscular hemoglobin", "mean corpuscular haemoglobin",
-    "creatine kinase", "creatine phosphokinase", "fractional shortening", "ef domain", "prothrombin time",
-    "qt interval", "pr interval", "qrs", "qrs duration", "phosphorus", "phosphate", "free testosterone",
-    "bioavailable testosterone", "prolactin", "amylase", "lipase", "uric acid", "fibrinogen", "lansky and karnofsky",
-    "apgar", "fev1/fvc", "fev1 / fvc", "fev1/fvc ratio", "fev1 / fvc ratio", "fev1:fvc", "fev1 fvc ratio",
-    "ratio of fev1 to fvc", "ratio of fev1 to forced vital capacity", "fev1 reversibility", "reversibility in fev1",
-    "reversibility of fev1", "fev1 variability", "fev1 decline", "fev1 fall", "fall in fev1", "decline in fev1",
-    "fev1 improvement", "improvement in fev1", "fev1 change", "change in fev1", "fev1 increase", "increase in fev1",
-    "pd20", "pc20", "peak expiratory flow", "pefr", "specific ige", "sige", "ige specific", "anti ige",
-    "ige mediated", "non ige", "hyper ige", "ige antibodies", "ige antibody", "ige sensitization", "ige sensitisation",
-    "lvesd", "lvedd", "iief", "iief 15", "erectile function",
-    "birth weight", "birthweight", "weight loss", "weight gain", "weight bearing", "weight change", "ideal body weight",
-    "body surface area", "molecular weight", "weight based", "birth length", "psa doubling time", "psa velocity",
-    "psa progression", "psa nadir", "psadt", "hba1c variability", "blood pressure variability",
-    "temperature sensitive", "room temperature", "hepatic encephalopathy", "gleason pattern",
-    "primary gleason grade", "secondary gleason grade", "primary gleason", "secondary gleason",
-    "gleason grade group", "grade group", "hbv dna", "hcv rna", "hbv viral load", "hcv viral load",
-    "hepatitis b viral load", "hepatitis c viral load", "cmv viral load", "ebv viral load", "cmv dna", "ebv dna",
-    "glucose tolerance", "oral glucose tolerance", "glucose infusion", "2 hour glucose", "2 h glucose",
-    "postprandial glucose", "post prandial glucose", "mean arterial pressure", "pulmonary artery pressure",
-    "pulmonary arterial pressure", "intracranial pressure", "wedge pressure", "pulse pressure",
-    "pulse wave velocity", "ejection fraction reduction", "saturation of", "transferrin saturation",
-    "oxygen requirement", "oxygen flow", "oxygen concentration", "fraction of inspired oxygen",
-    "ldh isoenzyme", "partner's age", "skin type", "iron saturation", "ionized calcium", "ionised calcium",
-    "age of consent", "legal age", "age of majority", "legal age of consent", "minimum legal adult age",
-    "short axis", "vessel diameter", "reference vessel diameter", "tumor mutational burden", "tumour mutational burden",
-    "tumor burden", "tumour burden", "urinary albumin excretion", "urine albumin excretion", "albumin excretion rate",
-)
-OTHER_ABBREVIATIONS: tuple[str, ...] = (
-    "PT", "INRC", "CK", "CPK", "GGT", "BUN", "AFP", "CEA", "ESR", "FT3", "FT4", "T3", "T4", "RBC", "MCV", "NLR",
-    "DBIL", "IBIL", "MAP", "FiO2", "FIO2", "HBV", "HCV", "CMV", "EBV", "PTH", "LH", "FSH", "IGF-1", "NT-proBNP",
-    "BNP", "CA-125", "CA125", "CA 19-9", "CA19-9", "HCG", "hCG", "TIBC", "GCS", "EDSS", "ASA", "IPSS", "I-PSS",
-    "SHI-M", "EHS", "IELT", "PEDT", "YMRS", "HAM-D", "HAMD", "MADRS", "PHQ-9", "NIHSS", "SNOT-22",
-)
-
-
 def variable(name: str) -> Variable:
     """The catalogue record of a variable (KeyError when it is not in the catalogue)."""
     return CATALOGUE[name]

@@ -9,13 +9,13 @@ import pytest
 from expectations.suites import HAND_WRITTEN
 from schemas.measures import (
     CATALOGUE,
-    OTHER_NAMES,
     ULN,
     UNITS,
     VARIABLES,
     allowed_unit_pairs,
     catalogue_rows,
 )
+from schemas.other_names import OTHER_NAMES
 from transforms.measures import converter
 from transforms.measures.convert import bare_unit, to_canonical
 

@@ -5,10 +5,11 @@ Four stages, one module each, all knowledge of the variables in the catalogue (`
   original offsets (so that source_text / raw_value / condition_text quote the criterion as written);
 - `scan`: expressions (comparator + number + unit, ranges, scale lists, `140/90`, grades such as `Child-Pugh B`)
   and mentions (the catalogue's names and abbreviations);
-- `link` + `assemble`: each expression is given its owner — the name just before it, the expression it continues
-  (`≥ 18 and ≤ 75`), the count noun after it (`2 prior lines`) or the age it states itself (`18 years old`) —,
-  conditions (`if liver metastases`) are attached — with `qualify`, also a country's sites, one sex, and
-  alternatives joined by `or` —, and each reading is flipped to the *allowed* range for an EXCLUSION criterion;
+- `link` + `conditions` + `assemble`: each expression is given its owner — the name just before it, the expression
+  it continues (`≥ 18 and ≤ 75`), the count noun after it (`2 prior lines`) or the age it states itself (`18 years
+  old`) —, conditions (`if liver metastases`, `for cohort B`) are attached — with `qualify`, also a country's sites,
+  one sex, and alternatives joined by `or` —, and each reading is flipped to the *allowed* range for an EXCLUSION
+  criterion;
 - `convert`: values → the variable's canonical unit (pint for dimensions, molar masses and valences for
   concentrations), plausibility.
 
@@ -19,8 +20,9 @@ from __future__ import annotations
 
 from schemas.measures import CATALOGUE, ULN, VARIABLES
 from transforms.measures.assemble import measures, readings
+from transforms.measures.conditions import find_conditions
 from transforms.measures.convert import converter
-from transforms.measures.link import assign_owners, find_conditions, group_mentions
+from transforms.measures.link import assign_owners, group_mentions
 from transforms.measures.model import OTHER, Measure, Range
 from transforms.measures.normalise import clean, lower, may_hold_a_measure, rewrite_words
 from transforms.measures.scan import (

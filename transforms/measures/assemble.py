@@ -15,8 +15,9 @@ from schemas.measures import (
     PAIRED_NAMES,
     ULN,
 )
+from transforms.measures.conditions import COND_RE, CONNECTOR_TRIM_RE, WITHOUT_RE
 from transforms.measures.convert import plausible, to_canonical
-from transforms.measures.link import _COND_RE, _CONNECTOR_TRIM_RE, _OUTSIDE_RE, _WITHOUT_RE, PERF, SILENT
+from transforms.measures.link import PERF, SILENT
 from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PAIR, PAIRED, VALUE, Expr, Group, Measure, Range
 from transforms.measures.normalise import GE, GT, LE, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
 from transforms.measures.qualify import condition_kind, sex_of
@@ -27,6 +28,7 @@ Bounds = tuple[float | None, bool | None, float | None, bool | None, str, Span, 
 
 _PAIRS = {tuple(pair) for pair in PAIRED_NAMES.values()}
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+_OUTSIDE_RE = re.compile(r"\boutside\b")
 _WORD_AFTER_RE = re.compile(r"\s*[A-Za-z]")
 
 
@@ -56,8 +58,8 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
     outside = _OUTSIDE_RE.search(gap.lower()) is not None
     condition = doc.quote(*expr.condition) if expr.condition else None
     if condition is not None:
-        condition = _CONNECTOR_TRIM_RE.sub("", condition) or None
-        if condition is not None and _WITHOUT_RE.search(condition.lower()) and \
+        condition = CONNECTOR_TRIM_RE.sub("", condition) or None
+        if condition is not None and WITHOUT_RE.search(condition.lower()) and \
                 not (expr.continues is not None and expr.continues.condition is None):
             # `in patients without liver metastases`: the general population, unless the bound before already was
             # (`ECOG 0-1 (or 2 if no ascites)`)
@@ -184,7 +186,7 @@ def _value_bounds(doc: Text, expr: Expr, variable: str, single: int = 0) -> Boun
         if prev_unit is not None:
             # `≤ 1.5 mg/dL (≤ 3 if Gilbert)` shares the unit; `≤ 1.5 mg/dL; ≤ 1 plus proteinuria` is another thing
             after = doc.text[expr.end:expr.end + 40]
-            if _WORD_AFTER_RE.match(after) and not _COND_RE.match(after.lstrip(" ,(").lower()):
+            if _WORD_AFTER_RE.match(after) and not COND_RE.match(after.lstrip(" ,(").lower()):
                 return None
             k1 = k2 = prev_unit
     cmp: str | None = expr.cmp or (expr.owner.prefix_cmp if expr.owner and expr.continues is None else None)

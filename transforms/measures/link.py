@@ -1,4 +1,4 @@
-"""Linking: which variable each expression belongs to, and which expressions are conditions or carry one.
+"""Linking: which variable each expression belongs to (the names grouped, then each expression given its owner).
 
 The functions read the lower-cased criterion (`text`, same offsets as the normalised one: its patterns are
 case-sensitive, whose literals fail fast) and, where case tells something (`No` starting a list item, an abbreviation
@@ -10,8 +10,8 @@ import re
 from schemas.measures import CATALOGUE
 from transforms.measures.convert import accepts
 from transforms.measures.model import BARE_ULN, GRADE, LIST, NAME, OTHER, PAIR, PERFORMANCE, VALUE, Expr, Group, Mention
-from transforms.measures.normalise import GE, GT, trie_pattern
-from transforms.measures.qualify import SEX_WORDS, mark_joined, mark_sex_groups, place_condition
+from transforms.measures.normalise import GE, GT
+from transforms.measures.qualify import SEX_WORDS
 from transforms.measures.scan import COUNTED_NOUNS, COUNTED_RE, PEOPLE_TAIL_RE, PERSON_NOUNS, is_whole_criterion
 from transforms.measures.units import TIME_SYMBOLS, ULN
 
@@ -19,7 +19,7 @@ _CMP = r"[≥≤<>]"
 SILENT = ""  # a group member that is not a catalogue variable (`direct bilirubin`)
 PERF = "performance"  # `performance status` without a scale
 
-_GROUP_GAP_RE = re.compile(r"(?:[\s,/&()\[\]:-]|\b(?:and/or|and|or|serum|plasma|blood|the|both|either|total|levels?"
+GROUP_GAP_RE = re.compile(r"(?:[\s,/&()\[\]:-]|\b(?:and/or|and|or|serum|plasma|blood|the|both|either|total|levels?"
                            r"|counts?|values?|concentrations?)\b)*")
 _GROUP_GAP_WORDS_RE = re.compile(r"[\s,/()]*(?:[a-z-]{4,}\s+){0,2}(?:and/or|and|or)\s+(?:[a-z-]{4,}\s+){0,2}"
                                  )
@@ -29,11 +29,7 @@ _FILLER_BLOCK_RE = re.compile(
     r"|dose|mg|times)\b|,\s*\w+\s+\w+"
     )
 # `80% of the predicted value`: what a percentage of a lung-function value is of, between the bound and what follows it
-_OF_PREDICTED = r"(?:of\s+(?:the\s+)?)?(?:normal\s+)?predicted(?:\s+normal)?(?:\s+values?)?"
-_POPULATION_AGE_RE = re.compile(r"[^.;:]{0,80}\bin\s+(?:\w+\s+)?(?:children|adults?|patients?|participants?|subjects?"
-                                r"|men|women|males?|females?|adolescents?|infants?|people|persons?|individuals?)\b"
-                                r"[^.;:\d]{0,30}$")
-_WHOSE_GAP_RE = re.compile(rf"[\s,]*(?:{_OF_PREDICTED}\s+)?(?:and\s+)?whose\s+")
+OF_PREDICTED = r"(?:of\s+(?:the\s+)?)?(?:normal\s+)?predicted(?:\s+normal)?(?:\s+values?)?"
 _CONTINUATION_RE = re.compile(
     r"[\s,;:()]*(?:and/or|and|or|but|&)?[\s,;(]*"
     # `< 2.5 × ULN, which is allowed < 5 × ULN in patients with liver metastasis` (NCT04348032)
@@ -42,7 +38,7 @@ _CONTINUATION_RE = re.compile(
     # `≤ 3.0 × ULN or baseline or ≤ 5.0 × ULN`: an alternative reference value between two bounds
     r"|\s*(?:or|and)\s+(?:baseline|the\s+baseline\s+value)\s+(?:or|and)\s+"
     # `> 470 ms in women or > 450 ms in men`, also with a comma: `> 470 ms in women, > 450 ms in men`
-    rf"|[\s,;:()]*(?:{_OF_PREDICTED}\s+)?(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{{0,60}}?[\s,;)]*"
+    rf"|[\s,;:()]*(?:{OF_PREDICTED}\s+)?(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{{0,60}}?[\s,;)]*"
     r"(?:\b(?:and/or|and|or|but)\b|[;,])[\s,;(]*"
     r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
     r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
@@ -50,99 +46,24 @@ _CONTINUATION_RE = re.compile(
 # `Hemoglobin: men ≥ 13 g/dL, women ≥ 12 g/dL`: the next bound, written with its comparator, is another sex's
 _SEX_CONTINUATION_RE = re.compile(rf"[\s,;()]*(?:and/or|and|or|but)?[\s,;(]*(?:(?:for|in)\s+)?(?:{SEX_WORDS})"
                                   r"\s*:?\s*")
-_SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?cases?\s+of|in\s+the\s+(?:presence"
-                r"|setting|context|event)\s+of|(?:for|in|among)\s+(?:those|patients?|participants?|subjects?|people"
-                r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
-_NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
-                   r"|(?:with|in|for)\s+(?:\w+\W{1,2}){0,3}?(?:metasta\w*|involvement|gilbert\w*|infiltration)"
-                   r"|(?:due|secondary|attributable)\s+to|(?:on|receiving|taking)\s+(?:\w+\s+)?anticoagula\w*"
-                   # a part of the study: `(≥ 60% for cohort 2)`, `in part B`, `for the dose-expansion phase`
-                   r"|(?:for|in)\s+(?:the\s+)?(?:(?:cohorts?|parts?|arms?|groups?|modules?)\s+(?:[a-z]\b|\d|[ivx]+\b)"
-                   r"|(?:dose[\s-]+)?(?:escalation|expansion|extension|randomi[sz]ed)\s+"
-                   r"(?:cohorts?|parts?|phase|portion|stage))")
-_BRACKETED_BOUND_RE = re.compile(r"\(\s*(?:or\s+)?\Z")  # only matched against the gap up to the next bound
-# words between a bound and its condition: `ECOG 0-1 (2 allowed for patients in cohort B)`, `FEV1 > 50% of predicted if
-# pulmonary involvement`
-_BEFORE_CONDITION_RE = re.compile(r"(?:(?:(?:is|are)\s+)?(?:allowed|permitted|acceptable|accepted)"
-                                  rf"|{_OF_PREDICTED})\s+(?=for|in|if|when)")
-_COND_RE = re.compile(rf"\b(?:{_SUBORDINATE}|{_NOUN_CONDITION})\b")
-_SUBORDINATE_RE = re.compile(rf"(?:{_SUBORDINATE})")
-_FOR_END_RE = re.compile(r"\bfor\s*$")
-_SUBJECT_COND_RE = re.compile(r"\b(?:patients?|participants?|subjects?|those)\s+with\b")
-_EXCEPTION_RE = re.compile(r"\b(?:unless|except|excluding|other\s+than|with\s+the\s+exception\s+of|as\s+long\s+as)\b"
-                           )
-_SUBJECT_ONLY_RE = re.compile(
-    r"(?:[\s,≥≤<>]|\b(?:patients?|participants?|subjects?|those|people|persons?|individuals?|children|adults?|men"
-    r"|women|males?|females?|who|whose|are|is|be|were|was|aged|of|the|a|an|with|pts|younger|older)\b)*"
-    )
 _PEOPLE_RE = re.compile(
     r"(?:[\s,()]|\b(?:males?|females?|men|women|boys|girls|patients?|participants?|subjects?|volunteers?|adults?"
     r"|children|individuals?|persons?|people|healthy|and|or|of|either|sex|gender|both|inclusive)\b)*"
     )
 _PEOPLE_NOUN_RE = re.compile(rf"\b(?:{PERSON_NOUNS}|who)\b")
-# `subjects over the age of 65 may be considered on an individual basis`, `children < 12 years must be discussed with
-# the PI`: a case for discretion, not a bound
-_DISCRETION_RE = re.compile(r"\b(?:may|might|could|can|will|must|should)\s+be\s+(?:considered|discussed|evaluated)\b"
-                            r"|case[\s-]+by[\s-]+case|individual\s+basis")
-# `troponin above ULN … should have a cardiologic consultation before enrollment`: the value calls for a procedure,
-# it does not bound who may enrol
-_PROCEDURE_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:should|must|will|shall|needs?\s+to)\s+(?:have|undergo|receive|get)"
-                                r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:consultation|consult|evaluation|review"
-                                r"|work[\s-]?up|referral)\b")
-# `… patients who have both … are not eligible`: what follows the value rules it out
-_EXCLUDED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be)\s+(?:not\s+eligible|ineligible|excluded)"
-                               r"(?:\s+(?:for|from)\s+(?:this|the)\s+(?:study|trial|protocol))?\s*(?:[.;(]|$)"
-                               )
-_CONJUNCTION_GAP_RE = re.compile(r"(?:(?!\bNo\b)[^;.]){0,40}?\b(?:with|and)\b(?:(?!\bNo\b)[^;.]){0,40}")
-_BOTH_RE = re.compile(r"\bboth\b")
-_SENTENCE_TAIL_RE = re.compile(r"[^;]{0,300}?(?:[.](?=\s)|;|$)|[^;]{0,300}")
 _INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b")
-_OTHER_PERSON_RE = re.compile(
-    r"\b(?:partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
-    r"|offspring|family\s+(?:history|members?)|first[\s-]degree|sudden\s+death)\b")
-# `no significant heart disease (NYHA class III or IV)`, `no uncontrolled diabetes, defined as glucose ≥ 200`: the
-# value describes what is ruled out, so the criterion's kind is turned round for it
-_NEGATED_LEAD_RE = re.compile(
-    # `… effusion No New York Heart Association class III or IV heart disease`: a list item that starts with `No`
-    r"(?-i:\bNo)\s+(?:[\w'-]+\s+){0,5}?$|"
-    # (`without MYCN amplification (> 18 months of age)` adds a condition in its brackets: only `no` defines there)
-    r"\bno\s+(?:[\w'-]+[\s,]+){0,5}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*$"
-    r"|\b(?:no|without)\s+(?:[\w'-]+[\s,]+){0,5}?defined\s+(?:as|by)\s+$"
-    # `No SGOT … greater than`, `must not have serum triglycerides greater than 400 mg/dL`
-    r"|(?:^|[;:.]\s+)[\s\-*•·]*no\s+(?:known\s+|history\s+of\s+)?$"
-    r"|\bnot\s+(?:have|had|having|show|present\s+with)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
-_AT_EVENT_RE = re.compile(r"\s*(?:of\s+age\s+)?(?:at|by)\s+(?:the\s+)?(?:time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?"
-                          r"(?:diagnosis|onset|presentation)\b")
-_PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s+(?:eligible|allowed|permitted)\b"
-                                )
-# `oxygen requirement … to maintain oxygen saturation ≥ 92%` (NCT04340557): a target of a treatment, not a value
-_TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|attain)\s+(?:an?\s+|the\s+|their\s+)?$"
-                             )
 # a name right after a value, then the end of the clause: it names that value (`> 140 mm Hg systolic, or …`)
 _POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|/\s*day\b|\b(?:or|and|despite|at|on|in|for|per|daily"
                                   r"|of\s+(?:the\s+)?(?:normal\s+)?predicted)\b)")
 _POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
 _BOUND_BEFORE_NAME_RE = re.compile(r"\s*([≤<])\s*")  # `18 ≤ age`: a lower bound written before its name
 _UPPER_BOUND_NEXT_RE = re.compile(r"\s*[≤<]")  # … `≤ 75`: the upper bound right after the name
-_DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b")
-# the group of people a definition names by their age (`adults, defined as ≥ 18 years`): that age is who may enrol
-_AGE_GROUP_DEFINED_RE = re.compile(
-    r"\b(?:adults?|adolescents?|elderly|older\s+(?:adults?|patients?|people|persons?|subjects?)|seniors?|geriatric"
-    r"|child(?:ren)?|p(?:a)?ediatric|infants?|neonates?|minors?|teen(?:ager)?s?|youths?|juveniles?)\b[^.;]{0,30}$")
-_DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:considered|defined|deemed)\b"
-                                 )
-_IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b")
 _AGE_TAIL_RE = re.compile(r"\s*(?:$|[,;().:]|(?:with|who|and|or|of|at|in|inclusive|old|from|on|having|both|either|any"
                           r"|males?|females?|men|women|diagnosed|presenting|undergoing|suffering|scheduled|eligible"
                           r"|are|is|were|must|will|should|can|may|that|whose|without)\b)")
-_CLAUSE_CONNECTOR_RE = re.compile(r"\b(?:and|or|but)\b|[,;]")
-_WITHOUT_RE = re.compile(r"\b(?:without|no)\b")
 _TAIL_STOP_RE = re.compile(r"[;),]|\.(?: |\Z)")
 _PREFIX_CMP_RE = re.compile(rf"(?P<cmp>{_CMP})\s*(?:the\s+)?$")
 _BETWEEN_BEFORE_RE = re.compile(r"\bbetween\s+(?:the\s+)?$")
-_OUTSIDE_RE = re.compile(r"\boutside\b")
-_CONNECTOR_TRIM_RE = re.compile(r"^[\s,;:(]+|[\s,;:(]+$|\s+(?:and/or|and|or)$", re.IGNORECASE)
-
 
 
 def group_mentions(mentions: list[Mention], text: str, cased: str, strict_words: frozenset[str]) -> list[Group]:
@@ -151,7 +72,7 @@ def group_mentions(mentions: list[Mention], text: str, cased: str, strict_words:
     for men in mentions:
         variables = _members(men)
         if groups and men.start - groups[-1].end <= 40 and _joinable(groups[-1], variables, text, men.start) and (
-                _GROUP_GAP_RE.fullmatch(text, groups[-1].end, men.start)
+                GROUP_GAP_RE.fullmatch(text, groups[-1].end, men.start)
                 or (_GROUP_GAP_WORDS_RE.fullmatch(text, groups[-1].end, men.start)
                     and not _FILLER_BLOCK_RE.search(text, groups[-1].end, men.start))):
             # `hypercalcemia (ionized calcium > 1.5)`: a name in brackets says what is measured; `INR/PT ≤ 1.5 × ULN`
@@ -349,7 +270,7 @@ def _implicit_age(text: str, expr: Expr) -> bool:
         return kinds == {"years"} or expr.age_comparative or bool(_INFANTS_RE.search(head))
     # `18-75 years` as a whole criterion (or a clause of it: `6 months to 2 years; > 2 years to 6 years`): nothing
     # before it, nothing but people after it
-    tail = text[expr.end:_tail_boundary(text, expr.end, len(text))]
+    tail = text[expr.end:tail_boundary(text, expr.end, len(text))]
     return ("years" in kinds or expr.age_comparative) and not head.rsplit(";", 1)[-1].strip(" -*•·:") and (
         not tail.strip() or bool(_PEOPLE_RE.fullmatch(tail)))
 
@@ -384,221 +305,9 @@ def _counted_owner(text: str, expr: Expr) -> Group | None:
     return Group(m.start("noun"), m.end("noun"), [COUNTED_NOUNS[m.group("noun").lower()]], set())
 
 
-# Which of the rarer scope rules can apply in a criterion at all: found in one pass over it, so that a criterion
-# without any of their words pays for none of their searches.
-_CUES: dict[str, tuple[str, ...]] = {
-    "other": ("partner", "partners", "spouse", "spouses", "relative", "relatives", "mother", "mothers", "father",
-              "fathers", "parent", "parents", "sibling", "siblings", "donor", "donors", "caregiver", "caregivers",
-              "guardian", "guardians", "offspring", "family", "first degree", "first-degree", "sudden death"),
-    "negation": ("no", "not", "without"),
-    "target": ("to maintain", "to achieve", "to keep", "to reach", "to obtain", "to attain"),
-    "event": ("diagnosis", "onset", "presentation"),
-    "discretion": ("considered", "discussed", "evaluated", "case", "individual"),
-    "procedure": ("consultation", "consult", "evaluation", "review", "workup", "work", "referral"),
-    "eligibility": ("eligible", "ineligible", "excluded", "allowed", "permitted"),
-    "defined": ("defined", "deemed"),
-    "exception": ("unless", "except", "excluding", "exception", "other than", "as long as"),
-    "both": ("both",),
-}
-_CUE_WORDS = {word: cue for cue, words in _CUES.items() for word in words}
-_CUES_RE = re.compile(r"(?<![a-z])(?=[a-z])" + trie_pattern(_CUE_WORDS) + r"(?![a-z])")
-
-
-def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = False) -> None:
-    """Mark expressions that are themselves a condition (`for patients who are > 16 years old`) as dropped, and
-    attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`)."""
-    cues = {_CUE_WORDS[m.group()] for m in _CUES_RE.finditer(text)}
-    prev_end = 0
-    prev_tail_end = 0
-    prev_owned: Expr | None = None
-    heads: list[tuple[Expr, int]] = []
-    for i, expr in enumerate(exprs):
-        if expr.owner is None:
-            prev_end = max(prev_end, expr.end)
-            continue
-        real_group = expr.owner.end > expr.owner.start
-        anchor = expr.owner.start if real_group and expr.owner.start >= prev_end and expr.continues is None \
-            else expr.start
-        head_start = max(prev_end, _last_boundary(text, anchor), anchor - 200)
-        head = text[head_start:anchor]
-        heads.append((expr, head_start))
-        if cues:
-            _scope_rules(text, cased, expr, anchor, head, cues, prev_owned)
-        # `(KPS for > 16 years of age)`: the age says whom another bound is for; `for > 2 years`: a duration
-        for_age = "age" in expr.owner.variables and _FOR_END_RE.search(head) is not None
-        cond = "inside" if for_age else _head_condition(head)
-        if cond == "inside":
-            # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
-            # number is the condition of another bound. Kept (as conditional) only when it stands in a clause of
-            # its own: `patients with Gilbert syndrome may be included if total bilirubin ≤ 3 × ULN`.
-            own_clause = head_start > 0 and text[head_start - 1] in ";." and head_start > prev_end
-            if "age" in expr.owner.variables or not own_clause:
-                expr.dropped = True
-                expr.inside = True
-                expr.inside_if = bool(_IF_RE.search(head))
-            else:
-                expr.condition = (head_start, anchor)
-        elif prev_owned is not None and prev_owned.inside and prev_owned.inside_if and \
-                _GROUP_GAP_RE.fullmatch(text, prev_owned.end, anchor):
-            expr.dropped = expr.inside = True  # `if ANC < 1,000/mm3 or platelets < 75,000/mm3`
-        elif prev_owned is not None and prev_owned.inside and _WHOSE_GAP_RE.fullmatch(text, prev_owned.end, anchor):
-            expr.dropped = expr.inside = True  # `for subjects with FVC 80-87% predicted whose FEV1 falls below 70%`
-        elif isinstance(cond, tuple) and head_start + cond[0] >= prev_tail_end:
-            expr.condition = (head_start + cond[0], head_start + cond[1])
-        exception = _EXCEPTION_RE.search(head) if "exception" in cues else None
-        if exception is not None:
-            expr.exception = True
-            expr.condition = (head_start + exception.start(), anchor)
-        limit = len(text)
-        if i + 1 < len(exprs):
-            nxt = exprs[i + 1]
-            new_clause = _CLAUSE_CONNECTOR_RE.search(text, expr.end, max(expr.end, nxt.start))
-            if nxt.owner is not None and nxt.owner.end > nxt.owner.start and nxt.owner.start >= expr.end:
-                if new_clause:
-                    limit = nxt.owner.start
-            elif nxt.continues is expr or (nxt.owner is not None and not nxt.age_intrinsic and new_clause):
-                limit = nxt.start
-            if (bracket := _BRACKETED_BOUND_RE.search(text, expr.end, max(expr.end, nxt.start))) is not None:
-                limit = min(limit, bracket.start())  # `with liver metastases (≤ 2.5 × ULN without)`
-        tail_end = _tail_boundary(text, expr.end, limit)
-        tail = text[expr.end:tail_end]
-        lead = len(tail) - len(tail.lstrip(" ,("))
-        if filler := _BEFORE_CONDITION_RE.match(tail, lead):
-            lead = filler.end()
-        if "exception" not in cues or not _EXCEPTION_RE.match(tail, lead):
-            found = _COND_RE.match(text, expr.end + lead)
-            if found and expr.condition is None:
-                expr.condition = (expr.end + lead, tail_end)
-                prev_tail_end = tail_end
-            elif expr.condition is None and (place := place_condition(text, expr.end + lead)) is not None:
-                expr.condition = place
-                prev_tail_end = place[1]
-        if expr.continues is not None and expr.condition is None:
-            gap_start = expr.continues.end
-            marker = _COND_RE.search(text, gap_start, expr.start) or _EXCEPTION_RE.search(text, gap_start, expr.start)
-            if marker is not None and marker.start() >= prev_tail_end:
-                expr.condition = (marker.start(), expr.start)
-        if expr.continues is not None and expr.condition is None and "(" in text[expr.continues.end:expr.start]:
-            expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
-        prev_end = expr.end
-        prev_owned = expr
-    if len(heads) > 1:
-        mark_sex_groups(text, heads)
-        mark_joined(text, [expr for expr, _ in heads])
-    if not exclusion and exprs and all(expr.inside and not expr.inside_if and expr.owner is not None
-                                       and "age" in expr.owner.variables for expr in exprs) \
-            and _POPULATION_AGE_RE.match(text[:exprs[0].start]):
-        # `Food allergy in children aged 2 to 17 years`: one sentence, no other number for the age to qualify, and
-        # an inclusion criterion asks for both, so the age is the population's (in an exclusion it only narrows
-        # what excludes; `transplant considered for patients under age 55` is a case for discretion)
-        for expr, _ in heads:
-            expr.dropped = expr.inside = False
-
-
-def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],
-                 prev: Expr | None) -> None:
-    """The rules that drop, negate or permit one expression by the words around it (`cues`: those that occur)."""
-    if ("other" in cues and _OTHER_PERSON_RE.search(head)) or ("target" in cues and _TARGET_LEAD_RE.search(
-            text, max(0, anchor - 40), anchor)) or (cues & {"defined", "discretion"} and _DEFINITION_TAIL_RE.match(
-            text, expr.end, min(len(text), expr.end + 60))):
-        expr.dropped = True
-    if "negation" in cues and _NEGATED_LEAD_RE.search(cased, max(0, anchor - 80), anchor):
-        expr.negated = True
-    if "event" in cues and expr.owner is not None and "age" in expr.owner.variables and \
-            _AT_EVENT_RE.match(text, expr.end):
-        expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
-    if prev is not None and (prev.negated or prev.ruled_out) and _CONJUNCTION_GAP_RE.fullmatch(cased, prev.end, anchor) \
-            and ("with" in text[prev.end:anchor] or _BOTH_RE.search(text, _sentence_start(text, prev.start), prev.start)):
-        # `No SGOT > 1.5 × ULN with alkaline phosphatase > 2.5 × ULN`: not (A and B) is no range of either
-        prev.dropped = expr.dropped = True
-    if "discretion" in cues and _DISCRETION_RE.search(text, _sentence_start(text, expr.start),
-                                                      _sentence_end(text, expr.end)):
-        expr.dropped = True
-    if "procedure" in cues and _PROCEDURE_TAIL_RE.match(text, expr.end):
-        expr.dropped = True
-    if "eligibility" in cues:
-        if _EXCLUDED_TAIL_RE.match(text, expr.end):
-            expr.ruled_out = True
-        if _PERMITTED_TAIL_RE.match(text, expr.end):
-            expr.exception = True  # `… and CD4 count above 350 … are eligible`: an allowed range as written
-    if "defined" in cues and _defines_a_status(text, expr):
-        expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a status
-
-
-def _defines_a_status(text: str, expr: Expr) -> bool:
-    """Whether an age stands after the `defined as` of its sentence, in the definition of a status (`postmenopausal,
-    defined as women over 55`) rather than of an age group (`adults, defined as ≥ 18 years`: who may enrol)."""
-    if not (expr.age_intrinsic or (expr.owner is not None and "age" in expr.owner.variables)):
-        return False
-    start = _sentence_start(text, expr.start)
-    cues = [m.start() for m in _DEFINITION_RE.finditer(text, start, expr.start)]
-    return bool(cues) and not _AGE_GROUP_DEFINED_RE.search(text, max(start, cues[-1] - 40), cues[-1])
-
-
-def _sentence_end(text: str, pos: int) -> int:
-    """Where the sentence holding `pos` ends (at its `. ` or `;`, 300 characters on at most)."""
-    m = _SENTENCE_TAIL_RE.match(text, pos)
-    return m.end() if m is not None else min(len(text), pos + 300)
-
-
-def _sentence_start(text: str, pos: int) -> int:
-    """Where the sentence holding `pos` starts (after the last `. ` or `; ` before it, looking back 300 characters at
-    most: a longer sentence is a list, and a bounded look keeps a long criterion linear)."""
-    low = max(0, pos - 300)
-    start = max(text.rfind(". ", low, pos), text.rfind("; ", low, pos))
-    return start + 2 if start >= 0 else low
-
-
-def _last_boundary(text: str, pos: int) -> int:
-    """Just after the last `;`, bracket or sentence-ending `. ` in the 200 characters before `pos` (a `1. 5` is no
-    sentence end)."""
-    lo = max(0, pos - 200)
-    best = max(text.rfind(";", lo, pos), text.rfind("(", lo, pos), text.rfind(")", lo, pos))
-    dot = text.rfind(". ", lo, pos + 1)
-    while dot > best and 0 < dot and text[dot - 1].isdigit() and dot + 2 < len(text) and text[dot + 2].isdigit():
-        dot = text.rfind(". ", lo, dot)
-    if pos == len(text) and text.endswith("."):
-        dot = max(dot, len(text) - 1)
-    best = max(best, dot)
-    return best + 1 if best >= 0 else lo
-
-
-def _tail_boundary(text: str, start: int, limit: int) -> int:
+def tail_boundary(text: str, start: int, limit: int) -> int:
     """The first `;`, `)`, `,` or sentence-ending `.` after `start` (at most 120 characters on, and before `limit`)."""
     end = min(limit, start + 120)
     m = _TAIL_STOP_RE.search(text, start, min(len(text), end + 1))
     return m.start() if m is not None and m.start() < end else end
-
-
-def _head_condition(head: str) -> tuple[int, int] | str | None:
-    """The condition clause in the text before a mention: "inside" when the mention is the condition's own subject
-    (`if < 2 years old`), a span when a condition qualifies the measure, None when there is none."""
-    last = None
-    for m in _COND_RE.finditer(head):
-        last = m
-    if last is not None and len(head) - last.end() > 60:
-        last = None  # a condition far back qualifies something else (`… has been irradiated … PATIENT …: Age:`)
-    if last is not None:
-        between = head[last.end():]
-        if _SUBJECT_ONLY_RE.fullmatch(between) and _SUBORDINATE_RE.fullmatch(last.group(0)) \
-                and "," not in between and ":" not in between:
-            return "inside"
-        if _EXCEPTION_RE.search(head[:last.start()]) and not re.search(r"[,;:]", head[:last.start()]):
-            return None
-        cut = re.search(r"[,:]", between)
-        end = last.end() + (cut.start() if cut else len(between))
-        return last.start(), end
-    subject = None
-    for m in _SUBJECT_COND_RE.finditer(head):
-        subject = m
-    if subject is not None and len(head) - subject.end() <= 60:
-        rest = head[subject.end():]
-        if rest.strip() and not _SUBJECT_ONLY_RE.fullmatch(rest) and not re.search(r"\b(?:an?|the|known|severe)\s*$",
-                                                                                   rest):
-            cut = re.search(r"[,:]", rest)
-            if cut is None and len(rest.split()) <= 3:
-                return None  # `subjects with resting sitting systolic blood pressure`: the name's own words
-            return subject.start(), subject.end() + (cut.start() if cut else len(rest))
-    return None
-
 

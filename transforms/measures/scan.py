@@ -4,14 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from schemas.measures import (
-    CATALOGUE,
-    OTHER_ABBREVIATIONS,
-    OTHER_NAMES,
-    PAIRED_ABBREVIATIONS,
-    PAIRED_NAMES,
-    SHARED_NAMES,
-)
+from schemas.measures import CATALOGUE, PAIRED_ABBREVIATIONS, PAIRED_NAMES, SHARED_NAMES
+from schemas.other_names import OTHER_ABBREVIATIONS, OTHER_NAMES
 from transforms.measures.model import (
     BARE_ULN,
     GRADE,
