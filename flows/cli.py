@@ -1,4 +1,4 @@
-"""The `trialhouse` command line: ingest, query, match, layouts, parse, validate, docs."""
+"""The `trialhouse` command line: ingest, query, match, layouts, parse, measures, validate, docs."""
 from __future__ import annotations
 
 import dataclasses
@@ -8,13 +8,16 @@ import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
 from flows.match_cli import match
+
+if TYPE_CHECKING:
+    from transforms.measures import Measure
 
 # Prefect's INFO chatter hides the run summary; users can still ask for it with PREFECT_LOGGING_LEVEL.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -314,6 +317,45 @@ def parse(file: Annotated[Path, typer.Argument(help="a raw trial file", exists=T
     out = {"file": str(file), "encoding": decoded.encoding, "layout": layout,
            "records": [r.to_dict() if isinstance(r, ParsedTrial) else {"error": str(r)} for r in results]}
     print(json.dumps(out, indent=1, ensure_ascii=False))
+
+
+@app.command()
+def measures(
+    texts: Annotated[list[str], typer.Argument(help="criterion texts, each one criterion ('-': one per line from stdin)")],
+    exclusion: Annotated[bool, typer.Option("--exclusion", help="read them as exclusion criteria (the ranges "
+                                                                "printed are what they allow)")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the rows as JSON lines")] = False,
+) -> None:
+    """Print the ranges `criterion_measure` would hold for criterion texts (to try a phrasing; nothing is written)."""
+    from transforms.measures import extract_measures
+
+    kind = "EXCLUSION" if exclusion else "INCLUSION"
+    lines = [line for t in texts for line in (sys.stdin.read().splitlines() if t == "-" else [t]) if line.strip()]
+    for text in lines:
+        rows = extract_measures(text, kind)
+        if as_json:
+            print(json.dumps({"text": text, "kind": kind, "measures": [dataclasses.asdict(m) for m in rows]},
+                             ensure_ascii=False))
+            continue
+        out = RichTable(title=f"{kind}: {text}", title_justify="left")
+        for column in ("variable", "allowed", "condition", "read from"):
+            out.add_column(column)
+        for m in rows:
+            condition = f"{m.condition_text} ({m.condition_kind})" if m.condition_text else ""
+            out.add_row(m.variable, _allowed(m), condition, m.source_text)
+        console.print(out if rows else f"{kind}: {text}\n  no range read")
+
+
+def _allowed(m: Measure) -> str:
+    """A measure's allowed range in one line: `≥ 18 years`, `[0, 1] score`, `< 3 ×ULN`."""
+    if m.lower_value is not None and m.upper_value is not None:
+        low, high = ("[" if m.lower_inclusive else "("), ("]" if m.upper_inclusive else ")")
+        return f"{low}{m.lower_value:g}, {m.upper_value:g}{high} {m.unit}"
+    if m.lower_value is not None:
+        return f"{'≥' if m.lower_inclusive else '>'} {m.lower_value:g} {m.unit}"
+    if m.upper_value is not None:
+        return f"{'≤' if m.upper_inclusive else '<'} {m.upper_value:g} {m.unit}"
+    return f"any {m.unit}"
 
 
 @app.command()

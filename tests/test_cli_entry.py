@@ -1,6 +1,7 @@
 """The `trialhouse` command line: exit codes and one-line messages."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -50,3 +51,15 @@ def test_a_stage_under_way_is_named_on_a_terminal_and_nowhere_else(capfd, monkey
     with showing("loading the warehouse (one transaction)", False):
         pass
     assert capfd.readouterr().err == ""
+
+
+def test_measures_prints_what_a_criterion_allows():
+    done = _run("measures", "--json", "--exclusion", "ANC < 1.5 x 10^9/L", "Known HIV infection")
+    assert done.returncode == 0, done.stderr
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert first["kind"] == "EXCLUSION" and second["measures"] == []
+    (anc,) = first["measures"]
+    assert (anc["variable"], anc["lower_value"], anc["lower_inclusive"], anc["upper_value"], anc["unit"]) == \
+        ("anc", 1.5, True, None, "10^9/L")
+    table = _run("measures", "Age 18-75 years", "Known HIV infection")
+    assert "[18, 75] years" in table.stdout and "no range read" in table.stdout
