@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from schemas.measures import CATALOGUE, CONDITION_KINDS
 from scripts.eval_measures import DEFAULT_DATA, evaluate, load, matches, totals
 from tests.timing import assert_near_linear
-from transforms.measures import ULN, VARIABLES, Measure, extract_measures
+from transforms.measures import ULN, VARIABLES, Measure, extract_measures, lost_comparators
 from transforms.measures.qualify import condition_kind
 
 WEEK = 1 / 52.1775
@@ -407,3 +407,13 @@ def test_bounds_either_side_of_a_band_are_alternatives_not_general_bounds() -> N
 def test_a_condition_is_filed_under_one_closed_kind(condition: str | None, kind: str | None) -> None:
     assert condition_kind(condition) == kind
     assert kind is None or kind in CONDITION_KINDS
+
+
+def test_an_equals_sign_where_a_comparator_belongs_is_reported_not_read() -> None:
+    # `≥` and `≤` both become `=` in an encoding's best-fit mapping (CT.gov CSV exports, EU CTR records via ICTRP)
+    assert extract_measures("Hemoglobin =9 g/dL", "INCLUSION") == []
+    assert lost_comparators("Hemoglobin =9 g/dL", "INCLUSION") == ["Hemoglobin =9 g/dL"]
+    assert lost_comparators("Age ≥ 18 years; platelets = 100 × 10^9/L", "INCLUSION") == ["platelets = 100 × 10^9/L"]
+    assert lost_comparators("ECOG = 1", "INCLUSION") == []  # a scale point: read as written
+    assert lost_comparators("Enrolment in two groups (n=38 per group)", "INCLUSION") == []
+    assert lost_comparators("Age >= 18 years", "INCLUSION") == []

@@ -87,3 +87,13 @@ def test_every_row_holds_exactly_its_tables_staging_columns():
         names = set(arrow_schema(tbl, staging=True).names)
         assert rows[tbl.name], tbl.name
         assert all(set(row) == names for row in rows[tbl.name]), tbl.name
+
+
+def test_a_comparator_lost_to_an_equals_sign_is_an_issue_not_a_range():
+    rows = shape_trial(_rec(_trial(criteria=[Criterion("INCLUSION", "Age ≥ 18 years"),
+                                             Criterion("INCLUSION", "Hemoglobin =9 g/dL"),
+                                             Criterion("INCLUSION", "Enrolment in two groups (n=38 per group)")])))
+    assert [m["variable"] for m in rows["criterion_measure"]] == ["age"]
+    issues = [row for row in rows["ingest_issue"] if row["field"] == "criterion_measure"]
+    assert len(issues) == 1 and issues[0]["severity"] == "WARNING"
+    assert "NCT01234567:inclusion:2" in issues[0]["message"] and "'Hemoglobin =9 g/dL'" in issues[0]["message"]

@@ -10,7 +10,7 @@ import pyarrow as pa
 from schemas.derive import RECORD_COLUMN, arrow_schema
 from schemas.tables import STAGED_TABLES
 from transforms import geo, ids, vocab
-from transforms.measures import Measure, extract_measures
+from transforms.measures import Measure, extract_measures, lost_comparators
 from transforms.record import Issue, ParsedTrial
 
 _TRIAL_FIELDS = (
@@ -156,6 +156,11 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
             measures = []
             issues.append(Issue("criterion_measure", "WARNING",
                                 f"{cid}: ranges not read ({type(exc).__name__}: {exc}) from {c.text[:200]!r}"))
+        for written in lost_comparators(c.text, c.kind) if "=" in c.text else ():
+            issues.append(Issue("criterion_measure", "WARNING",
+                                f"{cid}: no range read from {written!r}: '=' stands where ≥ or ≤ belongs (both "
+                                "become '=' when a text passes through an encoding without them; the registry's own "
+                                "record may keep them)"))
         for n, m in enumerate(measures, start=1):
             rows["criterion_measure"].append((
                 f"{cid}:measure:{n}", cid, tid, m.variable, m.lower_value, m.lower_inclusive, m.upper_value,

@@ -18,6 +18,8 @@ nothing.
 """
 from __future__ import annotations
 
+import re
+
 from schemas.measures import CATALOGUE, ULN, VARIABLES
 from transforms.measures.assemble import measures, readings
 from transforms.measures.conditions import find_conditions
@@ -37,8 +39,10 @@ from transforms.measures.scan import (
     scan_mentions,
 )
 
-__all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "converter", "extract_measures"]
+__all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "converter", "extract_measures", "lost_comparators"]
 
+# `Hemoglobin =9 g/dL`: an `=` before a number where `≥` or `≤` was (an encoding's best-fit mapping turns both into `=`)
+_BARE_EQUALS_RE = re.compile(r"(?<![<>≤≥=!])=(?!=)(?=\s*\d)")
 MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a criterion
 
 
@@ -80,3 +84,14 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
             rng.order = order
             ranges.setdefault(variable, []).append(rng)
     return measures(doc, ranges)
+
+
+def lost_comparators(text: str, kind: str) -> list[str]:
+    """The bounds of a criterion that read `=` where `≥` or `≤` belongs and so yield no range, as written
+    (`Hemoglobin =9 g/dL`): read with `≥` in its place, the text would give them a range."""
+    if "=" not in text or _BARE_EQUALS_RE.search(text) is None:
+        return []
+    read = {m.source_text for m in extract_measures(text, kind)}
+    probe = _BARE_EQUALS_RE.sub("≥", text)
+    written = (m.source_text.replace("≥", "=") for m in extract_measures(probe, kind) if "≥" in m.source_text)
+    return list(dict.fromkeys(w for w in written if w in text and w not in read))
