@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from schemas.model import RECORD_COLUMN
 from schemas.tables import UNINDEXED_KEY_TABLES, Table
-
-RECORD_COLUMN = "_record"  # staging-only: which source record a row came from (file path # record index)
 
 _ARROW = {
     "VARCHAR": pa.string(),

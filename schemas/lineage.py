@@ -5,13 +5,14 @@ Declared like every table (schemas.model), and gathered with the others in schem
 """
 from __future__ import annotations
 
-from schemas.model import Column, Table
+from schemas.model import RECORD_COLUMN, Column, Table
 
 # Shared columns, defined once.
 RUN_ID = Column("run_id", "VARCHAR", "the ingest run that wrote this row", nullable=False)
 FILE_PATH = Column("file_path", "VARCHAR", "path relative to the source root", nullable=False)
 FILE_SHA256 = Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", nullable=False)
 RECORD_INDEX = Column("record_index", "INTEGER", "0-based index of the record in its file", nullable=False, min_value=0)
+RECORD_KEY = Column(RECORD_COLUMN, "VARCHAR", "record key `file_path#record_index`", nullable=False)
 
 INGEST_FILE = Table(
     "ingest_file",
@@ -108,11 +109,11 @@ STAGED_RECORD = Table(
         FILE_PATH,
         FILE_SHA256,
         RECORD_INDEX,
-        Column("_record", "VARCHAR", "record key `file_path#record_index`", nullable=False),
+        RECORD_KEY,
         Column("trial_id", "VARCHAR", "the trial the record describes, NULL when it could not be built"),
         Column("error", "VARCHAR", "why the record could not be built"),
     ),
-    primary_key=("_record",),
+    primary_key=(RECORD_COLUMN,),
     kind="staging",
 )
 
@@ -120,10 +121,10 @@ STAGED_QUARANTINE = Table(
     "_quarantine",
     "staging only: one row per record the gate refused, with the reason",
     (
-        Column("_record", "VARCHAR", "record key `file_path#record_index`", nullable=False),
+        RECORD_KEY,
         Column("reason", "VARCHAR", "the failed expectation", nullable=False),
     ),
-    primary_key=("_record",),
+    primary_key=(RECORD_COLUMN,),
     kind="staging",
 )
 

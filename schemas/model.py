@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+RECORD_COLUMN = "_record"  # staging-only: which source record a row came from (file path # record index)
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
