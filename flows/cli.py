@@ -321,7 +321,8 @@ def parse(file: Annotated[Path, typer.Argument(help="a raw trial file", exists=T
 
 @app.command()
 def measures(
-    texts: Annotated[list[str], typer.Argument(help="criterion texts, each one criterion ('-': one per line from stdin)")],
+    texts: Annotated[list[str], typer.Argument(help="criterion texts, one criterion each ('-': one per line from "
+                                                     "stdin)")],
     exclusion: Annotated[bool, typer.Option("--exclusion", help="read them as exclusion criteria (the ranges "
                                                                 "printed are what they allow)")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the rows as JSON lines")] = False,

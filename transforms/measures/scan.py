@@ -104,8 +104,8 @@ def _cue_res(number: str, comparator: str) -> tuple[re.Pattern[str], re.Pattern[
     """The cues of an age or a count that need a number: the number within the first words, or after people."""
     people = [w for alt in _PEOPLE_WORDS.split("|") for w in ((alt[:-2], alt[:-1]) if alt.endswith("s?") else (alt,))]
     return (re.compile(rf"[\s\-*•·:(]*(?:[a-z]+\s+){{0,3}}{comparator}?{number}"),
-            re.compile(trie_pattern(people, not_after=r"\w") + r"[\s,()]*(?:(?:between|from|ranging(?:\s+from|\s+between)?|(?:in\s+)?the"
-                       rf"\s+range)\s+)?{comparator}?{number}"))
+            re.compile(trie_pattern(people, not_after=r"\w") + r"[\s,()]*(?:(?:between|from|ranging(?:\s+from|\s+between)?"
+                       rf"|(?:in\s+)?the\s+range)\s+)?{comparator}?{number}"))
 
 
 _LEAD_CUE_RE, _PEOPLE_CUE_RE = _cue_res(r"\d", r"(?:[≥≤<>]\s*)")
