@@ -24,6 +24,8 @@ COMMON_INPUTS: tuple[tuple[str, str, str], ...] = (
     ("total_bilirubin", "Total bilirubin", "×ULN"), ("ast", "AST", "×ULN"), ("alt", "ALT", "×ULN"),
     ("lvef", "LVEF", "%"),
 )
+# every other catalogue variable, offered on request
+OTHER_INPUTS: tuple[str, ...] = tuple(v for v in CATALOGUE if v not in {name for name, _, _ in COMMON_INPUTS})
 MARKS = {"ADMITS": "✓", "EXCLUDES": "✗", "CONDITIONAL": "⚠", "OTHER_UNIT": "?"}
 VERDICT_LABELS = {"ADMITS": "admits", "EXCLUDES": "excludes", "CONDITIONAL": "conditional (not applied)",
                   "OTHER_UNIT": "other unit (not compared)"}

@@ -133,3 +133,13 @@ def test_values_in_the_address_fill_the_inputs_so_a_search_can_be_shared(monkeyp
     assert at.number_input(key="m_age").value == 64 and at.number_input(key="m_ecog").value is None
     assert {m.label: m.value for m in at.metric}["Values given"] == "3"
     assert w.LOWER not in set(at.dataframe[0].value.trial_id)
+
+
+def test_any_other_catalogue_variable_can_be_given(monkeypatch, warehouse):
+    at = _page(monkeypatch, warehouse)
+    assert "hba1c" in match_data.OTHER_INPUTS and "age" not in match_data.OTHER_INPUTS
+    at.multiselect(key="m_more").set_value(["hba1c"]).run()
+    at.number_input(key="m_hba1c").set_value(7.1).run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Values given"] == "1"
+    assert "hba1c" in at.dataframe[0].value.columns

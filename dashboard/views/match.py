@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data, match_data, ui
 from schemas.measures import CATALOGUE
-from transforms.patient import Patient, PatientValueError, build_patient, read_value
+from transforms.patient import Patient, PatientValue, PatientValueError, build_patient, read_value
 from warehouse.match import TrialFilters
 
 LIMIT = 50
@@ -43,24 +43,38 @@ if not match_data.has_matching(ui.con()):
                "again to add it.", icon=":material/update:")
     st.stop()
 
-values, errors = [], []
+values: list[PatientValue] = []
+errors: list[str] = []
+
+
+def _value_input(variable: str, label: str) -> None:
+    """A number and its unit for one catalogue variable, read into `values` (or its error into `errors`)."""
+    number_col, unit_col = st.columns([3, 2], gap="small")
+    number = number_col.number_input(label, value=None, min_value=0.0, step=None, format="%g",
+                                     key=f"m_{variable}", help=CATALOGUE[variable].label)
+    units = match_data.input_units(variable)
+    unit = unit_col.selectbox("Unit", units, key=f"m_{variable}_unit", label_visibility="hidden",
+                              disabled=len(units) == 1)
+    if number is not None:
+        try:
+            values.append(read_value(variable, f"{number:g} {unit}"))
+        except PatientValueError as exc:
+            errors.append(str(exc))
+
+
 with st.container(border=True):
     ui.card_title("Patient", "Leave a value empty when it is not known. Units are converted to the catalogue's.")
     sex = st.segmented_control("Sex", ["female", "male"], key="m_sex")
     columns = st.columns(3, gap="large")
     for n, (variable, label, _) in enumerate(match_data.COMMON_INPUTS):
         with columns[n % 3]:
-            number_col, unit_col = st.columns([3, 2], gap="small")
-            number = number_col.number_input(label, value=None, min_value=0.0, step=None, format="%g",
-                                             key=f"m_{variable}", help=CATALOGUE[variable].label)
-            units = match_data.input_units(variable)
-            unit = unit_col.selectbox("Unit", units, key=f"m_{variable}_unit", label_visibility="hidden",
-                                      disabled=len(units) == 1)
-            if number is not None:
-                try:
-                    values.append(read_value(variable, f"{number:g} {unit}"))
-                except PatientValueError as exc:
-                    errors.append(str(exc))
+            _value_input(variable, label)
+    more = st.multiselect("More values: any variable of the catalogue", match_data.OTHER_INPUTS, key="m_more",
+                          format_func=lambda v: f"{CATALOGUE[v].label} ({v})", placeholder="e.g. FEV1, HbA1c, PSA")
+    columns = st.columns(3, gap="large")
+    for n, variable in enumerate(more):
+        with columns[n % 3]:
+            _value_input(variable, CATALOGUE[variable].label)
 
 with st.container(border=True):
     ui.card_title("Trials to consider")
