@@ -126,12 +126,13 @@ def test_the_page_on_a_warehouse_without_the_macro_asks_for_a_new_ingest(monkeyp
 def test_values_in_the_address_fill_the_inputs_so_a_search_can_be_shared(monkeypatch, warehouse):
     monkeypatch.setenv(data.WAREHOUSE_ENV, str(warehouse))
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params.update({"age": "64", "anc": "1.8", "sex": "female", "ecog": "not a number"})
+    at.query_params.update({"age": "64", "anc": "1.8", "sex": "female", "ecog": "not a number", "hba1c": "7.1"})
     at.run()
     at.switch_page("views/match.py").run()
     assert not at.exception, at.exception
     assert at.number_input(key="m_age").value == 64 and at.number_input(key="m_ecog").value is None
-    assert {m.label: m.value for m in at.metric}["Values given"] == "3"
+    assert at.multiselect(key="m_more").value == ["hba1c"] and at.number_input(key="m_hba1c").value == 7.1
+    assert {m.label: m.value for m in at.metric}["Values given"] == "4"
     assert w.LOWER not in set(at.dataframe[0].value.trial_id)
 
 

@@ -19,16 +19,20 @@ def _frames(cache_key: tuple, patient: Patient, filters: TrialFilters, include_e
 
 
 def _seed_from_address() -> None:
-    """Values in the address (`?age=64&platelets=150&sex=female`, in each input's first unit) fill the inputs on the
-    first run: a patient's search can be shared as a link."""
+    """Values in the address (`?age=64&platelets=150&hba1c=7.1&sex=female`, in each input's first unit) fill the
+    inputs on the first run: a patient's search can be shared as a link."""
     if st.session_state.get("m_seeded"):
         return
     st.session_state["m_seeded"] = True
-    for variable, _, _ in match_data.COMMON_INPUTS:
+    more = []
+    for variable in CATALOGUE:
         try:
             st.session_state[f"m_{variable}"] = float(st.query_params[variable])
         except (KeyError, ValueError):
             continue
+        if variable in match_data.OTHER_INPUTS:
+            more.append(variable)
+    st.session_state["m_more"] = more
     if st.query_params.get("sex") in ("female", "male"):
         st.session_state["m_sex"] = st.query_params["sex"]
 
