@@ -20,7 +20,7 @@ SILENT = ""  # a group member that is not a catalogue variable (`direct bilirubi
 PERF = "performance"  # `performance status` without a scale
 
 GROUP_GAP_RE = re.compile(r"(?:[\s,/&()\[\]:-]|\b(?:and/or|and|or|serum|plasma|blood|the|both|either|total|levels?"
-                           r"|counts?|values?|concentrations?)\b)*")
+                          r"|counts?|values?|concentrations?)\b)*")
 _GROUP_GAP_WORDS_RE = re.compile(r"[\s,/()]*(?:[a-z-]{4,}\s+){0,2}(?:and/or|and|or)\s+(?:[a-z-]{4,}\s+){0,2}"
                                  )
 _FILLER_BLOCK_RE = re.compile(
