@@ -198,7 +198,6 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
             expr.dropped = expr.inside = False
 
 
-
 def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],
                  prev: Expr | None) -> None:
     """The rules that drop, negate or permit one expression by the words around it (`cues`: those that occur)."""
@@ -229,7 +228,6 @@ def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues
         expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a status
 
 
-
 def _defines_a_status(text: str, expr: Expr) -> bool:
     """Whether an age stands after the `defined as` of its sentence, in the definition of a status (`postmenopausal,
     defined as women over 55`) rather than of an age group (`adults, defined as ≥ 18 years`: who may enrol)."""
@@ -240,12 +238,10 @@ def _defines_a_status(text: str, expr: Expr) -> bool:
     return bool(cues) and not _AGE_GROUP_DEFINED_RE.search(text, max(start, cues[-1] - 40), cues[-1])
 
 
-
 def _sentence_end(text: str, pos: int) -> int:
     """Where the sentence holding `pos` ends (at its `. ` or `;`, 300 characters on at most)."""
     m = _SENTENCE_TAIL_RE.match(text, pos)
     return m.end() if m is not None else min(len(text), pos + 300)
-
 
 
 def _sentence_start(text: str, pos: int) -> int:
@@ -254,7 +250,6 @@ def _sentence_start(text: str, pos: int) -> int:
     low = max(0, pos - 300)
     start = max(text.rfind(". ", low, pos), text.rfind("; ", low, pos))
     return start + 2 if start >= 0 else low
-
 
 
 def _last_boundary(text: str, pos: int) -> int:
@@ -269,7 +264,6 @@ def _last_boundary(text: str, pos: int) -> int:
         dot = max(dot, len(text) - 1)
     best = max(best, dot)
     return best + 1 if best >= 0 else lo
-
 
 
 def _head_condition(head: str) -> tuple[int, int] | str | None:
