@@ -152,11 +152,12 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         rows["criterion"].append((cid, tid, c.kind, per_kind[c.kind], c.text, tag))
         try:
             measures = extract_measures(c.text, c.kind)
+            lost = lost_comparators(c.text, c.kind, measures)
         except Exception as exc:  # a bug in the measure reader loses that criterion's ranges, never the record
-            measures = []
+            measures, lost = [], []
             issues.append(Issue("criterion_measure", "WARNING",
                                 f"{cid}: ranges not read ({type(exc).__name__}: {exc}) from {c.text[:200]!r}"))
-        for written in lost_comparators(c.text, c.kind) if "=" in c.text else ():
+        for written in lost:
             issues.append(Issue("criterion_measure", "WARNING",
                                 f"{cid}: no range read from {written!r}: '=' stands where ≥ or ≤ belongs (both "
                                 "become '=' when a text passes through an encoding without them; the registry's own "

@@ -86,12 +86,13 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     return measures(doc, ranges)
 
 
-def lost_comparators(text: str, kind: str) -> list[str]:
+def lost_comparators(text: str, kind: str, read: list[Measure]) -> list[str]:
     """The bounds of a criterion that read `=` where `≥` or `≤` belongs and so yield no range, as written
-    (`Hemoglobin =9 g/dL`): read with `≥` in its place, the text would give them a range."""
+    (`Hemoglobin =9 g/dL`): read with `≥` in its place, the text would give them a range (`read`: the criterion's
+    `extract_measures`)."""
     if "=" not in text or _BARE_EQUALS_RE.search(text) is None:
         return []
-    read = {m.source_text for m in extract_measures(text, kind)}
+    read_texts = {m.source_text for m in read}
     probe = _BARE_EQUALS_RE.sub("≥", text)
     written = (m.source_text.replace("≥", "=") for m in extract_measures(probe, kind) if "≥" in m.source_text)
-    return list(dict.fromkeys(w for w in written if w in text and w not in read))
+    return list(dict.fromkeys(w for w in written if w in text and w not in read_texts))

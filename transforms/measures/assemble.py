@@ -307,7 +307,6 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
     return [mes for _, mes in out]
 
 
-
 def _implied(rng: Range, kept: list[Range]) -> bool:
     """`ECOG 0 or 1 … (ie, ECOG PS > 1)` ruled out: a general one-sided bound that a general range of the same
     criterion already states."""

@@ -194,7 +194,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
         # `Food allergy in children aged 2 to 17 years`: one sentence, no other number for the age to qualify, and
         # an inclusion criterion asks for both, so the age is the population's (in an exclusion it only narrows
         # what excludes; `transplant considered for patients under age 55` is a case for discretion)
-        for expr, _ in heads:
+        for expr in exprs:
             expr.dropped = expr.inside = False
 
 

@@ -459,7 +459,8 @@ def scan_grades(text: str, mentions: list[Mention]) -> list[Expr]:
         if m is None:
             continue
         grades = CATALOGUE[variable].grades
-        expr = _grade_expr(m, grades, token_re, variable)
+        cmp = (m.group("cmp") or m.group("cmp0") or "").strip() or None
+        expr = _grade_expr(m, grades, token_re, variable, cmp=cmp, post=m.group("post"))
         if expr is None:
             continue  # `Child-Pugh B12`: no score of the grade, so not read as one
         found.append(expr)
@@ -470,17 +471,15 @@ def scan_grades(text: str, mentions: list[Mention]) -> list[Expr]:
 
 
 def _grade_expr(m: re.Match[str], grades: Mapping[str, tuple[float, float]], token_re: re.Pattern[str],
-                variable: str) -> Expr | None:
-    """The score range of the grades a match holds, with its comparator and postfix (None if a score is not one of
-    its grade's)."""
+                variable: str, cmp: str | None = None, post: str | None = None) -> Expr | None:
+    """The score range of the grades a match holds (its group `grades`), None if a score is not one of its grade's."""
     ranges = [_grade_range(grades, t) for t in token_re.finditer(m.group("grades"))]
-    if any(r is None for r in ranges):
+    scores = [r for r in ranges if r is not None]
+    if len(scores) < len(ranges):
         return None
-    named = m.re.groupindex
-    cmp = ((m.group("cmp") or m.group("cmp0") or "") if "cmp" in named else "").strip() or None
-    return Expr(m.start("grades"), m.end(), GRADE, n1=float(min(r[0] for r in ranges if r)),
-                n2=float(max(r[1] for r in ranges if r)), n1_span=(m.start("grades"), m.end("grades")), cmp=cmp,
-                post=m.group("post") if "post" in named else None, grade_variable=variable)
+    return Expr(m.start("grades"), m.end(), GRADE, n1=float(min(r[0] for r in scores)),
+                n2=float(max(r[1] for r in scores)), n1_span=(m.start("grades"), m.end("grades")), cmp=cmp,
+                post=post, grade_variable=variable)
 
 
 __all__ = ["STRICT_ABBREVIATIONS", "mark_age_comparatives", "scan_expressions", "scan_grades", "scan_mentions"]
