@@ -21,16 +21,18 @@ EITHER_SIDE = "one of two ranges either side of a band (either admits)"
 DISJOINT = "one of ranges with no value in common (any one admits)"
 EITHER_VARIABLE = "one of bounds of different variables (either admits)"
 ADJOINING = "one of ranges that meet end to end (any one admits)"
+LISTED = "one of alternatives listed after 'one of the following' (any one admits)"
 ENGINE_CONDITIONS: MappingProxyType[str, str] = MappingProxyType({
     LOOSER_ALTERNATIVE: "Age ≥ 18 years, or ≥ 16 years with consent", EITHER_SIDE: "WBC < 4 or > 12 × 10^9/L",
     DISJOINT: "aged 13-30, or over 44", EITHER_VARIABLE: "creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60 mL/min",
-    ADJOINING: "aged 0 to 6 years or 6 to 12 years"})
+    ADJOINING: "aged 0 to 6 years or 6 to 12 years",
+    LISTED: "at least one of the following: creatinine ≥ 2 mg/dL, total bilirubin ≥ 2 mg/dL, ECOG 3 or 4"})
 ENGINE_CONDITIONS_DOC = "; ".join(f"`{text}` (`{example}`)" for text, example in ENGINE_CONDITIONS.items())
 # What kind of condition a bound has (`criterion_measure.condition_kind`), a closed set for BI filters: each engine
 # text its own code; otherwise what the criterion's words say the bound is for.
 ENGINE_CONDITION_KINDS: MappingProxyType[str, str] = MappingProxyType({
     LOOSER_ALTERNATIVE: "LOOSER_ALTERNATIVE", EITHER_SIDE: "EITHER_SIDE", DISJOINT: "DISJOINT",
-    EITHER_VARIABLE: "EITHER_VARIABLE", ADJOINING: "ADJOINING"})
+    EITHER_VARIABLE: "EITHER_VARIABLE", ADJOINING: "ADJOINING", LISTED: "LISTED"})
 CONDITION_KINDS: MappingProxyType[str, str] = MappingProxyType({
     "CLAUSE": "a condition the criterion states (`if liver metastases`, `for Cohort 2`)",
     "SEX": "one sex only (`for women`; applies_to_sex says which)",
@@ -422,6 +424,7 @@ _ALL: tuple[Variable, ...] = (
        names=("urine albumin to creatinine ratio", "urinary albumin to creatinine ratio", "albumin to creatinine ratio",
               "albumin creatinine ratio", "albumin/creatinine ratio", "urine albumin/creatinine ratio",
               "urinary albumin/creatinine ratio", "urine albumin creatinine ratio", "urinary albumin creatinine ratio",
+              "albumin:creatinine ratio", "urine albumin:creatinine ratio", "urinary albumin:creatinine ratio",
               "urine acr"),
        abbreviations=("UACR", "uACR"),
        affine={"mg/mmol": (1000 / 113.12, 0.0)},  # per mmol → per g of creatinine (113.12 g/mol)
@@ -468,6 +471,7 @@ _ALL: tuple[Variable, ...] = (
               "iief ed score", "iief ed domain score", "iief erectile function domain",
               "iief erectile function domain score", "iief erectile function score", "iief 6", "iief6",
               "erectile function domain", "erectile function domain score", "erectile function score",
+              "erectile function (ef) domain", "erectile function (ef) domain score",
               "iief 15 erectile function domain", "iief 15 erectile function domain score"),
        bare=((INF, "score"),), plausible=(0, 30), scale=(0, 30), better="higher"),
     _v("iief5", "score", "IIEF-5 (SHIM) score",

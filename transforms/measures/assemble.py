@@ -11,6 +11,7 @@ from schemas.measures import (
     DISJOINT,
     EITHER_SIDE,
     EITHER_VARIABLE,
+    LISTED,
     LOOSER_ALTERNATIVE,
     PAIRED_NAMES,
     ULN,
@@ -28,6 +29,7 @@ Bounds = tuple[float | None, bool | None, float | None, bool | None, str, Span, 
 
 _PAIRS = {tuple(pair) for pair in PAIRED_NAMES.values()}
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+_JOINED = {"or": EITHER_VARIABLE, "unless": EITHER_VARIABLE, "listed": LISTED}  # Expr.joined_by → its condition
 _OUTSIDE_RE = re.compile(r"\boutside\b")
 _WORD_AFTER_RE = re.compile(r"\s*[A-Za-z]")
 
@@ -64,9 +66,9 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
             # `in patients without liver metastases`: the general population, unless the bound before already was
             # (`ECOG 0-1 (or 2 if no ascites)`)
             condition = None
-    if expr.joined_by == "unless" or (condition is None and expr.joined_by == "or" and
+    if expr.joined_by == "unless" or (condition is None and expr.joined_by is not None and
                                       not (exclusion or expr.ruled_out or expr.negated)):
-        condition = EITHER_VARIABLE  # after `unless`, in place of the bare word the exception's span quotes
+        condition = _JOINED[expr.joined_by]  # after `unless`, in place of the bare word the exception's span quotes
     span_start = min(group.start, expr.start) if group.end > group.start else expr.start
     if expr.continues is not None:
         span_start = min(span_start, expr.continues.start)

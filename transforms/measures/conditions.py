@@ -8,7 +8,7 @@ import re
 from transforms.measures.link import GROUP_GAP_RE, OF_PREDICTED, tail_boundary
 from transforms.measures.model import Expr
 from transforms.measures.normalise import trie_pattern
-from transforms.measures.qualify import mark_joined, mark_sex_groups, place_condition
+from transforms.measures.qualify import mark_joined, mark_listed, mark_sex_groups, place_condition
 
 _POPULATION_AGE_RE = re.compile(r"[^.;:]{0,80}\bin\s+(?:\w+\s+)?(?:children|adults?|patients?|participants?|subjects?"
                                 r"|men|women|males?|females?|adolescents?|infants?|people|persons?|individuals?)\b"
@@ -56,19 +56,26 @@ _CONJUNCTION_GAP_RE = re.compile(r"(?:(?!\bNo\b)[^;.]){0,40}?\b(?:with|and)\b(?:
 _BOTH_RE = re.compile(r"\bboth\b")
 _SENTENCE_TAIL_RE = re.compile(r"[^;]{0,300}?(?:[.](?=\s)|;|$)|[^;]{0,300}")
 _OTHER_PERSON_RE = re.compile(
-    r"\b(?:partners?|spouses?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
+    r"\b(?:partners?|spouses?|twins?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
     r"|offspring|family\s+(?:history|members?)|first[\s-]degree|sudden\s+death)\b")
 # `no significant heart disease (NYHA class III or IV)`, `no uncontrolled diabetes, defined as glucose ≥ 200`: the
 # value describes what is ruled out, so the criterion's kind is turned round for it
 _NEGATED_LEAD_RE = re.compile(
     # `… effusion No New York Heart Association class III or IV heart disease`: a list item that starts with `No`
     r"(?-i:\bNo)\s+(?:[\w'-]+\s+){0,5}?$|"
-    # (`without MYCN amplification (> 18 months of age)` adds a condition in its brackets: only `no` defines there)
-    r"\bno\s+(?:[\w'-]+[\s,]+){0,5}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*$"
-    r"|\b(?:no|without)\s+(?:[\w'-]+[\s,]+){0,5}?defined\s+(?:as|by)\s+$"
+    # (`without MYCN amplification (> 18 months of age)` and `in the absence of liver metastases (AST ≤ 2.5 × ULN)`
+    # add a condition in their brackets: only `no` and a bare `absence of` define there)
+    r"\b(?:no|(?<!the\s)absence\s+of)\s+(?:[\w'-]+[\s,]+){0,5}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*$"
+    r"|\b(?:no|without|absence\s+of)\s+(?:[\w'-]+[\s,]+){0,5}?defined\s+(?:as|by)\s+$"
     # `No SGOT … greater than`, `must not have serum triglycerides greater than 400 mg/dL`
     r"|(?:^|[;:.]\s+)[\s\-*•·]*no\s+(?:known\s+|history\s+of\s+)?$"
-    r"|\bnot\s+(?:have|had|having|show|present\s+with)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+){0,2}?$", re.IGNORECASE)
+    r"|\bnot\s+(?:have|had|having|show|present\s+with)\s+(?:an?\s+|any\s+)?(?:(?:[\w-]+\s+){0,2}?"
+    # `must not have impaired renal function (creatinine greater than 1.6 mg/dl)`
+    r"|(?:[\w'-]+[\s,]+){0,5}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*)$", re.IGNORECASE)
+# `No anemia (hemoglobin < 10 g/dL), leukopenia (WBC < 3,000/mm3), or thrombocytopenia (platelets < 100,000/mm3)`: the
+# next item of a list that `no` rules out, each defined in its brackets (between two bounds, on the lower-cased text)
+_NEGATED_LIST_GAP_RE = re.compile(r"[^;.()]{0,30}\)?[^;.()]{0,40}?(?:\([^()]{0,30}\)[^;.()]{0,40}?)?,\s*(?:(?:and|or|nor)\s+)?"
+                                  r"(?:[\w'-]+\s+){0,4}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*")
 _AT_EVENT_RE = re.compile(r"\s*(?:of\s+age\s+)?(?:at|by)\s+(?:the\s+)?(?:time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?"
                           r"(?:diagnosis|onset|presentation)\b")
 _PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s+(?:eligible|allowed|permitted)\b"
@@ -90,10 +97,10 @@ CONNECTOR_TRIM_RE = re.compile(r"^[\s,;:(]+|[\s,;:(]+$|\s+(?:and/or|and|or)$", r
 # Which of the rarer scope rules can apply in a criterion at all: found in one pass over it, so that a criterion
 # without any of their words pays for none of their searches.
 _CUES: dict[str, tuple[str, ...]] = {
-    "other": ("partner", "partners", "spouse", "spouses", "relative", "relatives", "mother", "mothers", "father",
+    "other": ("partner", "partners", "spouse", "spouses", "twin", "twins", "relative", "relatives", "mother", "mothers", "father",
               "fathers", "parent", "parents", "sibling", "siblings", "donor", "donors", "caregiver", "caregivers",
               "guardian", "guardians", "offspring", "family", "first degree", "first-degree", "sudden death"),
-    "negation": ("no", "not", "without"),
+    "negation": ("no", "not", "without", "absence"),
     "target": ("to maintain", "to achieve", "to keep", "to reach", "to obtain", "to attain"),
     "event": ("diagnosis", "onset", "presentation"),
     "discretion": ("considered", "discussed", "evaluated", "case", "individual"),
@@ -188,6 +195,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
     if len(heads) > 1:
         mark_sex_groups(text, heads)
         mark_joined(text, [expr for expr, _ in heads])
+    mark_listed(text, [expr for expr, _ in heads])
     if not exclusion and exprs and all(expr.inside and not expr.inside_if and expr.owner is not None
                                        and "age" in expr.owner.variables for expr in exprs) \
             and _POPULATION_AGE_RE.match(text[:exprs[0].start]):
@@ -201,19 +209,16 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
 def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],
                  prev: Expr | None) -> None:
     """The rules that drop, negate or permit one expression by the words around it (`cues`: those that occur)."""
-    if ("other" in cues and _OTHER_PERSON_RE.search(head)) or ("target" in cues and _TARGET_LEAD_RE.search(
+    if ("other" in cues and (_OTHER_PERSON_RE.search(head) or _OTHER_PERSON_RE.search(text, anchor, expr.start))) or ("target" in cues and _TARGET_LEAD_RE.search(
             text, max(0, anchor - 40), anchor)) or (cues & {"defined", "discretion"} and _DEFINITION_TAIL_RE.match(
             text, expr.end, min(len(text), expr.end + 60))):
         expr.dropped = True
-    if "negation" in cues and _NEGATED_LEAD_RE.search(cased, max(0, anchor - 80), anchor):
+    if "negation" in cues and (_NEGATED_LEAD_RE.search(cased, max(0, anchor - 80), anchor) or (
+            prev is not None and prev.negated and _NEGATED_LIST_GAP_RE.fullmatch(text, prev.end, anchor))):
         expr.negated = True
     if "event" in cues and expr.owner is not None and "age" in expr.owner.variables and \
             _AT_EVENT_RE.match(text, expr.end):
         expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
-    if prev is not None and (prev.negated or prev.ruled_out) and _CONJUNCTION_GAP_RE.fullmatch(cased, prev.end, anchor) \
-            and ("with" in text[prev.end:anchor] or _BOTH_RE.search(text, _sentence_start(text, prev.start), prev.start)):
-        # `No SGOT > 1.5 × ULN with alkaline phosphatase > 2.5 × ULN`: not (A and B) is no range of either
-        prev.dropped = expr.dropped = True
     if "discretion" in cues and _DISCRETION_RE.search(text, _sentence_start(text, expr.start),
                                                       _sentence_end(text, expr.end)):
         expr.dropped = True
@@ -224,6 +229,12 @@ def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues
             expr.ruled_out = True
         if _PERMITTED_TAIL_RE.match(text, expr.end):
             expr.exception = True  # `… and CD4 count above 350 … are eligible`: an allowed range as written
+    if prev is not None and (prev.negated or prev.ruled_out or expr.ruled_out) and \
+            _CONJUNCTION_GAP_RE.fullmatch(cased, prev.end, anchor) and ")" not in text[prev.end:anchor] and \
+            ("with" in text[prev.end:anchor] or _BOTH_RE.search(text, _sentence_start(text, prev.start), prev.start)):
+        # `No SGOT > 1.5 × ULN with alkaline phosphatase > 2.5 × ULN`, `patients who have both transaminases > 1.5 ×
+        # ULN and alkaline phosphatase > 2.5 × ULN are not eligible`: not (A and B) is no range of either
+        prev.dropped = expr.dropped = True
     if "defined" in cues and _defines_a_status(text, expr):
         expr.dropped = True  # `WOCBP (defined as women ≤ 50 years of age, …)`: the age defines a status
 
