@@ -26,6 +26,10 @@ _ANY_OF_RE = re.compile(r"(?:\b(?:any|either)(?:\s+\d+)?|(?<![\d.])(?<!all\s)\d+
 # how far after the cue its list reaches: criteria run together into one text (`… one of the following histologic
 # types: … PATIENT CHARACTERISTICS: … Platelet count at least 100,000/mm3`) go on to other requirements
 _LIST_REACH = 250
+# `Cohort B: ECOG 0-2`, `Part A (dose escalation): age ≥ 18 years; Part B: age ≥ 12 years`: a part of the study named
+# as a heading; the bounds after it, up to the next heading, are that part's
+_PART_HEADING_RE = re.compile(r"\b(?:cohorts?|parts?|groups?|arms?|modules?|phases?)\s+(?:[a-z]|\d{1,2}[a-z]?|[ivx]{1,4})\b"
+                              r"(?:\s*\([^()]{0,40}\))?(?=\s*:)")
 SEX_WORDS = r"(?:fe)?males?|(?:wo)?men|girls|boys"
 _FEMALE_PREFIXES = ("fe", "wo", "gi")
 _PEOPLE = r"(?:\s+(?:patients?|participants?|subjects?|volunteers?))?"
@@ -107,3 +111,15 @@ def mark_listed(text: str, owned: list[Expr]) -> None:
             expr.dropped = True
         elif cue.end() <= expr.start <= cue.end() + _LIST_REACH and expr.joined_by is None:
             expr.joined_by = "listed"
+
+
+def mark_study_parts(text: str, owned: list[Expr]) -> None:
+    """Give the bounds after a heading that names a part of the study (`Cohort B: ECOG 0-2`) that heading as their
+    condition: read as general bounds, one cohort's range would exclude the patients of another."""
+    if ":" not in text:
+        return
+    headings = list(_PART_HEADING_RE.finditer(text))
+    for expr in owned:
+        heading = next((h for h in reversed(headings) if h.end() <= expr.start), None)
+        if heading is not None and expr.condition is None:
+            expr.condition = heading.span()
