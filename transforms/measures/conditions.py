@@ -18,6 +18,8 @@ _SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?ca
                 r"|setting|context|event)\s+of|(?:for|in|among)\s+(?:those|patients?|participants?|subjects?|people"
                 r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
 _NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
+                   # `AST ≤ 5 × ULN with liver metastases (≤ 2.5 × ULN without)`, `(… otherwise)`: the others
+                   r"|(?:without|otherwise)(?=\s*\))"
                    r"|(?:with|in|for)\s+(?:\w+\W{1,2}){0,3}?(?:metasta\w*|involvement|gilbert\w*|infiltration)"
                    r"|(?:due|secondary|attributable)\s+to|(?:on|receiving|taking)\s+(?:\w+\s+)?anticoagula\w*"
                    # a part of the study: `(≥ 60% for cohort 2)`, `in part B`, `for the dose-expansion phase`
@@ -92,7 +94,7 @@ _DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:consid
                                  )
 _IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b")
 _CLAUSE_CONNECTOR_RE = re.compile(r"\b(?:and|or|but)\b|[,;]")
-WITHOUT_RE = re.compile(r"\b(?:without|no)\b")
+WITHOUT_RE = re.compile(r"\b(?:without|no|otherwise)\b")
 CONNECTOR_TRIM_RE = re.compile(r"^[\s,;:(]+|[\s,;:(]+$|\s+(?:and/or|and|or)$", re.IGNORECASE)
 # Which of the rarer scope rules can apply in a criterion at all: found in one pass over it, so that a criterion
 # without any of their words pays for none of their searches.

@@ -40,6 +40,8 @@ _CONTINUATION_RE = re.compile(
     # `> 470 ms in women or > 450 ms in men`, also with a comma: `> 470 ms in women, > 450 ms in men`
     rf"|[\s,;:()]*(?:{OF_PREDICTED}\s+)?(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥]{{0,60}}?[\s,;)]*"
     r"(?:\b(?:and/or|and|or|but)\b|[;,])[\s,;(]*"
+    # `≤ 5 × ULN with liver metastases (≤ 2.5 × ULN without)`: the other patients' bound in brackets
+    r"|[\s,;:]*(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥()]{0,60}?\s*\(\s*(?:or\s+)?"
     r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
     r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
     )
