@@ -64,7 +64,8 @@ _OTHER_PERSON_RE = re.compile(
 # value describes what is ruled out, so the criterion's kind is turned round for it
 _NEGATED_LEAD_RE = re.compile(
     # `… effusion No New York Heart Association class III or IV heart disease`: a list item that starts with `No`
-    r"(?-i:\bNo)\s+(?:[\w'-]+\s+){0,5}?$|"
+    # (not across the start of the next item: `No clinically significant ECG findings Baseline oxygen saturation > 92%`)
+    r"(?-i:\bNo)\s+(?!(?:[\w'-]+\s+)*?(?-i:[a-z][\w'-]*\s+[A-Z]))(?:[\w'-]+\s+){0,5}?$|"
     # (`without MYCN amplification (> 18 months of age)` and `in the absence of liver metastases (AST ≤ 2.5 × ULN)`
     # add a condition in their brackets: only `no` and a bare `absence of` define there)
     r"\b(?:no|(?<!the\s)absence\s+of)\s+(?:[\w'-]+[\s,]+){0,5}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*$"
