@@ -23,6 +23,11 @@ REFERENCE = {
     "alkaline_phosphatase": (80, "U/L", 120), "albumin": (42, "g/L", None), "inr": (1.0, "ratio", 1.2),
     "ecog": (0, "score", None), "karnofsky": (100, "%", None), "lvef": (60, "%", None), "qtc": (410, "ms", None),
     "spo2": (98, "%", None), "potassium": (4.2, "mmol/L", None), "sodium": (140, "mmol/L", None),
+    "calcium": (2.4, "mmol/L", None), "hematocrit": (42, "%", None), "bmi": (24, "kg/m²", None),
+    "weight": (70, "kg", None), "sbp": (120, "mmHg", None), "dbp": (78, "mmHg", None),
+    "heart_rate": (70, "beats/min", None), "body_temperature": (36.8, "°C", None), "hba1c": (5.4, "%", None),
+    "glucose": (5.0, "mmol/L", None), "fasting_glucose": (5.0, "mmol/L", None), "triglycerides": (1.2, "mmol/L", None),
+    "life_expectancy": (40, "years", None),
 }
 
 

@@ -35,7 +35,8 @@ _CHARS_RE = re.compile(
 # words → digits. Phrases are written with `{a|b}` for a choice and `[x]` for an optional part, expanded to literal
 # phrases matched by one trie-shaped regex (longest phrase first); a phrase with a lookahead matches only where it
 # holds.
-_NOT_A_NUMBER_NEXT = r"(?! than\b)(?!\s*[≥≤<>]?\s*\.?\d)"
+# (nor the first word of `below/equal 32`, `above or equal to 18`)
+_NOT_A_NUMBER_NEXT = r"(?! than\b)(?!\s*[≥≤<>]?\s*\.?\d)(?!(?: or|/)\s*equal\b)"
 _ULN_NEXT = r"(?= [\d.,]+ ?(?:[x×*]|times)? ?(?:the )?(?:institutional )?(?:uln|upper))"
 _MULTIPLIER_NEXT = r"(?= (?:the |of )?(?:uln|upper|normal|institutional))"  # `double-blind` is no multiplier
 _COMPARATOR_PHRASES: tuple[tuple[str, str, str], ...] = (
@@ -50,10 +51,12 @@ _COMPARATOR_PHRASES: tuple[tuple[str, str, str], ...] = (
     ("{greater|more|higher|larger|older} than or equal[ to]", GE, ""),
     ("equal [to ]or {greater|more|higher|above|larger|older}[ than]", GE, ""),
     ("{greater|more|higher} [or ]equal[ {to|than}]", GE, ""),
+    ("{above|over|greater|higher}{ or |/}equal[ to]", GE, ""),  # `BMI above/equal 18 and below/equal 32`
     ("at or above", GE, ""),
     ("{less|lower|smaller|fewer|younger} than or equal[ to]", LE, ""),
     ("equal [to ]or {less|lower|below|smaller|fewer|younger}[ than]", LE, ""),
     ("less [or ]equal[ {to|than}]", LE, ""),
+    ("{below|under|less|lower}{ or |/}equal[ to]", LE, ""),
     ("at or below", LE, ""),
     # negated comparators
     ("{not|no} {less|lower|fewer|smaller|younger} than", GE, ""),
