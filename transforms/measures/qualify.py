@@ -11,9 +11,13 @@ from schemas.measures import ENGINE_CONDITION_KINDS
 from transforms.geo import country_name_code
 from transforms.measures.model import Expr
 
+# `80% of the predicted value`: what a percentage of a lung-function value is of, between the bound and what follows it
+OF_PREDICTED = r"(?:of\s+(?:the\s+)?)?(?:normal\s+)?predicted(?:\s+normal)?(?:\s+values?)?"
 # `creatinine ≤ 1.5 × ULN or calculated creatinine clearance ≥ 60 mL/min`, `… unless creatinine clearance ≥ 60`: the
-# word that joins two bounds, then the next bound's name
-_JOIN_RE = re.compile(r"[\s,]*\(?\s*(?P<word>(?:and/)?or|unless)\s+(?:[a-z-]+\s+){0,3}")
+# word that joins two bounds (after what the first was measured as: `FVC ≥ 50% of predicted value or pulse oximetry
+# ≥ 90%`, `pulse oximetry ≥ 92% on room air or FVC ≥ 50%`), then the next bound's name
+_JOIN_RE = re.compile(rf"[\s,]*(?:(?:{OF_PREDICTED}|on\s+room\s+air|at\s+rest)[\s,]*)?\(?\s*(?P<word>(?:and/)?or|unless)\s+"
+                      r"(?:[a-z-]+\s+){0,3}")
 # `≥ 20 years in Japan`, `≥ 18 years in all other countries`: a bound for the sites of some countries only
 _PLACE_TAIL_RE = re.compile(r"(?:in|for)\s+(?:(?:the|all)\s+)?(?P<place>[a-z][a-z .'-]{1,40}?)(?:\s+only)?"
                             r"(?=\s*(?:$|[,;)]|\b(?:and|or)\b))")
