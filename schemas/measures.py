@@ -21,12 +21,13 @@ EITHER_SIDE = "one of two ranges either side of a band (either admits)"
 DISJOINT = "one of ranges with no value in common (any one admits)"
 EITHER_VARIABLE = "one of bounds of different variables (either admits)"
 ADJOINING = "one of ranges that meet end to end (any one admits)"
-LISTED = "one of alternatives listed after 'one of the following' (any one admits)"
+LISTED = "one of alternatives in a list (any one admits)"
 ENGINE_CONDITIONS: MappingProxyType[str, str] = MappingProxyType({
     LOOSER_ALTERNATIVE: "Age ≥ 18 years, or ≥ 16 years with consent", EITHER_SIDE: "WBC < 4 or > 12 × 10^9/L",
     DISJOINT: "aged 13-30, or over 44", EITHER_VARIABLE: "creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60 mL/min",
     ADJOINING: "aged 0 to 6 years or 6 to 12 years",
-    LISTED: "at least one of the following: creatinine ≥ 2 mg/dL, total bilirubin ≥ 2 mg/dL, ECOG 3 or 4"})
+    LISTED: "at least one of the following: creatinine ≥ 2 mg/dL, total bilirubin ≥ 2 mg/dL, ECOG 3 or 4; one risk "
+            "factor such as age > 55, diabetes, smoking"})
 ENGINE_CONDITIONS_DOC = "; ".join(f"`{text}` (`{example}`)" for text, example in ENGINE_CONDITIONS.items())
 # What kind of condition a bound has (`criterion_measure.condition_kind`), a closed set for BI filters: each engine
 # text its own code; otherwise what the criterion's words say the bound is for.

@@ -25,8 +25,10 @@ _PLACE_TAIL_RE = re.compile(r"(?:in|for)\s+(?:(?:the|all)\s+)?(?P<place>[a-z][a-
 _REGIONS_RE = re.compile(r"(?:other|remaining)\s+(?:countries|regions|territories|sites)|rest\s+of\s+the\s+world"
                          r"|korea|usa?|eu|europe(?:an\s+union)?|(?:north|south|latin)\s+america|asia|mainland\s+china")
 # `must have at least one of the following:` (`≥ 1 of the following` once normalised), `any 2 of the following`,
-# `either of the following`: what comes after it is a list of alternatives, none of them required alone
-_ANY_OF_RE = re.compile(r"(?:\b(?:any|either)(?:\s+\d+)?|(?<![\d.])(?<!all\s)\d+(?:\s*\ue000)?)\s+of\s+the\s+following\b")
+# `either of the following`, `one risk factor such as age > 55, diabetes, …`: what comes after it is a list of
+# alternatives or examples, none of them required alone
+_ANY_OF_RE = re.compile(r"(?:\b(?:any|either)(?:\s+\d+)?|(?<![\d.])(?<!all\s)\d+(?:\s*\ue000)?)\s+of\s+the\s+following\b"
+                        r"|\bsuch\s+as\b")
 # how far after the cue its list reaches: criteria run together into one text (`… one of the following histologic
 # types: … PATIENT CHARACTERISTICS: … Platelet count at least 100,000/mm3`) go on to other requirements
 _LIST_REACH = 250
@@ -105,15 +107,16 @@ def mark_joined(text: str, owned: list[Expr]) -> None:
 
 
 def mark_listed(text: str, owned: list[Expr]) -> None:
-    """Mark the bounds listed after `one of the following` (`Patients must have one of the following: Creatinine ≥ 2
-    mg/dL Total bilirubin ≥ 2 mg/dL ECOG 3 or 4`) as alternatives: in an INCLUSION criterion any one admits (the
-    cue's own number, `≥ 1` of `at least one of the following`, is no bound)."""
-    if "following" not in text or (cue := _ANY_OF_RE.search(text)) is None:
+    """Mark the bounds listed after `one of the following` or `such as` (`Patients must have one of the following:
+    Creatinine ≥ 2 mg/dL Total bilirubin ≥ 2 mg/dL ECOG 3 or 4`) as alternatives: in an INCLUSION criterion any one
+    admits (the cue's own number, `≥ 1` of `at least one of the following`, is no bound)."""
+    if "following" not in text and "such" not in text:
         return
+    cues = list(_ANY_OF_RE.finditer(text))
     for expr in owned:
-        if expr.start < cue.end() and expr.end > cue.start():
+        if any(expr.start < cue.end() and expr.end > cue.start() for cue in cues):
             expr.dropped = True
-        elif cue.end() <= expr.start <= cue.end() + _LIST_REACH and expr.joined_by is None:
+        elif any(cue.end() <= expr.start <= cue.end() + _LIST_REACH for cue in cues) and expr.joined_by is None:
             expr.joined_by = "listed"
 
 
