@@ -79,6 +79,13 @@ _NEGATED_LEAD_RE = re.compile(
 # next item of a list that `no` rules out, each defined in its brackets (between two bounds, on the lower-cased text)
 _NEGATED_LIST_GAP_RE = re.compile(r"[^;.()]{0,30}\)?[^;.()]{0,40}?(?:\([^()]{0,30}\)[^;.()]{0,40}?)?,\s*(?:(?:and|or|nor)\s+)?"
                                   r"(?:[\w'-]+\s+){0,4}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*")
+# `Women of childbearing potential aged < 50 years must have a negative pregnancy test`, `women under the age of 55
+# must have a documented FSH`: the age says which women another requirement is for (on the lower-cased text)
+_SEX_SUBJECT_RE = re.compile(r"(?<!and\s)(?<!or\s)(?<!/)\b(?:(?:wo)?men|(?:fe)?males?|girls|boys)\b(?:\s+(?:of\s+)?(?:child[\s-]?bearing|reproductive)"
+                             r"\s+(?:potential|age))?(?:\s*\(wocbp\))?(?:[\s,<>≤≥]|\b(?:who|are|aged?|the|of|than|between)\b)*$")
+_REQUIREMENT_TAIL_RE = re.compile(r"\s*(?:(?:years?|yrs?)\s*)?(?:(?:old|of\s+age)\s*)?,?\s*(?:must|should|need\s+to|have\s+to"
+                                  r"|(?:are|is)\s+required\s+to|will\s+(?:need|be\s+required)\s+to)\s+(?:also\s+)?"
+                                  r"(?:have|undergo|use|agree|practi[cs]e|provide|show)\b")
 _AT_EVENT_RE = re.compile(r"\s*(?:of\s+age\s+)?(?:at|by)\s+(?:the\s+)?(?:time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?"
                           r"(?:diagnosis|onset|presentation)\b")
 _PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s+(?:eligible|allowed|permitted)\b"
@@ -112,6 +119,7 @@ _CUES: dict[str, tuple[str, ...]] = {
     "defined": ("defined", "deemed"),
     "exception": ("unless", "except", "excluding", "exception", "other than", "as long as"),
     "both": ("both",),
+    "requirement": ("must", "should", "need", "required", "have to"),
 }
 _CUE_WORDS = {word: cue for cue, words in _CUES.items() for word in words}
 _CUES_RE = re.compile(r"(?<![a-z])(?=[a-z])" + trie_pattern(_CUE_WORDS) + r"(?![a-z])")
@@ -220,6 +228,10 @@ def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues
     if "negation" in cues and (_NEGATED_LEAD_RE.search(cased, max(0, anchor - 80), anchor) or (
             prev is not None and prev.negated and _NEGATED_LIST_GAP_RE.fullmatch(text, prev.end, anchor))):
         expr.negated = True
+    if "requirement" in cues and expr.owner is not None and "age" in expr.owner.variables and \
+            _REQUIREMENT_TAIL_RE.match(text, expr.end) and \
+            _SEX_SUBJECT_RE.search(text, max(0, anchor - 60), anchor):
+        expr.dropped = True  # `women under the age of 55 must have a documented FSH`: which women must
     if "event" in cues and expr.owner is not None and "age" in expr.owner.variables and \
             _AT_EVENT_RE.match(text, expr.end):
         expr.dropped = True  # `≤ 30 years at the time of initial diagnosis`: an age at an event, not today's
