@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from schemas.measures import CATALOGUE, CONDITION_KINDS
 from scripts.eval_measures import DEFAULT_DATA, evaluate, load, matches, totals
 from tests.timing import assert_near_linear
-from transforms.measures import ULN, VARIABLES, Measure, extract_measures, lost_comparators
+from transforms.measures import ULN, VARIABLES, Measure, across_criteria, extract_measures, lost_comparators
 from transforms.measures.qualify import condition_kind
 
 WEEK = 1 / 52.1775
@@ -421,3 +421,18 @@ def test_an_equals_sign_where_a_comparator_belongs_is_reported_not_read() -> Non
     assert _lost("ECOG = 1") == []  # a scale point: read as written
     assert _lost("Enrolment in two groups (n=38 per group)") == []
     assert _lost("Age >= 18 years") == []
+
+
+def _general(variable: str, lower: float | None, upper: float | None, unit: str = "score") -> Measure:
+    return Measure(variable, lower, None if lower is None else True, upper, None if upper is None else True, unit,
+                   None, None, f"{variable} {lower}-{upper}")
+
+
+def test_bounds_no_value_meets_across_criteria_are_alternatives() -> None:
+    # one criterion per risk group (`Gleason score 2-6`, `… 7`, `… 8-10`) beside a general age and a stricter bound
+    read = [[_general("gleason_score", 2, 6), _general("age", 18, None, "years")], [_general("gleason_score", 7, 7)],
+            [_general("gleason_score", 8, 10)], [_general("age", None, 75, "years")]]
+    together = across_criteria(read)
+    assert [[m.condition_kind for m in measures] for measures in together] == [
+        ["DISJOINT", None], ["DISJOINT"], ["DISJOINT"], [None]]
+    assert across_criteria(read[1:2] + read[3:]) == read[1:2] + read[3:]  # nothing clashes: unchanged

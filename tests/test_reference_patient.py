@@ -18,7 +18,7 @@ def test_lists_general_bounds_that_exclude_a_normal_adult_only(tmp_path: Path) -
         ("ast", 1.5, None, "×ULN", "AST > 1.5 × ULN", None),  # 25 U/L is 0.625 × ULN: excluded
         ("ast", None, 2.5, "×ULN", "AST ≤ 2.5 × ULN", None),  # admits
         ("platelets", None, 100.0, "10^9/L", "platelets < 100,000", "if receiving chemotherapy"),  # a caveat
-        ("bmi", 35.0, None, "kg/m²", "BMI ≥ 35", None),  # no reference value
+        ("psa", 4.0, None, "ng/mL", "PSA ≥ 4 ng/mL", None),  # no reference value
     ]
     con.executemany(
         "INSERT INTO criterion_measure (measure_id, criterion_id, trial_id, variable, lower_value, upper_value, unit, "

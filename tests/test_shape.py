@@ -97,3 +97,11 @@ def test_a_comparator_lost_to_an_equals_sign_is_an_issue_not_a_range():
     issues = [row for row in rows["ingest_issue"] if row["field"] == "criterion_measure"]
     assert len(issues) == 1 and issues[0]["severity"] == "WARNING"
     assert "NCT01234567:inclusion:2" in issues[0]["message"] and "'Hemoglobin =9 g/dL'" in issues[0]["message"]
+
+
+def test_criteria_whose_general_bounds_no_value_meets_together_are_alternatives():
+    rows = shape_trial(_rec(_trial(criteria=[Criterion("INCLUSION", "Low risk: Gleason score 2-6"),
+                                             Criterion("INCLUSION", "High risk: Gleason score 8-10"),
+                                             Criterion("INCLUSION", "Age ≥ 18 years")])))
+    kinds = {(m["variable"], m["lower_value"]): m["condition_kind"] for m in rows["criterion_measure"]}
+    assert kinds == {("gleason_score", 2.0): "DISJOINT", ("gleason_score", 8.0): "DISJOINT", ("age", 18.0): None}

@@ -10,7 +10,7 @@ import pyarrow as pa
 from schemas.derive import RECORD_COLUMN, arrow_schema
 from schemas.tables import STAGED_TABLES
 from transforms import geo, ids, vocab
-from transforms.measures import Measure, extract_measures, lost_comparators
+from transforms.measures import Measure, across_criteria, extract_measures, lost_comparators
 from transforms.record import Issue, ParsedTrial
 
 _TRIAL_FIELDS = (
@@ -146,6 +146,8 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
     issues: list[Issue] = list(t.issues)
     per_kind: dict[str, int] = {}
     ages: list[Measure] = []
+    cids: list[str] = []
+    read: list[list[Measure]] = []
     for c in t.criteria:
         per_kind[c.kind] = per_kind.get(c.kind, 0) + 1
         cid = f"{tid}:{c.kind.lower()}:{per_kind[c.kind]}"
@@ -162,6 +164,14 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
                                 f"{cid}: no range read from {written!r}: '=' stands where ≥ or ≤ belongs (both "
                                 "become '=' when a text passes through an encoding without them; the registry's own "
                                 "record may keep them)"))
+        cids.append(cid)
+        read.append(measures)
+    try:
+        read = across_criteria(read)
+    except Exception as exc:  # as above: each criterion's ranges stay as it read them
+        issues.append(Issue("criterion_measure", "WARNING",
+                            f"{tid}: criteria not read together ({type(exc).__name__}: {exc})"))
+    for cid, measures in zip(cids, read, strict=True):
         for n, m in enumerate(measures, start=1):
             rows["criterion_measure"].append((
                 f"{cid}:measure:{n}", cid, tid, m.variable, m.lower_value, m.lower_inclusive, m.upper_value,

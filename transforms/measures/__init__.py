@@ -11,7 +11,9 @@ Four stages, one module each, all knowledge of the variables in the catalogue (`
   one sex, and alternatives joined by `or` —, and each reading is flipped to the *allowed* range for an EXCLUSION
   criterion;
 - `convert`: values → the variable's canonical unit (pint for dimensions, molar masses and valences for
-  concentrations), plausibility.
+  concentrations), plausibility;
+- `trial`: a trial's criteria read together (general bounds in different criteria that no value meets at once are
+  alternatives).
 
 Precision first: a number whose unit does not convert to the variable's unit, or whose owner is unclear, yields
 nothing.
@@ -38,8 +40,10 @@ from transforms.measures.scan import (
     scan_grades,
     scan_mentions,
 )
+from transforms.measures.trial import across_criteria
 
-__all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "converter", "extract_measures", "lost_comparators"]
+__all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "across_criteria", "converter", "extract_measures",
+           "lost_comparators"]
 
 # `Hemoglobin =9 g/dL`: an `=` before a number where `≥` or `≤` was (an encoding's best-fit mapping turns both into `=`)
 _BARE_EQUALS_RE = re.compile(r"(?<![<>≤≥=!])=(?!=)(?=\s*\d)")

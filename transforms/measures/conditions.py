@@ -68,7 +68,8 @@ _NEGATED_LEAD_RE = re.compile(
     r"(?-i:\bNo)\s+(?!(?:[\w'-]+\s+)*?(?-i:[a-z][\w'-]*\s+[A-Z]))(?:[\w'-]+\s+){0,5}?$|"
     # (`without MYCN amplification (> 18 months of age)` and `in the absence of liver metastases (AST ≤ 2.5 × ULN)`
     # add a condition in their brackets: only `no` and a bare `absence of` define there)
-    r"\b(?:no|(?<!the\s)absence\s+of)\s+(?:[\w'-]+[\s,]+){0,5}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*$"
+    r"\b(?:no|(?<!the\s)absence\s+of)\s+(?:[\w'-]+[\s,]+){0,5}?\(\s*"
+    r"(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*$"
     r"|\b(?:no|without|absence\s+of)\s+(?:[\w'-]+[\s,]+){0,5}?defined\s+(?:as|by)\s+$"
     # `No SGOT … greater than`, `must not have serum triglycerides greater than 400 mg/dL`
     r"|(?:^|[;:.]\s+)[\s\-*•·]*no\s+(?:known\s+|history\s+of\s+)?$"
@@ -77,14 +78,18 @@ _NEGATED_LEAD_RE = re.compile(
     r"|(?:[\w'-]+[\s,]+){0,5}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*)$", re.IGNORECASE)
 # `No anemia (hemoglobin < 10 g/dL), leukopenia (WBC < 3,000/mm3), or thrombocytopenia (platelets < 100,000/mm3)`: the
 # next item of a list that `no` rules out, each defined in its brackets (between two bounds, on the lower-cased text)
-_NEGATED_LIST_GAP_RE = re.compile(r"[^;.()]{0,30}\)?[^;.()]{0,40}?(?:\([^()]{0,30}\)[^;.()]{0,40}?)?,\s*(?:(?:and|or|nor)\s+)?"
-                                  r"(?:[\w'-]+\s+){0,4}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*")
+_NEGATED_LIST_GAP_RE = re.compile(r"[^;.()]{0,30}\)?[^;.()]{0,40}?(?:\([^()]{0,30}\)[^;.()]{0,40}?)?,\s*"
+                                  r"(?:(?:and|or|nor)\s+)?(?:[\w'-]+\s+){0,4}?\(\s*"
+                                  r"(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*")
 # `Women of childbearing potential aged < 50 years must have a negative pregnancy test`, `women under the age of 55
 # must have a documented FSH`: the age says which women another requirement is for (on the lower-cased text)
-_SEX_SUBJECT_RE = re.compile(r"(?<!and\s)(?<!or\s)(?<!/)\b(?:(?:wo)?men|(?:fe)?males?|girls|boys)\b(?:\s+(?:of\s+)?(?:child[\s-]?bearing|reproductive)"
-                             r"\s+(?:potential|age))?(?:\s*\(wocbp\))?(?:[\s,<>≤≥]|\b(?:who|are|aged?|the|of|than|between)\b)*$")
-_REQUIREMENT_TAIL_RE = re.compile(r"\s*(?:(?:years?|yrs?)\s*)?(?:(?:old|of\s+age)\s*)?,?\s*(?:must|should|need\s+to|have\s+to"
-                                  r"|(?:are|is)\s+required\s+to|will\s+(?:need|be\s+required)\s+to)\s+(?:also\s+)?"
+_SEX_SUBJECT_RE = re.compile(r"(?<!and\s)(?<!or\s)(?<!/)\b(?:(?:wo)?men|(?:fe)?males?|girls|boys)\b"
+                             r"(?:\s+(?:of\s+)?(?:child[\s-]?bearing|reproductive)\s+(?:potential|age))?"
+                             r"(?:\s*\(wocbp\))?"
+                             r"(?:[\s,<>≤≥]|\b(?:who|are|aged?|the|of|than|between)\b)*$")
+_REQUIREMENT_TAIL_RE = re.compile(r"\s*(?:(?:years?|yrs?)\s*)?(?:(?:old|of\s+age)\s*)?,?\s*"
+                                  r"(?:must|should|need\s+to|have\s+to|(?:are|is)\s+required\s+to"
+                                  r"|will\s+(?:need|be\s+required)\s+to)\s+(?:also\s+)?"
                                   r"(?:have|undergo|use|agree|practi[cs]e|provide|show)\b")
 _AT_EVENT_RE = re.compile(r"\s*(?:of\s+age\s+)?(?:at|by)\s+(?:the\s+)?(?:time\s+of\s+)?(?:initial\s+|first\s+|original\s+)?"
                           r"(?:diagnosis|onset|presentation)\b")
@@ -107,9 +112,10 @@ CONNECTOR_TRIM_RE = re.compile(r"^[\s,;:(]+|[\s,;:(]+$|\s+(?:and/or|and|or)$", r
 # Which of the rarer scope rules can apply in a criterion at all: found in one pass over it, so that a criterion
 # without any of their words pays for none of their searches.
 _CUES: dict[str, tuple[str, ...]] = {
-    "other": ("partner", "partners", "spouse", "spouses", "twin", "twins", "relative", "relatives", "mother", "mothers", "father",
-              "fathers", "parent", "parents", "sibling", "siblings", "donor", "donors", "caregiver", "caregivers",
-              "guardian", "guardians", "offspring", "family", "first degree", "first-degree", "sudden death"),
+    "other": ("partner", "partners", "spouse", "spouses", "twin", "twins", "relative", "relatives", "mother",
+              "mothers", "father", "fathers", "parent", "parents", "sibling", "siblings", "donor", "donors",
+              "caregiver", "caregivers", "guardian", "guardians", "offspring", "family", "first degree",
+              "first-degree", "sudden death"),
     "negation": ("no", "not", "without", "absence"),
     "target": ("to maintain", "to achieve", "to keep", "to reach", "to obtain", "to attain"),
     "event": ("diagnosis", "onset", "presentation"),
@@ -221,9 +227,10 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
 def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],
                  prev: Expr | None) -> None:
     """The rules that drop, negate or permit one expression by the words around it (`cues`: those that occur)."""
-    if ("other" in cues and (_OTHER_PERSON_RE.search(head) or _OTHER_PERSON_RE.search(text, anchor, expr.start))) or ("target" in cues and _TARGET_LEAD_RE.search(
-            text, max(0, anchor - 40), anchor)) or (cues & {"defined", "discretion"} and _DEFINITION_TAIL_RE.match(
-            text, expr.end, min(len(text), expr.end + 60))):
+    if ("other" in cues and (_OTHER_PERSON_RE.search(head) or _OTHER_PERSON_RE.search(text, anchor, expr.start))) or (
+            "target" in cues and _TARGET_LEAD_RE.search(text, max(0, anchor - 40), anchor)) or (
+            cues & {"defined", "discretion"} and
+            _DEFINITION_TAIL_RE.match(text, expr.end, min(len(text), expr.end + 60))):
         expr.dropped = True
     if "negation" in cues and (_NEGATED_LEAD_RE.search(cased, max(0, anchor - 80), anchor) or (
             prev is not None and prev.negated and _NEGATED_LIST_GAP_RE.fullmatch(text, prev.end, anchor))):

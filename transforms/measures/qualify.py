@@ -16,8 +16,8 @@ OF_PREDICTED = r"(?:of\s+(?:the\s+)?)?(?:normal\s+)?predicted(?:\s+normal)?(?:\s
 # `creatinine ≤ 1.5 × ULN or calculated creatinine clearance ≥ 60 mL/min`, `… unless creatinine clearance ≥ 60`: the
 # word that joins two bounds (after what the first was measured as: `FVC ≥ 50% of predicted value or pulse oximetry
 # ≥ 90%`, `pulse oximetry ≥ 92% on room air or FVC ≥ 50%`), then the next bound's name
-_JOIN_RE = re.compile(rf"[\s,]*(?:(?:{OF_PREDICTED}|on\s+room\s+air|at\s+rest)[\s,]*)?\(?\s*(?P<word>(?:and/)?or|unless)\s+"
-                      r"(?:[a-z-]+\s+){0,3}")
+_JOIN_RE = re.compile(rf"[\s,]*(?:(?:{OF_PREDICTED}|on\s+room\s+air|at\s+rest)[\s,]*)?\(?\s*"
+                      r"(?P<word>(?:and/)?or|unless)\s+(?:[a-z-]+\s+){0,3}")
 # `≥ 20 years in Japan`, `≥ 18 years in all other countries`: a bound for the sites of some countries only
 _PLACE_TAIL_RE = re.compile(r"(?:in|for)\s+(?:(?:the|all)\s+)?(?P<place>[a-z][a-z .'-]{1,40}?)(?:\s+only)?"
                             r"(?=\s*(?:$|[,;)]|\b(?:and|or)\b))")
@@ -27,15 +27,15 @@ _REGIONS_RE = re.compile(r"(?:other|remaining)\s+(?:countries|regions|territorie
 # `must have at least one of the following:` (`≥ 1 of the following` once normalised), `any 2 of the following`,
 # `either of the following`, `one risk factor such as age > 55, diabetes, …`: what comes after it is a list of
 # alternatives or examples, none of them required alone
-_ANY_OF_RE = re.compile(r"(?:\b(?:any|either)(?:\s+\d+)?|(?<![\d.])(?<!all\s)\d+(?:\s*\ue000)?)\s+of\s+the\s+following\b"
-                        r"|\bsuch\s+as\b")
+_ANY_OF_RE = re.compile(r"(?:\b(?:any|either)(?:\s+\d+)?|(?<![\d.])(?<!all\s)\d+(?:\s*\ue000)?)"
+                        r"\s+of\s+the\s+following\b|\bsuch\s+as\b")
 # how far after the cue its list reaches: criteria run together into one text (`… one of the following histologic
 # types: … PATIENT CHARACTERISTICS: … Platelet count at least 100,000/mm3`) go on to other requirements
 _LIST_REACH = 250
 # `Cohort B: ECOG 0-2`, `Part A (dose escalation): age ≥ 18 years; Part B: age ≥ 12 years`: a part of the study named
 # as a heading; the bounds after it, up to the next heading, are that part's
-_PART_HEADING_RE = re.compile(r"\b(?:cohorts?|parts?|groups?|arms?|modules?|phases?)\s+(?:[a-z]|\d{1,2}[a-z]?|[ivx]{1,4})\b"
-                              r"(?:\s*\([^()]{0,40}\))?(?=\s*:)")
+_PART_HEADING_RE = re.compile(r"\b(?:cohorts?|parts?|groups?|arms?|modules?|phases?)\s+"
+                              r"(?:[a-z]|\d{1,2}[a-z]?|[ivx]{1,4})\b(?:\s*\([^()]{0,40}\))?(?=\s*:)")
 SEX_WORDS = r"(?:fe)?males?|(?:wo)?men|girls|boys"
 _FEMALE_PREFIXES = ("fe", "wo", "gi")
 _PEOPLE = r"(?:\s+(?:patients?|participants?|subjects?|volunteers?))?"
