@@ -62,6 +62,15 @@ def test_contradicting_ages_in_the_criteria_are_not_derived():
     assert [r["field"] for r in rows["ingest_issue"]] == ["min_age_years"]
 
 
+def test_ages_that_only_touch_at_an_excluded_edge_are_not_derived():
+    trial = ParsedTrial(layout="summary_with_criteria", title="Two cohorts by age", criteria=[
+        Criterion("INCLUSION", "Age > 50 years"), Criterion("INCLUSION", "Age =< 50 years of age")])
+    rows = shape_trial(SourceRecord(trial, "a.txt", "0" * 64, 0, "run"))
+    assert (rows["trial"][0]["min_age_years"], rows["trial"][0]["max_age_years"]) == (None, None)
+    assert [r["field"] for r in rows["ingest_issue"]] == ["min_age_years"]
+    assert {m["condition_kind"] for m in rows["criterion_measure"]} == {"DISJOINT"}  # read together: alternatives
+
+
 def test_agreeing_ages_in_the_criteria_are_derived():
     trial = ParsedTrial(layout="summary_with_criteria", title="Adults", criteria=[
         Criterion("INCLUSION", "Aged 18 to 65 years")])

@@ -166,6 +166,7 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
                                 "record may keep them)"))
         cids.append(cid)
         read.append(measures)
+        ages += [m for m in measures if m.variable == "age" and m.condition_text is None]
     try:
         read = across_criteria(read)
     except Exception as exc:  # as above: each criterion's ranges stay as it read them
@@ -177,15 +178,16 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
                 f"{cid}:measure:{n}", cid, tid, m.variable, m.lower_value, m.lower_inclusive, m.upper_value,
                 m.upper_inclusive, m.unit, m.raw_value, m.raw_unit, m.source_text, m.condition_text, m.applies_to_sex,
                 m.condition_kind, tag))
-            if m.variable == "age" and m.condition_text is None:
-                ages.append(m)
     if t.min_age_years is None and t.max_age_years is None and ages:
         # The record states no structured age: the criteria's general age bound is the next best statement, unless
-        # the criteria contradict each other (a parent's "18 or older" beside the infants' "under 6").
+        # the criteria contradict each other (a parent's "18 or older" beside the infants' "under 6": read together,
+        # such bounds are alternatives, but none of them is the trial's age range).
         lows = {m.lower_value for m in ages if m.lower_value is not None}
         highs = {m.upper_value for m in ages if m.upper_value is not None}
         low, high = (max(lows) if lows else None), (min(highs) if highs else None)
-        if len(lows) > 1 or len(highs) > 1 or (low is not None and high is not None and low > high):
+        shut = low is not None and high is not None and (low > high or low == high and not all(
+            m.lower_inclusive is not False and m.upper_inclusive is not False for m in ages))  # `> 50` beside `≤ 50`
+        if len(lows) > 1 or len(highs) > 1 or shut:
             issues.append(Issue("min_age_years", "WARNING", "ages in the criteria contradict each other "
                                 f"(lower bounds {sorted(lows)}, upper bounds {sorted(highs)}): no age derived"))
         else:
