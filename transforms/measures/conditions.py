@@ -8,7 +8,14 @@ import re
 from transforms.measures.link import GROUP_GAP_RE, OF_PREDICTED, tail_boundary
 from transforms.measures.model import Expr
 from transforms.measures.normalise import trie_pattern
-from transforms.measures.qualify import mark_joined, mark_listed, mark_sex_groups, mark_study_parts, place_condition
+from transforms.measures.qualify import (
+    mark_joined,
+    mark_listed,
+    mark_or_clauses,
+    mark_sex_groups,
+    mark_study_parts,
+    place_condition,
+)
 
 _POPULATION_AGE_RE = re.compile(r"[^.;:]{0,80}\bin\s+(?:\w+\s+)?(?:children|adults?|patients?|participants?|subjects?"
                                 r"|men|women|males?|females?|adolescents?|infants?|people|persons?|individuals?)\b"
@@ -213,6 +220,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
         mark_sex_groups(text, heads)
         mark_joined(text, [expr for expr, _ in heads])
     mark_listed(text, [expr for expr, _ in heads])
+    mark_or_clauses(text, [expr for expr, _ in heads])
     mark_study_parts(text, [expr for expr, _ in heads])
     if not exclusion and exprs and all(expr.inside and not expr.inside_if and expr.owner is not None
                                        and "age" in expr.owner.variables for expr in exprs) \

@@ -32,6 +32,12 @@ _ANY_OF_RE = re.compile(r"(?:\b(?:any|either)(?:\s+\d+)?|(?<![\d.])(?<!all\s)\d+
 # how far after the cue its list reaches: criteria run together into one text (`… one of the following histologic
 # types: … PATIENT CHARACTERISTICS: … Platelet count at least 100,000/mm3`) go on to other requirements
 _LIST_REACH = 250
+# `NYHA class III/IV, or syncope`, `creatinine clearance < 30 mL/min, or the need for chronic dialysis`: a bound
+# followed by `or` and a clause that states no number is one of alternatives (not `or within normal range`, `or
+# baseline`, `or equivalent`, nor an age's `or the legal adult age`)
+_NOT_AN_ALTERNATIVE = r"(?!(?:within|normal|baseline|equivalent|higher|greater|lower|less|more|above|below|as\s+per" \
+                      r"|according|per|the\s+(?:minimum|legal|local)|legal)\b)"
+_OR_CLAUSE_AFTER_RE = re.compile(rf"[\s,;)]*\bor\b\s+{_NOT_AN_ALTERNATIVE}[^\d<>≤≥;.:()]{{3,80}}?(?=[;.:]|$|,?\s*\bor\b)")
 # `Cohort B: ECOG 0-2`, `Part A (dose escalation): age ≥ 18 years; Part B: age ≥ 12 years`: a part of the study named
 # as a heading; the bounds after it, up to the next heading, are that part's
 _PART_HEADING_RE = re.compile(r"\b(?:cohorts?|parts?|groups?|arms?|modules?|phases?)\s+"
@@ -118,6 +124,20 @@ def mark_listed(text: str, owned: list[Expr]) -> None:
             expr.dropped = True
         elif any(cue.end() <= expr.start <= cue.end() + _LIST_REACH for cue in cues) and expr.joined_by is None:
             expr.joined_by = "listed"
+
+
+def mark_or_clauses(text: str, owned: list[Expr]) -> None:
+    """Mark the bounds followed by `or` and a clause that states no number (`NYHA class III/IV, or syncope`) as
+    alternatives: in an INCLUSION criterion either admits. An age is left alone (`≥ 18 years or the legal adult age`
+    restates it)."""
+    if "or" not in text:
+        return
+    for expr in owned:
+        if expr.joined_by is not None or expr.owner is None or "age" in expr.owner.variables:
+            continue
+        clause = _OR_CLAUSE_AFTER_RE.match(text, expr.end)
+        if clause is not None and not any(clause.start() <= other.start < clause.end() for other in owned):
+            expr.joined_by = "listed"  # (a grade states no digit: `Child-Pugh A or Child-Pugh B` is read elsewhere)
 
 
 def mark_study_parts(text: str, owned: list[Expr]) -> None:
