@@ -11,6 +11,7 @@ from schemas.derive import RECORD_COLUMN, arrow_schema
 from schemas.tables import STAGED_TABLES
 from transforms import geo, ids, vocab
 from transforms.measures import Measure, across_criteria, extract_measures, lost_comparators
+from transforms.measures.trial import wholly_below
 from transforms.record import Issue, ParsedTrial
 
 _TRIAL_FIELDS = (
@@ -185,8 +186,7 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         lows = {m.lower_value for m in ages if m.lower_value is not None}
         highs = {m.upper_value for m in ages if m.upper_value is not None}
         low, high = (max(lows) if lows else None), (min(highs) if highs else None)
-        shut = low is not None and high is not None and (low > high or low == high and not all(
-            m.lower_inclusive is not False and m.upper_inclusive is not False for m in ages))  # `> 50` beside `≤ 50`
+        shut = any(wholly_below(m, n) for m in ages for n in ages)  # `≤ 50` beside `> 50`: no age meets both
         if len(lows) > 1 or len(highs) > 1 or shut:
             issues.append(Issue("min_age_years", "WARNING", "ages in the criteria contradict each other "
                                 f"(lower bounds {sorted(lows)}, upper bounds {sorted(highs)}): no age derived"))

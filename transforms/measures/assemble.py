@@ -19,7 +19,20 @@ from schemas.measures import (
 from transforms.measures.conditions import COND_RE, CONNECTOR_TRIM_RE, WITHOUT_RE
 from transforms.measures.convert import plausible, to_canonical
 from transforms.measures.link import PERF, SILENT
-from transforms.measures.model import BARE_ULN, GRADE, LIST, OTHER, PAIR, PAIRED, VALUE, Expr, Group, Measure, Range
+from transforms.measures.model import (
+    BARE_ULN,
+    GRADE,
+    LIST,
+    OTHER,
+    PAIR,
+    PAIRED,
+    VALUE,
+    Expr,
+    Group,
+    Measure,
+    Range,
+    ends_below,
+)
 from transforms.measures.normalise import GE, GT, LE, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
 from transforms.measures.qualify import condition_kind, sex_of
 
@@ -388,10 +401,8 @@ def _mark_disjoint(kept: list[Range]) -> None:
 
 
 def _wholly_below(a: Range, b: Range) -> bool:
-    """Whether every value `a` admits is below every value `b` admits (a shared edge only when both exclude it)."""
-    if a.upper is None or b.lower is None:
-        return False
-    return a.upper < b.lower or (a.upper == b.lower and not (a.upper_inclusive and b.lower_inclusive))
+    """Whether every value `a` admits is below every value `b` admits."""
+    return ends_below(a.upper, a.upper_inclusive, b.lower, b.lower_inclusive)
 
 
 def _meet_end_to_end(a: Range, b: Range) -> bool:

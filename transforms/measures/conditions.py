@@ -9,6 +9,7 @@ from transforms.measures.link import GROUP_GAP_RE, OF_PREDICTED, tail_boundary
 from transforms.measures.model import Expr
 from transforms.measures.normalise import trie_pattern
 from transforms.measures.qualify import (
+    SEX_WORDS,
     mark_joined,
     mark_listed,
     mark_or_clauses,
@@ -67,6 +68,8 @@ _SENTENCE_TAIL_RE = re.compile(r"[^;]{0,300}?(?:[.](?=\s)|;|$)|[^;]{0,300}")
 _OTHER_PERSON_RE = re.compile(
     r"\b(?:partners?|spouses?|twins?|relatives?|mothers?|fathers?|parents?|siblings?|donors?|caregivers?|guardians?"
     r"|offspring|family\s+(?:history|members?)|first[\s-]degree|sudden\s+death)\b")
+# a bracket that opens what a word before it stands for: `(`, `(i.e.`, `(e.g.,`, `(defined as`, `(such as`
+_DEFINING_BRACKET = r"\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*"
 # `no significant heart disease (NYHA class III or IV)`, `no uncontrolled diabetes, defined as glucose ≥ 200`: the
 # value describes what is ruled out, so the criterion's kind is turned round for it
 _NEGATED_LEAD_RE = re.compile(
@@ -75,22 +78,20 @@ _NEGATED_LEAD_RE = re.compile(
     r"(?-i:\bNo)\s+(?!(?:[\w'-]+\s+)*?(?-i:[a-z][\w'-]*\s+[A-Z]))(?:[\w'-]+\s+){0,5}?$|"
     # (`without MYCN amplification (> 18 months of age)` and `in the absence of liver metastases (AST ≤ 2.5 × ULN)`
     # add a condition in their brackets: only `no` and a bare `absence of` define there)
-    r"\b(?:no|(?<!the\s)absence\s+of)\s+(?:[\w'-]+[\s,]+){0,5}?\(\s*"
-    r"(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*$"
+    rf"\b(?:no|(?<!the\s)absence\s+of)\s+(?:[\w'-]+[\s,]+){{0,5}}?{_DEFINING_BRACKET}$"
     r"|\b(?:no|without|absence\s+of)\s+(?:[\w'-]+[\s,]+){0,5}?defined\s+(?:as|by)\s+$"
     # `No SGOT … greater than`, `must not have serum triglycerides greater than 400 mg/dL`
     r"|(?:^|[;:.]\s+)[\s\-*•·]*no\s+(?:known\s+|history\s+of\s+)?$"
     r"|\bnot\s+(?:have|had|having|show|present\s+with)\s+(?:an?\s+|any\s+)?(?:(?:[\w-]+\s+){0,2}?"
     # `must not have impaired renal function (creatinine greater than 1.6 mg/dl)`
-    r"|(?:[\w'-]+[\s,]+){0,5}?\(\s*(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*)$", re.IGNORECASE)
+    rf"|(?:[\w'-]+[\s,]+){{0,5}}?{_DEFINING_BRACKET})$", re.IGNORECASE)
 # `No anemia (hemoglobin < 10 g/dL), leukopenia (WBC < 3,000/mm3), or thrombocytopenia (platelets < 100,000/mm3)`: the
 # next item of a list that `no` rules out, each defined in its brackets (between two bounds, on the lower-cased text)
 _NEGATED_LIST_GAP_RE = re.compile(r"[^;.()]{0,30}\)?[^;.()]{0,40}?(?:\([^()]{0,30}\)[^;.()]{0,40}?)?,\s*"
-                                  r"(?:(?:and|or|nor)\s+)?(?:[\w'-]+\s+){0,4}?\(\s*"
-                                  r"(?:i\.?\s?e\.?|e\.?\s?g\.?|defined\s+as|such\s+as)?[\s,]*")
+                                  rf"(?:(?:and|or|nor)\s+)?(?:[\w'-]+\s+){{0,4}}?{_DEFINING_BRACKET}")
 # `Women of childbearing potential aged < 50 years must have a negative pregnancy test`, `women under the age of 55
 # must have a documented FSH`: the age says which women another requirement is for (on the lower-cased text)
-_SEX_SUBJECT_RE = re.compile(r"(?<!and\s)(?<!or\s)(?<!/)\b(?:(?:wo)?men|(?:fe)?males?|girls|boys)\b"
+_SEX_SUBJECT_RE = re.compile(rf"(?<!and\s)(?<!or\s)(?<!/)\b(?:{SEX_WORDS})\b"
                              r"(?:\s+(?:of\s+)?(?:child[\s-]?bearing|reproductive)\s+(?:potential|age))?"
                              r"(?:\s*\(wocbp\))?"
                              r"(?:[\s,<>≤≥]|\b(?:who|are|aged?|the|of|than|between)\b)*$")
@@ -216,12 +217,13 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
             expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
         prev_end = expr.end
         prev_owned = expr
+    owned = [expr for expr, _ in heads]
     if len(heads) > 1:
         mark_sex_groups(text, heads)
-        mark_joined(text, [expr for expr, _ in heads])
-    mark_listed(text, [expr for expr, _ in heads])
-    mark_or_clauses(text, [expr for expr, _ in heads])
-    mark_study_parts(text, [expr for expr, _ in heads])
+        mark_joined(text, owned)
+    mark_listed(text, owned)
+    mark_or_clauses(text, owned)
+    mark_study_parts(text, owned)
     if not exclusion and exprs and all(expr.inside and not expr.inside_if and expr.owner is not None
                                        and "age" in expr.owner.variables for expr in exprs) \
             and _POPULATION_AGE_RE.match(text[:exprs[0].start]):

@@ -22,6 +22,15 @@ class Measure:
     condition_kind: str | None = None  # a key of schemas.measures.CONDITION_KINDS when there is a condition
 
 
+def ends_below(upper: float | None, upper_inclusive: bool | None, lower: float | None,
+               lower_inclusive: bool | None) -> bool:
+    """Whether a range ending at `upper` lies wholly below one starting at `lower` (a shared edge only when both
+    exclude it)."""
+    if upper is None or lower is None:
+        return False
+    return upper < lower or (upper == lower and not (upper_inclusive and lower_inclusive))
+
+
 # what a mention names
 NAME = "name"  # one or more catalogue variables (`transaminases` → AST and ALT)
 PAIR = "pair"  # two variables read from one `N/M` value (`blood pressure 140/90`)

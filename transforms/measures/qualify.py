@@ -37,7 +37,8 @@ _LIST_REACH = 250
 # baseline`, `or equivalent`, nor an age's `or the legal adult age`)
 _NOT_AN_ALTERNATIVE = r"(?!(?:within|normal|baseline|equivalent|higher|greater|lower|less|more|above|below|as\s+per" \
                       r"|according|per|the\s+(?:minimum|legal|local)|legal)\b)"
-_OR_CLAUSE_AFTER_RE = re.compile(rf"[\s,;)]*\bor\b\s+{_NOT_AN_ALTERNATIVE}[^\d<>≤≥;.:()]{{3,80}}?(?=[;.:]|$|,?\s*\bor\b)")
+_OR_CLAUSE_AFTER_RE = re.compile(rf"[\s,;)]*\bor\b\s+{_NOT_AN_ALTERNATIVE}[^\d<>≤≥;.:()]{{3,80}}?"
+                                 r"(?=[;.:]|$|,?\s*\bor\b)")
 # `Cohort B: ECOG 0-2`, `Part A (dose escalation): age ≥ 18 years; Part B: age ≥ 12 years`: a part of the study named
 # as a heading; the bounds after it, up to the next heading, are that part's
 _PART_HEADING_RE = re.compile(r"\b(?:cohorts?|parts?|groups?|arms?|modules?|phases?)\s+"

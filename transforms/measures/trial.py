@@ -9,15 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from schemas.measures import DISJOINT, ENGINE_CONDITION_KINDS
-from transforms.measures.model import Measure
+from transforms.measures.model import Measure, ends_below
 
 
-def _wholly_below(a: Measure, b: Measure) -> bool:
-    """Whether every value `a` admits is below every value `b` admits (a shared edge only when both exclude it)."""
-    if a.upper_value is None or b.lower_value is None:
-        return False
-    return a.upper_value < b.lower_value or (
-        a.upper_value == b.lower_value and not (a.upper_inclusive and b.lower_inclusive))
+def wholly_below(a: Measure, b: Measure) -> bool:
+    """Whether every value `a` admits is below every value `b` admits."""
+    return ends_below(a.upper_value, a.upper_inclusive, b.lower_value, b.lower_inclusive)
 
 
 def across_criteria(per_criterion: list[list[Measure]]) -> list[list[Measure]]:
@@ -28,7 +25,7 @@ def across_criteria(per_criterion: list[list[Measure]]) -> list[list[Measure]]:
     clash: set[tuple[int, int]] = set()
     for k, (i, j, a) in enumerate(general):
         for i2, j2, b in general[k + 1:]:
-            if a.variable == b.variable and a.unit == b.unit and (_wholly_below(a, b) or _wholly_below(b, a)):
+            if a.variable == b.variable and a.unit == b.unit and (wholly_below(a, b) or wholly_below(b, a)):
                 clash |= {(i, j), (i2, j2)}
     if not clash:
         return per_criterion
