@@ -26,6 +26,10 @@ def _make_bad_folder(root: Path, outside: Path) -> dict[str, str]:
     (root / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(2000))
     (root / "truncated.json").write_text(SEED_JSONLIKE, encoding="utf-8")
     (root / "not_a_trial.json").write_text('{"hello": "world"}', encoding="utf-8")
+    (root / "nameless.json").write_text('{"protocolSection": {"statusModule": {"overallStatus": "RECRUITING"}}}',
+                                        encoding="utf-8")
+    (root / "nameless.xml").write_text("<clinical_study><overall_status>Recruiting</overall_status></clinical_study>",
+                                       encoding="utf-8")
     (root / "broken.xml").write_text("<clinical_study><brief_title>x</brief", encoding="utf-8")
     (root / "bomb.xml").write_text('<!DOCTYPE z [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>'
                                    "<clinical_study><brief_title>&b;</brief_title></clinical_study>", encoding="utf-8")
@@ -40,6 +44,7 @@ def _make_bad_folder(root: Path, outside: Path) -> dict[str, str]:
     (root / "escape.txt").symlink_to(outside)
     return {"empty.txt": "empty file", "blank.txt": "whitespace", "picture.txt": "binary",
             "truncated.json": "malformed JSON", "not_a_trial.json": "expected a CT.gov study",
+            "nameless.json": "names no trial", "nameless.xml": "names no trial",
             "broken.xml": "malformed XML", "bomb.xml": "unsafe XML", "unknown.txt": "no layout recognised",
             "huge.txt": "file too large", "escape.txt": "refused"}
 

@@ -176,3 +176,13 @@ def _plain(value):
     if hasattr(value, "__dataclass_fields__"):
         return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     return value
+
+
+# A registry's own record (CT.gov JSON or XML) always states its NCT id and its title; one with neither is a
+# fragment that no analyst could tell apart from another, so it is quarantined rather than loaded under a hash.
+NAMELESS = "the study names no trial: no NCT id and no title (a registry record always states both)"
+
+
+def names_a_trial(trial: ParsedTrial) -> bool:
+    """Whether a parsed record states an NCT id or a title."""
+    return bool(trial.nct_id or trial.title or trial.official_title)

@@ -16,7 +16,7 @@ import orjson
 from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
-from transforms.record import Arm, CountryListing, Intervention, Outcome, ParsedTrial, Site
+from transforms.record import NAMELESS, Arm, CountryListing, Intervention, Outcome, ParsedTrial, Site, names_a_trial
 
 NAME = "ctgov_json"
 DESCRIPTION = "ClinicalTrials.gov study JSON (API v2 study, ctg-studies.json array, {studies: [...]}, classic API)"
@@ -52,7 +52,9 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
                                   "expected a study object with a 'protocolSection' (API v2) or "
                                   f"'ProtocolSection' (classic API), got {_describe(study)}"))
             continue
-        out.append(_build(*sections))
+        trial = _build(*sections)
+        out.append(trial if names_a_trial(trial) else ParseError(
+            source, NAME, f"studies[{n}].protocolSection.identificationModule", NAMELESS))
     return out
 
 

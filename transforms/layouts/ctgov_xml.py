@@ -17,7 +17,17 @@ from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
 from transforms.markup import MARKUP_HEAD, parse_xml
-from transforms.record import Arm, CountryListing, Intervention, MeshHeading, Outcome, ParsedTrial, Site
+from transforms.record import (
+    NAMELESS,
+    Arm,
+    CountryListing,
+    Intervention,
+    MeshHeading,
+    Outcome,
+    ParsedTrial,
+    Site,
+    names_a_trial,
+)
 
 NAME = "ctgov_xml"
 DESCRIPTION = "legacy ClinicalTrials.gov study XML (<clinical_study>, incl. the older archival variant)"
@@ -50,7 +60,9 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
         studies = root.findall("clinical_study")
     if not studies:
         raise ParseError(source, NAME, "xml", f"expected a <clinical_study> root element, got <{root.tag}>")
-    return [_build(study) for study in studies]
+    trials = [_build(study) for study in studies]
+    return [t if names_a_trial(t) else ParseError(source, NAME, f"clinical_study[{n}]/id_info", NAMELESS)
+            for n, t in enumerate(trials, start=1)]
 
 
 # ---------------------------------------------------------------- assemble
