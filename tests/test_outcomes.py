@@ -44,6 +44,23 @@ def test_without_a_time_frame_the_part_is_the_measure() -> None:
         ("Exploratory endpoints, such as quality of life and sexual function.", None, None)]
 
 
+def test_a_list_ending_in_and_or_or_is_not_cut() -> None:
+    # `…, ritonavir, or erythromycin and …`: no description or time frame starts with `and`/`or`
+    measure = ("Evaluate the safety of avanafil when administered with Ketoconazole, ritonavir, or erythromycin and to "
+               "assess the effect of co-administration of these drugs on the pharmacokinetics of avanafil")
+    assert _triples(f"{measure}, 9 days") == [(measure, None, "9 days")]  # NCT00770042 in the shared corpus
+
+
+def test_a_piece_that_says_no_time_is_not_a_time_frame() -> None:
+    # an old record's measure with commas and no time frame; `Tmax` and `safety & toleration …` say no time
+    assert _triples("PK parameters - AUC, Cmax, Tmax") == [("PK parameters - AUC, Cmax, Tmax", None, None)]
+    assert _triples("Assessment of duration of action, safety & toleration of the investigational drug") == [
+        ("Assessment of duration of action, safety & toleration of the investigational drug", None, None)]
+    # while time frames that place the outcome by a word alone still are
+    assert [t[2] for t in _triples("Device success, Rate of success, At implant|Pain, VAS score, End of study")] == [
+        "At implant", "End of study"]
+
+
 def test_measure_only() -> None:
     assert _triples("Quality of life") == [("Quality of life", None, None)]
 
