@@ -61,6 +61,21 @@ def test_a_piece_that_says_no_time_is_not_a_time_frame() -> None:
         "At implant", "End of study"]
 
 
+def test_a_piece_that_continues_the_one_before_starts_no_description() -> None:
+    measure = ("To assess the efficacy, and safety, of 20 mg tadalafil once every 2 days, in comparison with placebo, "
+               "to maintain erectile function of patients undergoing external-beam radiotherapy for prostate cancer.")
+    assert _triples(measure) == [(measure, None, None)]  # NCT00215631 of the shared corpus: no time frame
+    cell = ("Responder time to onset, where onset is time from dosing to attainment of an erection perceived to be "
+            "adequate for penetration., among the first four doses")
+    assert _triples(cell)[0][1] is None
+    # while `for …` may (and a time frame may open with `at`); two outcomes of the shared corpus's urology export
+    description = ("for exclusion of psychogenic and venogenic erectile dysfunction (ED) and confirm arteriogenic ED. "
+                   "It will be used at baseline and post-intervention.")
+    cell = f"Penile color-coded Duplex scanning, {description}, baseline|Testosterone level, at 6,12,18,36,46 weeks"
+    assert _triples(cell) == [("Penile color-coded Duplex scanning", description, "baseline"),
+                              ("Testosterone level", None, "at 6,12,18,36,46 weeks")]
+
+
 def test_measure_only() -> None:
     assert _triples("Quality of life") == [("Quality of life", None, None)]
 

@@ -9,7 +9,10 @@ the last piece and reads like one (numbers with time units, `Baseline`, `Up to`,
 measure comes first and is short and title-like; a description is one or more sentences, starts a
 new sentence and usually ends with a full stop; a piece that starts in lower case usually continues
 the piece before it. The weights (`_WEIGHTS`) were fitted once by a structured perceptron on the dev
-corpus cells whose split is known and rounded; the features are generic, no phrase of any file.
+corpus cells whose split is known and rounded; the features are generic, no phrase of any file. Cuts that no
+reader would make are ruled out before scoring: a description or time frame that opens with a word continuing the
+piece before it (`and …`, `in comparison with …`) or inside a list (`ketoconazole, ritonavir, or erythromycin`), and
+a time frame that does not say when.
 """
 from __future__ import annotations
 
@@ -53,12 +56,20 @@ _ANCHOR_WORDS = frozenset(("baseline", "screening", "discharge", "postoperative"
                            "preoperative", "pre-operative", "intraoperative", "intra-operative", "perioperative",
                            "pre-op", "post-op", "intra-op", "preop", "postop", "intraop"))
 _DIGIT = re.compile(r"\d")
+_NUMERAL = re.compile(r"[\d.,/-]+")  # a number or a date (`12`, `1992-1998`, `12/26/2021`), not `3-d`
 _LIST_ENDERS = frozenset(("and", "or", "nor"))
 _LIST_ITEM_WORDS = 3
+# Lower-case words that continue the piece before them: none of the 3,125 descriptions of the shared corpus's CT.gov
+# JSON records starts with one; a time frame may start with `at` or `in`. (`for`, `to`, `by` may start either: `for
+# exclusion of …`, `for 32 weeks`.)
+_DESCRIPTION_CONTINUERS = frozenset("""
+and or nor but in of with as at which that whose who where than whether such including
+""".split())
+_TIME_FRAME_CONTINUERS = _DESCRIPTION_CONTINUERS - {"at", "in"}
 # A time frame says when: it holds a number with a time unit, an anchor word (`baseline`), a time word other than
 # these connectives, or `end of`/`time of`, or it opens with a word that places it in time (`At implant`, `During the
-# procedure`). All but 1 of the 4,660 time frames in the shared corpus's truth do; the pieces a lost comma leaves at
-# the end of an old record's measure (`…, safety & toleration of the drug`, `AUC, Cmax, Tmax`) do not.
+# procedure`). All 4,660 time frames in the shared corpus's truth do; the pieces that commas cut off the end of an
+# old record's measure (`…, safety & toleration of the drug`, `AUC, Cmax, Tmax`) do not.
 _CONNECTIVE_TIME_WORDS = frozenset("""
 and or the of to up from at over each first last every once twice after before prior post pre end time date period
 points approximately approx assessed measured evaluated overall treatment study trial dose dosing procedure
@@ -197,7 +208,7 @@ class _Part:
             self.anchor.append(self.anchor[-1] + any(w in _ANCHOR_WORDS for w in words))
             self.chars.append(self.chars[-1] + len(p))
             self.marks_time.append(self.numunit[-1] > self.numunit[-2] or self.anchor[-1] > self.anchor[-2]
-                                   or any(_reads_as_time(w) and w not in _CONNECTIVE_TIME_WORDS for w in words)
+                                   or any(_marks_time(w) for w in words)
                                    or bool(_TIME_PHRASE.search(p)))
         self.time = [self.time_likeness(k, k + 1) for k in range(self.n)]
         # running sums over the pieces after the first, in the order `measure_score` would add them
@@ -223,16 +234,22 @@ class _Part:
 
     # Each score adds weight × feature left to right in the order the features were fitted in, so the floating-point
     # sums (and hence ties between splits) stay exactly as they were.
-    def may_start(self, k: int) -> bool:
-        """Whether a description or a time frame may start at piece k: not at `and …`/`or …`, which ends a list."""
-        return self.first_word[k] not in _LIST_ENDERS
+    def continues(self, k: int, words: frozenset[str]) -> bool:
+        """Whether piece k opens in lower case with one of `words`, i.e. continues the piece before it."""
+        return not self.upper[k] and self.first_word[k] in words
 
-    def may_start_description(self, k: int) -> bool:
-        """Whether a description may start at piece k: not inside a list (`with ketoconazole, ritonavir, or
-        erythromycin`), i.e. not at a short item that `and …`/`or …` follows (a time frame may: `Baseline, and 3
-        months`)."""
-        short_item = self.words[k + 1] - self.words[k] <= _LIST_ITEM_WORDS
-        return self.may_start(k) and not (short_item and k + 1 < self.n and self.first_word[k + 1] in _LIST_ENDERS)
+    def may_start_time_frame(self, j: int) -> bool:
+        """Whether a time frame may start at piece j: not at a continuation (`and …`, `of …`)."""
+        return not self.continues(j, _TIME_FRAME_CONTINUERS)
+
+    def may_start_description(self, i: int) -> bool:
+        """Whether a description may start at piece i: not at a continuation (`in comparison with placebo`) nor inside
+        a list (`with Ketoconazole, ritonavir, or erythromycin`: a short item that `and …`/`or …` follows; a time
+        frame may be one: `Baseline, and 3 months`)."""
+        if self.continues(i, _DESCRIPTION_CONTINUERS):
+            return False
+        short_item = self.words[i + 1] - self.words[i] <= _LIST_ITEM_WORDS
+        return not (short_item and i + 1 < self.n and self.continues(i + 1, _LIST_ENDERS))
 
     def may_be_time_frame(self, j: int) -> bool:
         """Whether pieces[j:] say when: one of them marks a time, or the first opens with a time-placing word."""
@@ -274,15 +291,14 @@ def _best_split(part: _Part) -> tuple[int, int]:
     """The (end of measure, start of time frame) piece indexes with the best score; j == n: no time frame."""
     n = part.n
     starts = range(max(1, n - _MAX_TIME_FRAME_PIECES), n)
-    j_range = [*[j for j in starts if part.may_start(j) and part.may_be_time_frame(j)], n]
+    j_range = [*[j for j in starts if part.may_start_time_frame(j) and part.may_be_time_frame(j)], n]
     tf_scores = [(j, part.time_frame_score(j)) for j in j_range]
     best = (float("-inf"), 1, n)
     for i in range(1, min(n, _MAX_MEASURE_PIECES) + 1):
-        if i < n and not part.may_start_description(i):
-            continue
+        described = i < n and part.may_start_description(i)  # pieces[i:j] may be a description
         m_score = part.measure_score(i)
         for j, tf_score in tf_scores:
-            if j < i:
+            if j < i or (j > i and not described):
                 continue
             score = m_score + tf_score + part.description_score(i, j)
             if score > best[0]:
@@ -311,6 +327,13 @@ def _split_part(text: str, kind: str) -> Outcome | None:
 def _reads_as_time(word: str) -> bool:
     """Whether a lower-cased word is a time word or a number (starts with a digit, or is one to twelve)."""
     return word in _TIME_WORDS or word[:1].isdecimal() or word in _NUMBER_WORDS
+
+
+def _marks_time(word: str) -> bool:
+    """Whether a lower-cased word says when by itself: a number or date, or a time word that is not a connective."""
+    if word[:1].isdecimal():
+        return bool(_NUMERAL.fullmatch(word))
+    return (word in _TIME_WORDS or word in _NUMBER_WORDS) and word not in _CONNECTIVE_TIME_WORDS
 
 
 def _has_number_and_unit(piece: str) -> bool:
