@@ -196,20 +196,21 @@ class _Part:
         self.numunit = [0]
         self.anchor = [0]
         self.chars = [0]
-        self.marks_time: list[bool] = []  # the piece says when (see `_CONNECTIVE_TIME_WORDS`)
+        self.time_words: list[list[str]] = []  # each piece's words that read as time
         for p in pieces:
             found = _WORD.findall(p)
             self.title.append(_title_ratio(found))
             words = [w.lower() for w in found]
             self.first_word.append(words[0] if words else None)
             self.words.append(self.words[-1] + len(words))
-            self.timeish.append(self.timeish[-1] + sum(1 for w in words if _reads_as_time(w)))
+            time_words = [w for w in words if _reads_as_time(w)]
+            self.timeish.append(self.timeish[-1] + len(time_words))
             self.numunit.append(self.numunit[-1] + _has_number_and_unit(p))
             self.anchor.append(self.anchor[-1] + any(w in _ANCHOR_WORDS for w in words))
             self.chars.append(self.chars[-1] + len(p))
-            self.marks_time.append(self.numunit[-1] > self.numunit[-2] or self.anchor[-1] > self.anchor[-2]
-                                   or any(_marks_time(w) for w in words)
-                                   or bool(_TIME_PHRASE.search(p)))
+            self.time_words.append(time_words)
+        # the last piece that says when (see `_CONNECTIVE_TIME_WORDS`), found from the end: usually the last one
+        self.last_marked = next((k for k in range(self.n - 1, -1, -1) if self._marks_time(k)), -1)
         self.time = [self.time_likeness(k, k + 1) for k in range(self.n)]
         # running sums over the pieces after the first, in the order `measure_score` would add them
         self.extra_up, self.extra_title, self.extra_time = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
@@ -251,9 +252,20 @@ class _Part:
         short_item = self.words[i + 1] - self.words[i] <= _LIST_ITEM_WORDS
         return not (short_item and i + 1 < self.n and self.continues(i + 1, _LIST_ENDERS))
 
+    def _marks_time(self, k: int) -> bool:
+        """Whether piece k says when: a number with a time unit, an anchor word, a number or date (`12`, `1992-1998`,
+        not `3-d`), a time word that is not a connective, or `end of`/`time of`."""
+        if self.numunit[k + 1] > self.numunit[k] or self.anchor[k + 1] > self.anchor[k]:
+            return True
+        if any(w not in _CONNECTIVE_TIME_WORDS and (not w[:1].isdecimal() or _NUMERAL.fullmatch(w))
+               for w in self.time_words[k]):
+            return True
+        return ("end" in self.time_words[k] or "time" in self.time_words[k]) and bool(
+            _TIME_PHRASE.search(self.pieces[k]))
+
     def may_be_time_frame(self, j: int) -> bool:
         """Whether pieces[j:] say when: one of them marks a time, or the first opens with a time-placing word."""
-        return any(self.marks_time[j:]) or self.first_word[j] in _TIME_OPENERS
+        return j <= self.last_marked or self.first_word[j] in _TIME_OPENERS
 
     def measure_score(self, i: int) -> float:
         w = _WEIGHTS
@@ -327,13 +339,6 @@ def _split_part(text: str, kind: str) -> Outcome | None:
 def _reads_as_time(word: str) -> bool:
     """Whether a lower-cased word is a time word or a number (starts with a digit, or is one to twelve)."""
     return word in _TIME_WORDS or word[:1].isdecimal() or word in _NUMBER_WORDS
-
-
-def _marks_time(word: str) -> bool:
-    """Whether a lower-cased word says when by itself: a number or date, or a time word that is not a connective."""
-    if word[:1].isdecimal():
-        return bool(_NUMERAL.fullmatch(word))
-    return (word in _TIME_WORDS or word in _NUMBER_WORDS) and word not in _CONNECTIVE_TIME_WORDS
 
 
 def _has_number_and_unit(piece: str) -> bool:
