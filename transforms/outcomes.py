@@ -57,6 +57,7 @@ assessed measured evaluated approximately month-end week-end day-end overall pre
 pretreatment posttreatment infusion dosing dose procedure intervention termination trial
 pre-op post-op intra-op preop postop intraop perioperative peri-operative intra-operative
 """.split())
+_TIMEISH_WORDS = _TIME_WORDS | _NUMBER_WORDS  # with a leading digit: the words `_reads_as_time` accepts
 # Time words that mark a time frame even without a number and unit.
 _ANCHOR_WORDS = frozenset(("baseline", "screening", "discharge", "postoperative", "predose", "postdose",
                            "preoperative", "pre-operative", "intraoperative", "intra-operative", "perioperative",
@@ -209,10 +210,10 @@ class _Part:
             words = [w.lower() for w in found]
             self.first_word.append(words[0] if words else None)
             self.words.append(self.words[-1] + len(words))
-            time_words = [w for w in words if _reads_as_time(w)]
+            time_words = [w for w in words if w in _TIMEISH_WORDS or w[:1].isdecimal()]  # as `_reads_as_time`
             self.timeish.append(self.timeish[-1] + len(time_words))
             self.numunit.append(self.numunit[-1] + _has_number_and_unit(p))
-            self.anchor.append(self.anchor[-1] + any(w in _ANCHOR_WORDS for w in words))
+            self.anchor.append(self.anchor[-1] + (not _ANCHOR_WORDS.isdisjoint(words)))
             self.chars.append(self.chars[-1] + len(p))
             self.time_words.append(time_words)
         # the last piece that says when (see `_CONNECTIVE_TIME_WORDS`), found from the end: usually the last one
