@@ -60,6 +60,11 @@ _LABELS: dict[str, tuple[str, Callable[[str], object]]] = {
     "enrolment": ("enrollment", _enrollment),
 }
 
+def _squeeze(text: str) -> str:
+    """A status word's letters only, lower-cased: `Not_Yet_Recruiting`, `not yet recruiting` → `notyetrecruiting`."""
+    return text.lower().replace("_", "").replace(" ", "").replace(",", "")
+
+
 # Site statuses as the page shows them: API spelling (`NOT_YET_RECRUITING`) or words (`Not yet recruiting`),
 # longest first so `ACTIVE_NOT_RECRUITING` is not read as `ACTIVE…` + rest.
 _STATUS_WORDS = sorted(
@@ -68,6 +73,7 @@ _STATUS_WORDS = sorted(
     key=len, reverse=True,
 )
 _STATUS_PREFIX = re.compile("^(" + "|".join(re.escape(s) for s in _STATUS_WORDS) + ")")
+_STATUS_KEYS = frozenset(_squeeze(word) for word in _STATUS_WORDS)
 
 _MAX_LOCATION_PART = 60
 
@@ -153,8 +159,9 @@ def _location(line: str) -> tuple[str | None, str | None, str] | None:
 def _split_status(line: str) -> tuple[str | None, str]:
     """`RECRUITINGnext line` → (RECRUITING, `next line`); a line with no status prefix → (None, line)."""
     m = _STATUS_PREFIX.match(line)
-    if not m:
-        return None, line
+    if not m:  # a status alone on its line in another spelling (`Not_Yet_Recruiting`, `not yet recruiting`)
+        alone = _squeeze(line) in _STATUS_KEYS
+        return (vocab.status(line), "") if alone else (None, line)
     word, rest = m.group(1), line[m.end():]
     # `Completed questionnaires…` merely starts like a status: a real one is alone or glued (no space)
     if not word.isupper() and rest[:1].isspace():
