@@ -63,7 +63,7 @@ _ANCHOR_WORDS = frozenset(("baseline", "screening", "discharge", "postoperative"
                            "preoperative", "pre-operative", "intraoperative", "intra-operative", "perioperative",
                            "pre-op", "post-op", "intra-op", "preop", "postop", "intraop"))
 _DIGIT = re.compile(r"\d")
-_NUMERAL = re.compile(r"[\d.,/-]+")  # a number or a date (`12`, `1992-1998`, `12/26/2021`), not `3-d`
+_NUMERAL = re.compile(r"[\d.,/-]+")  # a word that is a number or a date (`12`, `1992-1998`), not `3-d`
 _LIST_ENDERS = frozenset(("and", "or", "nor"))
 _LIST_ITEM_WORDS = 3
 # Lower-case words that continue the piece before them: none of the 3,125 descriptions of the shared corpus's CT.gov
@@ -240,8 +240,6 @@ class _Part:
             score -= 0.08 * (n_words - 20)
         return score
 
-    # Each score adds weight × feature left to right in the order the features were fitted in, so the floating-point
-    # sums (and hence ties between splits) stay exactly as they were.
     def continues(self, k: int, words: frozenset[str]) -> bool:
         """Whether piece k opens in lower case with one of `words`, i.e. continues the piece before it."""
         return not self.upper[k] and self.first_word[k] in words
@@ -274,6 +272,8 @@ class _Part:
         """Whether pieces[j:] say when: one of them marks a time, or the first opens with a time-placing word."""
         return j <= self.last_marked or self.first_word[j] in _TIME_OPENERS
 
+    # Each score adds weight × feature left to right in the order the features were fitted in, so the floating-point
+    # sums (and hence ties between splits) stay exactly as they were.
     def measure_score(self, i: int) -> float:
         w = _WEIGHTS
         return (w["m_extra_up"] * self.extra_up[i] + w["m_extra_low"] * ((i - 1) - self.extra_up[i])

@@ -60,6 +60,7 @@ _LABELS: dict[str, tuple[str, Callable[[str], object]]] = {
     "enrolment": ("enrollment", _enrollment),
 }
 
+
 def _squeeze(text: str) -> str:
     """A status word's letters only, lower-cased: `Not_Yet_Recruiting`, `not yet recruiting` → `notyetrecruiting`."""
     return text.lower().replace("_", "").replace(" ", "").replace(",", "")
