@@ -42,7 +42,7 @@ Bounds = tuple[float | None, bool | None, float | None, bool | None, str, Span, 
 
 _PAIRS = {tuple(pair) for pair in PAIRED_NAMES.values()}
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-_JOINED = {"or": EITHER_VARIABLE, "unless": EITHER_VARIABLE, "listed": LISTED}  # Expr.joined_by → its condition
+_JOINED = {"or": EITHER_VARIABLE, "unless": EITHER_VARIABLE, "and": EITHER_VARIABLE, "listed": LISTED}  # Expr.joined_by → its condition
 _OUTSIDE_RE = re.compile(r"\boutside\b")
 _WORD_AFTER_RE = re.compile(r"\s*[A-Za-z]")
 
@@ -79,8 +79,10 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
             # `in patients without liver metastases`: the general population, unless the bound before already was
             # (`ECOG 0-1 (or 2 if no ascites)`)
             condition = None
-    if expr.joined_by == "unless" or (condition is None and expr.joined_by is not None and
-                                      not (exclusion or expr.ruled_out or expr.negated)):
+    excluding = (exclusion or expr.ruled_out) != expr.negated  # the bound is turned round
+    if expr.joined_by == "unless" or (condition is None and (
+            (expr.joined_by == "and" and excluding)  # `… < 7 and PSA < 10` excludes: either turned round admits
+            or (expr.joined_by not in (None, "and") and not (exclusion or expr.ruled_out or expr.negated)))):
         condition = _JOINED[expr.joined_by]  # after `unless`, in place of the bare word the exception's span quotes
     span_start = min(group.start, expr.start) if group.end > group.start else expr.start
     if expr.continues is not None:

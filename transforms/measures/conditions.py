@@ -11,6 +11,7 @@ from transforms.measures.normalise import trie_pattern
 from transforms.measures.qualify import (
     SEX_WORDS,
     mark_joined,
+    mark_joint_exclusion,
     mark_listed,
     mark_or_clauses,
     mark_sex_groups,
@@ -221,6 +222,8 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
     if len(heads) > 1:
         mark_sex_groups(text, heads)
         mark_joined(text, owned)
+    if exclusion:
+        mark_joint_exclusion(text, owned)
     mark_listed(text, owned)
     mark_or_clauses(text, owned)
     mark_study_parts(text, owned)

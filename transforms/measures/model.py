@@ -110,7 +110,7 @@ class Expr:
     ruled_out: bool = False  # `… are not eligible` after it: an excluded range even in an INCLUSION criterion
     comparator_from: Expr | None = None  # `below 100 systolic or 70 diastolic`: the comparator of the one before
     joined_by: str | None = None  # `or`/`unless` joining it to a bound of another variable (`creatinine … or CrCl …`),
-    # or `listed` after `one of the following` or `such as`
+    # `and` between the two bounds an exclusion needs together, or `listed` after `one of the following` or `such as`
     condition: tuple[int, int] | None = None
 
     @property

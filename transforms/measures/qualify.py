@@ -18,6 +18,7 @@ OF_PREDICTED = r"(?:of\s+(?:the\s+)?)?(?:normal\s+)?predicted(?:\s+normal)?(?:\s
 # ≥ 90%`, `pulse oximetry ≥ 92% on room air or FVC ≥ 50%`), then the next bound's name
 _JOIN_RE = re.compile(rf"[\s,]*(?:(?:{OF_PREDICTED}|on\s+room\s+air|at\s+rest)[\s,]*)?\(?\s*"
                       r"(?P<word>(?:and/)?or|unless)\s+(?:[a-z-]+\s+){0,3}")
+_BOTH_RE = re.compile(r"\s+and\s+(?:[a-z-]+\s+){0,3}")  # no comma: `… < 7 and PSA …`, not `… < 7, and PSA …`
 # `≥ 20 years in Japan`, `≥ 18 years in all other countries`: a bound for the sites of some countries only
 _PLACE_TAIL_RE = re.compile(r"(?:in|for)\s+(?:(?:the|all)\s+)?(?P<place>[a-z][a-z .'-]{1,40}?)(?:\s+only)?"
                             r"(?=\s*(?:$|[,;)]|\b(?:and|or)\b))")
@@ -111,6 +112,20 @@ def mark_joined(text: str, owned: list[Expr]) -> None:
             continue
         if (m := _JOIN_RE.fullmatch(text, a.end, b.owner.start)) is not None:
             a.joined_by = b.joined_by = "unless" if m.group("word") == "unless" else "or"
+
+
+def mark_joint_exclusion(text: str, owned: list[Expr]) -> None:
+    """Mark the two bounds of an EXCLUSION criterion that states exactly two, of different variables, joined by a bare
+    `and` (`Gleason score < 7 and PSA < 10 ng/mL`): it excludes only who meets both, so either bound turned round
+    admits the patient. With a comma or a third bound it is a list, each item excluding on its own."""
+    if len(owned) != 2:
+        return
+    a, b = owned
+    if a.owner is None or b.owner is None or b.owner.start < a.end or b.owner.start > b.start or \
+            set(a.owner.variables) & set(b.owner.variables) or a.joined_by or b.joined_by:
+        return
+    if _BOTH_RE.fullmatch(text, a.end, b.owner.start) is not None:
+        a.joined_by = b.joined_by = "and"
 
 
 def mark_listed(text: str, owned: list[Expr]) -> None:
