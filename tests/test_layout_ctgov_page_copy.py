@@ -96,7 +96,8 @@ def test_readable_casing_and_missing_sections() -> None:
 @pytest.mark.parametrize("spelling", ["Not_Yet_Recruiting", "not yet recruiting", "NOT YET RECRUITING"])
 def test_a_status_alone_on_its_line_in_any_spelling(spelling: str) -> None:
     text = "\n".join(["Summary.", "Study type", "Interventional", "Enrollment", "10", "Mayo Clinic",
-                      "Rochester, Minnesota, United States", spelling, "Bone density", "Time frame: 2 years", DISCLAIMER])
+                      "Rochester, Minnesota, United States", spelling, "Bone density", "Time frame: 2 years",
+                      DISCLAIMER])
     [trial] = layout.parse(text, "p.txt")
     assert [(s.facility, s.status) for s in trial.sites] == [("Mayo Clinic", "NOT_YET_RECRUITING")]
     assert [o.measure for o in trial.outcomes] == ["Bone density"]

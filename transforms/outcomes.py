@@ -345,7 +345,7 @@ def _split_part(text: str, kind: str) -> Outcome | None:
 
 def _reads_as_time(word: str) -> bool:
     """Whether a lower-cased word is a time word or a number (starts with a digit, or is one to twelve)."""
-    return word in _TIME_WORDS or word[:1].isdecimal() or word in _NUMBER_WORDS
+    return word in _TIMEISH_WORDS or word[:1].isdecimal()
 
 
 def _has_number_and_unit(piece: str) -> bool:

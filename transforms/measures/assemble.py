@@ -42,7 +42,8 @@ Bounds = tuple[float | None, bool | None, float | None, bool | None, str, Span, 
 
 _PAIRS = {tuple(pair) for pair in PAIRED_NAMES.values()}
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-_JOINED = {"or": EITHER_VARIABLE, "unless": EITHER_VARIABLE, "and": EITHER_VARIABLE, "listed": LISTED}  # Expr.joined_by → its condition
+# Expr.joined_by → its condition
+_JOINED = {"or": EITHER_VARIABLE, "unless": EITHER_VARIABLE, "and": EITHER_VARIABLE, "listed": LISTED}
 _OUTSIDE_RE = re.compile(r"\boutside\b")
 _WORD_AFTER_RE = re.compile(r"\s*[A-Za-z]")
 
@@ -80,10 +81,12 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
             # (`ECOG 0-1 (or 2 if no ascites)`)
             condition = None
     excluding = (exclusion or expr.ruled_out) != expr.negated  # the bound is turned round
-    if expr.joined_by == "unless" or (condition is None and (
-            (expr.joined_by == "and" and excluding)  # `… < 7 and PSA < 10` excludes: either turned round admits
-            or (expr.joined_by not in (None, "and") and not (exclusion or expr.ruled_out or expr.negated)))):
-        condition = _JOINED[expr.joined_by]  # after `unless`, in place of the bare word the exception's span quotes
+    joined = expr.joined_by
+    # `or`/`listed` alternatives admit only where the bound is read as stated; the two bounds an exclusion needs
+    # together (`and`) only where they are turned round
+    if joined == "unless" or (condition is None and joined is not None and (
+            excluding if joined == "and" else not (exclusion or expr.ruled_out or expr.negated))):
+        condition = _JOINED[joined]  # after `unless`, in place of the bare word the exception's span quotes
     span_start = min(group.start, expr.start) if group.end > group.start else expr.start
     if expr.continues is not None:
         span_start = min(span_start, expr.continues.start)
@@ -96,7 +99,7 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
     for index, variable in enumerate(variables):
         for parsed in _parse_bounds(doc, expr, variable, index):
             lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit, _ = parsed
-            if ((exclusion or expr.ruled_out) != expr.negated) and not expr.exception:
+            if excluding and not expr.exception:
                 flipped = _complement(variable, lower, lower_inc, upper, upper_inc, outside)
                 if flipped is None:
                     continue

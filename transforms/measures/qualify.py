@@ -102,15 +102,21 @@ def mark_sex_groups(text: str, spans: list[tuple[Expr, int]]) -> None:
             expr.condition = span
 
 
+def _gap_end(a: Expr, b: Expr) -> int | None:
+    """Where the name of bound `b` starts, when it follows bound `a` and constrains none of `a`'s variables (else
+    None): the text between `a` and that name is what joins them."""
+    if a.owner is None or b.owner is None or not a.end <= b.owner.start <= b.start or \
+            set(a.owner.variables) & set(b.owner.variables):
+        return None
+    return b.owner.start
+
+
 def mark_joined(text: str, owned: list[Expr]) -> None:
     """Mark bounds of different variables joined by `or` or `unless` with the word (`creatinine ≤ 1.5 × ULN or
     creatinine clearance ≥ 60`): in an INCLUSION criterion either admits the patient, and after `unless` in either
     kind, so neither is a bound the patient must meet."""
     for a, b in zip(owned, owned[1:], strict=False):
-        if a.owner is None or b.owner is None or b.owner.start < a.end or b.owner.start > b.start or \
-                set(a.owner.variables) & set(b.owner.variables):
-            continue
-        if (m := _JOIN_RE.fullmatch(text, a.end, b.owner.start)) is not None:
+        if (end := _gap_end(a, b)) is not None and (m := _JOIN_RE.fullmatch(text, a.end, end)) is not None:
             a.joined_by = b.joined_by = "unless" if m.group("word") == "unless" else "or"
 
 
@@ -121,10 +127,9 @@ def mark_joint_exclusion(text: str, owned: list[Expr]) -> None:
     if len(owned) != 2:
         return
     a, b = owned
-    if a.owner is None or b.owner is None or b.owner.start < a.end or b.owner.start > b.start or \
-            set(a.owner.variables) & set(b.owner.variables) or a.joined_by or b.joined_by:
+    if a.joined_by or b.joined_by or (end := _gap_end(a, b)) is None:
         return
-    if _BOTH_RE.fullmatch(text, a.end, b.owner.start) is not None:
+    if _BOTH_RE.fullmatch(text, a.end, end) is not None:
         a.joined_by = b.joined_by = "and"
 
 
