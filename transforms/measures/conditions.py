@@ -222,8 +222,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
     if len(heads) > 1:
         mark_sex_groups(text, heads)
         mark_joined(text, owned)
-    if exclusion:
-        mark_joint_exclusion(text, owned)
+    mark_joint_exclusion(text, owned, exclusion)
     mark_listed(text, owned)
     mark_or_clauses(text, owned)
     mark_study_parts(text, owned)

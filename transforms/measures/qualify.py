@@ -120,17 +120,22 @@ def mark_joined(text: str, owned: list[Expr]) -> None:
             a.joined_by = b.joined_by = "unless" if m.group("word") == "unless" else "or"
 
 
-def mark_joint_exclusion(text: str, owned: list[Expr]) -> None:
-    """Mark the two bounds of an EXCLUSION criterion that states exactly two, of different variables, joined by a bare
-    `and` (`Gleason score < 7 and PSA < 10 ng/mL`): it excludes only who meets both, so either bound turned round
-    admits the patient. With a comma or a third bound it is a list, each item excluding on its own."""
+def mark_joint_exclusion(text: str, owned: list[Expr], exclusion: bool) -> None:
+    """Mark the two bounds that a criterion rules out together, when it states exactly two, of different variables,
+    joined by a bare `and`: an EXCLUSION criterion (`Gleason score < 7 and PSA < 10 ng/mL`) or an inclusion's `No …`
+    (`No Gleason score < 7 and PSA < 10 ng/mL`, whose `no` rules out the second bound too). Only who meets both is
+    ruled out, so either bound turned round admits the patient. With a comma or a third bound it is a list, each item
+    ruled out on its own."""
     if len(owned) != 2:
         return
     a, b = owned
+    if not exclusion and not (a.negated and not b.negated):
+        return
     if a.joined_by or b.joined_by or (end := _gap_end(a, b)) is None:
         return
     if _BOTH_RE.fullmatch(text, a.end, end) is not None:
         a.joined_by = b.joined_by = "and"
+        b.negated = a.negated
 
 
 def mark_listed(text: str, owned: list[Expr]) -> None:
