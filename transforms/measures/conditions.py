@@ -104,9 +104,10 @@ _AT_EVENT_RE = re.compile(r"\s*(?:of\s+age\s+)?(?:at|by)\s+(?:the\s+)?(?:time\s+
                           r"(?:diagnosis|onset|presentation)\b")
 _PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s+(?:eligible|allowed|permitted)\b"
                                 )
-# `oxygen requirement … to maintain oxygen saturation ≥ 92%` (NCT04340557): a target of a treatment, not a value
-_TARGET_LEAD_RE = re.compile(r"\bto\s+(?:maintain|achieve|keep|reach|obtain|attain)\s+(?:an?\s+|the\s+|their\s+)?$"
-                             )
+# `oxygen requirement … to maintain oxygen saturation ≥ 92%` (NCT04340557), `50 mm Hg following isoproterenol infusion
+# to a heart rate of greater than 100 bpm` (NCT00001894): a target of a treatment or a test, not a patient's value
+_TARGET_LEAD_RE = re.compile(r"\b(?:to\s+(?:maintain|achieve|keep|reach|obtain|attain)|(?:infusion|titrat(?:ed|ion)"
+                             r"|paced|pacing|exercised?|stimulation)\s+(?:up\s+)?to)\s+(?:an?\s+|the\s+|their\s+)?$")
 _DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b")
 # the group of people a definition names by their age (`adults, defined as ≥ 18 years`): that age is who may enrol
 _AGE_GROUP_DEFINED_RE = re.compile(
@@ -126,7 +127,8 @@ _CUES: dict[str, tuple[str, ...]] = {
               "caregiver", "caregivers", "guardian", "guardians", "offspring", "family", "first degree",
               "first-degree", "sudden death"),
     "negation": ("no", "not", "without", "absence"),
-    "target": ("to maintain", "to achieve", "to keep", "to reach", "to obtain", "to attain"),
+    "target": ("to maintain", "to achieve", "to keep", "to reach", "to obtain", "to attain", "infusion", "titrated",
+               "titration", "paced", "pacing", "exercise", "exercised", "stimulation"),
     "event": ("diagnosis", "onset", "presentation"),
     "discretion": ("considered", "discussed", "evaluated", "case", "individual"),
     "procedure": ("consultation", "consult", "evaluation", "review", "workup", "work", "referral"),
