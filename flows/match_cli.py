@@ -169,7 +169,8 @@ def _print_result(patient, result, show_excluded: bool) -> None:
         head = f"[bold]{trial['trial_id']}[/]\n{title}\n[dim]{status}[/]"
         if not trial["is_eligible"]:
             head += "\n[red]excluded by " + escape(", ".join(trial["excluded_by"])) + "[/]"
-        lines = [_check_line(c) for c in trial["checks"]]
+        # a criterion each cohort states again (`18 years to 65 years` in both groups' lists) gives the same line
+        lines = list(dict.fromkeys(_check_line(c) for c in trial["checks"]))
         if trial["unchecked_variables"]:
             lines.append("[dim]also states: " + escape(", ".join(trial["unchecked_variables"])) + "[/]")
         out.add_row(str(trial["match_rank"]), head, str(trial["checked_count"]), "\n".join(lines) or "[dim]—[/]")

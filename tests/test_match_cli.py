@@ -93,6 +93,21 @@ def test_the_table_shows_each_verdict_with_its_criterion_text(warehouse):
     assert "patient: age 64 years" in text and "sex FEMALE" in text
 
 
+def test_a_verdict_two_criteria_state_alike_is_shown_once(capsys):
+    from flows.match_cli import _print_result
+    from transforms.patient import build_patient, read_value
+    from warehouse.match import MatchResult
+
+    check = {"verdict": "ADMITS", "variable": "age", "given": "64", "requirement": "≥ 18 and ≤ 65 years",
+             "condition_text": None, "source_text": "18 years to 65 years"}
+    trial = {"trial_id": "NCT05185011", "title": "Two cohorts", "overall_status": "COMPLETED", "is_eligible": True,
+             "excluded_by": [], "checks": [check, dict(check), {**check, "source_text": "aged 18-65"}],
+             "unchecked_variables": [], "match_rank": 1, "checked_count": 1}
+    _print_result(build_patient([read_value("age", "64")]), MatchResult([trial], 1, 1), show_excluded=False)
+    text = capsys.readouterr().out
+    assert text.count("“18 years to 65 years”") == 1 and text.count("“aged 18-65”") == 1
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--value", "plateletz=150"], "unknown variable 'plateletz': did you mean platelets?"),
     (["--creatinine", "1.2mmHg"], "'1.2mmHg' is in mmHg, which does not convert to µmol/L: expected one of"),
