@@ -105,3 +105,25 @@ def test_criteria_whose_general_bounds_no_value_meets_together_are_alternatives(
                                              Criterion("INCLUSION", "Age ≥ 18 years")])))
     kinds = {(m["variable"], m["lower_value"]): m["condition_kind"] for m in rows["criterion_measure"]}
     assert kinds == {("gleason_score", 2.0): "DISJOINT", ("gleason_score", 8.0): "DISJOINT", ("age", 18.0): None}
+
+
+def test_a_value_under_the_heading_that_ends_the_criterion_before_reads_as_that_variable():
+    # PDQ records set `Age:` and `18 and over` on lines of their own; split into criteria, the heading ends one
+    # criterion and its value opens the next (shared corpus, e.g. summary_with_criteria/4dadfb26084f7fc2.txt)
+    rows = shape_trial(_rec(_trial(criteria=[
+        Criterion("INCLUSION", "DISEASE CHARACTERISTICS: Liver metastases PATIENT CHARACTERISTICS: Age:"),
+        Criterion("INCLUSION", "18 and over Performance status:"),
+        Criterion("INCLUSION", "Karnofsky 60-100% Life expectancy:"),
+        Criterion("INCLUSION", "At least 12 weeks Hematopoietic:"),
+        Criterion("INCLUSION", "WBC at least 3,000/mm^3"),
+        Criterion("INCLUSION", "Adequate renal function: the maximum creatinine listed below by age:"),
+        Criterion("INCLUSION", "1 to <2 years: 0.6"),
+        Criterion("INCLUSION", "Other: Life expectancy:"),
+        Criterion("EXCLUSION", "More than 8 weeks since prior surgery")])))  # the heading is of the other kind's list
+    read = {(m["criterion_id"].split(":", 1)[1], m["variable"], m["lower_value"], m["source_text"])
+            for m in rows["criterion_measure"]}
+    assert read == {("inclusion:2", "age", 18.0, "18 and over"),
+                    ("inclusion:3", "karnofsky", 60.0, "Karnofsky 60-100%"),
+                    ("inclusion:4", "life_expectancy", 0.229979, "At least 12 weeks"),
+                    ("inclusion:5", "wbc", 3.0, "WBC at least 3,000/mm^3")}
+    assert rows["trial"][0]["min_age_years"] == 18.0  # the record states no structured age: the criteria's is next best

@@ -10,7 +10,7 @@ import pyarrow as pa
 from schemas.derive import RECORD_COLUMN, arrow_schema
 from schemas.tables import STAGED_TABLES
 from transforms import geo, ids, vocab
-from transforms.measures import Measure, across_criteria, extract_measures, lost_comparators
+from transforms.measures import Measure, across_criteria, extract_measures, lost_comparators, read_under_heading
 from transforms.measures.trial import wholly_below
 from transforms.record import Issue, ParsedTrial
 
@@ -149,12 +149,15 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
     ages: list[Measure] = []
     cids: list[str] = []
     read: list[list[Measure]] = []
+    previous: dict[str, str] = {}  # each kind's criterion before this one
     for c in t.criteria:
         per_kind[c.kind] = per_kind.get(c.kind, 0) + 1
         cid = f"{tid}:{c.kind.lower()}:{per_kind[c.kind]}"
         rows["criterion"].append((cid, tid, c.kind, per_kind[c.kind], c.text, tag))
         try:
             measures = extract_measures(c.text, c.kind)
+            if not measures and c.kind in previous:
+                measures = read_under_heading(c.text, c.kind, previous[c.kind])
             lost = lost_comparators(c.text, c.kind, measures)
         except Exception as exc:  # a bug in the measure reader loses that criterion's ranges, never the record
             measures, lost = [], []
@@ -167,6 +170,7 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
                                 "record may keep them)"))
         cids.append(cid)
         read.append(measures)
+        previous[c.kind] = c.text
         ages += [m for m in measures if m.variable == "age" and m.condition_text is None]
     try:
         read = across_criteria(read)

@@ -21,6 +21,7 @@ nothing.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from schemas.measures import CATALOGUE, ULN, VARIABLES
 from transforms.measures.assemble import measures, readings
@@ -43,11 +44,14 @@ from transforms.measures.scan import (
 from transforms.measures.trial import across_criteria
 
 __all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "across_criteria", "converter", "extract_measures",
-           "lost_comparators"]
+           "lost_comparators", "read_under_heading"]
 
 # `Hemoglobin =9 g/dL`: an `=` before a number where `≥` or `≤` was (an encoding's best-fit mapping turns both into `=`)
 _BARE_EQUALS_RE = re.compile(r"(?<![<>≤≥=!])=(?!=)(?=\s*\d)")
 MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a criterion
+# a catalogue name → its variable, when the name is one variable's only
+_NAMED = {name: var.name for var in CATALOGUE.values() for name in (*var.names, var.label.casefold())
+          if sum(name in (*other.names, other.label.casefold()) for other in CATALOGUE.values()) == 1}
 
 
 def extract_measures(text: str, kind: str) -> list[Measure]:
@@ -88,6 +92,26 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
             rng.order = order
             ranges.setdefault(variable, []).append(rng)
     return measures(doc, ranges)
+
+
+def read_under_heading(text: str, kind: str, previous: str) -> list[Measure]:
+    """The ranges of a criterion that states a value without naming it (`18 and over Performance status:`) when the
+    criterion before it ends with the name as a heading (`… PATIENT CHARACTERISTICS: Age:`): a record whose headings
+    and values were set on lines of their own (PDQ's `Age:` / `18 and over`), split into criteria. Only that
+    variable's ranges, quoted from the criterion itself."""
+    ending = previous[-60:].rstrip()
+    if not ending.endswith((":", "：")):
+        return []
+    words = ending[:-1].split()[-4:]  # `… PATIENT CHARACTERISTICS: Age`, `Karnofsky 80-100% Life expectancy`
+    # the longest name ending the words, written as a heading (`Age:`, not `… the creatinine listed below by age:`)
+    heading = next((name for k in range(len(words), 0, -1)
+                    if (name := " ".join(words[-k:]).casefold()) in _NAMED and words[-k][0].isupper()), None)
+    if heading is None:
+        return []
+    prefix = f"{heading}: "
+    return [replace(found, source_text=found.source_text.removeprefix(prefix))
+            for found in extract_measures(prefix + text, kind)
+            if found.variable == _NAMED[heading] and found.source_text.startswith(prefix)]
 
 
 def lost_comparators(text: str, kind: str, read: list[Measure]) -> list[str]:
