@@ -127,3 +127,14 @@ def test_a_value_under_the_heading_that_ends_the_criterion_before_reads_as_that_
                     ("inclusion:4", "life_expectancy", 0.229979, "At least 12 weeks"),
                     ("inclusion:5", "wbc", 3.0, "WBC at least 3,000/mm^3")}
     assert rows["trial"][0]["min_age_years"] == 18.0  # the record states no structured age: the criteria's is next best
+
+
+def test_a_groups_age_is_not_the_trials_age():
+    # shared corpus summary_with_criteria/f4cd7be70c31be21.txt: `Age 65-70 years:` heads one group's bounds, beside
+    # `Under 65 years:`; the trial's age range derived from its criteria is the general `70 and under` alone
+    rows = shape_trial(_rec(_trial(criteria=[
+        Criterion("INCLUSION", "70 and under"), Criterion("INCLUSION", "Age 65-70 years:"),
+        Criterion("INCLUSION", "Karnofsky 80-100%"), Criterion("INCLUSION", "Under 65 years:"),
+        Criterion("INCLUSION", "Karnofsky 90-100%")])))
+    assert (rows["trial"][0]["min_age_years"], rows["trial"][0]["max_age_years"]) == (None, 70.0)
+    assert {m["condition_text"] for m in rows["criterion_measure"]} == {None, "Age 65-70 years", "Under 65 years"}

@@ -10,7 +10,14 @@ import pyarrow as pa
 from schemas.derive import RECORD_COLUMN, arrow_schema
 from schemas.tables import STAGED_TABLES
 from transforms import geo, ids, vocab
-from transforms.measures import Measure, across_criteria, extract_measures, lost_comparators, read_under_heading
+from transforms.measures import (
+    Measure,
+    across_criteria,
+    extract_measures,
+    in_cohorts,
+    lost_comparators,
+    read_under_heading,
+)
 from transforms.measures.trial import wholly_below
 from transforms.record import Issue, ParsedTrial
 
@@ -146,7 +153,6 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
 
     issues: list[Issue] = list(t.issues)
     per_kind: dict[str, int] = {}
-    ages: list[Measure] = []
     cids: list[str] = []
     read: list[list[Measure]] = []
     previous: dict[str, str] = {}  # each kind's criterion before this one
@@ -171,13 +177,16 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         cids.append(cid)
         read.append(measures)
         previous[c.kind] = c.text
-        ages += [m for m in measures if m.variable == "age" and m.condition_text is None]
     try:
-        read = across_criteria(read)
+        read = in_cohorts([(c.kind, c.text) for c in t.criteria], read)
+        together = across_criteria(read)
     except Exception as exc:  # as above: each criterion's ranges stay as it read them
+        together = read
         issues.append(Issue("criterion_measure", "WARNING",
                             f"{tid}: criteria not read together ({type(exc).__name__}: {exc})"))
-    for cid, measures in zip(cids, read, strict=True):
+    # the general ages before the alternatives are told apart: those are what may contradict each other (below)
+    ages = [m for measures in read for m in measures if m.variable == "age" and m.condition_text is None]
+    for cid, measures in zip(cids, together, strict=True):
         for n, m in enumerate(measures, start=1):
             rows["criterion_measure"].append((
                 f"{cid}:measure:{n}", cid, tid, m.variable, m.lower_value, m.lower_inclusive, m.upper_value,

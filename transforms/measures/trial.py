@@ -1,15 +1,77 @@
-"""A trial's criteria read together: general bounds of one variable that no value can meet at once are alternatives.
+"""A trial's criteria read together: the bounds under the heading of one cohort are that cohort's, and general bounds
+of one variable that no value can meet at once are alternatives.
 
-`Gleason score 2-6`, `Gleason score 7` and `Gleason score 8-10` in three criteria (one per risk group), `Age > 50
-years` beside `Age =< 50 years` (one per cohort): each row must admit the patient, so as general bounds they would
-exclude everyone; each is recorded as one of the alternatives instead, as the extractor does within one criterion.
+`Healthy Volunteers must:` … `creatinine ≤ 1.5 mg/dL`, then `Patients must:` … `creatinine ≤ 2 mg/dL`: read as general
+bounds, the volunteers' range would exclude the patients it was not written for. `Gleason score 2-6`, `Gleason score
+7` and `Gleason score 8-10` in three criteria (one per risk group), `Age > 50 years` beside `Age =< 50 years` (one per
+cohort): each row must admit the patient, so as general bounds they would exclude everyone; each is recorded as one of
+the alternatives instead, as the extractor does within one criterion.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from schemas.measures import DISJOINT, ENGINE_CONDITION_KINDS
 from transforms.measures.model import Measure, ends_below
+from transforms.measures.qualify import condition_kind, sex_of
+
+_PEOPLE = r"(?:participants|subjects|patients|volunteers|children|adults|adolescents|infants|women|men|relatives|donors" \
+          r"|recipients)"
+# a criterion that is only a heading naming one group of the trial's people: `Cohort B:`, `Module 1 specific inclusion
+# criteria:`, `Healthy Volunteers must:`, `Hepatic Insufficiency Participants：`, `Patients with renal impairment:`,
+# `Age 65-70 years:`, `Under 65 years:` (not `Patients with any of the following:`, nor `All subjects:`)
+_COHORT_HEADING_RE = re.compile(
+    r"(?:.*\b(?:cohorts?|parts?|groups?|arms?|modules?|stages?)\s+(?:[a-z]|\d{1,2}[a-z]?|[ivx]{1,4})\b.*"
+    r"|(?:for\s+)?(?!(?:all|the|any|each|every|both|these|such|eligible|other|additional|study|potential)\b)"
+    rf"(?:[\w'-]+\s+){{1,4}}{_PEOPLE}(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?"
+    rf"|{_PEOPLE}\s+(?:with|who\s+have|having)\s+(?!.*\bfollowing\b)[^:]{{3,60}}"
+    r"|(?:(?:patients|participants|subjects|children)\s+)?(?:age[ds]?\s*)?"
+    r"(?:(?:under|over|below|above|younger\s+than|older\s+than|[<>≤≥]=?)\s*)?\d{1,3}(?:\s*(?:-|–|to)\s*\d{1,3})?\s*"
+    r"(?:years?|yrs?|months?)(?:\s+(?:of\s+age|old|and\s+(?:older|over|above|younger|under)))?)"
+    r"\s*[:：]", re.IGNORECASE)
+# the group named by a heading alone once another heading names one: `Patients must:` after `Healthy Volunteers must:`
+_PEOPLE_HEADING_RE = re.compile(rf"{_PEOPLE}(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\s*[:：]", re.IGNORECASE)
+# a heading for every group again: `All participants:`, `For all subjects:`, `Both groups:`
+_EVERYONE_HEADING_RE = re.compile(r"(?:for\s+)?(?:all|both|every|each)\b[^:：]{0,60}[:：]", re.IGNORECASE)
+_MAX_HEADING = 80
+_HEADING_TAIL_RE = re.compile(r"(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\s*[:：]\s*$", re.IGNORECASE)
+
+
+def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure]]) -> list[list[Measure]]:
+    """Each criterion's measures (`criteria`: its (kind, text)), those under the heading of one of two or more groups
+    in its kind's list — the heading's own included — given that heading as their condition (when they have none)."""
+    headings: dict[int, str] = {}
+    for kind in {kind for kind, _ in criteria}:
+        strong, named = 0, {}
+        for i, (other_kind, text) in enumerate(criteria):
+            if other_kind != kind or len(text := text.strip()) > _MAX_HEADING or not text.endswith((":", "：")):
+                continue
+            if _COHORT_HEADING_RE.fullmatch(text):
+                strong += 1
+                named[i] = text
+            elif _PEOPLE_HEADING_RE.fullmatch(text) or _EVERYONE_HEADING_RE.fullmatch(text):
+                named[i] = text
+        if strong and len({t.casefold() for i, t in named.items() if not _EVERYONE_HEADING_RE.fullmatch(t)}) >= 2:
+            headings.update(named)
+    if not headings:
+        return per_criterion
+    out: list[list[Measure]] = []
+    group: dict[str, str | None] = {}  # each kind's group heading in force
+    for i, ((kind, _), measures) in enumerate(zip(criteria, per_criterion, strict=True)):
+        if i in headings:
+            text = _HEADING_TAIL_RE.sub("", headings[i])  # `Healthy Volunteers must:` → `Healthy Volunteers`
+            group[kind] = None if _EVERYONE_HEADING_RE.fullmatch(headings[i]) else text
+        heading = group.get(kind)
+        out.append(measures if heading is None else [m if m.condition_text is not None else _for_group(m, heading)
+                                                     for m in measures])
+    return out
+
+
+def _for_group(m: Measure, heading: str) -> Measure:
+    kind = condition_kind(heading)
+    return replace(m, condition_text=heading, condition_kind=kind,
+                   applies_to_sex=sex_of(heading) if kind == "SEX" else None)
 
 
 def wholly_below(a: Measure, b: Measure) -> bool:

@@ -1,0 +1,57 @@
+"""A trial's criteria read together: the bounds under the heading of one of its groups are that group's."""
+from __future__ import annotations
+
+import pytest
+
+from transforms.measures import extract_measures, in_cohorts
+
+
+def _read(criteria: list[tuple[str, str]]) -> list[list[tuple[str, float | None, float | None, str | None]]]:
+    """(variable, lower, upper, condition) of every measure of each criterion, read together."""
+    together = in_cohorts(criteria, [extract_measures(text, kind) for kind, text in criteria])
+    return [[(m.variable, m.lower_value, m.upper_value, m.condition_text) for m in measures] for measures in together]
+
+
+def test_each_groups_bounds_are_that_groups_and_an_everyone_heading_ends_them():
+    # NCT00001756 (shared corpus, ctgov_xml): the volunteers' creatinine ≤ 1.5 would exclude the patients' ≤ 2
+    read = _read([("INCLUSION", "Healthy Volunteers must:"), ("INCLUSION", "Have creatinine ≤ 1.5 mg/dL"),
+                  ("INCLUSION", "Patients must:"), ("INCLUSION", "Have creatinine ≤ 2 mg/dL"),
+                  ("INCLUSION", "All participants:"), ("INCLUSION", "Age ≥ 18 years"),
+                  ("EXCLUSION", "Platelets < 100,000/mm3")])
+    assert read == [[], [("creatinine", None, 132.602546, "Healthy Volunteers")],
+                    [], [("creatinine", None, 176.803395, "Patients")],
+                    [], [("age", 18.0, None, None)],
+                    [("platelets", 100.0, None, None)]]
+
+
+def test_a_heading_that_states_the_groups_age_is_a_condition_too():
+    # shared corpus summary_with_criteria/f4cd7be70c31be21.txt: the 65-70 group's age is no bound on the under-65s
+    read = _read([("INCLUSION", "70 and under"), ("INCLUSION", "Performance status:"),
+                  ("INCLUSION", "Age 65-70 years:"), ("INCLUSION", "Karnofsky 80-100%"),
+                  ("INCLUSION", "Under 65 years:"), ("INCLUSION", "Karnofsky 90-100%")])
+    assert read == [[("age", None, 70.0, None)], [],
+                    [("age", 65.0, 70.0, "Age 65-70 years")], [("karnofsky", 80.0, 100.0, "Age 65-70 years")],
+                    [], [("karnofsky", 90.0, 100.0, "Under 65 years")]]
+
+
+@pytest.mark.parametrize("criteria", [
+    # one group named: the heading says whom the whole list is for
+    [("INCLUSION", "Patients with renal impairment:"), ("INCLUSION", "Creatinine clearance 30-59 mL/min")],
+    # no heading names a group (`Patients must have:` names everyone)
+    [("INCLUSION", "Patients must have:"), ("INCLUSION", "ECOG 0-1"), ("INCLUSION", "NOTE:"),
+     ("INCLUSION", "Age ≥ 18 years")],
+    # a list's lead-ins, not groups
+    [("EXCLUSION", "Patients with any of the following:"), ("EXCLUSION", "Hemoglobin < 9 g/dL"),
+     ("EXCLUSION", "All patients must have:"), ("EXCLUSION", "ECOG > 2")],
+    # the two groups' headings are in different lists
+    [("INCLUSION", "Cohort A:"), ("INCLUSION", "ECOG 0-1"), ("EXCLUSION", "Cohort B:"), ("EXCLUSION", "ECOG > 2")],
+])
+def test_without_two_groups_in_one_list_every_bound_stays_general(criteria):
+    read = _read(criteria)
+    assert any(read) and all(condition is None for measures in read for *_, condition in measures)
+
+
+def test_a_bound_with_a_condition_of_its_own_keeps_it():
+    read = _read([("INCLUSION", "Part A:"), ("INCLUSION", "AST ≤ 5 × ULN if liver metastases"),
+                  ("INCLUSION", "Part B:"), ("INCLUSION", "AST ≤ 2.5 × ULN")])
+    assert read[1] == [("ast", None, 5.0, "if liver metastases")] and read[3] == [("ast", None, 2.5, "Part B")]
