@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from schemas.measures import CATALOGUE, ULN, VARIABLES
 from transforms.measures.assemble import measures, readings
-from transforms.measures.conditions import find_conditions
+from transforms.measures.conditions import find_conditions, keep_written_limits
 from transforms.measures.convert import converter
 from transforms.measures.link import assign_owners, group_mentions
 from transforms.measures.model import OTHER, Measure, Range
@@ -84,6 +84,7 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     groups = group_mentions(mentions, lowered, doc.text, STRICT_ABBREVIATIONS)
     assign_owners(lowered, exprs, groups)
     find_conditions(lowered, doc.text, exprs, exclusion)
+    keep_written_limits(doc, exprs)
     ranges: dict[str, list[Range]] = {}
     for order, expr in enumerate(exprs):
         if expr.owner is None or expr.dropped:

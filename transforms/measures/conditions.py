@@ -7,7 +7,7 @@ import re
 
 from transforms.measures.link import GROUP_GAP_RE, OF_PREDICTED, tail_boundary
 from transforms.measures.model import Expr
-from transforms.measures.normalise import trie_pattern
+from transforms.measures.normalise import Text, trie_pattern
 from transforms.measures.qualify import (
     SEX_WORDS,
     mark_joined,
@@ -140,6 +140,23 @@ _CUES: dict[str, tuple[str, ...]] = {
 }
 _CUE_WORDS = {word: cue for cue, words in _CUES.items() for word in words}
 _CUES_RE = re.compile(r"(?<![a-z])(?=[a-z])" + trie_pattern(_CUE_WORDS) + r"(?![a-z])")
+
+
+# `no greater than 200 mg/dL`, `not exceeding 150 mmHg`, `must be ≤ 150`: a bound written as the limit the patient
+# keeps (on the criterion as written: the normalised text has `≤` for all of them)
+_WRITTEN_LIMIT_RE = re.compile(r"\b(?:no|not)\s+(?:(?:more|greater|higher|larger|less|lower|fewer|smaller)\s+than"
+                               r"|above|over|below|under|exceeding|(?:to\s+)?exceed)\b|\b(?:must|should)\s+(?:be|remain|stay)\b",
+                               re.IGNORECASE)
+
+
+def keep_written_limits(doc: Text, exprs: list[Expr]) -> None:
+    """Undo the negation of a bound written as the limit the patient keeps (`No uncontrolled diabetes (blood sugar no
+    greater than 200 mg/dL)`): the `no` rules out the disease, and the bound says what control is, so it is an
+    allowed range as written, not one the `no` turns round."""
+    for expr in exprs:
+        if expr.negated and expr.owner is not None and \
+                _WRITTEN_LIMIT_RE.search(doc.quote(min(expr.owner.end, expr.start), expr.end)):
+            expr.negated = False
 
 
 def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = False) -> None:
