@@ -27,7 +27,7 @@ ENGINE_CONDITIONS: MappingProxyType[str, str] = MappingProxyType({
     DISJOINT: "aged 13-30, or over 44", EITHER_VARIABLE: "creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60 mL/min",
     ADJOINING: "aged 0 to 6 years or 6 to 12 years",
     LISTED: "at least one of the following: creatinine ≥ 2 mg/dL, total bilirubin ≥ 2 mg/dL, ECOG 3 or 4; one risk "
-            "factor such as age > 55, diabetes, smoking"})
+            "factor such as age > 55, diabetes, smoking; normal renal function or creatinine clearance ≥ 60 mL/min"})
 ENGINE_CONDITIONS_DOC = "; ".join(f"`{text}` (`{example}`)" for text, example in ENGINE_CONDITIONS.items())
 # What kind of condition a bound has (`criterion_measure.condition_kind`), a closed set for BI filters: each engine
 # text its own code; otherwise what the criterion's words say the bound is for.

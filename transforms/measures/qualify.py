@@ -40,6 +40,10 @@ _NOT_AN_ALTERNATIVE = r"(?!(?:within|normal|baseline|equivalent|higher|greater|l
                       r"|according|per|the\s+(?:minimum|legal|local)|legal)\b)"
 _OR_CLAUSE_AFTER_RE = re.compile(rf"[\s,;)]*\bor\b\s+{_NOT_AN_ALTERNATIVE}[^\d<>≤≥;.:()]{{3,80}}?"
                                  r"(?=[;.:]|$|,?\s*\bor\b)")
+# `Normal blood glucose values OR blood glucose > 175 mg/dL`, `Normal renal function or creatinine clearance ≥ 60
+# mL/min`: a clause that states no number, then `or` and the bound's name (from the clause's start: the criterion's, a
+# stop or `and`)
+_OR_CLAUSE_BEFORE_RE = re.compile(r"(?:^|[;:.]\s*|\band\s+)[a-z][^\d<>≤≥;.:()/]{2,80}?[\s,]*\bor\s+$")
 # `Cohort B: ECOG 0-2`, `Part A (dose escalation): age ≥ 18 years; Part B: age ≥ 12 years`: a part of the study named
 # as a heading; the bounds after it, up to the next heading, are that part's
 _PART_HEADING_RE = re.compile(r"\b(?:cohorts?|parts?|groups?|arms?|modules?|phases?)\s+"
@@ -153,17 +157,23 @@ def mark_listed(text: str, owned: list[Expr]) -> None:
 
 
 def mark_or_clauses(text: str, owned: list[Expr]) -> None:
-    """Mark the bounds followed by `or` and a clause that states no number (`NYHA class III/IV, or syncope`) as
-    alternatives: in an INCLUSION criterion either admits. An age is left alone (`≥ 18 years or the legal adult age`
-    restates it)."""
+    """Mark the bounds followed by `or` and a clause that states no number (`NYHA class III/IV, or syncope`), or that
+    follow one (`Normal blood glucose values OR blood glucose > 175 mg/dL`), as alternatives: in an INCLUSION criterion
+    either admits. An age is left alone (`≥ 18 years or the legal adult age` restates it)."""
     if "or" not in text:
         return
-    for expr in owned:
+    for n, expr in enumerate(owned):
         if expr.joined_by is not None or expr.owner is None or "age" in expr.owner.variables:
             continue
         clause = _OR_CLAUSE_AFTER_RE.match(text, expr.end)
         if clause is not None and not any(clause.start() <= other.start < clause.end() for other in owned):
             expr.joined_by = "listed"  # (a grade states no digit: `Child-Pugh A or Child-Pugh B` is read elsewhere)
+            continue
+        name = expr.owner.start
+        before = _OR_CLAUSE_BEFORE_RE.search(text, max(0, name - 100), name) \
+            if expr.start > name and text.endswith(("or ", "or\n"), max(0, name - 4), name) else None
+        if before is not None and (n == 0 or owned[n - 1].end <= before.start()):
+            expr.joined_by = "listed"
 
 
 def mark_study_parts(text: str, owned: list[Expr]) -> None:
