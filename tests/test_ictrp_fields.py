@@ -246,6 +246,10 @@ def _interventions(raw: str) -> list[tuple[str, str | None]]:
     ("Group 1: Observational study - 1 arm\nUnderlying disease\nOrigin",
      [("Group 1: Observational study - 1 arm Underlying disease Origin", None)]),
     ("Radiation : radiotracer X\nvolume: 5 mL\nnumber: 1", [("radiotracer X", "RADIATION")]),
+    # CRIS (KCT0000379): the type's item is a list of fields, the first naming the product
+    ("Radiation : radiopharmaceutical: SNUBH-NM-333(18F)<br>volume: 5~10CC<br>injection route: intra vein",
+     [("SNUBH-NM-333(18F)", "RADIATION")]),
+    ("Drug : dose level 1: 10 mg\ngiven daily for 4 weeks", [("dose level 1: 10 mg", "DRUG")]),  # not all fields
     ("control group:No;sepsis group:Sepsis bundle;", [("Sepsis bundle", None)]),
     ("Amyloid beta-PET, Tau-PET, MRI", [("Amyloid beta-PET, Tau-PET, MRI", None)]),
     ("<p>Please refer to section E6 of the protocol. </p>", []),

@@ -372,6 +372,10 @@ def _line_items(lines: list[str]) -> list[Intervention]:
     for name, kind, details, is_group in items:
         if is_group:
             name, details = " ".join([name, *details]), []
+        elif details and (field := _LABELLED.match(name)) and all(_LABELLED.match(d) for d in details):
+            # `Radiation : radiopharmaceutical: SNUBH-NM-333(18F)` then `volume: 5~10CC`, `route: intra vein` (CRIS):
+            # a list of fields, the first of which names the intervention
+            name, details = field.group("rest"), [f"{field.group('label').strip()}: {field.group('rest')}", *details]
         name = vocab.clean(name)
         if name:
             out.append(Intervention(name=name, intervention_type=kind, description=vocab.clean(" ".join(details))))
