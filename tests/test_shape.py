@@ -138,3 +138,16 @@ def test_a_groups_age_is_not_the_trials_age():
         Criterion("INCLUSION", "Karnofsky 90-100%")])))
     assert (rows["trial"][0]["min_age_years"], rows["trial"][0]["max_age_years"]) == (None, 70.0)
     assert {m["condition_text"] for m in rows["criterion_measure"]} == {None, "Age 65-70 years", "Under 65 years"}
+
+
+def test_a_value_that_opens_with_its_comparator_after_a_criterion_ending_with_a_name_reads_as_that_variable():
+    # a laboratory table split into criteria, row name then value (shared corpus, NCT04323202)
+    rows = shape_trial(_rec(_trial(criteria=[
+        Criterion("INCLUSION", "Absolute neutrophil count (ANC)"), Criterion("INCLUSION", ">= 1500/μL"),
+        Criterion("INCLUSION", "Hemoglobin"), Criterion("INCLUSION", ">= 9.0 g/dL or >= 5.6 mmol/L"),
+        Criterion("INCLUSION", "Asthma requiring"), Criterion("INCLUSION", "≥1 hospitalization in the past year"),
+        Criterion("INCLUSION", "Platelets"), Criterion("INCLUSION", "Documented at 100,000/μL or more")])))
+    read = {(m["criterion_id"].split(":", 1)[1], m["variable"], m["lower_value"], m["source_text"])
+            for m in rows["criterion_measure"]}
+    # the last value opens with no comparator: a row name alone is no heading for it
+    assert read == {("inclusion:2", "anc", 1.5, ">= 1500/μL"), ("inclusion:4", "hemoglobin", 90.0, ">= 9.0 g/dL")}

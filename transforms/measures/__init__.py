@@ -49,6 +49,9 @@ __all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "across_criteria", "conve
 # `Hemoglobin =9 g/dL`: an `=` before a number where `≥` or `≤` was (an encoding's best-fit mapping turns both into `=`)
 _BARE_EQUALS_RE = re.compile(r"(?<![<>≤≥=!])=(?!=)(?=\s*\d)")
 MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a criterion
+_OPENS_WITH_COMPARATOR_RE = re.compile(r"\s*(?:[<>≤≥]|(?:at\s+(?:least|most)|(?:greater|more|less|fewer)\s+than)\b)",
+                                       re.IGNORECASE)
+_TRAILING_BRACKET_RE = re.compile(r"\s*\([^()]{1,20}\)\s*$")  # `Absolute neutrophil count (ANC)`
 # a catalogue name → its variable, when the name is one variable's only
 _NAMED = {name: var.name for var in CATALOGUE.values() for name in (*var.names, var.label.casefold())
           if sum(name in (*other.names, other.label.casefold()) for other in CATALOGUE.values()) == 1}
@@ -96,17 +99,21 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
 
 
 def read_under_heading(text: str, kind: str, previous: str) -> list[Measure]:
-    """The ranges of a criterion that states a value without naming it (`18 and over Performance status:`) when the
-    criterion before it ends with the name as a heading (`… PATIENT CHARACTERISTICS: Age:`): a record whose headings
-    and values were set on lines of their own (PDQ's `Age:` / `18 and over`), split into criteria. Only that
-    variable's ranges, quoted from the criterion itself."""
+    """The ranges of a criterion that states a value without naming it when the criterion before it ends with the
+    name: as a heading (`… PATIENT CHARACTERISTICS: Age:` then `18 and over Performance status:`, PDQ's headings and
+    values on lines of their own), or as a table's row name before a value that opens with its comparator (`Absolute
+    neutrophil count (ANC)` then `>= 1500/μL`), split into criteria. Only that variable's ranges, quoted from the
+    criterion itself."""
     ending = previous[-60:].rstrip()
-    if not ending.endswith((":", "：")):
+    heading_like = ending.endswith((":", "："))
+    if heading_like:
+        ending = ending[:-1]
+    elif not _OPENS_WITH_COMPARATOR_RE.match(text):
         return []
-    words = ending[:-1].split()[-4:]  # `… PATIENT CHARACTERISTICS: Age`, `Karnofsky 80-100% Life expectancy`
-    # the longest name ending the words, written as a heading (`Age:`, not `… the creatinine listed below by age:`)
-    heading = next((name for k in range(len(words), 0, -1)
-                    if (name := " ".join(words[-k:]).casefold()) in _NAMED and words[-k][0].isupper()), None)
+    words = _TRAILING_BRACKET_RE.sub("", ending).split()[-4:]  # `… CHARACTERISTICS: Age`, `Total bilirubin`
+    # the longest name ending the words; a heading is written as one (`Age:`, not `… listed below by age:`)
+    heading = next((name for k in range(len(words), 0, -1) if (name := " ".join(words[-k:]).casefold()) in _NAMED
+                    and (words[-k][0].isupper() or not heading_like)), None)
     if heading is None:
         return []
     prefix = f"{heading}: "

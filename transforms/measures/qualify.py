@@ -40,6 +40,9 @@ _NOT_AN_ALTERNATIVE = r"(?!(?:within|normal|baseline|equivalent|higher|greater|l
                       r"|according|per|the\s+(?:minimum|legal|local)|legal)\b)"
 _OR_CLAUSE_AFTER_RE = re.compile(rf"[\s,;)]*\bor\b\s+{_NOT_AN_ALTERNATIVE}[^\d<>≤≥;.:()]{{3,80}}?"
                                  r"(?=[;.:]|$|,?\s*\bor\b)")
+# `Ejection fraction > 40%; or shortening fraction ≥ 25%`: `or` and a bound of a variable outside the catalogue (one
+# inside it is its own bound, joined by `mark_joined`)
+_OR_OTHER_BOUND_AFTER_RE = re.compile(r"[\s,;)]*\bor\b\s+(?:[a-z][\w-]*\s+){1,4}?(?:of\s+|is\s+)?[<>≤≥]")
 # `Normal blood glucose values OR blood glucose > 175 mg/dL`, `Normal renal function or creatinine clearance ≥ 60
 # mL/min`: a clause that states no number, then `or` and the bound's name (from the clause's start: the criterion's, a
 # stop or `and`)
@@ -165,7 +168,7 @@ def mark_or_clauses(text: str, owned: list[Expr]) -> None:
     for n, expr in enumerate(owned):
         if expr.joined_by is not None or expr.owner is None or "age" in expr.owner.variables:
             continue
-        clause = _OR_CLAUSE_AFTER_RE.match(text, expr.end)
+        clause = _OR_CLAUSE_AFTER_RE.match(text, expr.end) or _OR_OTHER_BOUND_AFTER_RE.match(text, expr.end)
         if clause is not None and not any(clause.start() <= other.start < clause.end() for other in owned):
             expr.joined_by = "listed"  # (a grade states no digit: `Child-Pugh A or Child-Pugh B` is read elsewhere)
             continue
