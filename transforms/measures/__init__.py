@@ -24,7 +24,7 @@ import re
 from dataclasses import replace
 
 from schemas.measures import CATALOGUE, ULN, VARIABLES
-from transforms.measures.assemble import measures, readings
+from transforms.measures.assemble import measures, paired_alternatives, readings
 from transforms.measures.conditions import find_conditions, keep_written_limits
 from transforms.measures.convert import converter
 from transforms.measures.link import assign_owners, group_mentions
@@ -88,11 +88,11 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     assign_owners(lowered, exprs, groups)
     find_conditions(lowered, doc.text, exprs, exclusion)
     keep_written_limits(doc, exprs)
+    read = [(expr, list(readings(doc, expr, exclusion))) for expr in exprs if expr.owner is not None and not expr.dropped]
+    paired_alternatives(lowered, read, exclusion)
     ranges: dict[str, list[Range]] = {}
-    for order, expr in enumerate(exprs):
-        if expr.owner is None or expr.dropped:
-            continue
-        for variable, rng in readings(doc, expr, exclusion):
+    for order, (_, expr_ranges) in enumerate(read):
+        for variable, rng in expr_ranges:
             rng.order = order
             ranges.setdefault(variable, []).append(rng)
     return measures(doc, ranges)

@@ -64,6 +64,25 @@ def _resolve_variables(group: Group, expr: Expr, text: str) -> list[str]:
     return named
 
 
+_OR_GAP_RE = re.compile(r"[\s,;]*or\s*")
+
+
+def paired_alternatives(text: str, read: list[tuple[Expr, list[tuple[str, Range]]]], exclusion: bool) -> None:
+    """Make alternatives (`EITHER_VARIABLE`) of the general ranges of consecutive values of one name group joined by
+    `or` that read as different variables (`Creatinine or creatinine clearance ≤ 1.5 × ULN or ≥ 60 mL/min`: each name
+    its value, in turn): in an INCLUSION criterion either admits; in an EXCLUSION one each excludes."""
+    if exclusion or " or " not in text:
+        return
+    for (a, a_read), (b, b_read) in zip(read, read[1:], strict=False):
+        if a.owner is None or a.owner is not b.owner or a.negated or b.negated or a.ruled_out or b.ruled_out or \
+                not a_read or not b_read or not _OR_GAP_RE.fullmatch(text, a.end, b.start) or \
+                {v for v, _ in a_read} & {v for v, _ in b_read}:
+            continue
+        for _, rng in (*a_read, *b_read):
+            if rng.condition is None:
+                rng.condition = EITHER_VARIABLE
+
+
 def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Range]]:
     """(variable, allowed range) for every variable the expression constrains."""
     group = expr.owner

@@ -21,8 +21,9 @@ PERF = "performance"  # `performance status` without a scale
 
 GROUP_GAP_RE = re.compile(r"(?:[\s,/&()\[\]:-]|\b(?:and/or|and|or|serum|plasma|blood|the|both|either|total|levels?"
                           r"|counts?|values?|concentrations?)\b)*")
-_GROUP_GAP_WORDS_RE = re.compile(r"[\s,/()]*(?:[a-z-]{4,}\s+){0,2}(?:and/or|and|or)\s+(?:[a-z-]{4,}\s+){0,2}"
-                                 )
+# (`creatinine OR measured or calculated creatinine clearance`: the second name's method words, joined too)
+_GROUP_GAP_WORDS_RE = re.compile(r"[\s,/()]*(?:[a-z-]{4,}\s+){0,2}(?:and/or|and|or)\s+"
+                                 r"(?:[a-z-]{4,}\s+(?:or\s+)?){0,2}")
 _FILLER_BLOCK_RE = re.compile(
     r"\d|;|\.\s|\b(?:grade|ctcae|toxicit\w*|within|prior|previous\w*|history|since|after|before|during|doses?"
     r"|cycles?|days?|weeks?|months?|years?|hours?|for|if|unless|except|no|not|cannot|nor|neither|without|than"
