@@ -61,6 +61,17 @@ def test_a_piece_that_says_no_time_is_not_a_time_frame() -> None:
         "At implant", "End of study"]
 
 
+def test_how_the_measure_is_taken_starts_its_description() -> None:
+    # shared corpus, ctgov_csv_row/6bdfe834305b161d.txt: `measured using …` is the description, not the measure's tail
+    assert _triples("Itch characteristics, measured using Eppendorf itch questionnaire, 0 months") == [
+        ("Itch characteristics", "measured using Eppendorf itch questionnaire", "0 months")]
+    # also without a time frame; while `as assessed by BICR` is part of a measure's title
+    assert _triples("Vitamin D Levels, Measured by blood sample collection") == [
+        ("Vitamin D Levels", "Measured by blood sample collection", None)]
+    assert _triples("Progression-free survival (PFS), as assessed by BICR, Up to 45 months") == [
+        ("Progression-free survival (PFS), as assessed by BICR", None, "Up to 45 months")]
+
+
 def test_a_piece_that_continues_the_one_before_starts_no_description() -> None:
     measure = ("To assess the efficacy, and safety, of 20 mg tadalafil once every 2 days, in comparison with placebo, "
                "to maintain erectile function of patients undergoing external-beam radiotherapy for prostate cancer.")

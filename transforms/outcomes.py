@@ -12,7 +12,8 @@ the piece before it. The weights (`_WEIGHTS`) were fitted once by a structured p
 corpus cells whose split is known and rounded; the features are generic, no phrase of any file. Cuts that no
 reader would make are ruled out before scoring: a description or time frame that opens with a word continuing the
 piece before it (`and …`, `in comparison with …`) or inside a list (`ketoconazole, ritonavir, or erythromycin`), and
-a time frame that does not say when.
+a time frame that does not say when; and a measure that runs on past a piece saying how it is taken (`measured using
+…`), with or without a time frame.
 """
 from __future__ import annotations
 
@@ -83,6 +84,11 @@ points approximately approx assessed measured evaluated overall treatment study 
 intervention infusion completion termination within surgery admission
 """.split())
 _TIME_PHRASE = re.compile(r"\b(?:end|time) of\b", re.I)
+# `…, measured using Eppendorf itch questionnaire`, `…, Evaluated by penile doppler ultrasound`: how the measure is
+# taken, which a description (or a time frame: `Assessed at week 12`) says; none of the shared corpus's CT.gov JSON
+# measures holds one after a comma, 19 of its descriptions open with one (`…, as assessed by BICR` is a measure's)
+_METHOD_OPENER = re.compile(r"(?:measured|assessed|evaluated|determined|calculated|quantified|estimated)"
+                            r"\s+(?:by|using|with|via|through|in|on|at)\b", re.I)
 _TIME_OPENERS = frozenset(("at", "during", "throughout", "end", "after", "from", "until", "ongoing", "continuous",
                            "continuously", "first", "preoperatively", "postoperatively", "pre", "post"))
 
@@ -216,6 +222,8 @@ class _Part:
             self.anchor.append(self.anchor[-1] + (not _ANCHOR_WORDS.isdisjoint(words)))
             self.chars.append(self.chars[-1] + len(p))
             self.time_words.append(time_words)
+        # the first piece after the first that says how the measure is taken: the measure ends before it
+        self.method_from = next((k for k in range(1, self.n) if _METHOD_OPENER.match(pieces[k])), self.n)
         # the last piece that says when (see `_CONNECTIVE_TIME_WORDS`), found from the end: usually the last one
         self.last_marked = next((k for k in range(self.n - 1, -1, -1) if self._marks_time(k)), -1)
         self.time = [self.time_likeness(k, k + 1) for k in range(self.n)]
@@ -313,7 +321,7 @@ def _best_split(part: _Part) -> tuple[int, int]:
     j_range = [*[j for j in starts if part.may_start_time_frame(j) and part.may_be_time_frame(j)], n]
     tf_scores = [(j, part.time_frame_score(j)) for j in j_range]
     best = (float("-inf"), 1, n)
-    for i in range(1, min(n, _MAX_MEASURE_PIECES) + 1):
+    for i in range(1, min(n, _MAX_MEASURE_PIECES, part.method_from) + 1):
         described = i < n and part.may_start_description(i)  # pieces[i:j] may be a description
         m_score = part.measure_score(i)
         for j, tf_score in tf_scores:
@@ -331,10 +339,13 @@ def _split_part(text: str, kind: str) -> Outcome | None:
     if len(pieces) == 1:
         measure = vocab.clean(pieces[0])
         return Outcome(kind=kind, measure=measure) if measure else None
-    i, j = _best_split(_Part([p.strip() for p in pieces]))
+    part = _Part([p.strip() for p in pieces])
+    i, j = _best_split(part)
     n = len(pieces)
     if j == n:
-        i = n  # no time frame: an outcome registered before time frames were required states its measure alone
+        # no time frame: an outcome registered before time frames were required states its measure alone, up to how
+        # it is taken
+        i = part.method_from
     measure = vocab.clean(", ".join(pieces[:i]))
     if measure is None:
         return None
