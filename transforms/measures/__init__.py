@@ -88,7 +88,8 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     assign_owners(lowered, exprs, groups)
     find_conditions(lowered, doc.text, exprs, exclusion)
     keep_written_limits(doc, exprs)
-    read = [(expr, list(readings(doc, expr, exclusion))) for expr in exprs if expr.owner is not None and not expr.dropped]
+    read = [(expr, list(readings(doc, expr, exclusion)))
+            for expr in exprs if expr.owner is not None and not expr.dropped]
     paired_alternatives(lowered, read, exclusion)
     ranges: dict[str, list[Range]] = {}
     for order, (_, expr_ranges) in enumerate(read):

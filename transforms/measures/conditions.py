@@ -145,8 +145,8 @@ _CUES_RE = re.compile(r"(?<![a-z])(?=[a-z])" + trie_pattern(_CUE_WORDS) + r"(?![
 # `no greater than 200 mg/dL`, `not exceeding 150 mmHg`, `must be ≤ 150`: a bound written as the limit the patient
 # keeps (on the criterion as written: the normalised text has `≤` for all of them)
 _WRITTEN_LIMIT_RE = re.compile(r"\b(?:no|not)\s+(?:(?:more|greater|higher|larger|less|lower|fewer|smaller)\s+than"
-                               r"|above|over|below|under|exceeding|(?:to\s+)?exceed)\b|\b(?:must|should)\s+(?:be|remain|stay)\b",
-                               re.IGNORECASE)
+                               r"|above|over|below|under|exceeding|(?:to\s+)?exceed)\b"
+                               r"|\b(?:must|should)\s+(?:be|remain|stay)\b", re.IGNORECASE)
 
 
 def keep_written_limits(doc: Text, exprs: list[Expr]) -> None:

@@ -16,8 +16,8 @@ from schemas.measures import DISJOINT, ENGINE_CONDITION_KINDS
 from transforms.measures.model import Measure, ends_below
 from transforms.measures.qualify import condition_kind, sex_of
 
-_PEOPLE = r"(?:participants|subjects|patients|volunteers|children|adults|adolescents|infants|women|men|relatives|donors" \
-          r"|recipients)"
+_PEOPLE = (r"(?:participants|subjects|patients|volunteers|children|adults|adolescents|infants|women|men|relatives"
+           r"|donors|recipients)")
 # a criterion that is only a heading naming one group of the trial's people: `Cohort B:`, `Module 1 specific inclusion
 # criteria:`, `Healthy Volunteers must:`, `Hepatic Insufficiency Participants：`, `Patients with renal impairment:`,
 # `Age 65-70 years:`, `Under 65 years:` (not `Patients with any of the following:`, nor `All subjects:`)
