@@ -436,3 +436,20 @@ def test_bounds_no_value_meets_across_criteria_are_alternatives() -> None:
     assert [[m.condition_kind for m in measures] for measures in together] == [
         ["DISJOINT", None], ["DISJOINT"], ["DISJOINT"], [None]]
     assert across_criteria(read[1:2] + read[3:]) == read[1:2] + read[3:]  # nothing clashes: unchanged
+
+
+@pytest.mark.parametrize(("previous", "text", "read"), [
+    ("PATIENT CHARACTERISTICS: Age:", "18 and over Performance status:", [("age", 18.0, None, "18 and over")]),
+    # a bare `performance status` heading: the value says which scale
+    ("18 and over Performance status:", "0-2 Life expectancy:", [("ecog", 0.0, 2.0, "0-2")]),
+    ("Performance status:", "60-100%", [("karnofsky", 60.0, 100.0, "60-100%")]),
+    ("Total bilirubin", "<=1.5 × ULN", [("total_bilirubin", None, 1.5, "<=1.5 × ULN")]),
+    ("Total bilirubin", "Within normal limits", []),  # a row's value that opens with no comparator
+    ("Hematopoietic:", "Not specified", []),
+    ("… the maximum serum creatinine listed below by age:", "1 to <2 years: 0.6", []),  # no heading: in a sentence
+])
+def test_a_value_read_under_the_name_that_ends_the_criterion_before(previous, text, read) -> None:
+    from transforms.measures import read_under_heading
+
+    assert [(m.variable, m.lower_value, m.upper_value, m.source_text)
+            for m in read_under_heading(text, "INCLUSION", previous)] == read

@@ -52,9 +52,11 @@ MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a
 _OPENS_WITH_COMPARATOR_RE = re.compile(r"\s*(?:[<>≤≥]|(?:at\s+(?:least|most)|(?:greater|more|less|fewer)\s+than)\b)",
                                        re.IGNORECASE)
 _TRAILING_BRACKET_RE = re.compile(r"\s*\([^()]{1,20}\)\s*$")  # `Absolute neutrophil count (ANC)`
-# a catalogue name → its variable, when the name is one variable's only
-_NAMED = {name: var.name for var in CATALOGUE.values() for name in (*var.names, var.label.casefold())
-          if sum(name in (*other.names, other.label.casefold()) for other in CATALOGUE.values()) == 1}
+# a catalogue name → its variable, when the name is one variable's only; a bare `performance status` is either scale
+# (its value says which)
+_NAMED = {name: (var.name,) for var in CATALOGUE.values() for name in (*var.names, var.label.casefold())
+          if sum(name in (*other.names, other.label.casefold()) for other in CATALOGUE.values()) == 1} | {
+    "performance status": ("ecog", "karnofsky")}
 
 
 def extract_measures(text: str, kind: str) -> list[Measure]:
@@ -120,7 +122,7 @@ def read_under_heading(text: str, kind: str, previous: str) -> list[Measure]:
     prefix = f"{heading}: "
     return [replace(found, source_text=found.source_text.removeprefix(prefix))
             for found in extract_measures(prefix + text, kind)
-            if found.variable == _NAMED[heading] and found.source_text.startswith(prefix)]
+            if found.variable in _NAMED[heading] and found.source_text.startswith(prefix)]
 
 
 def lost_comparators(text: str, kind: str, read: list[Measure]) -> list[str]:
