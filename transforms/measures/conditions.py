@@ -23,7 +23,9 @@ _POPULATION_AGE_RE = re.compile(r"[^.;:]{0,80}\bin\s+(?:\w+\s+)?(?:children|adul
                                 r"|men|women|males?|females?|adolescents?|infants?|people|persons?|individuals?)\b"
                                 r"[^.;:\d]{0,30}$")
 _WHOSE_GAP_RE = re.compile(rf"[\s,]*(?:{OF_PREDICTED}\s+)?(?:and\s+)?whose\s+")
-_SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?cases?\s+of|in\s+the\s+(?:presence"
+_SUBORDINATE = (r"if|when(?:ever)?|where|provided(?:\s+that)?|in\s+(?:the\s+)?cases?\s+of"
+                # `AST > 3 × ULN that in the medical judgement of the investigator is clinically significant`
+                r"|(?:that|which)\s+(?:,\s*)?in\s+the\s+(?:medical\s+)?(?:judge?ment|opinion)|in\s+the\s+(?:presence"
                 r"|setting|context|event)\s+of|(?:for|in|among)\s+(?:those|patients?|participants?|subjects?|people"
                 r"|persons?|individuals?|children|adults?|men|women|males?|females?|pts|cases?)")
 _NOUN_CONDITION = (r"(?:fe)?males?(?=\s*\))|(?:wo)?men(?=\s*\))"
