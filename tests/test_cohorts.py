@@ -1,9 +1,10 @@
-"""A trial's criteria read together: the bounds under the heading of one of its groups are that group's."""
+"""A trial's criteria read together: the bounds under the heading of one of its groups are that group's, and criteria
+joined by an `or` that ends the first are alternatives."""
 from __future__ import annotations
 
 import pytest
 
-from transforms.measures import extract_measures, in_cohorts
+from transforms.measures import extract_measures, in_cohorts, joined_by_or
 
 
 def _read(criteria: list[tuple[str, str]]) -> list[list[tuple[str, float | None, float | None, str | None]]]:
@@ -55,3 +56,25 @@ def test_a_bound_with_a_condition_of_its_own_keeps_it():
     read = _read([("INCLUSION", "Part A:"), ("INCLUSION", "AST ≤ 5 × ULN if liver metastases"),
                   ("INCLUSION", "Part B:"), ("INCLUSION", "AST ≤ 2.5 × ULN")])
     assert read[1] == [("ast", None, 5.0, "if liver metastases")] and read[3] == [("ast", None, 2.5, "Part B")]
+
+
+def _joined(criteria: list[tuple[str, str]]) -> list[list[tuple[str, str | None]]]:
+    together = joined_by_or(criteria, [extract_measures(text, kind) for kind, text in criteria])
+    return [[(m.variable, m.condition_kind) for m in measures] for measures in together]
+
+
+def test_criteria_joined_by_an_or_that_ends_the_first_are_alternatives():
+    # NCT00002765 (shared corpus): `Creatinine less than 2.0 mg/dL OR` / `Creatinine clearance greater than 50 mL/min`
+    assert _joined([("INCLUSION", "Creatinine less than 2.0 mg/dL OR"),
+                    ("INCLUSION", "Creatinine clearance greater than 50 mL/min"), ("INCLUSION", "Age ≥ 18 years")]) == [
+        [("creatinine", "EITHER_VARIABLE")], [("creatinine_clearance", "EITHER_VARIABLE")], [("age", None)]]
+    # a side that states no bound is an alternative all the same; a bound with its own condition keeps it
+    assert _joined([("INCLUSION", "Creatinine within normal limits OR"),
+                    ("INCLUSION", "Creatinine clearance at least 70 mL/min"),
+                    ("INCLUSION", "AST ≤ 2.5 × ULN OR"), ("INCLUSION", "AST ≤ 5 × ULN if liver metastases")]) == [
+        [], [("creatinine_clearance", "LISTED")], [("ast", "LISTED")], [("ast", "CLAUSE")]]
+
+
+def test_an_or_that_ends_an_exclusion_leaves_each_bound_excluding():
+    criteria = [("EXCLUSION", "Creatinine > 2.0 mg/dL OR"), ("EXCLUSION", "Creatinine clearance < 50 mL/min")]
+    assert _joined(criteria) == [[("creatinine", None)], [("creatinine_clearance", None)]]

@@ -15,6 +15,7 @@ from transforms.measures import (
     across_criteria,
     extract_measures,
     in_cohorts,
+    joined_by_or,
     lost_comparators,
     read_under_heading,
 )
@@ -178,7 +179,8 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         read.append(measures)
         previous[c.kind] = c.text
     try:
-        read = in_cohorts([(c.kind, c.text) for c in t.criteria], read)
+        criteria = [(c.kind, c.text) for c in t.criteria]
+        read = joined_by_or(criteria, in_cohorts(criteria, read))
         together = across_criteria(read)
     except Exception as exc:  # as above: each criterion's ranges stay as it read them
         together = read

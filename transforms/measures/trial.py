@@ -1,5 +1,6 @@
-"""A trial's criteria read together: the bounds under the heading of one cohort are that cohort's, and general bounds
-of one variable that no value can meet at once are alternatives.
+"""A trial's criteria read together: the bounds under the heading of one cohort are that cohort's, criteria joined by
+an `or` that ends the first are alternatives, and general bounds of one variable that no value can meet at once are
+alternatives.
 
 `Healthy Volunteers must:` … `creatinine ≤ 1.5 mg/dL`, then `Patients must:` … `creatinine ≤ 2 mg/dL`: read as general
 bounds, the volunteers' range would exclude the patients it was not written for. `Gleason score 2-6`, `Gleason score
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from schemas.measures import DISJOINT, ENGINE_CONDITION_KINDS
+from schemas.measures import DISJOINT, EITHER_VARIABLE, ENGINE_CONDITION_KINDS, LISTED
 from transforms.measures.model import Measure, ends_below
 from transforms.measures.qualify import condition_kind, sex_of
 
@@ -41,18 +42,20 @@ _HEADING_TAIL_RE = re.compile(r"(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\
 def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure]]) -> list[list[Measure]]:
     """Each criterion's measures (`criteria`: its (kind, text)), those under the heading of one of two or more groups
     in its kind's list — the heading's own included — given that heading as their condition (when they have none)."""
+    found: dict[str, tuple[int, dict[int, str]]] = {}  # each kind's strong headings, and all its group headings
+    for i, (kind, text) in enumerate(criteria):
+        if len(text) > _MAX_HEADING + 10 or not (text := text.strip()).endswith((":", "：")) or len(text) > _MAX_HEADING:
+            continue
+        strong, named = found.get(kind, (0, {}))
+        if _COHORT_HEADING_RE.fullmatch(text):
+            strong += 1
+            named[i] = text
+        elif _PEOPLE_HEADING_RE.fullmatch(text) or _EVERYONE_HEADING_RE.fullmatch(text):
+            named[i] = text
+        found[kind] = strong, named
     headings: dict[int, str] = {}
-    for kind in {kind for kind, _ in criteria}:
-        strong, named = 0, {}
-        for i, (other_kind, text) in enumerate(criteria):
-            if other_kind != kind or len(text := text.strip()) > _MAX_HEADING or not text.endswith((":", "：")):
-                continue
-            if _COHORT_HEADING_RE.fullmatch(text):
-                strong += 1
-                named[i] = text
-            elif _PEOPLE_HEADING_RE.fullmatch(text) or _EVERYONE_HEADING_RE.fullmatch(text):
-                named[i] = text
-        if strong and len({t.casefold() for i, t in named.items() if not _EVERYONE_HEADING_RE.fullmatch(t)}) >= 2:
+    for strong, named in found.values():
+        if strong and len({t.casefold() for t in named.values() if not _EVERYONE_HEADING_RE.fullmatch(t)}) >= 2:
             headings.update(named)
     if not headings:
         return per_criterion
@@ -66,6 +69,39 @@ def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure
         out.append(measures if heading is None else [m if m.condition_text is not None else _for_group(m, heading)
                                                      for m in measures])
     return out
+
+
+
+
+def joined_by_or(criteria: list[tuple[str, str]], per_criterion: list[list[Measure]]) -> list[list[Measure]]:
+    """Each criterion's measures, those of consecutive INCLUSION criteria joined by an `or` that ends the first
+    (`Creatinine less than 2.0 mg/dL OR` / `Creatinine clearance greater than 50 mL/min`) recorded as alternatives
+    (either admits) when they have no condition: of different variables `EITHER_VARIABLE`, else `LISTED`."""
+    runs: list[list[int]] = []  # runs of criteria joined by `or`, by position
+    for i, (kind, text) in enumerate(criteria[:-1]):
+        if kind == "INCLUSION" and criteria[i + 1][0] == kind and _ends_with_or(text):
+            if runs and runs[-1][-1] == i:
+                runs[-1].append(i + 1)
+            else:
+                runs.append([i, i + 1])
+    if not runs:
+        return per_criterion
+    out = list(per_criterion)
+    for run in runs:
+        # (a side that states no bound, `Creatinine within normal limits OR`, is an alternative all the same)
+        variables = [found for i in run if (found := {m.variable for m in out[i] if m.condition_text is None})]
+        text = EITHER_VARIABLE if len(variables) > 1 and all(
+            a.isdisjoint(b) for a, b in zip(variables, variables[1:], strict=False)) else LISTED
+        for i in run:
+            out[i] = [replace(m, condition_text=text, condition_kind=ENGINE_CONDITION_KINDS[text])
+                      if m.condition_text is None else m for m in out[i]]
+    return out
+
+
+def _ends_with_or(text: str) -> bool:
+    """Whether the text ends with the word `or` (`… mg/dL OR`, `… and/or`), a stop after it aside."""
+    tail = text.rstrip(" \t:;,.")
+    return tail[-2:].lower() == "or" and (len(tail) == 2 or not tail[-3].isalnum())
 
 
 def _for_group(m: Measure, heading: str) -> Measure:
