@@ -24,6 +24,7 @@ GROUP_GAP_RE = re.compile(r"(?:[\s,/&()\[\]:-]|\b(?:and/or|and|or|serum|plasma|b
 # (`creatinine OR measured or calculated creatinine clearance`: the second name's method words, joined too)
 _GROUP_GAP_WORDS_RE = re.compile(r"[\s,/()]*(?:[a-z-]{4,}\s+){0,2}(?:and/or|and|or)\s+"
                                  r"(?:[a-z-]{4,}\s+(?:or\s+)?){0,2}")
+_JOIN_WORD_RE = re.compile(r"\b(?:and|or)\b")
 _FILLER_BLOCK_RE = re.compile(
     r"\d|;|\.\s|\b(?:grade|ctcae|toxicit\w*|within|prior|previous\w*|history|since|after|before|during|doses?"
     r"|cycles?|days?|weeks?|months?|years?|hours?|for|if|unless|except|no|not|cannot|nor|neither|without|than"
@@ -72,7 +73,7 @@ def group_mentions(mentions: list[Mention], text: str, cased: str, strict_words:
     groups: list[Group] = []
     for men in mentions:
         variables = _members(men)
-        if groups and men.start - groups[-1].end <= 40 and _joinable(groups[-1], variables, text, men.start) and (
+        if groups and men.start - groups[-1].end <= 40 and _joinable(groups[-1], variables, text, men.start, men.end) and (
                 GROUP_GAP_RE.fullmatch(text, groups[-1].end, men.start)
                 or (_GROUP_GAP_WORDS_RE.fullmatch(text, groups[-1].end, men.start)
                     and not _FILLER_BLOCK_RE.search(text, groups[-1].end, men.start))):
@@ -103,11 +104,13 @@ def _members(men: Mention) -> list[str]:
     return list(men.variables)
 
 
-def _joinable(group: Group, variables: list[str], text: str, start: int) -> bool:
+def _joinable(group: Group, variables: list[str], text: str, start: int, end: int) -> bool:
     """Names separated by blanks only are one name (`ECOG performance status`); other pairs need a connector
     (`AST/ALT`, `ALT and AST`), so that `Age: Any age Performance status: 0-2` keeps age out of ECOG."""
-    if text[group.end:start].strip():
-        return True
+    if (gap := text[group.end:start]).strip():
+        # `Normal blood glucose values OR blood glucose > 175 mg/dL`: the same name again after `or`/`and` opens a
+        # clause of its own (`Karnofsky or Lansky`, two names of one variable, is one group)
+        return not (_JOIN_WORD_RE.search(gap) is not None and text[start:end] in text[group.start:group.end])
     family = {PERF, "ecog", "karnofsky", SILENT}
     return set(variables) <= set(group.variables) or (set(variables) | set(group.variables)) <= family
 
