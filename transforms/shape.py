@@ -186,7 +186,7 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         together = read
         issues.append(Issue("criterion_measure", "WARNING",
                             f"{tid}: criteria not read together ({type(exc).__name__}: {exc})"))
-    # the general ages before the alternatives are told apart: those are what may contradict each other (below)
+    # the general ages before `across_criteria` marks the disjoint ones: those are what may contradict each other
     ages = [m for measures in read for m in measures if m.variable == "age" and m.condition_text is None]
     for cid, measures in zip(cids, together, strict=True):
         for n, m in enumerate(measures, start=1):

@@ -34,7 +34,7 @@ from transforms.measures.model import (
     ends_below,
 )
 from transforms.measures.normalise import GE, GT, LE, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
-from transforms.measures.qualify import condition_kind, sex_of
+from transforms.measures.qualify import condition_fields
 
 # (lower, lower_inclusive, upper, upper_inclusive, unit, raw_value, raw_unit, is_range)
 Span = tuple[int, int] | None  # a raw value's or unit's place in the normalised text, quoted when kept
@@ -334,14 +334,12 @@ def measures(doc: Text, ranges: dict[str, list[Range]]) -> list[Measure]:
         kept = [r for r in kept if not _contradicts_general(r, kept)]
         _mark_looser(kept)
         for rng in kept:
-            kind = condition_kind(rng.condition)
             out.append((rng.order, Measure(
                 variable=variable, lower_value=_round(rng.lower), lower_inclusive=rng.lower_inclusive,
                 upper_value=_round(rng.upper), upper_inclusive=rng.upper_inclusive, unit=rng.unit,
                 raw_value=_quoted(doc, rng.raw_value), raw_unit=_quoted(doc, rng.raw_unit),
                 source_text=doc.quote(*rng.span) or doc.original.strip()[:200],
-                condition_text=rng.condition, applies_to_sex=sex_of(rng.condition) if kind == "SEX" else None,
-                condition_kind=kind)))
+                **condition_fields(rng.condition))))
     out.sort(key=lambda pair: pair[0])
     return [mes for _, mes in out]
 

@@ -73,7 +73,8 @@ def group_mentions(mentions: list[Mention], text: str, cased: str, strict_words:
     groups: list[Group] = []
     for men in mentions:
         variables = _members(men)
-        if groups and men.start - groups[-1].end <= 40 and _joinable(groups[-1], variables, text, men.start, men.end) and (
+        if groups and men.start - groups[-1].end <= 40 and \
+                _joinable(groups[-1], variables, text, men.start, men.end) and (
                 GROUP_GAP_RE.fullmatch(text, groups[-1].end, men.start)
                 or (_GROUP_GAP_WORDS_RE.fullmatch(text, groups[-1].end, men.start)
                     and not _FILLER_BLOCK_RE.search(text, groups[-1].end, men.start))):

@@ -6,6 +6,7 @@ The functions read the lower-cased criterion, as `link` does, and mark its expre
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 
 from schemas.measures import ENGINE_CONDITION_KINDS
 from transforms.geo import country_name_code
@@ -76,6 +77,21 @@ def sex_of(condition: str | None) -> str | None:
     if condition is None or (m := _SEX_ONLY_RE.fullmatch(condition.lower())) is None:
         return None
     return "FEMALE" if m.group("sex").startswith(_FEMALE_PREFIXES) else "MALE"
+
+
+class ConditionFields(TypedDict):
+    """The Measure fields that say what a bound's condition is."""
+
+    condition_text: str | None
+    condition_kind: str | None
+    applies_to_sex: str | None
+
+
+def condition_fields(condition: str | None) -> ConditionFields:
+    """A bound's condition as its Measure fields: the text, its kind and, for one sex only, that sex."""
+    kind = condition_kind(condition)
+    return {"condition_text": condition, "condition_kind": kind,
+            "applies_to_sex": sex_of(condition) if kind == "SEX" else None}
 
 
 def condition_kind(condition: str | None) -> str | None:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from schemas.measures import DISJOINT, EITHER_VARIABLE, ENGINE_CONDITION_KINDS, LISTED
+from schemas.measures import DISJOINT, EITHER_VARIABLE, LISTED
 from transforms.measures.model import Measure, ends_below
-from transforms.measures.qualify import condition_kind, sex_of
+from transforms.measures.qualify import condition_fields
 
 _PEOPLE = (r"(?:participants|subjects|patients|volunteers|children|adults|adolescents|infants|women|men|relatives"
            r"|donors|recipients)")
@@ -42,35 +42,36 @@ _HEADING_TAIL_RE = re.compile(r"(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\
 def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure]]) -> list[list[Measure]]:
     """Each criterion's measures (`criteria`: its (kind, text)), those under the heading of one of two or more groups
     in its kind's list — the heading's own included — given that heading as their condition (when they have none)."""
-    found: dict[str, tuple[int, dict[int, str]]] = {}  # each kind's strong headings, and all its group headings
+    # each kind's number of group headings proper, and every heading that sets or ends a group, as written and as the
+    # group it names (None: a heading of everyone)
+    found: dict[str, tuple[int, dict[int, tuple[str, str | None]]]] = {}
     for i, (kind, text) in enumerate(criteria):
-        if len(text) > _MAX_HEADING + 10 or not (text := text.strip()).endswith((":", "：")) or len(text) > _MAX_HEADING:
+        text = text.strip()
+        if len(text) > _MAX_HEADING or not text.endswith((":", "：")):
             continue
         strong, named = found.get(kind, (0, {}))
+        everyone = _EVERYONE_HEADING_RE.fullmatch(text) is not None
         if _COHORT_HEADING_RE.fullmatch(text):
             strong += 1
-            named[i] = text
-        elif _PEOPLE_HEADING_RE.fullmatch(text) or _EVERYONE_HEADING_RE.fullmatch(text):
-            named[i] = text
+        elif not (everyone or _PEOPLE_HEADING_RE.fullmatch(text)):
+            continue
+        # `Healthy Volunteers must:` → `Healthy Volunteers`
+        named[i] = text, None if everyone else _HEADING_TAIL_RE.sub("", text)
         found[kind] = strong, named
-    headings: dict[int, str] = {}
+    headings: dict[int, str | None] = {}
     for strong, named in found.values():
-        if strong and len({t.casefold() for t in named.values() if not _EVERYONE_HEADING_RE.fullmatch(t)}) >= 2:
-            headings.update(named)
+        if strong and len({text.casefold() for text, name in named.values() if name is not None}) >= 2:
+            headings.update({i: name for i, (_, name) in named.items()})
     if not headings:
         return per_criterion
     out: list[list[Measure]] = []
-    group: dict[str, str | None] = {}  # each kind's group heading in force
+    group: dict[str, str | None] = {}  # each kind's group in force
     for i, ((kind, _), measures) in enumerate(zip(criteria, per_criterion, strict=True)):
         if i in headings:
-            text = _HEADING_TAIL_RE.sub("", headings[i])  # `Healthy Volunteers must:` → `Healthy Volunteers`
-            group[kind] = None if _EVERYONE_HEADING_RE.fullmatch(headings[i]) else text
+            group[kind] = headings[i]
         heading = group.get(kind)
-        out.append(measures if heading is None else [m if m.condition_text is not None else _for_group(m, heading)
-                                                     for m in measures])
+        out.append(measures if heading is None else _with_condition(measures, heading))
     return out
-
-
 
 
 def joined_by_or(criteria: list[tuple[str, str]], per_criterion: list[list[Measure]]) -> list[list[Measure]]:
@@ -93,8 +94,7 @@ def joined_by_or(criteria: list[tuple[str, str]], per_criterion: list[list[Measu
         text = EITHER_VARIABLE if len(variables) > 1 and all(
             a.isdisjoint(b) for a, b in zip(variables, variables[1:], strict=False)) else LISTED
         for i in run:
-            out[i] = [replace(m, condition_text=text, condition_kind=ENGINE_CONDITION_KINDS[text])
-                      if m.condition_text is None else m for m in out[i]]
+            out[i] = _with_condition(out[i], text)
     return out
 
 
@@ -104,10 +104,9 @@ def _ends_with_or(text: str) -> bool:
     return tail[-2:].lower() == "or" and (len(tail) == 2 or not tail[-3].isalnum())
 
 
-def _for_group(m: Measure, heading: str) -> Measure:
-    kind = condition_kind(heading)
-    return replace(m, condition_text=heading, condition_kind=kind,
-                   applies_to_sex=sex_of(heading) if kind == "SEX" else None)
+def _with_condition(measures: list[Measure], condition: str) -> list[Measure]:
+    """The measures, those without a condition given this one."""
+    return [replace(m, **condition_fields(condition)) if m.condition_text is None else m for m in measures]
 
 
 def wholly_below(a: Measure, b: Measure) -> bool:
@@ -127,5 +126,5 @@ def across_criteria(per_criterion: list[list[Measure]]) -> list[list[Measure]]:
                 clash |= {(i, j), (i2, j2)}
     if not clash:
         return per_criterion
-    return [[replace(m, condition_text=DISJOINT, condition_kind=ENGINE_CONDITION_KINDS[DISJOINT])
-             if (i, j) in clash else m for j, m in enumerate(measures)] for i, measures in enumerate(per_criterion)]
+    return [[replace(m, **condition_fields(DISJOINT)) if (i, j) in clash else m for j, m in enumerate(measures)]
+            for i, measures in enumerate(per_criterion)]
