@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from schemas.measures import CATALOGUE, ULN, VARIABLES
 from transforms.measures.assemble import measures, paired_alternatives, readings
-from transforms.measures.conditions import find_conditions, keep_written_limits
+from transforms.measures.conditions import find_conditions
 from transforms.measures.convert import converter
 from transforms.measures.link import assign_owners, group_mentions
 from transforms.measures.model import OTHER, Measure, Range
@@ -88,8 +88,7 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     exclusion = str(kind or "").strip().upper().startswith("EX")
     groups = group_mentions(mentions, lowered, doc.text, STRICT_ABBREVIATIONS)
     assign_owners(lowered, exprs, groups)
-    find_conditions(lowered, doc.text, exprs, exclusion)
-    keep_written_limits(doc, exprs)
+    find_conditions(lowered, doc, exprs, exclusion)
     read = [(expr, list(readings(doc, expr, exclusion)))
             for expr in exprs if expr.owner is not None and not expr.dropped]
     paired_alternatives(lowered, read, exclusion)

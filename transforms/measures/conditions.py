@@ -161,9 +161,11 @@ def keep_written_limits(doc: Text, exprs: list[Expr]) -> None:
             expr.negated = False
 
 
-def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = False) -> None:
+def find_conditions(text: str, doc: Text, exprs: list[Expr], exclusion: bool = False) -> None:
     """Mark expressions that are themselves a condition (`for patients who are > 16 years old`) as dropped, and
-    attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`)."""
+    attach a condition span to those a clause qualifies (`≤ 5 × ULN if liver metastases`) (`text`: the normalised
+    criterion `doc` lower-cased)."""
+    cased = doc.text
     cues = {_CUE_WORDS[m.group()] for m in _CUES_RE.finditer(text)}
     prev_end = 0
     prev_tail_end = 0
@@ -239,6 +241,7 @@ def find_conditions(text: str, cased: str, exprs: list[Expr], exclusion: bool = 
             expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
         prev_end = expr.end
         prev_owned = expr
+    keep_written_limits(doc, exprs)  # before the joins below, which read what a `no …` rules out
     owned = [expr for expr, _ in heads]
     if len(heads) > 1:
         mark_sex_groups(text, heads)
