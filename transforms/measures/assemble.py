@@ -205,6 +205,14 @@ def _grade_bounds(doc: Text, expr: Expr, variable: str) -> Bounds | None:
     return _one_sided(cmp, low if cmp in (GE, LT) else high, unit, raw, None)
 
 
+def _listed_ends(doc: Text, expr: Expr, cmp: str | None) -> bool:
+    """Whether `A and B` are the two ends of a range written after its name and a colon, with no comparator and the
+    lower end first (`Blood glucose: 70 mg/dl and 99 mg/dl`: `between` left out)."""
+    return cmp is None and expr.post is None and expr.continues is None and expr.owner is not None \
+        and expr.n2 is not None and expr.n1 is not None and expr.n1 < expr.n2 \
+        and doc.text[expr.owner.end:expr.start].strip() == ":"
+
+
 def _value_bounds(doc: Text, expr: Expr, variable: str, single: int = 0) -> Bounds | None:
     """A number or range with its unit and comparators (`single` 1 or 2: only that number, with its comparator)."""
     if expr.n1 is None:
@@ -233,7 +241,8 @@ def _value_bounds(doc: Text, expr: Expr, variable: str, single: int = 0) -> Boun
         cmp = expr.comparator_from.cmp
     n1, n2 = expr.n1, expr.n2
     if n2 is not None and expr.sep in ("and", "&") and not (expr.cmp2 or expr.between or
-                                                             (expr.owner and expr.owner.between)):
+                                                             (expr.owner and expr.owner.between)) \
+            and not _listed_ends(doc, expr, cmp):
         n2 = None  # `18 years and 0 days`: not a range
     if n2 is not None:
         if k1 is None and k2 is not None:
