@@ -35,8 +35,10 @@ ENGINE_CONDITION_KINDS: MappingProxyType[str, str] = MappingProxyType({
     LOOSER_ALTERNATIVE: "LOOSER_ALTERNATIVE", EITHER_SIDE: "EITHER_SIDE", DISJOINT: "DISJOINT",
     EITHER_VARIABLE: "EITHER_VARIABLE", ADJOINING: "ADJOINING", LISTED: "LISTED"})
 CONDITION_KINDS: MappingProxyType[str, str] = MappingProxyType({
-    "CLAUSE": "a condition the criterion states (`if liver metastases`, `for Cohort 2`), or the heading of the group "
-              "of the trial's people it is listed under (`Healthy Volunteers must:`, `Age 65-70 years:`)",
+    "CLAUSE": "a condition the criterion states (`if liver metastases`, `for Cohort 2`), the heading of the group "
+              "of the trial's people it is listed under (`Healthy Volunteers must:`, `Age 65-70 years:`), or the "
+              "lead-in of the list of choices or exceptions it is an item of (`At least 3 of the following risk "
+              "factors:`, `Active malignancy with the exception of any of the following:`)",
     "SEX": "one sex only (`for women`; applies_to_sex says which)",
     "PLACE": "one country's or region's sites only (`in Japan`, `in other countries`)",
     **{code: f"the extractor's `{text}`" for text, code in ENGINE_CONDITION_KINDS.items()}})

@@ -122,6 +122,7 @@ class _Item:
     style: str  # marker class: "bullet", "num.", "num)", "(num)", "alpha.", "roman)", "sub." …
     ordinal: int | None  # 3 for `3.`/`c)`/`iii.` and for `* 3\.`; None for a plain bullet
     text: str
+    glyph: str = ""  # a bullet's characters (`•`, `⁃`, `-`)
 
 
 def _ordinal(tok: str, roman: bool) -> int:
@@ -149,7 +150,7 @@ def _item(body: str, last_alpha: int | None, marker: tuple[re.Match[str] | None,
         text = body[bullet.end():]
         inner = _INNER_NUMBER.match(text)
         ordinal = int(inner.group("n")) if inner else None
-        return _Item("bullet", ordinal, text[inner.end():] if inner else text)
+        return _Item("bullet", ordinal, text[inner.end():] if inner else text, bullet.group().strip())
     if not m:
         return None
     tok = m.group("tok")
@@ -173,6 +174,12 @@ def _item(body: str, last_alpha: int | None, marker: tuple[re.Match[str] | None,
     return _Item(kind + shape, ordinal, text[dash.end():] if dash else text)
 
 
+def marker_of(line: str) -> str:
+    """The class of the list marker a line opens with (`•`, `-`, `num.`, `alpha)`), "" for none."""
+    item = _item(line, None, _marker(line))
+    return "" if item is None else item.glyph or item.style
+
+
 # ---------------------------------------------------------------- assembly
 
 
@@ -181,6 +188,7 @@ class _Criterion:
     kind: str
     indent: int  # indent of its first line, to tell text nested under it from a new paragraph
     pieces: list[str]
+    marker: str = ""  # Criterion.marker
 
 
 @dataclass(slots=True)
@@ -224,7 +232,7 @@ class _Builder:
             self.top = (indent, item.style)
         self.top_ordinal = item.ordinal
         self.sub_style = None
-        self._start(text, indent)
+        self._start(text, indent, f"{' ' * indent}{item.glyph or item.style}")
 
     def _is_sub_item(self, item: _Item, indent: int) -> bool:
         """Deeper than the top marker, or another marker at its depth (dumps lose indentation), unless it goes on
@@ -247,8 +255,8 @@ class _Builder:
         else:
             self._start(body, indent)
 
-    def _start(self, text: str, indent: int) -> None:
-        self.current = _Criterion(self.kind, indent, [text])
+    def _start(self, text: str, indent: int, marker: str = "") -> None:
+        self.current = _Criterion(self.kind, indent, [text], marker)
         self.built.append(self.current)
 
 
@@ -312,5 +320,5 @@ def split_eligibility(text: str | None) -> list[Criterion]:
     for crit in builder.built:
         cleaned = vocab.clean(" ".join(crit.pieces))
         if cleaned and _WORDY.search(cleaned):
-            criteria.append(Criterion(kind=crit.kind, text=cleaned))
+            criteria.append(Criterion(kind=crit.kind, text=cleaned, marker=crit.marker))
     return criteria

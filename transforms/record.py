@@ -30,6 +30,10 @@ class Criterion:
 
     kind: str  # INCLUSION | EXCLUSION
     text: str
+    # the list marker it was written with (`•`, `⁃`, `num.`, `alpha)`, after its indent), "" for a paragraph: items of
+    # a list nested under a lead-in (`… any of the following:`) that a layout keeps as criteria of their own differ
+    # from the lead-in's
+    marker: str = field(default="", compare=False)
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from transforms.measures import (
     across_criteria,
     extract_measures,
     in_cohorts,
+    in_lists,
     joined_by_or,
     lost_comparators,
     read_under_heading,
@@ -180,6 +181,7 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         previous[c.kind] = c.text
     try:
         criteria = [(c.kind, c.text) for c in t.criteria]
+        read = in_lists(criteria, [c.marker for c in t.criteria], read)
         read = joined_by_or(criteria, in_cohorts(criteria, read))
         together = across_criteria(read)
     except Exception as exc:  # as above: each criterion's ranges stay as it read them

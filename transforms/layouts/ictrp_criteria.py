@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from transforms import vocab
-from transforms.criteria import EXCLUSION, INCLUSION, split_eligibility
+from transforms.criteria import EXCLUSION, INCLUSION, marker_of, split_eligibility
 from transforms.layouts.ictrp_text import continues, is_placeholder, next_where, stops_open, strip_marker
 from transforms.record import Criterion
 
@@ -53,14 +53,19 @@ def eligibility_text(inclusion: str | None, exclusion: str | None) -> str | None
 def criteria(inclusion: str | None, exclusion: str | None) -> list[Criterion]:
     """Criteria of both fields, in order."""
     lines: list[str] = []
+    markers: dict[str, str] = {}  # each item's own marker: the plain shape writes every item as `- item`
     current_kind = None
     for text, field_kind in ((inclusion, INCLUSION), (exclusion, EXCLUSION)):
-        for kind, item in _items(_one_copy(text), field_kind) if text else []:
+        for kind, item, marker in _items(_one_copy(text), field_kind) if text else []:
             if kind != current_kind:
                 lines.append("Inclusion Criteria:" if kind == INCLUSION else "Exclusion Criteria:")
                 current_kind = kind
             lines.append("- " + item)
-    return [c for c in split_eligibility("\n".join(lines)) if not is_placeholder(c.text)]
+            markers.setdefault(vocab.clean(item) or "", marker)
+    found = [c for c in split_eligibility("\n".join(lines)) if not is_placeholder(c.text)]
+    for c in found:
+        c.marker = markers.get(c.text, "")
+    return found
 
 
 def _one_copy(text: str) -> str:
@@ -80,6 +85,7 @@ class _Line:
 
     text: str  # the first physical line's text until `_logical_lines` joins the pieces
     marked: bool = False
+    marker: str = ""  # Criterion.marker of a marked line
     header: str | None = None  # the kind a header line sets
     lead_in: bool = False  # a short or criteria-naming line ending in `:`
     after_break: bool = True
@@ -88,10 +94,10 @@ class _Line:
     more: list[str] = field(default_factory=list)  # wrapped lines joined in after the first
 
 
-def _items(text: str, field_kind: str) -> list[tuple[str, str]]:
-    """(kind, criterion text) in order, from one field."""
+def _items(text: str, field_kind: str) -> list[tuple[str, str, str]]:
+    """(kind, criterion text, its marker) in order, from one field."""
     logical = _logical_lines(text)
-    found: list[tuple[str, list[str]]] = []  # (kind, pieces)
+    found: list[tuple[str, list[str], str]] = []  # (kind, pieces, marker)
     kind, join_next = field_kind, False
     after = next_where(logical, lambda x: x.header is None)
     for n, line in enumerate(logical):
@@ -113,9 +119,9 @@ def _items(text: str, field_kind: str) -> list[tuple[str, str]]:
         if current is not None and join_next and not line.marked:
             current[1].append(line.text)
         else:
-            found.append((kind, [line.text]))
+            found.append((kind, [line.text], line.marker))
         join_next = False
-    return [(k, text) for k, pieces in found if vocab.clean(text := " ".join(pieces))]
+    return [(k, text, marker) for k, pieces, marker in found if vocab.clean(text := " ".join(pieces))]
 
 
 def _logical_lines(text: str) -> list[_Line]:
@@ -144,8 +150,8 @@ def _logical_lines(text: str) -> list[_Line]:
         elif not marked and body.endswith(":") and len(body.split()) <= _SUBHEADING_WORDS:
             out.append(_Line(body, lead_in=True, after_break=after_break))
         else:
-            out.append(_Line(body, marked, after_break=after_break, marker_indent=indent if marked else None,
-                             last=line))
+            out.append(_Line(body, marked, marker_of(line) if marked else "", after_break=after_break,
+                             marker_indent=indent if marked else None, last=line))
         after_break = False
     for joined in out:  # a lead-in may have been wrapped over two lines: judged once whole
         if joined.more:
@@ -184,7 +190,8 @@ def _cut_run_together(line: _Line) -> list[_Line]:
         return [line]
     parts = _RUN_TOGETHER.split(line.text)
     return [line] if len(parts) == 1 else [
-        _Line(strip_marker(p)[1] if n else p, marked=line.marked or n > 0, after_break=line.after_break)
+        _Line(strip_marker(p)[1] if n else p, marked=line.marked or n > 0, marker=marker_of(p) if n else line.marker,
+              after_break=line.after_break)
         for n, p in enumerate(parts) if p.strip()]
 
 

@@ -1,6 +1,6 @@
-"""A trial's criteria read together: the bounds under the heading of one cohort are that cohort's, criteria joined by
-an `or` that ends the first are alternatives, and general bounds of one variable that no value can meet at once are
-alternatives.
+"""A trial's criteria read together: the bounds of the items listed under a lead-in to choices are alternatives, the
+bounds under the heading of one cohort are that cohort's, criteria joined by an `or` that ends the first are
+alternatives, and general bounds of one variable that no value can meet at once are alternatives.
 
 `Healthy Volunteers must:` … `creatinine ≤ 1.5 mg/dL`, then `Patients must:` … `creatinine ≤ 2 mg/dL`: read as general
 bounds, the volunteers' range would exclude the patients it was not written for. `Gleason score 2-6`, `Gleason score
@@ -71,6 +71,46 @@ def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure
             group[kind] = headings[i]
         heading = group.get(kind)
         out.append(measures if heading is None else _with_condition(measures, heading))
+    return out
+
+
+# a lead-in to a list of choices, not of requirements: `… if the subject meets any of the following:`, `One of the
+# following diagnoses:`, `At least 3 of the following risk factors:` (not `all of the following`)
+_CHOICE_LEAD_IN_RE = re.compile(
+    r".*\b(?P<count>any|either|one|1|(?:at\s+least\s+)?(?:one|two|three|four|[1-9]))(?:\s+or\s+more)?\s+of\s+the\s+"
+    r"(?:following|below)\b[^:：]{0,60}[:：]", re.IGNORECASE | re.DOTALL)
+_ANY_ONE_RE = re.compile(r"any|either|(?:at\s+least\s+)?(?:one|1)", re.IGNORECASE)
+# a lead-in to the exceptions of an exclusion: `Active malignancy with the exception of any of the following:`
+_EXCEPTIONS_LEAD_IN_RE = re.compile(r".*\b(?:except(?:ion)?|other\s+than|unless|excluding)\b.*\bfollowing\b[^:：]{0,60}[:：]",
+                                    re.IGNORECASE | re.DOTALL)
+
+
+def in_lists(criteria: list[tuple[str, str]], markers: list[str],
+             per_criterion: list[list[Measure]]) -> list[list[Measure]]:
+    """Each criterion's measures (`markers`: each one's list marker, `Criterion.marker`), those of the items listed
+    under a lead-in to choices given a condition when they have none: `LISTED` under `any`/`one of the following:`,
+    else the lead-in; in EXCLUSION, the lead-in to its exceptions (`… with the exception of any of the following:`).
+
+    The items are the criteria after the lead-in marked otherwise than it (`5. … any of the following:` then `- Is
+    over 75 years of age`), up to one marked as it is: the layouts that keep a nested item as a criterion of its own
+    keep its marker, and where the markers do not tell the list's end, nothing is read as an item."""
+    out = list(per_criterion)
+    for i in range(len(criteria) - 1, -1, -1):  # the nearest lead-in's condition first
+        kind, text = criteria[i]
+        text = text.strip()
+        if not text.endswith((":", "：")):
+            continue
+        choice = _CHOICE_LEAD_IN_RE.fullmatch(text) if kind == "INCLUSION" else None
+        if choice is not None:
+            condition = LISTED if _ANY_ONE_RE.fullmatch(choice.group("count")) else text.rstrip(":：")
+        elif kind == "EXCLUSION" and _EXCEPTIONS_LEAD_IN_RE.fullmatch(text):
+            condition = text.rstrip(":：")
+        else:
+            continue
+        j = i + 1
+        while j < len(criteria) and criteria[j][0] == kind and markers[j] and markers[j] != markers[i]:
+            out[j] = _with_condition(out[j], condition)
+            j += 1
     return out
 
 
