@@ -35,6 +35,15 @@ def test_a_heading_that_states_the_groups_age_is_a_condition_too():
                     [], [("karnofsky", 90.0, 100.0, "Under 65 years")]]
 
 
+def test_a_heading_that_opens_a_criterion_heads_that_one_only():
+    # NCT00001288 (shared corpus, ctgov_xml): the volunteers' age range is no age range of the trial
+    read = _read([("INCLUSION", "Normal Volunteers: The desired age range is 18 to 55 years."),
+                  ("INCLUSION", "Body mass index 18-30 kg/m2"),
+                  ("INCLUSION", "Patients: Patients aged 16 or over will be selected from those referred.")])
+    assert read == [[("age", 18.0, 55.0, "Normal Volunteers")], [("bmi", 18.0, 30.0, None)],
+                    [("age", 16.0, None, "Patients")]]
+
+
 @pytest.mark.parametrize("criteria", [
     # one group named: the heading says whom the whole list is for
     [("INCLUSION", "Patients with renal impairment:"), ("INCLUSION", "Creatinine clearance 30-59 mL/min")],

@@ -36,19 +36,26 @@ _PEOPLE_HEADING_RE = re.compile(rf"{_PEOPLE}(?:\s+(?:must|should)(?:\s+(?:have|b
 # a heading for every group again: `All participants:`, `For all subjects:`, `Both groups:`
 _EVERYONE_HEADING_RE = re.compile(r"(?:for\s+)?(?:all|both|every|each)\b[^:：]{0,60}[:：]", re.IGNORECASE)
 _MAX_HEADING = 80
+_LEADING_HEADING_RE = re.compile(r"([^:：]{1,%d}[:：])\s*\S" % (_MAX_HEADING - 1))
 _HEADING_TAIL_RE = re.compile(r"(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\s*[:：]\s*$", re.IGNORECASE)
 
 
 def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure]]) -> list[list[Measure]]:
     """Each criterion's measures (`criteria`: its (kind, text)), those under the heading of one of two or more groups
-    in its kind's list — the heading's own included — given that heading as their condition (when they have none)."""
-    # each kind's number of group headings proper, and every heading that sets or ends a group, as written and as the
-    # group it names (None: a heading of everyone)
-    found: dict[str, tuple[int, dict[int, tuple[str, str | None]]]] = {}
+    in its kind's list — the heading's own included — given that heading as their condition (when they have none); a
+    heading that opens a criterion (`Normal Volunteers: The desired age range is 18 to 55 years.`) heads that one
+    only."""
+    # each kind's number of group headings proper, and every heading that sets or ends a group, as written, as the
+    # group it names (None: a heading of everyone) and whether it opens the criterion it heads
+    found: dict[str, tuple[int, dict[int, tuple[str, str | None, bool]]]] = {}
     for i, (kind, text) in enumerate(criteria):
         text = text.strip()
-        if len(text) > _MAX_HEADING or not text.endswith((":", "：")):
-            continue
+        opens = len(text) > _MAX_HEADING or not text.endswith((":", "："))
+        if opens:
+            lead = _LEADING_HEADING_RE.match(text)
+            if lead is None:
+                continue
+            text = lead.group(1)
         strong, named = found.get(kind, (0, {}))
         everyone = _EVERYONE_HEADING_RE.fullmatch(text) is not None
         if _COHORT_HEADING_RE.fullmatch(text):
@@ -56,20 +63,24 @@ def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure
         elif not (everyone or _PEOPLE_HEADING_RE.fullmatch(text)):
             continue
         # `Healthy Volunteers must:` → `Healthy Volunteers`
-        named[i] = text, None if everyone else _HEADING_TAIL_RE.sub("", text)
+        named[i] = text, None if everyone else _HEADING_TAIL_RE.sub("", text), opens
         found[kind] = strong, named
-    headings: dict[int, str | None] = {}
+    headings: dict[int, tuple[str | None, bool]] = {}
     for strong, named in found.values():
-        if strong and len({text.casefold() for text, name in named.values() if name is not None}) >= 2:
-            headings.update({i: name for i, (_, name) in named.items()})
+        if strong and len({text.casefold() for text, name, _ in named.values() if name is not None}) >= 2:
+            headings.update({i: (name, opens) for i, (_, name, opens) in named.items()})
     if not headings:
         return per_criterion
     out: list[list[Measure]] = []
     group: dict[str, str | None] = {}  # each kind's group in force
     for i, ((kind, _), measures) in enumerate(zip(criteria, per_criterion, strict=True)):
-        if i in headings:
-            group[kind] = headings[i]
         heading = group.get(kind)
+        if i in headings:
+            name, opens = headings[i]
+            if opens:
+                heading = name
+            else:
+                group[kind] = heading = name
         out.append(measures if heading is None else _with_condition(measures, heading))
     return out
 
