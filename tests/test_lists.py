@@ -78,6 +78,22 @@ def test_the_splitter_keeps_each_criterions_marker():
     assert [marker_of(line) for line in ("- a", "a) b", "(2) c", "plain")] == ["-", "alpha)", "num()", ""]
 
 
+def test_an_indent_that_does_not_nest_still_marks_the_items():
+    # shared corpus aggregator_page/49f787e3a9e68739.txt: the page keeps nested items apart, their indent tells them
+    text = ("* Prior treatment as determined by any of the following combinations of factors:\n\n"
+            "  * Gleason score 2-6, and PSA greater than 10 ng/mL\n  * Gleason score 7, and PSA less than 20 ng/mL\n"
+            "* Radiotherapy completed within the past 6 months")
+    apart = split_eligibility(text, indent_nests=False)
+    assert [c.text for c in apart] == [c.text for c in split_eligibility("\n".join(line.strip() for line in
+                                                                                 text.split("\n")))]
+    assert [c.marker for c in apart] == ["*", "  *", "  *", "*"]
+    assert [c.marker for c in split_eligibility(text)] == ["*", "*"]  # nested by their indent
+    criteria = [(c.kind, c.text) for c in apart]
+    read = in_lists(criteria, [c.marker for c in apart], [extract_measures(t, k) for k, t in criteria])
+    assert [m.condition_text for m in read[2]] == [LISTED, LISTED]
+    assert [m.condition_text for m in read[3]] == []
+
+
 def test_an_ictrp_item_keeps_its_own_marker_though_every_item_is_written_as_a_bullet():
     found = ictrp_criteria.criteria("Inclusion criteria: <br>1.Aged 18 years or more<br>2.Meets any of the "
                                     "following:<br>-Is over 75 years of age<br>3.Consents".replace("<br>", "\n"),

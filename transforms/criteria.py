@@ -216,7 +216,7 @@ class _Builder:
         # one number may be skipped (`2.` then `4)` in a source list); more reads as a number in wrapped text
         return last is None or item.ordinal in (1, last + 1, last + 2)
 
-    def add_item(self, item: _Item, indent: int) -> None:
+    def add_item(self, item: _Item, indent: int, marker_indent: int) -> None:
         if item.ordinal is not None:
             self.last_ordinal["num." if item.style == "bullet" else item.style] = item.ordinal
             if item.style.startswith("alpha"):
@@ -232,7 +232,7 @@ class _Builder:
             self.top = (indent, item.style)
         self.top_ordinal = item.ordinal
         self.sub_style = None
-        self._start(text, indent, f"{' ' * indent}{item.glyph or item.style}")
+        self._start(text, indent, f"{' ' * marker_indent}{item.glyph or item.style}")
 
     def _is_sub_item(self, item: _Item, indent: int) -> bool:
         """Deeper than the top marker, or another marker at its depth (dumps lose indentation), unless it goes on
@@ -271,7 +271,7 @@ _INCLUSION_HEADER = re.compile(r"^\W*inclusion\s+criteria\b[^\n]*$", re.I | re.M
 _EXCLUSION_HEADER = re.compile(r"^\W*exclusion\s+criteria\b[^\n]*$", re.I | re.M)
 
 
-def unsplit_blocks(text: str | None) -> list[Criterion]:
+def unsplit_blocks(text: str | None, **_options: bool) -> list[Criterion]:
     """The fallback when splitting fails: the text as one block per kind, cut at an `Exclusion Criteria` line."""
     if not text or not text.strip():
         return []
@@ -282,8 +282,9 @@ def unsplit_blocks(text: str | None) -> list[Criterion]:
 
 
 @field_parser("criteria", unsplit_blocks)
-def split_eligibility(text: str | None) -> list[Criterion]:
-    """Split an eligibility block into INCLUSION/EXCLUSION criteria, each without its bullet or number."""
+def split_eligibility(text: str | None, *, indent_nests: bool = True) -> list[Criterion]:
+    """Split an eligibility block into INCLUSION/EXCLUSION criteria, each without its bullet or number (`indent_nests`
+    False: the lines' indent only goes into the markers, the items are split as if it were not there)."""
     if not text:
         return []
     builder = _Builder()
@@ -296,7 +297,8 @@ def split_eligibility(text: str | None) -> list[Criterion]:
             after_break = True
             continue
         body = line.lstrip()
-        indent = len(line) - len(body)
+        written_indent = len(line) - len(body)
+        indent = written_indent if indent_nests else 0
         wrapped = builder.current is not None and not after_break
         markers = _marker(body)
         marker = markers[0] or markers[1]
@@ -312,7 +314,7 @@ def split_eligibility(text: str | None) -> list[Criterion]:
             markers = _marker(body)
         item = _item(body, builder.last_ordinal.get("alpha"), markers)
         if item is not None and builder.starts_item(item, after_break):
-            builder.add_item(item, indent)
+            builder.add_item(item, indent, written_indent)
         else:
             builder.add_text(body, indent, after_break)
         after_break = False

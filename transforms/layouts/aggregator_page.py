@@ -218,6 +218,17 @@ def _text(sections: dict[str, _Section], name: str, *, unwrap: bool = True) -> s
     return vocab.clean_block("\n\n".join(paras))
 
 
+def _indented(sections: dict[str, _Section], name: str) -> str | None:
+    """The paragraphs under a heading as `_text` cleans them, but each line keeping its indent: the page nests the
+    items of a list by it (`  * T1b-4, Gleason score 2-6, …` under `* … any of the following combinations:`), which
+    the criteria keep as their marker."""
+    section = sections.get(name)
+    if section is None:
+        return None
+    text = vocab.unescape_markdown("\n\n".join(section.paragraphs))  # the splitter collapses the spaces
+    return text.expandtabs(4) if "\t" in text else text
+
+
 def _catalogue(paras: list[str]) -> list[tuple[Intervention, int]]:
     """Interventions section: name, description paragraphs, `Intervention Type X`; with each description's size."""
     out: list[tuple[Intervention, int]] = []
@@ -379,7 +390,7 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
             trial.interventions.append(iv)
 
     trial.eligibility_text = _text(sections, "Eligibility Criteria", unwrap=False)
-    trial.criteria = split_eligibility(trial.eligibility_text)
+    trial.criteria = split_eligibility(_indented(sections, "Eligibility Criteria"), indent_nests=False)
     trial.min_age_years = vocab.parse_age_years(_value(sections, "Minimum Eligible Age"))
     trial.max_age_years = vocab.parse_age_years(_value(sections, "Maximum Eligible Age"))
     trial.sex = vocab.sex(_value(sections, "Eligible Sex"))

@@ -36,7 +36,6 @@ _PEOPLE_HEADING_RE = re.compile(rf"{_PEOPLE}(?:\s+(?:must|should)(?:\s+(?:have|b
 # a heading for every group again: `All participants:`, `For all subjects:`, `Both groups:`
 _EVERYONE_HEADING_RE = re.compile(r"(?:for\s+)?(?:all|both|every|each)\b[^:：]{0,60}[:：]", re.IGNORECASE)
 _MAX_HEADING = 80
-_LEADING_HEADING_RE = re.compile(r"([^:：]{1,%d}[:：])\s*\S" % (_MAX_HEADING - 1))
 _HEADING_TAIL_RE = re.compile(r"(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\s*[:：]\s*$", re.IGNORECASE)
 
 
@@ -52,10 +51,10 @@ def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure
         text = text.strip()
         opens = len(text) > _MAX_HEADING or not text.endswith((":", "："))
         if opens:
-            lead = _LEADING_HEADING_RE.match(text)
-            if lead is None:
+            colon = text.find(":", 0, _MAX_HEADING)
+            if colon < 0 and (colon := text.find("：", 0, _MAX_HEADING)) < 0:
                 continue
-            text = lead.group(1)
+            text = text[:colon + 1]
         strong, named = found.get(kind, (0, {}))
         everyone = _EVERYONE_HEADING_RE.fullmatch(text) is not None
         if _COHORT_HEADING_RE.fullmatch(text):
