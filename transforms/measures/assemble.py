@@ -46,6 +46,7 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _JOINED = {"or": EITHER_VARIABLE, "unless": EITHER_VARIABLE, "and": EITHER_VARIABLE, "listed": LISTED}
 _OUTSIDE_RE = re.compile(r"\boutside\b")
 _WORD_AFTER_RE = re.compile(r"\s*[A-Za-z]")
+_ENDS_AFTER = frozenset({":", "of"})  # what may stand between a name and the two ends of its range joined by `and`
 
 
 def _resolve_variables(group: Group, expr: Expr, text: str) -> list[str]:
@@ -206,11 +207,12 @@ def _grade_bounds(doc: Text, expr: Expr, variable: str) -> Bounds | None:
 
 
 def _listed_ends(doc: Text, expr: Expr, cmp: str | None) -> bool:
-    """Whether `A and B` are the two ends of a range written after its name and a colon, with no comparator and the
-    lower end first (`Blood glucose: 70 mg/dl and 99 mg/dl`: `between` left out)."""
+    """Whether `A and B` are the two ends of a range written after its name and a colon or `of`, with no comparator
+    and the lower end first (`Blood glucose: 70 mg/dl and 99 mg/dl`, `a BMI of 30.0 and 34.9`: `between` left
+    out)."""
     return cmp is None and expr.post is None and expr.continues is None and expr.owner is not None \
         and expr.n2 is not None and expr.n1 is not None and expr.n1 < expr.n2 \
-        and doc.text[expr.owner.end:expr.start].strip() == ":"
+        and doc.text[expr.owner.end:expr.start].strip().lower() in _ENDS_AFTER
 
 
 def _value_bounds(doc: Text, expr: Expr, variable: str, single: int = 0) -> Bounds | None:
