@@ -76,7 +76,7 @@ UNIT_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("beats/min", r"beats?\s*(?:/|per)\s*min(?:ute)?|bpm|beats"),
     ("breaths/min", r"breaths?\s*(?:/|per)\s*min(?:ute)?|breaths"),
     ("/min", r"/\s*min(?:ute)?|per\s+min(?:ute)?"),
-    ("years", r"years?\s*-\s*old|year-old|yr-old|years?|yrs?\.?|y\.\s*o\.?|y\s*/\s*o|yo|y(?=\s*(?:old|of\s+age))"),
+    ("years", r"years?\s*-\s*old|year-old|yr-old|years?|yrs?\.?|y\.\s*o\.?|y\s*/\s*o|yo|y"),
     ("months", r"months?\s*-\s*old|months?|mos?\.?|mths?"),
     ("weeks", r"weeks?\s*-\s*old|weeks?|wks?\.?"),
     ("days", r"days?\s*-\s*old|days?"),
