@@ -424,6 +424,17 @@ _ALL: tuple[Variable, ...] = (
        abbreviations=("cTnI", "cTnT", "hs-cTnI", "hs-cTnT", "hsTnI", "hsTnT", "hs-TnI", "hs-TnT", "TnI", "TnT",
                       "hscTnI", "hscTnT"),
        units=("ng/mL", "µg/L", "pg/mL"), plausible=(0.1, 1e6), uln=True),  # a bare number: ng/L or ng/mL, unclear
+    # natriuretic peptides: NT-proBNP's molar mass is its 76 amino acids' (8.457 pg/mL = 1 pmol/L), BNP's its 32
+    _v("nt_probnp", "pg/mL", "NT-proBNP (N-terminal pro-B-type natriuretic peptide)",
+       names=("nt probnp", "nt pro bnp", "ntprobnp", "n terminal probnp", "n terminal pro bnp",
+              "n terminal pro b type natriuretic peptide", "n terminal pro brain natriuretic peptide",
+              "n terminal prohormone of brain natriuretic peptide", "n terminal pro hormone b type natriuretic peptide"),
+       abbreviations=("NT-proBNP", "NT-ProBNP", "NT-PROBNP", "NTproBNP", "NT-pro-BNP", "NT-pro BNP", "NT pro-BNP"),
+       units=("ng/L", "ng/mL", "pmol/L"), bare=((INF, "pg/mL"),), plausible=(5, 200000), molar_mass=8457),
+    _v("bnp", "pg/mL", "BNP (B-type natriuretic peptide)",
+       names=("brain natriuretic peptide", "b type natriuretic peptide", "plasma bnp", "serum bnp", "bnp level"),
+       abbreviations=("BNP",), units=("ng/L", "ng/mL", "pmol/L"), bare=((INF, "pg/mL"),), plausible=(1, 50000),
+       molar_mass=3464),
     _v("uacr", "mg/g", "Urine albumin-to-creatinine ratio",
        names=("urine albumin to creatinine ratio", "urinary albumin to creatinine ratio", "albumin to creatinine ratio",
               "albumin creatinine ratio", "albumin/creatinine ratio", "urine albumin/creatinine ratio",
