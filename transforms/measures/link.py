@@ -56,7 +56,9 @@ _PEOPLE_NOUN_RE = re.compile(rf"\b(?:{PERSON_NOUNS}|who)\b")
 _INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|toddlers?|babies|baby)\b")
 # a name right after a value, then the end of the clause: it names that value (`> 140 mm Hg systolic, or …`)
 _POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|/\s*day\b|\b(?:or|and|despite|at|on|in|for|per|daily"
-                                  r"|of\s+(?:the\s+)?(?:normal\s+)?predicted)\b)")
+                                  r"|of\s+(?:the\s+)?(?:normal\s+)?predicted)\b"
+                                  # a count's volume after its name: `300 CD4 cells/µL`, `100,000 platelets/mm3`
+                                  r"|(?<=\w)(?:\s*cells?)?\s*/\s*(?:µl|μl|ul|mcl|mm\s*\^?\s*3|mm\(3\)|mm³|micro\s*lit(?:er|re)))")
 _POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
 _BOUND_BEFORE_NAME_RE = re.compile(r"\s*([≤<])\s*")  # `18 ≤ age`: a lower bound written before its name
 _UPPER_BOUND_NEXT_RE = re.compile(r"\s*[≤<]")  # … `≤ 75`: the upper bound right after the name
@@ -230,10 +232,20 @@ def assign_owners(text: str, exprs: list[Expr], groups: list[Group]) -> None:
             expr.owner = counted
         elif candidates:
             expr.owner = candidates[0]
+        elif (named := _named_by_unit(expr, groups, gi)) is not None:
+            expr.owner = named
         elif _implicit_age(text, expr) or _whole_criterion_bound(text, expr):
             expr.owner = Group(expr.start, expr.start, ["age"], set())
             expr.age_intrinsic = True
         prev = expr
+
+
+def _named_by_unit(expr: Expr, groups: list[Group], gi: int) -> Group | None:
+    """The name a count's unit holds (`< 100,000 platelets/mm3`: the unit `/µL` names its cells)."""
+    span = expr.u2_span or expr.u1_span
+    if span is None:
+        return None
+    return next((g for g in groups[gi:gi + 2] if span[0] <= g.start and g.end <= span[1]), None)
 
 
 def _postfix_owner(text: str, expr: Expr, groups: list[Group], gi: int, candidates: list[Group]) -> Group | None:
