@@ -176,8 +176,9 @@ def find_conditions(text: str, doc: Text, exprs: list[Expr], exclusion: bool = F
             prev_end = max(prev_end, expr.end)
             continue
         real_group = expr.owner.end > expr.owner.start
-        anchor = expr.owner.start if real_group and expr.owner.start >= prev_end and expr.continues is None \
-            else expr.start
+        # where the bound's statement starts: its name, or its value when the name follows it (`> 140 mm Hg systolic`)
+        anchor = min(expr.owner.start, expr.start) if real_group and expr.owner.start >= prev_end and \
+            expr.continues is None else expr.start
         head_start = max(prev_end, _last_boundary(text, anchor), anchor - 200)
         head = text[head_start:anchor]
         heads.append((expr, head_start))
