@@ -219,9 +219,9 @@ def _text(sections: dict[str, _Section], name: str, *, unwrap: bool = True) -> s
 
 
 def _indented(sections: dict[str, _Section], name: str) -> str | None:
-    """The paragraphs under a heading as `_text` cleans them, but each line keeping its indent: the page nests the
-    items of a list by it (`  * T1b-4, Gleason score 2-6, …` under `* … any of the following combinations:`), which
-    the criteria keep as their marker."""
+    """The paragraphs under a heading, markdown escapes undone and each line's indent kept: the page nests the items
+    of a list by it (`  * T1b-4, Gleason score 2-6, …` under `* … any of the following combinations:`), which the
+    criteria keep in their marker."""
     section = sections.get(name)
     if section is None:
         return None

@@ -58,7 +58,8 @@ _INFANTS_RE = re.compile(r"\b(?:children|child|infants?|neonates?|newborns?|todd
 _POSTFIX_NAME_END_RE = re.compile(r"\s*\)?\s*(?:$|[,;).]|/\s*day\b|\b(?:or|and|despite|at|on|in|for|per|daily"
                                   r"|of\s+(?:the\s+)?(?:normal\s+)?predicted)\b"
                                   # a count's volume after its name: `300 CD4 cells/µL`, `100,000 platelets/mm3`
-                                  r"|(?<=\w)(?:\s*cells?)?\s*/\s*(?:µl|μl|ul|mcl|mm\s*\^?\s*3|mm\(3\)|mm³|micro\s*lit(?:er|re)))")
+                                  r"|(?<=\w)(?:\s*cells?)?\s*/\s*"
+                                  r"(?:µl|μl|ul|mcl|mm\s*\^?\s*3|mm\(3\)|mm³|micro\s*lit(?:er|re)))")
 _POSTFIX_GAP_RE = re.compile(r"\s*\(?\s*")  # `140 mmHg (systolic)`
 _BOUND_BEFORE_NAME_RE = re.compile(r"\s*([≤<])\s*")  # `18 ≤ age`: a lower bound written before its name
 _UPPER_BOUND_NEXT_RE = re.compile(r"\s*[≤<]")  # … `≤ 75`: the upper bound right after the name

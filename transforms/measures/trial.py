@@ -91,8 +91,8 @@ _CHOICE_LEAD_IN_RE = re.compile(
     r"(?:following|below)\b[^:：]{0,60}[:：]", re.IGNORECASE | re.DOTALL)
 _ANY_ONE_RE = re.compile(r"any|either|(?:at\s+least\s+)?(?:one|1)", re.IGNORECASE)
 # a lead-in to the exceptions of an exclusion: `Active malignancy with the exception of any of the following:`
-_EXCEPTIONS_LEAD_IN_RE = re.compile(r".*\b(?:except(?:ion)?|other\s+than|unless|excluding)\b.*\bfollowing\b[^:：]{0,60}[:：]",
-                                    re.IGNORECASE | re.DOTALL)
+_EXCEPTIONS_LEAD_IN_RE = re.compile(
+    r".*\b(?:except(?:ion)?|other\s+than|unless|excluding)\b.*\bfollowing\b[^:：]{0,60}[:：]", re.IGNORECASE | re.DOTALL)
 
 
 def in_lists(criteria: list[tuple[str, str]], markers: list[str],
