@@ -120,7 +120,12 @@ _DEFINITION_TAIL_RE = re.compile(r"[^;.]{0,40}?\b(?:would|will)\s+be\s+(?:consid
 _IF_RE = re.compile(r"\b(?:if|when(?:ever)?|where|provided|in\s+(?:the\s+)?cases?\s+of)\b")
 _CLAUSE_CONNECTOR_RE = re.compile(r"\b(?:and|or|but)\b|[,;]")
 WITHOUT_RE = re.compile(r"\b(?:without|no|otherwise)\b")
-CONNECTOR_TRIM_RE = re.compile(r"^[\s,;:(]+|[\s,;:(]+$|\s+(?:and/or|and|or)$", re.IGNORECASE)
+# the connectors and punctuation at a condition's edges, and the verb that leads from it to its bound (`Patients with
+# follicular lymphoma must have failed` at least one prior regimen)
+CONNECTOR_TRIM_RE = re.compile(
+    r"^[\s,;:(]+|[\s,;:(]+$|\s+(?:and/or|and|or)$"
+    r"|\s+(?:(?:must|should|may|will|can|shall)\s+)?(?:have|has)(?:\s+(?:failed|received|had|been|taken))?$"
+    r"|\s+(?:must|should|may|will|can|shall)(?:\s+be)?$", re.IGNORECASE)
 # Which of the rarer scope rules can apply in a criterion at all: found in one pass over it, so that a criterion
 # without any of their words pays for none of their searches.
 _CUES: dict[str, tuple[str, ...]] = {
