@@ -232,7 +232,8 @@ class _Builder:
             self.top = (indent, item.style)
         self.top_ordinal = item.ordinal
         self.sub_style = None
-        self._start(text, indent, f"{' ' * marker_indent}{item.glyph or item.style}")
+        marker = item.glyph or item.style
+        self._start(text, indent, " " * marker_indent + marker if marker_indent else marker)
 
     def _is_sub_item(self, item: _Item, indent: int) -> bool:
         """Deeper than the top marker, or another marker at its depth (dumps lose indentation), unless it goes on
@@ -322,5 +323,5 @@ def split_eligibility(text: str | None, *, indent_nests: bool = True) -> list[Cr
     for crit in builder.built:
         cleaned = vocab.clean(" ".join(crit.pieces))
         if cleaned and _WORDY.search(cleaned):
-            criteria.append(Criterion(kind=crit.kind, text=cleaned, marker=crit.marker))
+            criteria.append(Criterion(crit.kind, cleaned, crit.marker))
     return criteria
