@@ -44,6 +44,22 @@ def test_a_heading_that_opens_a_criterion_heads_that_one_only():
                     [("age", 16.0, None, "Patients")]]
 
 
+def test_a_groups_label_without_a_colon_opens_its_criterion():
+    # shared corpus summary_with_criteria/a89500730e03a468.txt: the healthy controls' ages are no ages of the trial
+    read = _read([("INCLUSION", "Group 1 AD-HIES patients A.Patients with extremely high serum IgE, IgE>2000IU/ml"),
+                  ("INCLUSION", "Group 3 Healthy Control A.Healthy control aged 1-25 year at time of enrollment."),
+                  ("INCLUSION", "Group therapy sessions attended: at least 2 in 2024")])
+    assert read == [[("total_ige", 2000.0, None, "Group 1")], [("age", 1.0, 25.0, "Group 3")], []]
+
+
+def test_a_heading_whose_rest_only_describes_its_group_heads_the_criteria_after_it():
+    # NCT00003145 (shared corpus, ctgov_xml): each age group's own Karnofsky floor
+    read = _read([("EXCLUSION", "GROUP 1: (PATIENTS AGED > 65 AND < 75 YEARS)"), ("EXCLUSION", "Karnofsky score < 70"),
+                  ("EXCLUSION", "GROUP 2 (PATIENTS AGED =< 65)"), ("EXCLUSION", "Karnofsky score < 50")])
+    assert read[1] == [("karnofsky", 70.0, None, "GROUP 1 (PATIENTS AGED > 65 AND < 75 YEARS)")]
+    assert read[3] == [("karnofsky", 50.0, None, "GROUP 2 (PATIENTS AGED =< 65)")]
+
+
 @pytest.mark.parametrize("criteria", [
     # one group named: the heading says whom the whole list is for
     [("INCLUSION", "Patients with renal impairment:"), ("INCLUSION", "Creatinine clearance 30-59 mL/min")],

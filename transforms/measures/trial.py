@@ -36,6 +36,10 @@ _PEOPLE_HEADING_RE = re.compile(rf"{_PEOPLE}(?:\s+(?:must|should)(?:\s+(?:have|b
 # a heading for every group again: `All participants:`, `For all subjects:`, `Both groups:`
 _EVERYONE_HEADING_RE = re.compile(r"(?:for\s+)?(?:all|both|every|each)\b[^:：]{0,60}[:：]", re.IGNORECASE)
 _MAX_HEADING = 80
+_ONLY_ASIDE_RE = re.compile(r"\s*\([^()]*\)\s*")
+_OPENING_LABEL_RE = re.compile(r"(?:cohort|group|part|arm|module)\s+(?:\d{1,2}[a-z]?|[a-z]|[ivx]{1,4})\b(?![.,]\d)",
+                               re.IGNORECASE)
+_LABEL_INITIALS = frozenset("cgpamCGPAM")
 _HEADING_TAIL_RE = re.compile(r"(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\s*[:：]\s*$", re.IGNORECASE)
 
 
@@ -49,12 +53,22 @@ def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure
     found: dict[str, tuple[int, dict[int, tuple[str, str | None, bool]]]] = {}
     for i, (kind, text) in enumerate(criteria):
         text = text.strip()
+        # a heading ends at the first colon; a group's label may open its criterion without one (`Group 3 Healthy
+        # Control A. Healthy control aged 1-25 year`)
+        if (colon := text.find(":", 0, _MAX_HEADING)) < 0:
+            colon = text.find("：", 0, _MAX_HEADING)
+        label = None
+        if colon < 0 and (text[:1] not in _LABEL_INITIALS or (label := _OPENING_LABEL_RE.match(text)) is None):
+            continue
         opens = len(text) > _MAX_HEADING or not text.endswith((":", "："))
+        aside = ""
         if opens:
-            colon = text.find(":", 0, _MAX_HEADING)
-            if colon < 0 and (colon := text.find("：", 0, _MAX_HEADING)) < 0:
-                continue
-            text = text[:colon + 1]
+            text, rest = (text[:colon + 1], text[colon + 1:]) if label is None else \
+                (label.group() + ":", text[label.end():])
+            # `GROUP 2 (PATIENTS AGED =< 65)`: a heading whose rest only describes the group heads the criteria after
+            # it, and names the group with its description
+            opens = _ONLY_ASIDE_RE.fullmatch(rest) is None
+            aside = "" if opens else " " + " ".join(rest.split())
         strong, named = found.get(kind, (0, {}))
         everyone = _EVERYONE_HEADING_RE.fullmatch(text) is not None
         if _COHORT_HEADING_RE.fullmatch(text):
@@ -62,7 +76,7 @@ def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure
         elif not (everyone or _PEOPLE_HEADING_RE.fullmatch(text)):
             continue
         # `Healthy Volunteers must:` → `Healthy Volunteers`
-        named[i] = text, None if everyone else _HEADING_TAIL_RE.sub("", text), opens
+        named[i] = text, None if everyone else _HEADING_TAIL_RE.sub("", text) + aside, opens
         found[kind] = strong, named
     headings: dict[int, tuple[str | None, bool]] = {}
     for strong, named in found.values():
