@@ -48,40 +48,7 @@ def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure
     in its kind's list — the heading's own included — given that heading as their condition (when they have none); a
     heading that opens a criterion (`Normal Volunteers: The desired age range is 18 to 55 years.`) heads that one
     only."""
-    # each kind's number of group headings proper, and every heading that sets or ends a group, as written, as the
-    # group it names (None: a heading of everyone) and whether it opens the criterion it heads
-    found: dict[str, tuple[int, dict[int, tuple[str, str | None, bool]]]] = {}
-    for i, (kind, text) in enumerate(criteria):
-        text = text.strip()
-        # a heading ends at the first colon; a group's label may open its criterion without one (`Group 3 Healthy
-        # Control A. Healthy control aged 1-25 year`)
-        if (colon := text.find(":", 0, _MAX_HEADING)) < 0:
-            colon = text.find("：", 0, _MAX_HEADING)
-        label = None
-        if colon < 0 and (text[:1] not in _LABEL_INITIALS or (label := _OPENING_LABEL_RE.match(text)) is None):
-            continue
-        opens = len(text) > _MAX_HEADING or not text.endswith((":", "："))
-        aside = ""
-        if opens:
-            text, rest = (text[:colon + 1], text[colon + 1:]) if label is None else \
-                (label.group() + ":", text[label.end():])
-            # `GROUP 2 (PATIENTS AGED =< 65)`: a heading whose rest only describes the group heads the criteria after
-            # it, and names the group with its description
-            opens = _ONLY_ASIDE_RE.fullmatch(rest) is None
-            aside = "" if opens else " " + " ".join(rest.split())
-        strong, named = found.get(kind, (0, {}))
-        everyone = _EVERYONE_HEADING_RE.fullmatch(text) is not None
-        if _COHORT_HEADING_RE.fullmatch(text):
-            strong += 1
-        elif not (everyone or _PEOPLE_HEADING_RE.fullmatch(text)):
-            continue
-        # `Healthy Volunteers must:` → `Healthy Volunteers`
-        named[i] = text, None if everyone else _HEADING_TAIL_RE.sub("", text) + aside, opens
-        found[kind] = strong, named
-    headings: dict[int, tuple[str | None, bool]] = {}
-    for strong, named in found.values():
-        if strong and len({text.casefold() for text, name, _ in named.values() if name is not None}) >= 2:
-            headings.update({i: (name, opens) for i, (_, name, opens) in named.items()})
+    headings = _group_headings(criteria)
     if not headings:
         return per_criterion
     out: list[list[Measure]] = []
@@ -96,6 +63,54 @@ def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure
                 group[kind] = heading = name
         out.append(measures if heading is None else _with_condition(measures, heading))
     return out
+
+
+def _group_headings(criteria: list[tuple[str, str]]) -> dict[int, tuple[str | None, bool]]:
+    """By position, every heading that sets or ends a group in a kind's list naming two or more groups (one of them by
+    a heading proper): the group it names (None: a heading of everyone) and whether it opens the criterion it heads."""
+    # each kind's number of group headings proper, and its headings as written, as named and whether they open
+    found: dict[str, tuple[int, dict[int, tuple[str, str | None, bool]]]] = {}
+    for i, (kind, text) in enumerate(criteria):
+        if (heading := _heading(text)) is None:
+            continue
+        text, aside, opens = heading
+        strong, named = found.get(kind, (0, {}))
+        everyone = _EVERYONE_HEADING_RE.fullmatch(text) is not None
+        if _COHORT_HEADING_RE.fullmatch(text):
+            strong += 1
+        elif not (everyone or _PEOPLE_HEADING_RE.fullmatch(text)):
+            continue
+        # `Healthy Volunteers must:` → `Healthy Volunteers`
+        named[i] = text, None if everyone else _HEADING_TAIL_RE.sub("", text) + aside, opens
+        found[kind] = strong, named
+    headings: dict[int, tuple[str | None, bool]] = {}
+    for strong, named in found.values():
+        if strong and len({text.casefold() for text, name, _ in named.values() if name is not None}) >= 2:
+            headings.update({i: (name, opens) for i, (_, name, opens) in named.items()})
+    return headings
+
+
+def _heading(text: str) -> tuple[str, str, bool] | None:
+    """The heading a criterion is or opens with: its words up to the colon, the group's description when that is all
+    the rest holds, and whether it opens the criterion (heads that one only); None for a criterion with no colon near
+    its start and no group's label."""
+    text = text.strip()
+    # a heading ends at the first colon; a group's label may open its criterion without one (`Group 3 Healthy Control
+    # A. Healthy control aged 1-25 year`)
+    if (colon := text.find(":", 0, _MAX_HEADING)) < 0:
+        colon = text.find("：", 0, _MAX_HEADING)
+    label = None
+    if colon < 0 and (text[:1] not in _LABEL_INITIALS or (label := _OPENING_LABEL_RE.match(text)) is None):
+        return None
+    if len(text) <= _MAX_HEADING and text.endswith((":", "：")):
+        return text, "", False
+    heading, rest = (text[:colon + 1], text[colon + 1:]) if label is None else \
+        (label.group() + ":", text[label.end():])
+    # `GROUP 2 (PATIENTS AGED =< 65)`: a heading whose rest only describes the group heads the criteria after it, and
+    # names the group with its description
+    if _ONLY_ASIDE_RE.fullmatch(rest) is None:
+        return heading, "", True
+    return heading, " " + " ".join(rest.split()), False
 
 
 # a lead-in to a list of choices, not of requirements: `… if the subject meets any of the following:`, `One of the
