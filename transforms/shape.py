@@ -13,10 +13,8 @@ from transforms import geo, ids, vocab
 from transforms.measures import (
     Measure,
     across_criteria,
+    as_listed,
     extract_measures,
-    in_cohorts,
-    in_lists,
-    joined_by_or,
     lost_comparators,
     read_under_heading,
 )
@@ -180,9 +178,7 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         read.append(measures)
         previous[c.kind] = c.text
     try:
-        criteria = [(c.kind, c.text) for c in t.criteria]
-        read = in_lists(criteria, [c.marker for c in t.criteria], read)
-        read = joined_by_or(criteria, in_cohorts(criteria, read))
+        read = as_listed([(c.kind, c.text) for c in t.criteria], [c.marker for c in t.criteria], read)
         together = across_criteria(read)
     except Exception as exc:  # as above: each criterion's ranges stay as it read them
         together = read

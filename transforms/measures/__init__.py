@@ -41,10 +41,10 @@ from transforms.measures.scan import (
     scan_grades,
     scan_mentions,
 )
-from transforms.measures.trial import across_criteria, in_cohorts, in_lists, joined_by_or
+from transforms.measures.trial import across_criteria, as_listed, in_cohorts, in_lists, joined_by_or
 
-__all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "across_criteria", "converter", "extract_measures",
-           "in_cohorts", "in_lists", "joined_by_or", "lost_comparators", "read_under_heading"]
+__all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "across_criteria", "as_listed", "converter",
+           "extract_measures", "in_cohorts", "in_lists", "joined_by_or", "lost_comparators", "read_under_heading"]
 
 # `Hemoglobin =9 g/dL`: an `=` before a number where `≥` or `≤` was (an encoding's best-fit mapping turns both into `=`)
 _BARE_EQUALS_RE = re.compile(r"(?<![<>≤≥=!])=(?!=)(?=\s*\d)")

@@ -43,6 +43,14 @@ _LABEL_INITIALS = frozenset("cgpamCGPAM")
 _HEADING_TAIL_RE = re.compile(r"(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\s*[:：]\s*$", re.IGNORECASE)
 
 
+def as_listed(criteria: list[tuple[str, str]], markers: list[str],
+              per_criterion: list[list[Measure]]) -> list[list[Measure]]:
+    """Each criterion's measures read with the list they stand in (`criteria`: each one's (kind, text), `markers`: its
+    `Criterion.marker`): the items under a lead-in to choices, then the criteria under a group's heading, then
+    criteria joined by an `or` that ends the first."""
+    return joined_by_or(criteria, in_cohorts(criteria, in_lists(criteria, markers, per_criterion)))
+
+
 def in_cohorts(criteria: list[tuple[str, str]], per_criterion: list[list[Measure]]) -> list[list[Measure]]:
     """Each criterion's measures (`criteria`: its (kind, text)), those under the heading of one of two or more groups
     in its kind's list — the heading's own included — given that heading as their condition (when they have none); a
