@@ -3,6 +3,8 @@ the splitter keeps each one's list marker, and their bounds are alternatives, no
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms.criteria import marker_of, split_eligibility
 from transforms.layouts import ictrp_criteria
@@ -111,3 +113,41 @@ def test_an_items_age_is_no_age_of_the_trial():
                                     "run"))
     assert [(m["variable"], m["condition_kind"]) for m in rows["criterion_measure"]] == [("age", "LISTED")]
     assert rows["trial"][0]["max_age_years"] is None
+
+
+# ---------------------------------------------------------------- properties
+
+_LINE = st.tuples(st.sampled_from(["", "  ", "    ", "\t"]), st.sampled_from(["* ", "- ", "• ", "⁃ ", "1. ", "a) ", ""]),
+                  st.sampled_from(["Age ≥ 18 years", "Any of the following:", "ANC ≥ 1500/µL", "Exclusion Criteria:",
+                                   "wrapped text", ""]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, max_size=12), st.booleans())
+def test_an_indent_that_does_not_nest_changes_no_criterion(lines: list[tuple[str, str, str]], blank: bool) -> None:
+    text = ("\n\n" if blank else "\n").join(indent + marker + words for indent, marker, words in lines)
+    apart = split_eligibility(text, indent_nests=False)
+    flat = split_eligibility("\n".join(line.strip() for line in text.split("\n")))
+    assert [(c.kind, c.text) for c in apart] == [(c.kind, c.text) for c in flat]
+    assert [c.marker.strip() for c in apart] == [c.marker for c in flat]
+
+
+_CRITERION = st.tuples(st.sampled_from(["INCLUSION", "EXCLUSION"]),
+                       st.sampled_from(["Any of the following:", "At least 2 of the following:", "Age ≥ 18 years",
+                                        "ANC ≥ 1500/µL", "Platelets < 100,000/mm3", "except any of the following:"]),
+                       st.sampled_from(["", "-", "num.", "•", "  *"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CRITERION, max_size=10))
+def test_list_items_only_gain_a_condition(criteria: list[tuple[str, str, str]]) -> None:
+    pairs = [(kind, text) for kind, text, _ in criteria]
+    markers = [marker for *_, marker in criteria]
+    alone = [extract_measures(text, kind) for kind, text in pairs]
+    read = in_lists(pairs, markers, alone)
+    assert len(read) == len(alone)
+    for before, after, marker in zip(alone, read, markers, strict=True):
+        assert [(m.variable, m.lower_value, m.upper_value) for m in after] == \
+            [(m.variable, m.lower_value, m.upper_value) for m in before]
+        if not marker or len(set(markers)) == 1:
+            assert after == before  # an unmarked criterion, or one list marker for all: no list is found
