@@ -117,7 +117,8 @@ def test_an_items_age_is_no_age_of_the_trial():
 
 # ---------------------------------------------------------------- properties
 
-_LINE = st.tuples(st.sampled_from(["", "  ", "    ", "\t"]), st.sampled_from(["* ", "- ", "• ", "⁃ ", "1. ", "a) ", ""]),
+_LINE = st.tuples(st.sampled_from(["", "  ", "    ", "\t"]),
+                  st.sampled_from(["* ", "- ", "• ", "⁃ ", "1. ", "a) ", ""]),
                   st.sampled_from(["Age ≥ 18 years", "Any of the following:", "ANC ≥ 1500/µL", "Exclusion Criteria:",
                                    "wrapped text", ""]))
 
