@@ -21,6 +21,7 @@ nothing.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from schemas.measures import CATALOGUE, ULN, VARIABLES
@@ -54,9 +55,9 @@ _OPENS_WITH_COMPARATOR_RE = re.compile(r"\s*(?:[<>≤≥]|(?:at\s+(?:least|most)
 _TRAILING_BRACKET_RE = re.compile(r"\s*\([^()]{1,20}\)\s*$")  # `Absolute neutrophil count (ANC)`
 # a catalogue name → its variable, when the name is one variable's only; a bare `performance status` is either scale
 # (its value says which)
+_NAME_USES = Counter(name for var in CATALOGUE.values() for name in {*var.names, var.label.casefold()})
 _NAMED = {name: (var.name,) for var in CATALOGUE.values() for name in (*var.names, var.label.casefold())
-          if sum(name in (*other.names, other.label.casefold()) for other in CATALOGUE.values()) == 1} | {
-    "performance status": ("ecog", "karnofsky")}
+          if _NAME_USES[name] == 1} | {"performance status": ("ecog", "karnofsky")}
 
 
 def extract_measures(text: str, kind: str) -> list[Measure]:
