@@ -108,8 +108,10 @@ _PERMITTED_TAIL_RE = re.compile(r"[^.;]{0,120}?\b(?:are|is|will\s+be|may\s+be)\s
                                 )
 # `oxygen requirement … to maintain oxygen saturation ≥ 92%` (NCT04340557), `50 mm Hg following isoproterenol infusion
 # to a heart rate of greater than 100 bpm` (NCT00001894): a target of a treatment or a test, not a patient's value
-_TARGET_LEAD_RE = re.compile(r"\b(?:to\s+(?:maintain|achieve|keep|reach|obtain|attain)|(?:infusion|titrat(?:ed|ion)"
-                             r"|paced|pacing|exercised?|stimulation)\s+(?:up\s+)?to)\s+(?:an?\s+|the\s+|their\s+)?$")
+_TARGET_VERBS = ("maintain", "achieve", "keep", "reach", "obtain", "attain")  # `to maintain` …
+_TARGET_MEANS = ("infusion", "titrated", "titration", "paced", "pacing", "exercise", "exercised", "stimulation")  # … `to`
+_TARGET_LEAD_RE = re.compile(rf"\b(?:to\s+(?:{'|'.join(_TARGET_VERBS)})|(?:{'|'.join(_TARGET_MEANS)})\s+(?:up\s+)?to)"
+                             r"\s+(?:an?\s+|the\s+|their\s+)?$")
 _DEFINITION_RE = re.compile(r"\bdefined\s+(?:clinically\s+)?as\b|\b(?:is|are)\s+defined\b")
 # the group of people a definition names by their age (`adults, defined as ≥ 18 years`): that age is who may enrol
 _AGE_GROUP_DEFINED_RE = re.compile(
@@ -134,8 +136,7 @@ _CUES: dict[str, tuple[str, ...]] = {
               "caregiver", "caregivers", "guardian", "guardians", "offspring", "family", "first degree",
               "first-degree", "sudden death"),
     "negation": ("no", "not", "without", "absence"),
-    "target": ("to maintain", "to achieve", "to keep", "to reach", "to obtain", "to attain", "infusion", "titrated",
-               "titration", "paced", "pacing", "exercise", "exercised", "stimulation"),
+    "target": (*(f"to {verb}" for verb in _TARGET_VERBS), *_TARGET_MEANS),
     "event": ("diagnosis", "onset", "presentation"),
     "discretion": ("considered", "discussed", "evaluated", "case", "individual"),
     "procedure": ("consultation", "consult", "evaluation", "review", "workup", "work", "referral"),
