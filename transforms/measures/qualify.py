@@ -50,8 +50,11 @@ _OR_OTHER_BOUND_AFTER_RE = re.compile(r"[\s,;)]*\bor\b\s+(?:[a-z][\w-]*\s+){1,4}
 _OR_CLAUSE_BEFORE_RE = re.compile(r"(?:^|[;:.]\s*|\band\s+)[a-z][^\d<>≤≥;.:()/]{2,80}?[\s,]*\bor\s+$")
 # `Cohort B: ECOG 0-2`, `Part A (dose escalation): age ≥ 18 years; Part B: age ≥ 12 years`: a part of the study named
 # as a heading; the bounds after it, up to the next heading, are that part's
-_PART_HEADING_RE = re.compile(r"\b(?:cohorts?|parts?|groups?|arms?|modules?|phases?)\s+"
-                              r"(?:[a-z]|\d{1,2}[a-z]?|[ivx]{1,4})\b(?:\s*\([^()]{0,40}\))?(?=\s*:)")
+# a part of the study named by a label: its word and its letter, number or roman numeral (`Cohort B`, `Part 2`, `Arm
+# IIa`)
+PART_WORD = r"(?:cohort|part|group|arm|module)"
+PART_ID = r"(?:[a-z]|\d{1,2}[a-z]?|[ivx]{1,4})\b"
+_PART_HEADING_RE = re.compile(rf"\b(?:{PART_WORD}s?|phases?)\s+{PART_ID}(?:\s*\([^()]{{0,40}}\))?(?=\s*:)")
 SEX_WORDS = r"(?:fe)?males?|(?:wo)?men|girls|boys"
 _FEMALE_PREFIXES = ("fe", "wo", "gi")
 _PEOPLE = r"(?:\s+(?:patients?|participants?|subjects?|volunteers?))?"

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from schemas.measures import DISJOINT, EITHER_VARIABLE, LISTED
 from transforms.measures.model import Measure, ends_below
-from transforms.measures.qualify import condition_fields
+from transforms.measures.qualify import PART_ID, PART_WORD, condition_fields
 
 _PEOPLE = (r"(?:participants|subjects|patients|volunteers|children|adults|adolescents|infants|women|men|relatives"
            r"|donors|recipients)")
@@ -23,7 +23,7 @@ _PEOPLE = (r"(?:participants|subjects|patients|volunteers|children|adults|adoles
 # criteria:`, `Healthy Volunteers must:`, `Hepatic Insufficiency Participants：`, `Patients with renal impairment:`,
 # `Age 65-70 years:`, `Under 65 years:` (not `Patients with any of the following:`, nor `All subjects:`)
 _COHORT_HEADING_RE = re.compile(
-    r"(?:.*\b(?:cohorts?|parts?|groups?|arms?|modules?|stages?)\s+(?:[a-z]|\d{1,2}[a-z]?|[ivx]{1,4})\b.*"
+    rf"(?:.*\b(?:{PART_WORD}s?|stages?)\s+{PART_ID}.*"
     r"|(?:for\s+)?(?!(?:all|the|any|each|every|both|these|such|eligible|other|additional|study|potential)\b)"
     rf"(?:[\w'-]+\s+){{1,4}}{_PEOPLE}(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?"
     rf"|{_PEOPLE}\s+(?:with|who\s+have|having)\s+(?!.*\bfollowing\b)[^:]{{3,60}}"
@@ -37,8 +37,7 @@ _PEOPLE_HEADING_RE = re.compile(rf"{_PEOPLE}(?:\s+(?:must|should)(?:\s+(?:have|b
 _EVERYONE_HEADING_RE = re.compile(r"(?:for\s+)?(?:all|both|every|each)\b[^:：]{0,60}[:：]", re.IGNORECASE)
 _MAX_HEADING = 80
 _ONLY_ASIDE_RE = re.compile(r"\s*\([^()]*\)\s*")
-_OPENING_LABEL_RE = re.compile(r"(?:cohort|group|part|arm|module)\s+(?:\d{1,2}[a-z]?|[a-z]|[ivx]{1,4})\b(?![.,]\d)",
-                               re.IGNORECASE)
+_OPENING_LABEL_RE = re.compile(rf"{PART_WORD}\s+{PART_ID}(?![.,]\d)", re.IGNORECASE)
 _LABEL_INITIALS = frozenset("cgpamCGPAM")
 _HEADING_TAIL_RE = re.compile(r"(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\s*[:：]\s*$", re.IGNORECASE)
 
