@@ -423,6 +423,18 @@ def test_an_equals_sign_where_a_comparator_belongs_is_reported_not_read() -> Non
     assert _lost("Age >= 18 years") == []
 
 
+
+def test_a_range_whose_two_comparators_became_equals_signs_is_read_lower_end_first() -> None:
+    # the lower end first can only be `≥ low … ≤ high` (the ICTRP export: `female =18 to =90 years of age`)
+    text = "NT-proBNP =650 pg/mL and =5000 pg/mL"
+    [read] = extract_measures(text, "INCLUSION")
+    assert (read.variable, read.lower_value, read.upper_value, read.source_text) == ("nt_probnp", 650, 5000, text)
+    assert _lost(text) == []  # read as a range, so no end of it is reported
+    assert [(m.lower_value, m.upper_value) for m in extract_measures("Age =18 to =90 years", "INCLUSION")] == [
+        (18, 90)]
+    assert extract_measures("Age =65 to =18 years", "INCLUSION") == []  # high end first: which was which is unknown
+    assert _lost("Age =65 to =18 years") != []
+
 def _general(variable: str, lower: float | None, upper: float | None, unit: str = "score") -> Measure:
     return Measure(variable, lower, None if lower is None else True, upper, None if upper is None else True, unit,
                    None, None, f"{variable} {lower}-{upper}")

@@ -131,7 +131,7 @@ def lost_comparators(text: str, kind: str, read: list[Measure]) -> list[str]:
     `extract_measures`)."""
     if "=" not in text or _BARE_EQUALS_RE.search(text) is None:
         return []
-    read_texts = {m.source_text for m in read}
+    read_texts = {m.source_text for m in read}  # a bound read as part of a wider one (`=650 and =5000`) is read
     probe = _BARE_EQUALS_RE.sub("≥", text)
     written = (m.source_text.replace("≥", "=") for m in extract_measures(probe, kind) if "≥" in m.source_text)
-    return list(dict.fromkeys(w for w in written if w in text and w not in read_texts))
+    return list(dict.fromkeys(w for w in written if w in text and not any(w in r for r in read_texts)))

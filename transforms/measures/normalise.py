@@ -249,6 +249,11 @@ _WORDS_RE = re.compile(
     + "|" + "|".join(f"(?:{p})" for p, _ in _SYMBOL_PHRASES)
 )
 _SPACES_RE = re.compile(r" {2,}")
+# Pass 3: `=18 to =90 years`, `=650 pg/mL and =5000 pg/mL`: a range whose two comparators an encoding's best-fit
+# mapping turned into `=` (ICTRP's export); the lower end first, so the first was `≥` and the second `≤`
+_EQUALS_RANGE_RE = re.compile(
+    r"(?<![<>≤≥=!])=(?!=)\s*(?P<low>\d[\d,]*(?:\.\d+)?)(?P<between>[^=<>≤≥;()\d]{0,20}?\s*(?:-|~|\bto\b|\band\b)\s*)"
+    r"=(?!=)\s*(?P<high>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 WORD_REPLACEMENTS = _WORDS  # phrase → what the second pass writes for it
 SYMBOL_PATTERNS = tuple(p for p, _ in _SYMBOL_PHRASES)
 _LETTERS_ONLY = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
@@ -277,7 +282,14 @@ def clean(text: str) -> Text:
 def rewrite_words(src: Text, lowered: str) -> Text:
     """The second pass on a cleaned text (given its lower-cased copy): comparator and number words."""
     src = _rewrite(src, _WORDS_RE.finditer(lowered), _replace_words)
+    if "=" in src.text:
+        src = _rewrite(src, _EQUALS_RANGE_RE.finditer(src.text), _restore_range_ends)
     return _rewrite(src, _SPACES_RE.finditer(src.text), lambda m: " ") if "  " in src.text else src
+
+
+def _restore_range_ends(m: re.Match[str]) -> str | None:
+    low, high = (float(m.group(end).replace(",", "")) for end in ("low", "high"))
+    return f"{GE}{m.group('low')}{m.group('between')}{LE}{m.group('high')}" if low < high else None
 
 
 def lower(text: str) -> str:

@@ -36,12 +36,14 @@ from transforms.measures.units import TIME_SYMBOLS, ULN_QUALIFIER, ULN_WORDS, UN
 # ---------------------------------------------------------------------------------------------------------------
 # Expressions
 # ---------------------------------------------------------------------------------------------------------------
-_NUM = (r"(?<![\w.,^/\\])(?<![A-Za-z]-)"
-        r"(?:\d+,\d{1,2}(?=\s*(?:[x×*]\s*10|(?:mg|g|mmol|umol)\s*/))|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-        r"|\d{1,3}(?: \d{3})+(?=\s*(?:/|cells|per\b|[x×*]\s*10))"
-        r"|\d{1,3}(?:\.\d{3})+(?=\s*(?:/|cells|per\b))"  # `50.000 /mmc`: dots as thousands separators (NCT04346355)
-        r"|\d+(?:\.\d+)?)"
-        r"(?![\d]|[.,]\d|\s*/\s*\d)")
+# a number: not the tail of a name (`IL-6`, `COVID-19`), unless a unit ends the letters (`18 years-65 years`)
+_NUM_BODY = (r"(?:\d+,\d{1,2}(?=\s*(?:[x×*]\s*10|(?:mg|g|mmol|umol)\s*/))|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+             r"|\d{1,3}(?: \d{3})+(?=\s*(?:/|cells|per\b|[x×*]\s*10))"
+             r"|\d{1,3}(?:\.\d{3})+(?=\s*(?:/|cells|per\b))"  # `50.000 /mmc`: dots as thousands separators (NCT04346355)
+             r"|\d+(?:\.\d+)?)"
+             r"(?![\d]|[.,]\d|\s*/\s*\d)")
+_NUM = r"(?<![\w.,^/\\])(?<![A-Za-z]-)" + _NUM_BODY
+_NUM_AFTER_UNIT = r"(?<![\w.,^/\\])(?(u1)|(?<![A-Za-z]-))" + _NUM_BODY
 _CMP = r"[≥≤<>]"
 _AGE_SUFFIX = r"(?:\s*-?\s*(?:old|of\s+age|of-age|age)(?![a-z]))"
 _NO_WORD_AFTER = r"(?![a-z]|\s*/\s*[a-z])"
@@ -68,7 +70,7 @@ _EXPR_RE = re.compile(
     # `18 or more years` (the postfix comparator before the unit), `24-years-old`, `18 years and 0 days`
     rf"(?P<n1>{_NUM})(?:\s*(?P<post1>[{POSTFIX}]))?(?:\s*-?\s*(?P<u1>{UNIT_PATTERN}))?(?(u1)|{_NO_WORD_AFTER})"
     rf"(?(u1)(?:\s+and\s+(?P<x1>\d+)\s*(?P<xu1>{_SMALLER_TIME}))?|)(?P<a1>{_AGE_SUFFIX})?"
-    rf"(?:\s*(?P<sep>-|~|to|through|thru|and|&)\s*(?P<cmp2>[≤<])?\s*(?P<n2>{_NUM})"
+    rf"(?:\s*(?P<sep>-|~|to|through|thru|and|&)\s*(?P<cmp2>[≤<])?\s*(?P<n2>{_NUM_AFTER_UNIT})"
     rf"(?:\s*-?\s*(?P<u2>{UNIT_PATTERN}))?(?(u2)|{_NO_WORD_AFTER})"
     rf"(?(u2)(?:\s+and\s+(?P<x2>\d+)\s*(?P<xu2>{_SMALLER_TIME}))?|))?"
     rf"(?P<a2>{_AGE_SUFFIX})?(?:\s*(?P<post>[{POSTFIX}]))?)"
