@@ -162,3 +162,17 @@ def test_the_cheap_number_and_unit_test_agrees_with_the_regexes(piece: str) -> N
 
     expected = bool(outcomes._NUM_UNIT.search(piece) or outcomes._UNIT_NUM.search(piece))
     assert outcomes._has_number_and_unit(piece) is expected
+
+
+def test_a_list_of_numbers_split_at_its_commas_stays_in_one_field() -> None:
+    # CT.gov CSV exports join measure, description and time frame with `, ` (NCT00377793, NCT01190904)
+    assert _triples("SEP3 at weeks 4, 12, 18, and 24 of treatment compared to placebo, 24 weeks") == [
+        ("SEP3 at weeks 4, 12, 18, and 24 of treatment compared to placebo", None, "24 weeks")]
+    cell = ("MACCE, Secondary endpoints include major adverse cardiovascular and cerebrovascular events (MACCE), "
+            "defined as death, nonfatal MI, stroke or revascularization at one year and angina status as evaluated "
+            "with the Seattle Angina Questionnaire (SAQ) at 6, 12, 18, 24, 30 and 36 months following "
+            "catheterization., at 6 months following catheterization")
+    assert _triples(cell)[0][2] == "at 6 months following catheterization"
+    # a number after a list that `and N` closed starts a new one: the time frame here
+    assert _triples("SEP- Sexual Encounter Profile: Questions 2 and 3, 1, 3 and 6 months post treatment") == [
+        ("SEP- Sexual Encounter Profile: Questions 2 and 3", None, "1, 3 and 6 months post treatment")]

@@ -67,6 +67,10 @@ _DIGIT = re.compile(r"\d")
 _NUMERAL = re.compile(r"[\d.,/-]+")  # a word that is a number or a date (`12`, `1992-1998`), not `3-d`
 _LIST_ENDERS = frozenset(("and", "or", "nor"))
 _LIST_ITEM_WORDS = 3
+# a list of numbers split at its commas (`at weeks 4, 12, 18, and 24`): a piece that is its next number, or its last
+# two, after a piece ending with a number that no `and N` closed (`Questions 2 and 3, 1, 3 and 6 months`: a new list)
+_LISTED_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:\s+(?:and|or|&)\s+\d+(?:\.\d+)?\b.*)?", re.S)
+_OPEN_NUMBER_END = re.compile(r"(?:(\S+)\s+)?\d+(?:\.\d+)?$")
 # Lower-case words that continue the piece before them: none of the 3,125 descriptions of the shared corpus's CT.gov
 # JSON records starts with one; a time frame may start with `at` or `in`. (`for`, `to`, `by` may start either: `for
 # exclusion of …`, `for 32 weeks`.)
@@ -253,14 +257,23 @@ class _Part:
         return not self.upper[k] and self.first_word[k] in words
 
     def may_start_time_frame(self, j: int) -> bool:
-        """Whether a time frame may start at piece j: not at a continuation (`and …`, `of …`)."""
-        return not self.continues(j, _TIME_FRAME_CONTINUERS)
+        """Whether a time frame may start at piece j: not at a continuation (`and …`, `of …`, a list's next number)."""
+        return not self.continues(j, _TIME_FRAME_CONTINUERS) and not self.listed_number(j)
+
+    def listed_number(self, k: int) -> bool:
+        """Whether piece k goes on a list of numbers that the piece before it started (`weeks 4, 12, 18`)."""
+        if _LISTED_NUMBER.fullmatch(self.pieces[k]) is None:
+            return False
+        end = _OPEN_NUMBER_END.search(self.pieces[k - 1])
+        return end is not None and end.group(1) not in _LIST_ENDERS | {"&"}
 
     def may_start_description(self, i: int) -> bool:
         """Whether a description may start at piece i: not at a continuation (`in comparison with placebo`) nor inside
         a list (`with Ketoconazole, ritonavir, or erythromycin`: a short item that `and …`/`or …` follows; a time
         frame may be one: `Baseline, and 3 months`)."""
         if self.continues(i, _DESCRIPTION_CONTINUERS):
+            return False
+        if self.listed_number(i):
             return False
         short_item = self.words[i + 1] - self.words[i] <= _LIST_ITEM_WORDS
         return not (short_item and i + 1 < self.n and self.continues(i + 1, _LIST_ENDERS))
