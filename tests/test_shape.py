@@ -129,6 +129,17 @@ def test_a_value_under_the_heading_that_ends_the_criterion_before_reads_as_that_
     assert rows["trial"][0]["min_age_years"] == 18.0  # the record states no structured age: the criteria's is next best
 
 
+def test_a_bare_span_of_years_under_a_heading_is_what_the_heading_names_not_an_age():
+    # NCT00003782 (shared corpus): `Life expectancy:` then `At least 10 years, excluding diagnosis of cancer`; on its
+    # own a bare `At least 10 years` reads as an age (as under `Age:`)
+    rows = shape_trial(_rec(_trial(criteria=[
+        Criterion("INCLUSION", "Life expectancy:"), Criterion("INCLUSION", "At least 10 years, excluding cancer"),
+        Criterion("INCLUSION", "Age:"), Criterion("INCLUSION", "At least 18 years")])))
+    assert [(m["variable"], m["lower_value"]) for m in rows["criterion_measure"]] == [
+        ("life_expectancy", 10.0), ("age", 18.0)]
+    assert rows["trial"][0]["min_age_years"] == 18.0
+
+
 def test_a_groups_age_is_not_the_trials_age():
     # shared corpus summary_with_criteria/f4cd7be70c31be21.txt: `Age 65-70 years:` heads one group's bounds, beside
     # `Under 65 years:`; the trial's age range derived from its criteria is the general `70 and under` alone

@@ -162,8 +162,9 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         rows["criterion"].append((cid, tid, c.kind, per_kind[c.kind], c.text, tag))
         try:
             measures = extract_measures(c.text, c.kind)
-            if not measures and c.kind in previous:
-                measures = read_under_heading(c.text, c.kind, previous[c.kind])
+            # a bare span of years (`At least 10 years`) is an age only where no heading names what it is
+            if c.kind in previous and all(m.variable == "age" for m in measures):
+                measures = read_under_heading(c.text, c.kind, previous[c.kind]) or measures
             lost = lost_comparators(c.text, c.kind, measures)
         except Exception as exc:  # a bug in the measure reader loses that criterion's ranges, never the record
             measures, lost = [], []
