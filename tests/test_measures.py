@@ -335,7 +335,7 @@ _ALPHABET = st.sampled_from(list("0123456789.,;:()[]/-~^*x×≥≤<>= %µ\\\n ")
     " or ", "if ", "for patients ", "(", "at least ", "no greater than ", "Karnofsky ", "g/dL", "months ",
     "NYHA class ", "II", "IV", "Child-Pugh ", "B", "C", "blood pressure ", "/", "mmHg", "systolic", "diastolic",
     "prior lines", "twenty", "one", "or better", "No ", "defined as ", "°F", "mmol/L", "/mmc", "50.000", "CD4 ",
-    "potassium ", "mEq/L", "lbs", "which is allowed"])
+    "potassium ", "mEq/L", "lbs", "which is allowed", "=", " and =", "=18 to =", "y-", " years-", "IL-"])
 
 
 @settings(max_examples=300, deadline=None)
@@ -434,6 +434,17 @@ def test_a_range_whose_two_comparators_became_equals_signs_is_read_lower_end_fir
         (18, 90)]
     assert extract_measures("Age =65 to =18 years", "INCLUSION") == []  # high end first: which was which is unknown
     assert _lost("Age =65 to =18 years") != []
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 99), st.integers(1, 99), st.sampled_from([" to ", " and ", "-", " - "]),
+       st.sampled_from([("Age ", " years", "age"), ("Platelets ", " × 10^9/L", "platelets")]))
+def test_two_equals_signs_frame_a_range_only_with_the_lower_end_first(low: int, high: int, between: str,
+                                                                       named: tuple[str, str, str]) -> None:
+    name, unit, variable = named
+    text = f"{name}={low}{between}={high}{unit}"
+    read = [(m.variable, m.lower_value, m.upper_value) for m in extract_measures(text, "INCLUSION")]
+    assert read == ([(variable, low, high)] if low < high else [])
+
 
 def _general(variable: str, lower: float | None, upper: float | None, unit: str = "score") -> Measure:
     return Measure(variable, lower, None if lower is None else True, upper, None if upper is None else True, unit,
