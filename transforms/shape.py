@@ -121,37 +121,66 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
     trial_row = [tid, *[getattr(t, f) for f in _TRIAL_FIELDS], rec.file_path, t.layout, rec.file_sha256, None,
                  rec.run_id, tag]
     rows: dict[str, list[tuple]] = {tbl.name: [] for tbl in STAGED_TABLES}
+    issues: list[Issue] = list(t.issues)
+    rows["condition"] = _condition_rows(t, tid, tag)
+    rows["intervention"], rows["arm"], rows["arm_intervention"] = _intervention_and_arm_rows(t, tid, tag)
+    rows["criterion"], rows["criterion_measure"], ages = _criterion_rows(t, tid, tag, issues)
+    if t.min_age_years is None and t.max_age_years is None and ages:
+        trial_row[_MIN_AGE], trial_row[_MAX_AGE] = _criteria_age_range(ages, issues)
+    rows["outcome"] = _outcome_rows(t, tid, tag)
+    rows["site"], rows["trial_country"] = _site_and_country_rows(t, tid, tag, issues)
+    _registry_rows(t, tid, tag, rows)
+    rows["ingest_issue"] = [(tid, ordinal, rec.file_path, issue.field, issue.severity, issue.message, tag)
+                            for ordinal, issue in enumerate(issues, start=1)]
+    rows["trial"].append(tuple(trial_row))
+    return rows
 
-    seen_conditions: set[str] = set()
+
+def _condition_rows(t: ParsedTrial, tid: str, tag: str) -> list[tuple]:
+    """One row per condition name, the first of names that differ only in case and spacing."""
+    out: list[tuple] = []
+    seen: set[str] = set()
     for name in t.conditions:
         key = _name_key(name)
-        if key and key not in seen_conditions:
-            seen_conditions.add(key)
-            rows["condition"].append((tid, len(seen_conditions), name, tag))
+        if key and key not in seen:
+            seen.add(key)
+            out.append((tid, len(seen), name, tag))
+    return out
 
+
+def _intervention_and_arm_rows(t: ParsedTrial, tid: str, tag: str) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Intervention rows (one per type and name), arm rows, and the bridge of the interventions each arm names."""
+    interventions: list[tuple] = []
     intervention_ids: dict[str, str] = {}
-    seen_interventions: set[tuple[str | None, str]] = set()
+    seen: set[tuple[str | None, str]] = set()
     for iv in t.interventions:
         dedupe = (iv.intervention_type, _name_key(iv.name))
-        if not dedupe[1] or dedupe in seen_interventions:
+        if not dedupe[1] or dedupe in seen:
             continue
-        seen_interventions.add(dedupe)
-        ordinal = len(seen_interventions)
+        seen.add(dedupe)
+        ordinal = len(seen)
         iid = f"{tid}:intervention:{ordinal}"
         intervention_ids.setdefault(dedupe[1], iid)
-        rows["intervention"].append((iid, tid, ordinal, iv.intervention_type, iv.name, iv.description, tag))
-
+        interventions.append((iid, tid, ordinal, iv.intervention_type, iv.name, iv.description, tag))
+    arms: list[tuple] = []
+    bridge: list[tuple] = []
     for ordinal, arm in enumerate(t.arms, start=1):
         aid = f"{tid}:arm:{ordinal}"
-        rows["arm"].append((aid, tid, ordinal, arm.label, arm.arm_type, arm.description, tag))
+        arms.append((aid, tid, ordinal, arm.label, arm.arm_type, arm.description, tag))
         linked: set[str] = set()
         for name in arm.intervention_names:
             link = intervention_ids.get(_name_key(name)) or intervention_ids.get(_name_key(_strip_type_prefix(name)))
             if link and link not in linked:
                 linked.add(link)
-                rows["arm_intervention"].append((tid, aid, link, tag))
+                bridge.append((tid, aid, link, tag))
+    return interventions, arms, bridge
 
-    issues: list[Issue] = list(t.issues)
+
+def _criterion_rows(t: ParsedTrial, tid: str, tag: str, issues: list[Issue]) \
+        -> tuple[list[tuple], list[tuple], list[Measure]]:
+    """Criterion rows, their measure rows (each criterion read alone, then in its list and beside the others), and
+    the general age bounds among them; what could not be read goes to `issues`."""
+    criteria: list[tuple] = []
     per_kind: dict[str, int] = {}
     cids: list[str] = []
     read: list[list[Measure]] = []
@@ -159,7 +188,7 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
     for c in t.criteria:
         per_kind[c.kind] = per_kind.get(c.kind, 0) + 1
         cid = f"{tid}:{c.kind.lower()}:{per_kind[c.kind]}"
-        rows["criterion"].append((cid, tid, c.kind, per_kind[c.kind], c.text, tag))
+        criteria.append((cid, tid, c.kind, per_kind[c.kind], c.text, tag))
         try:
             measures = extract_measures(c.text, c.kind)
             # a bare span of years (`At least 10 years`) is an age only where no heading names what it is
@@ -185,34 +214,44 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         together = read
         issues.append(Issue("criterion_measure", "WARNING",
                             f"{tid}: criteria not read together ({type(exc).__name__}: {exc})"))
+    measure_rows = [(f"{cid}:measure:{n}", cid, tid, m.variable, m.lower_value, m.lower_inclusive, m.upper_value,
+                     m.upper_inclusive, m.unit, m.raw_value, m.raw_unit, m.source_text, m.condition_text,
+                     m.applies_to_sex, m.condition_kind, tag)
+                    for cid, measures in zip(cids, together, strict=True) for n, m in enumerate(measures, start=1)]
     # the general ages before `across_criteria` marks the disjoint ones: those are what may contradict each other
     ages = [m for measures in read for m in measures if m.variable == "age" and m.condition_text is None]
-    for cid, measures in zip(cids, together, strict=True):
-        for n, m in enumerate(measures, start=1):
-            rows["criterion_measure"].append((
-                f"{cid}:measure:{n}", cid, tid, m.variable, m.lower_value, m.lower_inclusive, m.upper_value,
-                m.upper_inclusive, m.unit, m.raw_value, m.raw_unit, m.source_text, m.condition_text, m.applies_to_sex,
-                m.condition_kind, tag))
-    if t.min_age_years is None and t.max_age_years is None and ages:
-        # The record states no structured age: the criteria's general age bound is the next best statement, unless
-        # the criteria contradict each other (a parent's "18 or older" beside the infants' "under 6": read together,
-        # such bounds are alternatives, but none of them is the trial's age range).
-        lows = {m.lower_value for m in ages if m.lower_value is not None}
-        highs = {m.upper_value for m in ages if m.upper_value is not None}
-        low, high = (max(lows) if lows else None), (min(highs) if highs else None)
-        shut = any(wholly_below(m, n) for m in ages for n in ages)  # `≤ 50` beside `> 50`: no age meets both
-        if len(lows) > 1 or len(highs) > 1 or shut:
-            issues.append(Issue("min_age_years", "WARNING", "ages in the criteria contradict each other "
-                                f"(lower bounds {sorted(lows)}, upper bounds {sorted(highs)}): no age derived"))
-        else:
-            trial_row[_MIN_AGE], trial_row[_MAX_AGE] = low, high
+    return criteria, measure_rows, ages
 
-    per_kind = {}
+
+def _criteria_age_range(ages: list[Measure], issues: list[Issue]) -> tuple[float | None, float | None]:
+    """The trial's age range from its criteria's general age bounds, for a record that states none (the next best
+    statement), unless they contradict each other (a parent's "18 or older" beside the infants' "under 6": read
+    together, such bounds are alternatives, but none of them is the trial's age range)."""
+    lows = {m.lower_value for m in ages if m.lower_value is not None}
+    highs = {m.upper_value for m in ages if m.upper_value is not None}
+    shut = any(wholly_below(m, n) for m in ages for n in ages)  # `≤ 50` beside `> 50`: no age meets both
+    if len(lows) > 1 or len(highs) > 1 or shut:
+        issues.append(Issue("min_age_years", "WARNING", "ages in the criteria contradict each other "
+                            f"(lower bounds {sorted(lows)}, upper bounds {sorted(highs)}): no age derived"))
+        return None, None
+    return (max(lows) if lows else None), (min(highs) if highs else None)
+
+
+def _outcome_rows(t: ParsedTrial, tid: str, tag: str) -> list[tuple]:
+    """Outcome rows, numbered within each kind."""
+    out: list[tuple] = []
+    per_kind: dict[str, int] = {}
     for o in t.outcomes:
         per_kind[o.kind] = per_kind.get(o.kind, 0) + 1
-        rows["outcome"].append((f"{tid}:{o.kind.lower()}_outcome:{per_kind[o.kind]}", tid, o.kind, per_kind[o.kind],
-                                o.measure, o.description, o.time_frame, tag))
+        out.append((f"{tid}:{o.kind.lower()}_outcome:{per_kind[o.kind]}", tid, o.kind, per_kind[o.kind], o.measure,
+                    o.description, o.time_frame, tag))
+    return out
 
+
+def _site_and_country_rows(t: ParsedTrial, tid: str, tag: str, issues: list[Issue]) -> tuple[list[tuple], list[tuple]]:
+    """Site rows with their country code and a point (the registry's, else the gazetteer's), and one country row per
+    country of a site or of the registry's list; a country name not recognised goes to `issues`."""
+    sites: list[tuple] = []
     countries: dict[str, tuple] = {}
     for ordinal, s in enumerate(t.sites, start=1):
         code = geo.country_code(s.country)
@@ -221,9 +260,8 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
             point, geo_source = (s.latitude, s.longitude), "REGISTRY"
         elif code and (point := geo.locate(s.city, s.state, code)):
             geo_source = "GEONAMES"
-        rows["site"].append((f"{tid}:site:{ordinal}", tid, ordinal, s.facility, s.city, s.state, s.zip, s.country,
-                             s.status, code, point[0] if point else None, point[1] if point else None, geo_source,
-                             tag))
+        sites.append((f"{tid}:site:{ordinal}", tid, ordinal, s.facility, s.city, s.state, s.zip, s.country, s.status,
+                      code, point[0] if point else None, point[1] if point else None, geo_source, tag))
         if code and code not in countries:
             countries[code] = (tid, code, geo.country_name(code), "SITE", False, tag)
     for listing in t.countries:
@@ -232,8 +270,11 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
             issues.append(Issue("trial_country", "WARNING", f"country not recognised: {listing.name!r}"))
         elif code not in countries:
             countries[code] = (tid, code, geo.country_name(code), "REGISTRY", listing.removed, tag)
-    rows["trial_country"].extend(countries.values())
+    return sites, list(countries.values())
 
+
+def _registry_rows(t: ParsedTrial, tid: str, tag: str, rows: dict[str, list[tuple]]) -> None:
+    """The registry's own statements about the trial: identifiers, sponsors and MeSH terms, each once."""
     seen_ids: set[str] = set()
     for ident in t.identifiers:
         if ident.identifier not in seen_ids:
@@ -241,8 +282,8 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
             known = ids.recognise(ident.identifier)
             rows["trial_identifier"].append((tid, ident.identifier, ident.registry, ident.id_type,
                                              known.key if known else None, tag))
-    for ordinal, sp in enumerate(t.sponsors, start=1):
-        rows["sponsor"].append((tid, ordinal, sp.name, sp.role, sp.agency_class, tag))
+    rows["sponsor"] = [(tid, ordinal, sp.name, sp.role, sp.agency_class, tag)
+                       for ordinal, sp in enumerate(t.sponsors, start=1)]
     for table, terms in (("condition_mesh", t.condition_mesh), ("intervention_mesh", t.intervention_mesh)):
         seen_terms: set[tuple[str, str]] = set()
         for term in terms:
@@ -259,10 +300,6 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         if (heading.applies_to, heading.term) not in seen_headings:
             seen_headings.add((heading.applies_to, heading.term))
             rows["mesh_heading"].append((tid, heading.applies_to, heading.term, tag))
-    for ordinal, issue in enumerate(issues, start=1):
-        rows["ingest_issue"].append((tid, ordinal, rec.file_path, issue.field, issue.severity, issue.message, tag))
-    rows["trial"].append(tuple(trial_row))
-    return rows
 
 
 def shape_batch(records: Iterable[SourceRecord]) -> dict[str, pa.Table]:
