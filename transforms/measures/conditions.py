@@ -173,79 +173,26 @@ def find_conditions(text: str, doc: Text, exprs: list[Expr], exclusion: bool = F
     criterion `doc` lower-cased)."""
     cased = doc.text
     cues = {_CUE_WORDS[m.group()] for m in _CUES_RE.finditer(text)}
-    prev_end = 0
-    prev_tail_end = 0
+    prev_end = 0  # where the expression before ends
+    prev_tail_end = 0  # where the last condition read after an expression ends
     prev_owned: Expr | None = None
     heads: list[tuple[Expr, int]] = []
     for i, expr in enumerate(exprs):
         if expr.owner is None:
             prev_end = max(prev_end, expr.end)
             continue
-        real_group = expr.owner.end > expr.owner.start
-        # where the bound's statement starts: its name, or its value when the name follows it (`> 140 mm Hg systolic`)
-        anchor = min(expr.owner.start, expr.start) if real_group and expr.owner.start >= prev_end and \
-            expr.continues is None else expr.start
-        head_start = max(prev_end, _last_boundary(text, anchor), anchor - 200)
+        anchor, head_start = _head_span(text, expr, prev_end)
         head = text[head_start:anchor]
         heads.append((expr, head_start))
         if cues:
             _scope_rules(text, cased, expr, anchor, head, cues, prev_owned)
-        # `(KPS for > 16 years of age)`: the age says whom another bound is for; `for > 2 years`: a duration
-        for_age = "age" in expr.owner.variables and _FOR_END_RE.search(head) is not None
-        cond = "inside" if for_age else _head_condition(head)
-        if cond == "inside":
-            # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
-            # number is the condition of another bound. Kept (as conditional) only when it stands in a clause of
-            # its own: `patients with Gilbert syndrome may be included if total bilirubin ≤ 3 × ULN`.
-            own_clause = head_start > 0 and text[head_start - 1] in ";." and head_start > prev_end
-            if "age" in expr.owner.variables or not own_clause:
-                expr.dropped = True
-                expr.inside = True
-                expr.inside_if = bool(_IF_RE.search(head))
-            else:
-                expr.condition = (head_start, anchor)
-        elif prev_owned is not None and prev_owned.inside and prev_owned.inside_if and \
-                GROUP_GAP_RE.fullmatch(text, prev_owned.end, anchor):
-            expr.dropped = expr.inside = True  # `if ANC < 1,000/mm3 or platelets < 75,000/mm3`
-        elif prev_owned is not None and prev_owned.inside and _WHOSE_GAP_RE.fullmatch(text, prev_owned.end, anchor):
-            expr.dropped = expr.inside = True  # `for subjects with FVC 80-87% predicted whose FEV1 falls below 70%`
-        elif isinstance(cond, tuple) and head_start + cond[0] >= prev_tail_end:
-            expr.condition = (head_start + cond[0], head_start + cond[1])
+        _read_head(text, expr, head_start, anchor, prev_end, prev_tail_end, prev_owned)
         exception = _EXCEPTION_RE.search(head) if "exception" in cues else None
         if exception is not None:
             expr.exception = True
             expr.condition = (head_start + exception.start(), anchor)
-        limit = len(text)
-        if i + 1 < len(exprs):
-            nxt = exprs[i + 1]
-            new_clause = _CLAUSE_CONNECTOR_RE.search(text, expr.end, max(expr.end, nxt.start))
-            if nxt.owner is not None and nxt.owner.end > nxt.owner.start and nxt.owner.start >= expr.end:
-                if new_clause:
-                    limit = nxt.owner.start
-            elif nxt.continues is expr or (nxt.owner is not None and not nxt.age_intrinsic and new_clause):
-                limit = nxt.start
-            if (bracket := _BRACKETED_BOUND_RE.search(text, expr.end, max(expr.end, nxt.start))) is not None:
-                limit = min(limit, bracket.start())  # `with liver metastases (≤ 2.5 × ULN without)`
-        tail_end = tail_boundary(text, expr.end, limit)
-        tail = text[expr.end:tail_end]
-        lead = len(tail) - len(tail.lstrip(" ,("))
-        if filler := _BEFORE_CONDITION_RE.match(tail, lead):
-            lead = filler.end()
-        if "exception" not in cues or not _EXCEPTION_RE.match(tail, lead):
-            found = COND_RE.match(text, expr.end + lead)
-            if found and expr.condition is None:
-                expr.condition = (expr.end + lead, tail_end)
-                prev_tail_end = tail_end
-            elif expr.condition is None and (place := place_condition(text, expr.end + lead)) is not None:
-                expr.condition = place
-                prev_tail_end = place[1]
-        if expr.continues is not None and expr.condition is None:
-            gap_start = expr.continues.end
-            marker = COND_RE.search(text, gap_start, expr.start) or _EXCEPTION_RE.search(text, gap_start, expr.start)
-            if marker is not None and marker.start() >= prev_tail_end:
-                expr.condition = (marker.start(), expr.start)
-        if expr.continues is not None and expr.condition is None and "(" in text[expr.continues.end:expr.start]:
-            expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
+        prev_tail_end = _read_tail(text, expr, _tail_end(text, exprs, i), cues, prev_tail_end)
+        _read_continued(text, expr, prev_tail_end)
         prev_end = expr.end
         prev_owned = expr
     keep_written_limits(doc, exprs)  # before the joins below, which read what a `no …` rules out
@@ -265,6 +212,92 @@ def find_conditions(text: str, doc: Text, exprs: list[Expr], exclusion: bool = F
         # what excludes; `transplant considered for patients under age 55` is a case for discretion)
         for expr in exprs:
             expr.dropped = expr.inside = False
+
+
+def _head_span(text: str, expr: Expr, prev_end: int) -> tuple[int, int]:
+    """(anchor, head start): where the bound's statement starts — its name, or its value when the name follows it
+    (`> 140 mm Hg systolic`) — and where the words before it that may qualify it start."""
+    assert expr.owner is not None
+    real_group = expr.owner.end > expr.owner.start
+    anchor = min(expr.owner.start, expr.start) if real_group and expr.owner.start >= prev_end and \
+        expr.continues is None else expr.start
+    return anchor, max(prev_end, _last_boundary(text, anchor), anchor - 200)
+
+
+def _read_head(text: str, expr: Expr, head_start: int, anchor: int, prev_end: int, prev_tail_end: int,
+               prev_owned: Expr | None) -> None:
+    """What the words before a bound make of it: the condition of another bound, or a bound with a condition."""
+    assert expr.owner is not None
+    head = text[head_start:anchor]
+    # `(KPS for > 16 years of age)`: the age says whom another bound is for; `for > 2 years`: a duration
+    for_age = "age" in expr.owner.variables and _FOR_END_RE.search(head) is not None
+    cond = "inside" if for_age else _head_condition(head)
+    if cond == "inside":
+        # `Karnofsky ≥ 50 for patients who are > 16 years old`, `if < 2 years old, a level > 5 kUA/L`: the
+        # number is the condition of another bound. Kept (as conditional) only when it stands in a clause of
+        # its own: `patients with Gilbert syndrome may be included if total bilirubin ≤ 3 × ULN`.
+        own_clause = head_start > 0 and text[head_start - 1] in ";." and head_start > prev_end
+        if "age" in expr.owner.variables or not own_clause:
+            expr.dropped = True
+            expr.inside = True
+            expr.inside_if = bool(_IF_RE.search(head))
+        else:
+            expr.condition = (head_start, anchor)
+    elif prev_owned is not None and prev_owned.inside and prev_owned.inside_if and \
+            GROUP_GAP_RE.fullmatch(text, prev_owned.end, anchor):
+        expr.dropped = expr.inside = True  # `if ANC < 1,000/mm3 or platelets < 75,000/mm3`
+    elif prev_owned is not None and prev_owned.inside and _WHOSE_GAP_RE.fullmatch(text, prev_owned.end, anchor):
+        expr.dropped = expr.inside = True  # `for subjects with FVC 80-87% predicted whose FEV1 falls below 70%`
+    elif isinstance(cond, tuple) and head_start + cond[0] >= prev_tail_end:
+        expr.condition = (head_start + cond[0], head_start + cond[1])
+
+
+def _tail_end(text: str, exprs: list[Expr], i: int) -> int:
+    """Where the words after expression i that may qualify it end: before the next bound's own clause."""
+    expr = exprs[i]
+    limit = len(text)
+    if i + 1 < len(exprs):
+        nxt = exprs[i + 1]
+        new_clause = _CLAUSE_CONNECTOR_RE.search(text, expr.end, max(expr.end, nxt.start))
+        if nxt.owner is not None and nxt.owner.end > nxt.owner.start and nxt.owner.start >= expr.end:
+            if new_clause:
+                limit = nxt.owner.start
+        elif nxt.continues is expr or (nxt.owner is not None and not nxt.age_intrinsic and new_clause):
+            limit = nxt.start
+        if (bracket := _BRACKETED_BOUND_RE.search(text, expr.end, max(expr.end, nxt.start))) is not None:
+            limit = min(limit, bracket.start())  # `with liver metastases (≤ 2.5 × ULN without)`
+    return tail_boundary(text, expr.end, limit)
+
+
+def _read_tail(text: str, expr: Expr, tail_end: int, cues: set[str], prev_tail_end: int) -> int:
+    """A condition in the words after a bound (`≤ 5 × ULN if liver metastases`, `… in France`); where the last
+    condition read after a bound now ends."""
+    tail = text[expr.end:tail_end]
+    lead = len(tail) - len(tail.lstrip(" ,("))
+    if filler := _BEFORE_CONDITION_RE.match(tail, lead):
+        lead = filler.end()
+    if "exception" not in cues or not _EXCEPTION_RE.match(tail, lead):
+        found = COND_RE.match(text, expr.end + lead)
+        if found and expr.condition is None:
+            expr.condition = (expr.end + lead, tail_end)
+            return tail_end
+        if expr.condition is None and (place := place_condition(text, expr.end + lead)) is not None:
+            expr.condition = place
+            return place[1]
+    return prev_tail_end
+
+
+def _read_continued(text: str, expr: Expr, prev_tail_end: int) -> None:
+    """A bound that continues another (`≥ 1500/µL (≥ 1.5 × 10^9/L)`, `… or, if …, ≤ 5 × ULN`): the condition
+    between them, or none when it restates the other in other units."""
+    if expr.continues is None or expr.condition is not None:
+        return
+    gap_start = expr.continues.end
+    marker = COND_RE.search(text, gap_start, expr.start) or _EXCEPTION_RE.search(text, gap_start, expr.start)
+    if marker is not None and marker.start() >= prev_tail_end:
+        expr.condition = (marker.start(), expr.start)
+    if expr.condition is None and "(" in text[expr.continues.end:expr.start]:
+        expr.dropped = True  # `ANC ≥ 1500/µL (≥ 1.5 × 10^9/L)`: a restatement in other units
 
 
 def _scope_rules(text: str, cased: str, expr: Expr, anchor: int, head: str, cues: set[str],
