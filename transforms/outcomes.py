@@ -71,6 +71,7 @@ _LIST_ITEM_WORDS = 3
 # two, after a piece ending with a number that no `and N` closed (`Questions 2 and 3, 1, 3 and 6 months`: a new list)
 _LISTED_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:\s+(?:and|or|&)\s+\d+(?:\.\d+)?\b.*)?", re.S)
 _OPEN_NUMBER_END = re.compile(r"(?:(\S+)\s+)?\d+(?:\.\d+)?$")
+_NUMBER_LIST_CLOSERS = _LIST_ENDERS | {"&"}
 # Lower-case words that continue the piece before them: none of the 3,125 descriptions of the shared corpus's CT.gov
 # JSON records starts with one; a time frame may start with `at` or `in`. (`for`, `to`, `by` may start either: `for
 # exclusion of …`, `for 32 weeks`.)
@@ -265,7 +266,7 @@ class _Part:
         if _LISTED_NUMBER.fullmatch(self.pieces[k]) is None:
             return False
         end = _OPEN_NUMBER_END.search(self.pieces[k - 1])
-        return end is not None and end.group(1) not in _LIST_ENDERS | {"&"}
+        return end is not None and end.group(1) not in _NUMBER_LIST_CLOSERS
 
     def may_start_description(self, i: int) -> bool:
         """Whether a description may start at piece i: not at a continuation (`in comparison with placebo`) nor inside

@@ -39,7 +39,8 @@ from transforms.measures.units import TIME_SYMBOLS, ULN_QUALIFIER, ULN_WORDS, UN
 # a number: not the tail of a name (`IL-6`, `COVID-19`), unless a unit ends the letters (`18 years-65 years`)
 _NUM_BODY = (r"(?:\d+,\d{1,2}(?=\s*(?:[x×*]\s*10|(?:mg|g|mmol|umol)\s*/))|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
              r"|\d{1,3}(?: \d{3})+(?=\s*(?:/|cells|per\b|[x×*]\s*10))"
-             r"|\d{1,3}(?:\.\d{3})+(?=\s*(?:/|cells|per\b))"  # `50.000 /mmc`: dots as thousands separators (NCT04346355)
+             # `50.000 /mmc`: dots as thousands separators (NCT04346355)
+             r"|\d{1,3}(?:\.\d{3})+(?=\s*(?:/|cells|per\b))"
              r"|\d+(?:\.\d+)?)"
              r"(?![\d]|[.,]\d|\s*/\s*\d)")
 _NUM = r"(?<![\w.,^/\\])(?<![A-Za-z]-)" + _NUM_BODY
