@@ -145,3 +145,22 @@ def test_the_installed_command_runs_match(warehouse):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["trials"][0]["trial_id"] == w.FIT
+
+
+def test_a_warehouse_whose_macro_predates_max_trials_gives_the_same_answer(tmp_path):
+    # a snapshot published by an earlier version: its macro takes no `max_trials`, so the limit is the query's own
+    path = w.build_match_warehouse(tmp_path / "old.duckdb")
+    con = duckdb.connect(str(path))
+    macro = next(sql for sql in (ROOT / "warehouse/marts/mart_eligibility_bounds.sql").read_text().split(";\n")
+                 if "MACRO trials_for_patient" in sql)
+    con.execute(macro.replace("MACRO trials_for_patient", "MACRO tfp_current"))
+    con.execute("CREATE OR REPLACE MACRO trials_for_patient(patient, uln := NULL, sex := NULL, condition := NULL, "
+                "statuses := NULL, countries := NULL, include_excluded := false) AS TABLE "
+                "SELECT * FROM tfp_current(patient, uln := uln, sex := sex, condition := condition, "
+                "statuses := statuses, countries := countries, include_excluded := include_excluded)")
+    con.close()
+    assert "max_trials" not in str(duckdb.connect(str(path), read_only=True).execute(
+        "SELECT parameters FROM duckdb_functions() WHERE function_name = 'trials_for_patient'").fetchall())
+    old, new = _json(path, *FITS, "--limit", "2"), _json(w.build_match_warehouse(tmp_path / "new.duckdb"), *FITS,
+                                                          "--limit", "2")
+    assert [t["trial_id"] for t in old["trials"]] == w.ADMITTED[:2] and old == new

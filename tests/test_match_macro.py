@@ -62,6 +62,15 @@ def test_trials_rank_by_values_checked_then_fewest_caveats(con):
     assert [r["caveat_count"] for r in rows] == [1, 0, 0, 0, 0, 1, 1]
 
 
+def test_max_trials_gives_the_first_rows_of_the_whole_answer(con):
+    # what the CLI and the dashboard ask for: only those trials' checks are gathered, not every trial's
+    for include_excluded in (False, True):
+        whole = _match(con, sex=w.FITS_SEX, include_excluded=include_excluded)
+        assert len(whole) > 2
+        for n in (1, 2, len(whole) + 5):
+            assert _match(con, sex=w.FITS_SEX, include_excluded=include_excluded, max_trials=n) == whole[:n]
+
+
 @pytest.mark.parametrize(("trial_id", "excluded_by"), sorted(w.EXCLUDED.items()))
 def test_each_kind_of_bound_excludes_the_patient_outside_it(con, trial_id, excluded_by):
     assert trial_id not in _ids(_match(con, sex=w.FITS_SEX))

@@ -15,7 +15,7 @@ from transforms.patient import Patient
 MACRO = "trials_for_patient"
 # The patient maps are built from parallel lists (a Python dict binds as a STRUCT, not a MAP).
 _CALL = (f"{MACRO}(map(?::VARCHAR[], ?::DOUBLE[]), uln := map(?::VARCHAR[], ?::DOUBLE[]), sex := ?, "
-         "condition := ?, statuses := ?::VARCHAR[], countries := ?::VARCHAR[], include_excluded := ?)")
+         "condition := ?, statuses := ?::VARCHAR[], countries := ?::VARCHAR[], include_excluded := ?{})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +38,13 @@ class MatchResult:
 
 def has_macro(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the warehouse has `trials_for_patient` (a warehouse built before it needs `trialhouse ingest` again)."""
-    return bool(con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = ? "
-                            "AND function_type = 'table_macro'", [MACRO]).fetchone()[0])  # type: ignore[index]
+    return bool(_macro_parameters(con))
+
+
+def _macro_parameters(con: duckdb.DuckDBPyConnection) -> list[str]:
+    found = con.execute("SELECT parameters FROM duckdb_functions() WHERE function_name = ? "
+                        "AND function_type = 'table_macro'", [MACRO]).fetchone()
+    return list(found[0]) if found else []
 
 
 def _parameters(patient: Patient, filters: TrialFilters, include_excluded: bool) -> list[Any]:
@@ -52,10 +57,15 @@ def _parameters(patient: Patient, filters: TrialFilters, include_excluded: bool)
 def find_trials(con: duckdb.DuckDBPyConnection, patient: Patient, filters: TrialFilters = TrialFilters(),
                 limit: int | None = 20, include_excluded: bool = False) -> MatchResult:
     """The trials whose stated bounds admit the patient, best match first (with the excluded ones when asked)."""
-    cur = con.execute(f"SELECT * FROM {_CALL} ORDER BY match_rank" + (" LIMIT ?" if limit is not None else ""),
-                      [*_parameters(patient, filters, include_excluded), *([limit] if limit is not None else [])])
+    parameters = _parameters(patient, filters, include_excluded)
+    call, tail = _CALL.format(""), ""
+    if limit is not None and "max_trials" in _macro_parameters(con):  # only the shown trials' checks are gathered
+        call, parameters = _CALL.format(", max_trials := ?"), [*parameters, limit]
+    elif limit is not None:  # a warehouse published before `max_trials`: every trial's checks are gathered
+        tail, parameters = " LIMIT ?", [*parameters, limit]
+    cur = con.execute(f"SELECT * FROM {call} ORDER BY match_rank{tail}", parameters)
     columns = [d[0] for d in cur.description or []]
     trials = [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
-    eligible, candidates = con.execute(f"SELECT count(*) FILTER (WHERE is_eligible), count(*) FROM {_CALL}",
-                                       _parameters(patient, filters, True)).fetchone()  # type: ignore[misc]
+    counted = f"SELECT count(*) FILTER (WHERE is_eligible), count(*) FROM {_CALL.format('')}"
+    eligible, candidates = con.execute(counted, _parameters(patient, filters, True)).fetchone()  # type: ignore[misc]
     return MatchResult(trials, eligible, candidates)

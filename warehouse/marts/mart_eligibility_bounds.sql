@@ -100,9 +100,10 @@ WHERE sex IS NOT NULL AND t.sex IS NOT NULL AND t.removed_at IS NULL;
 -- the trial does not state does not exclude, conditional bounds are caveats and not applied (but a bound stated for one
 -- sex applies to a patient of that sex), and trials rank by how many of the patient's values were actually checked.
 -- Filters: `condition` (text found in a condition or MeSH term, case and punctuation ignored), `statuses` (list of
--- overall_status codes), `countries` (list of ISO codes or names).
+-- overall_status codes), `countries` (list of ISO codes or names). `max_trials`: only the first that many by match_rank
+-- (their checks are the costly part: at the full registry's size, far cheaper than a LIMIT on the whole answer).
 CREATE OR REPLACE MACRO trials_for_patient(patient, uln := NULL, sex := NULL, condition := NULL, statuses := NULL,
-                                           countries := NULL, include_excluded := false) AS TABLE
+                                           countries := NULL, include_excluded := false, max_trials := NULL) AS TABLE
 WITH candidate AS (
     SELECT t.trial_id, t.nct_id, t.title, t.overall_status, t.phase
     FROM trial t
@@ -125,42 +126,58 @@ WITH candidate AS (
     SELECT c.*, c.variable || CASE WHEN c.patient_value_is_uln THEN ' ×ULN' ELSE '' END AS value_name
     FROM patient_checks(patient, uln := uln, sex := sex) c
     WHERE c.trial_id IN (SELECT trial_id FROM candidate)
+), per_value AS (
+    -- one row per trial × value given, so that no list needs DISTINCT (DuckDB takes a far slower path for DISTINCT
+    -- aggregates beside others in one GROUP BY)
+    SELECT trial_id, value_name, bool_or(verdict IN ('ADMITS', 'EXCLUDES')) AS is_checked,
+           bool_or(verdict = 'EXCLUDES') AS is_excluding,
+           count(*) FILTER (WHERE verdict IN ('CONDITIONAL', 'OTHER_UNIT')) AS caveats
+    FROM checked
+    GROUP BY trial_id, value_name
 ), per_trial AS (
     SELECT trial_id,
-           count(DISTINCT value_name) FILTER (WHERE verdict IN ('ADMITS', 'EXCLUDES')) AS checked_count,
-           list(DISTINCT value_name ORDER BY value_name) FILTER (WHERE verdict IN ('ADMITS', 'EXCLUDES'))
-               AS checked_values,
-           list(DISTINCT value_name ORDER BY value_name) FILTER (WHERE verdict = 'EXCLUDES') AS excluded_by,
-           count(*) FILTER (WHERE verdict IN ('CONDITIONAL', 'OTHER_UNIT')) AS caveat_count,
-           list(struct_pack(variable, value_name, given, verdict, requirement, source_text, condition_text,
-                            bound_source, criterion_id)
-                ORDER BY variable, verdict, requirement, criterion_id) AS checks
-    FROM checked
+           count(*) FILTER (WHERE is_checked) AS checked_count,
+           list_sort(list(value_name) FILTER (WHERE is_checked)) AS checked_values,
+           list_sort(list(value_name) FILTER (WHERE is_excluding)) AS excluded_by,
+           CAST(sum(caveats) AS BIGINT) AS caveat_count
+    FROM per_value
     GROUP BY trial_id
+), listed AS (
+    -- the trials the answer lists: their checks and unstated bounds are gathered below for these alone
+    SELECT row_number() OVER (ORDER BY p.excluded_by IS NULL DESC, coalesce(p.checked_count, 0) DESC,
+                                       coalesce(p.caveat_count, 0), c.trial_id) AS match_rank,
+           c.trial_id, c.nct_id, c.title, c.overall_status, c.phase,
+           p.excluded_by IS NULL AS is_eligible,
+           coalesce(p.checked_count, 0) AS checked_count,
+           coalesce(p.checked_values, []::VARCHAR[]) AS checked_values,
+           coalesce(p.excluded_by, []::VARCHAR[]) AS excluded_by,
+           coalesce(p.caveat_count, 0) AS caveat_count
+    FROM candidate c
+    LEFT JOIN per_trial p ON p.trial_id = c.trial_id
+    WHERE p.excluded_by IS NULL OR include_excluded
+    QUALIFY max_trials IS NULL OR match_rank <= max_trials
 ), unstated AS (
     -- general bounds on values the patient did not give: what else the trial asks for
     SELECT b.trial_id, list(DISTINCT b.variable ORDER BY b.variable) AS unchecked_variables
     FROM mart_eligibility_bounds b
     WHERE (NOT b.is_conditional OR coalesce(b.applies_to_sex = upper(sex), false))
-      AND b.trial_id IN (SELECT trial_id FROM candidate)
+      AND b.trial_id IN (SELECT trial_id FROM listed)
       AND NOT list_contains(list_concat(map_keys(CAST(coalesce(patient, MAP {}) AS MAP(VARCHAR, DOUBLE))),
                                         map_keys(CAST(coalesce(uln, MAP {}) AS MAP(VARCHAR, DOUBLE)))), b.variable)
     GROUP BY b.trial_id
-), ranked AS (
-    SELECT c.trial_id, c.nct_id, c.title, c.overall_status, c.phase,
-           p.excluded_by IS NULL AS is_eligible,
-           coalesce(p.checked_count, 0) AS checked_count,
-           coalesce(p.checked_values, []::VARCHAR[]) AS checked_values,
-           coalesce(p.excluded_by, []::VARCHAR[]) AS excluded_by,
-           coalesce(p.caveat_count, 0) AS caveat_count,
-           coalesce(u.unchecked_variables, []::VARCHAR[]) AS unchecked_variables,
-           coalesce(p.checks, []) AS checks
-    FROM candidate c
-    LEFT JOIN per_trial p ON p.trial_id = c.trial_id
-    LEFT JOIN unstated u ON u.trial_id = c.trial_id
+), trial_checks AS (
+    SELECT trial_id,
+           list(struct_pack(variable, value_name, given, verdict, requirement, source_text, condition_text,
+                            bound_source, criterion_id)
+                ORDER BY variable, verdict, requirement, criterion_id) AS checks
+    FROM checked
+    WHERE trial_id IN (SELECT trial_id FROM listed)
+    GROUP BY trial_id
 )
-SELECT row_number() OVER (ORDER BY is_eligible DESC, checked_count DESC, caveat_count, trial_id) AS match_rank,
-       *
-FROM ranked
-WHERE is_eligible OR include_excluded
+SELECT l.*,
+       coalesce(u.unchecked_variables, []::VARCHAR[]) AS unchecked_variables,
+       coalesce(k.checks, []) AS checks
+FROM listed l
+LEFT JOIN unstated u ON u.trial_id = l.trial_id
+LEFT JOIN trial_checks k ON k.trial_id = l.trial_id
 ORDER BY match_rank;
