@@ -79,6 +79,8 @@ class TreeMemory:
 
     def __init__(self, pid: int, every_s: float = 0.5):
         self.peak_mib = 0.0
+        self.peak_by_role: dict[str, float] = {}  # MiB per kind of process at the sample where the tree peaked
+        self.role_peaks: dict[str, float] = {}  # each kind of process's own peak, MiB
         self.cpu_s: dict[int, float] = {}
         self.roles: dict[int, str] = {}  # pid -> what the process is (see `role`)
         self.timeline: list[tuple[float, dict[str, float]]] = []  # (seconds since start, CPU-s so far by role)
@@ -101,16 +103,23 @@ class TreeMemory:
             try:
                 procs = [self._root, *self._root.children(recursive=True)]
                 total = 0
+                by_role: dict[str, float] = {}
                 for p in procs:
                     try:
-                        total += p.memory_full_info().pss
+                        pss = p.memory_full_info().pss
+                        total += pss
                         times = p.cpu_times()
                         self.cpu_s[p.pid] = times.user + times.system
                         if p.pid not in self.roles:
                             self.roles[p.pid] = role(p, self._root.pid)
+                        by_role[self.roles[p.pid]] = by_role.get(self.roles[p.pid], 0.0) + pss / 2**20
                     except psutil.Error:
                         pass
-                self.peak_mib = max(self.peak_mib, total / 2**20)
+                for name, mib in by_role.items():
+                    self.role_peaks[name] = max(self.role_peaks.get(name, 0.0), round(mib))
+                if total / 2**20 > self.peak_mib:
+                    self.peak_mib = total / 2**20
+                    self.peak_by_role = {k: round(v) for k, v in sorted(by_role.items())}
                 self.timeline.append((time.perf_counter() - self._started, self.cpu_by_role()))
             except psutil.Error:
                 return
@@ -177,6 +186,7 @@ def run_ingest(corpus: Path, workdir: Path, extra: list[str]) -> dict:
     sampled = sum(memory.cpu_s.values())  # every process of the tree, as last seen alive
     return {"summary": json.loads(summary_path.read_text()), "wall_s": wall, "peak_mib": peak,
             "cpu_s": max(waited, sampled), "probe_cpu_s": memory.cpu_self_s, "cpu_by_role": memory.cpu_by_role(),
+            "peak_mib_by_role": memory.peak_by_role, "role_peaks_mib": dict(sorted(memory.role_peaks.items())),
             "busy": busy_by_interval(memory.timeline)}
 
 
@@ -291,6 +301,7 @@ def main() -> int:
               "transform_cpu_s": summary.get("transform_cpu_s", 0), "validate_cpu_s": summary.get("validate_cpu_s", 0),
               "cpu_s": round(reported["cpu_s"], 1), "peak_mib": round(reported["peak_mib"]),
               "probe_cpu_s": round(reported["probe_cpu_s"], 2), "cpu_by_role": reported["cpu_by_role"],
+              "peak_mib_by_role": reported["peak_mib_by_role"], "role_peaks_mib": reported["role_peaks_mib"],
               "busy": reported["busy"],
               "rerun_wall_s": round(rerun["wall_s"], 2),
               "rerun_unchanged": rerun["summary"]["files_unchanged"],
@@ -305,6 +316,9 @@ def main() -> int:
           f"transform {result['transform_cpu_s']:.0f} CPU-s, per-batch validation {result['validate_cpu_s']:.0f} CPU-s; "
           f"the memory probe took {result['probe_cpu_s']:.1f} CPU-s")
     print("CPU-s by process: " + ", ".join(f"{k} {v:.1f}" for k, v in result["cpu_by_role"].items()))
+    print("memory at the peak, MiB by process: "
+          + ", ".join(f"{k} {v:,}" for k, v in result["peak_mib_by_role"].items())
+          + "; each kind's own peak: " + ", ".join(f"{k} {v:,.0f}" for k, v in result["role_peaks_mib"].items()))
     print("cores busy, by interval and process:")
     for row in result["busy"]:
         shares = {k: v for k, v in row.items() if not k.endswith("_s")}
