@@ -93,6 +93,15 @@ def test_workers_share_the_worker_servers_imports_frozen():
     assert int(out) > 10_000  # GX, pandas and the transform at least
 
 
+def test_a_worker_process_is_replaced_after_its_share_of_batches():
+    # what batches leave in a process (caches, allocator arenas) must not grow with the run: a new fork takes over
+    code = ("import os\nfrom flows.runners import BATCHES_PER_PROCESS, open_executor\nif __name__ == '__main__':\n"
+            "    with open_executor('processes', 1, None) as pool:\n"
+            "        print(len({pool.submit(os.getpid).result() for _ in range(2 * BATCHES_PER_PROCESS + 1)}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert int(out) == 3
+
+
 def test_workers_find_the_conversions_and_the_gate_built_by_their_server():
     # built once in the server, not by each worker on its first batch (≈ 0.4 CPU-s a worker)
     probe = ("__import__('transforms.measures.convert', fromlist=['_'])._conversion.cache_info().currsize, "
