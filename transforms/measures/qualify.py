@@ -52,7 +52,8 @@ _OR_CLAUSE_BEFORE_RE = re.compile(r"(?:^|[;:.]\s*|\band\s+)[a-z][^\d<>≤≥;.:(
 # as a heading; the bounds after it, up to the next heading, are that part's
 # a part of the study named by a label: its word and its letter, number or roman numeral (`Cohort B`, `Part 2`, `Arm
 # IIa`)
-PART_WORD = r"(?:cohort|part|group|arm|module)"
+PART_WORDS = ("cohort", "part", "group", "arm", "module")
+PART_WORD = "(?:" + "|".join(PART_WORDS) + ")"
 PART_ID = r"(?:[a-z]|\d{1,2}[a-z]?|[ivx]{1,4})\b"
 _PART_HEADING_RE = re.compile(rf"\b(?:{PART_WORD}s?|phases?)\s+{PART_ID}(?:\s*\([^()]{{0,40}}\))?(?=\s*:)")
 SEX_WORDS = r"(?:fe)?males?|(?:wo)?men|girls|boys"

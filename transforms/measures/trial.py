@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from schemas.measures import DISJOINT, EITHER_VARIABLE, LISTED
 from transforms.measures.model import Measure, ends_below
-from transforms.measures.qualify import PART_ID, PART_WORD, condition_fields
+from transforms.measures.qualify import PART_ID, PART_WORD, PART_WORDS, condition_fields
 
 _PEOPLE = (r"(?:participants|subjects|patients|volunteers|children|adults|adolescents|infants|women|men|relatives"
            r"|donors|recipients)")
@@ -38,7 +38,7 @@ _EVERYONE_HEADING_RE = re.compile(r"(?:for\s+)?(?:all|both|every|each)\b[^:：]{
 _MAX_HEADING = 80
 _ONLY_ASIDE_RE = re.compile(r"\s*\([^()]*\)\s*")
 _OPENING_LABEL_RE = re.compile(rf"{PART_WORD}\s+{PART_ID}(?![.,]\d)", re.IGNORECASE)
-_LABEL_INITIALS = frozenset("cgpamCGPAM")
+_LABEL_INITIALS = frozenset(c for word in PART_WORDS for c in (word[0], word[0].upper()))  # the label regex's cheap gate
 _HEADING_TAIL_RE = re.compile(r"(?:\s+(?:must|should)(?:\s+(?:have|be|meet))?)?\s*[:：]\s*$", re.IGNORECASE)
 
 
