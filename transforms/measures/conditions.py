@@ -186,7 +186,7 @@ def find_conditions(text: str, doc: Text, exprs: list[Expr], exclusion: bool = F
         heads.append((expr, head_start))
         if cues:
             _scope_rules(text, cased, expr, anchor, head, cues, prev_owned)
-        _read_head(text, expr, head_start, anchor, prev_end, prev_tail_end, prev_owned)
+        _read_head(text, expr, head, head_start, anchor, prev_end, prev_tail_end, prev_owned)
         exception = _EXCEPTION_RE.search(head) if "exception" in cues else None
         if exception is not None:
             expr.exception = True
@@ -224,11 +224,11 @@ def _head_span(text: str, expr: Expr, prev_end: int) -> tuple[int, int]:
     return anchor, max(prev_end, _last_boundary(text, anchor), anchor - 200)
 
 
-def _read_head(text: str, expr: Expr, head_start: int, anchor: int, prev_end: int, prev_tail_end: int,
+def _read_head(text: str, expr: Expr, head: str, head_start: int, anchor: int, prev_end: int, prev_tail_end: int,
                prev_owned: Expr | None) -> None:
-    """What the words before a bound make of it: the condition of another bound, or a bound with a condition."""
+    """What the words before a bound (`head`, text[head_start:anchor]) make of it: the condition of another bound, or
+    a bound with a condition."""
     assert expr.owner is not None
-    head = text[head_start:anchor]
     # `(KPS for > 16 years of age)`: the age says whom another bound is for; `for > 2 years`: a duration
     for_age = "age" in expr.owner.variables and _FOR_END_RE.search(head) is not None
     cond = "inside" if for_age else _head_condition(head)
