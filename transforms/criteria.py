@@ -232,8 +232,7 @@ class _Builder:
             self.top = (indent, item.style)
         self.top_ordinal = item.ordinal
         self.sub_style = None
-        marker = item.glyph or item.style
-        self._start(text, indent, " " * marker_indent + marker if marker_indent else marker)
+        self._start(text, indent, " " * marker_indent + (item.glyph or item.style))
 
     def _is_sub_item(self, item: _Item, indent: int) -> bool:
         """Deeper than the top marker, or another marker at its depth (dumps lose indentation), unless it goes on
