@@ -136,8 +136,7 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
     summary = BatchSummary(spec.batch_no)
     if spec.gazetteer:
         use_cached_gazetteer(spec.gazetteer)
-    manifest = pq.read_table(spec.manifest)
-    entries = manifest.take(pa.array(range(spec.start, spec.stop, spec.step), pa.int64())).to_pylist()
+    entries = pq.read_table(spec.manifest).to_pylist()
     writer = ShardWriter(Path(spec.staging), spec.batch_no, STAGED_SCHEMAS)
     try:
         for first in range(0, len(entries), spec.chunk_files):

@@ -28,7 +28,7 @@ from flows.batch import (
     request_stop,
     run_batch,
 )
-from flows.plan import StagedPlan, batch_specs, files_per_batch, plan_sources, stage_plan
+from flows.plan import StagedPlan, cut_batches, files_per_batch, plan_sources, stage_plan
 from flows.runners import choose_runner, local_runner, open_executor, run_on, worker_count
 from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id, summary_markdown
@@ -145,8 +145,7 @@ def ingest(config: IngestConfig) -> RunSummary:
             runner = choose_runner(config.runner, plan.files_to_read, config.workers)
             size = files_per_batch(plan.files_to_read, worker_count(runner, config.workers), config.batch_size)
             gazetteer = prepare_gazetteer(config.cache_dir) if config.cache_dir and plan.files_to_read else None
-            specs = batch_specs(plan.files_to_read, Path(plan.manifest), staging, run_id, size, config.max_file_bytes,
-                                gazetteer)
+            specs = cut_batches(Path(plan.manifest), staging, run_id, size, config.max_file_bytes, gazetteer)
             request = LoadRequest(run, staging, plan.complete, config.duckdb_memory)
             with open_executor(runner, config.workers, config.dask_address) as executor:
                 verdict, cpu = process_batches(specs, executor, worker_count(runner, config.workers),

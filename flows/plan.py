@@ -1,5 +1,6 @@
 """Planning a run: list the source files, set aside those whose content the warehouse already holds, and cut the
-rest into batches described by a manifest file (so no file list ever travels as a task argument)."""
+rest into batches, each described by a manifest file of its own (so no file list ever travels as a task argument,
+and a worker reads only its batch's rows)."""
 from __future__ import annotations
 
 import hashlib
@@ -26,25 +27,17 @@ MANIFEST_SCHEMA = pa.schema([
 
 @dataclass(frozen=True, slots=True)
 class BatchSpec:
-    """Which files a batch reads (manifest rows `start`, `start + step`, … below `stop`) and where it writes its
-    shards."""
+    """Which files a batch reads (the rows of its own manifest) and where it writes its shards."""
 
     batch_no: int
     manifest: str
-    start: int
-    stop: int
-    step: int
+    files: int
     staging: str
     run_id: str
     max_file_bytes: int
     chunk_files: int = 250  # files transformed and written together: bounds a worker's memory
     keep_results: bool = False  # keep every table's GX result for Data Docs (else only failing ones)
     gazetteer: str | None = None  # a prebuilt city gazetteer to load instead of building one (see flows.batch)
-
-    @property
-    def files(self) -> int:
-        """How many files the batch reads."""
-        return len(range(self.start, self.stop, self.step))
 
 
 MIN_BATCH_FILES, MAX_BATCH_FILES = 500, 5_000
@@ -257,7 +250,7 @@ def files_per_batch(n_files: int, workers: int, batch_size: int | None) -> int:
 
 
 def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path) -> Path:
-    """The run's manifest: one row per file to read, in order; each batch reads every n-th row of it."""
+    """The run's manifest: one row per file to read, in order (sorted by path)."""
     staging.mkdir(parents=True, exist_ok=True)
     path = staging / "manifest.parquet"
     table = pa.table({"path": [f.path for f in files], "rel": [f.rel for f in files],
@@ -267,16 +260,23 @@ def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path
     return path
 
 
-def batch_specs(n_files: int, manifest: Path, staging: Path, run_id: str, size: int,
-                max_file_bytes: int, gazetteer: Path | None = None) -> list[BatchSpec]:
-    """Batches of about `size` manifest rows, each taking every n-th row: the manifest is sorted by path, so files of
-    one layout (which cost alike) sit together, and consecutive ranges would give one worker the costliest layouts.
-    The first batch keeps every GX result for Data Docs."""
-    n_batches = -(-n_files // size) if n_files else 0
-    return [BatchSpec(batch_no=n, manifest=str(manifest), start=n, stop=n_files, step=n_batches,
-                      staging=str(staging), run_id=run_id, max_file_bytes=max_file_bytes, keep_results=n == 0,
-                      gazetteer=str(gazetteer) if gazetteer else None)
-            for n in range(n_batches)]
+def cut_batches(manifest: Path, staging: Path, run_id: str, size: int, max_file_bytes: int,
+                gazetteer: Path | None = None) -> list[BatchSpec]:
+    """Cut the run's manifest into batches of about `size` files, each taking every n-th row into a manifest of its
+    own: the manifest is sorted by path, so files of one layout (which cost alike) sit together, and consecutive
+    ranges would give one worker the costliest layouts. The first batch keeps every GX result for Data Docs."""
+    table = pq.read_table(manifest)
+    n_batches = -(-table.num_rows // size)
+    folder = staging / "manifests"
+    folder.mkdir(parents=True, exist_ok=True)
+    specs = []
+    for n in range(n_batches):
+        rows = table.take(pa.array(range(n, table.num_rows, n_batches), pa.int64()))
+        pq.write_table(rows, path := folder / f"batch-{n:06d}.parquet")
+        specs.append(BatchSpec(batch_no=n, manifest=str(path), files=rows.num_rows, staging=str(staging),
+                               run_id=run_id, max_file_bytes=max_file_bytes, keep_results=n == 0,
+                               gazetteer=str(gazetteer) if gazetteer else None))
+    return specs
 
 
 def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int) -> StagedPlan:

@@ -85,7 +85,7 @@ def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] |
     from datetime import datetime
 
     from flows.batch import run_batch
-    from flows.plan import batch_specs, plan_sources, stage_plan
+    from flows.plan import cut_batches, plan_sources, stage_plan
     from flows.summary import new_run_id
     from warehouse.load import LoadRequest, load_run
     from warehouse.store import RunRecord
@@ -94,7 +94,7 @@ def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] |
     staging = staging / run_id
     listing, known, split = plan_sources([source / f for f in files] if files else [source], warehouse)
     plan = stage_plan(split, known, staging, len(listing.files))
-    for spec in batch_specs(plan.files_to_read, Path(plan.manifest), staging, run_id, 1000, 10**8):
+    for spec in cut_batches(Path(plan.manifest), staging, run_id, 1000, 10**8):
         run_batch(spec)
     return load_run(warehouse, LoadRequest(RunRecord(run_id, datetime.now(), str(source), plan.files_seen), staging,
                                            plan.complete), before_commit)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.plan import MAX_BATCH_FILES, MIN_BATCH_FILES, batch_specs, files_per_batch
+from flows.plan import MAX_BATCH_FILES, MIN_BATCH_FILES, SourceFile, cut_batches, files_per_batch, write_manifest
 from flows.runners import WorkerDied, choose_runner, local_runner, run_on
 from tests.conftest import ROOT, SAMPLES, run_ingest, star_contents
 
@@ -33,7 +33,7 @@ def test_a_worker_that_dies_names_its_batch_and_the_usual_causes(tmp_path):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    [spec] = batch_specs(12, tmp_path / "manifest.parquet", tmp_path, "run", 500, 10**8)
+    [spec] = cut_batches(_manifest_of(12, tmp_path), tmp_path, "run", 500, 10**8)
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         with pytest.raises(WorkerDied, match=r"batch 0 \(12 files\).*out of memory.*__name__ == \"__main__\""):
             run_on(pool, _die, spec)
@@ -46,11 +46,19 @@ def test_what_writes_beside_the_warehouse_runs_on_this_machine():
         ["sequential", "threads", "processes", "processes"]
 
 
-def test_batches_cover_the_manifest_once_each_taking_every_nth_file(tmp_path):
-    specs = batch_specs(10_001, tmp_path / "manifest.parquet", tmp_path, "run", 1_000, 100)
-    rows = [r for s in specs for r in range(s.start, s.stop, s.step)]
-    assert sorted(rows) == list(range(10_001)) and len(specs) == 11
-    assert {s.files for s in specs} == {910, 909}  # alike in size, and in the mix of layouts (sorted by path)
+def _manifest_of(n_files: int, staging: Path) -> Path:
+    return write_manifest([SourceFile(f"/src/{i:06d}.json", f"{i:06d}.json") for i in range(n_files)], {}, staging)
+
+
+def test_batches_cover_the_manifest_once_each_taking_every_nth_file_into_a_manifest_of_its_own(tmp_path):
+    import pyarrow.parquet as pq
+
+    specs = cut_batches(_manifest_of(10_001, tmp_path), tmp_path, "run", 1_000, 100)
+    rows = {s.batch_no: pq.read_table(s.manifest).column("rel").to_pylist() for s in specs}
+    assert sorted(r for batch in rows.values() for r in batch) == [f"{i:06d}.json" for i in range(10_001)]
+    assert len(specs) == 11 and len({s.manifest for s in specs}) == 11  # a worker reads its batch's rows only
+    assert rows[1][:3] == ["000001.json", "000012.json", "000023.json"]  # every 11th: a mix of layouts (by path)
+    assert {s.files for s in specs} == {910, 909} and all(s.files == len(rows[s.batch_no]) for s in specs)
     assert [s.keep_results for s in specs[:2]] == [True, False]  # Data Docs show every table of the first batch
 
 
@@ -127,7 +135,7 @@ def test_a_batch_ends_at_its_next_chunk_once_the_run_asks_it_to_stop(tmp_path):
 
     plan = split_unchanged(list_sources([SAMPLES]), {})
     staged = stage_plan(plan, {}, tmp_path / "staging", len(plan.changed))
-    [spec] = batch_specs(len(plan.changed), Path(staged.manifest), tmp_path / "staging", "run", 500, 10**8)
+    [spec] = cut_batches(Path(staged.manifest), tmp_path / "staging", "run", 500, 10**8)
     assert run_batch(spec).files == len(plan.changed)  # goes to its end when nobody asks
     request_stop(tmp_path / "staging")
     with pytest.raises(BatchStopped, match="batch 0 stopped early"):
