@@ -74,8 +74,7 @@ class _Records:
             if not ident:
                 continue
             if ident not in self._known:
-                found = ids.recognise(ident)
-                self._known[ident] = found.key if found is not None else None
+                self._known[ident] = ids.key_of(ident)
             key = self._known[ident]
             if key is None and keep_unknown:
                 key = f"{_UNKNOWN}:{ident.casefold()}"

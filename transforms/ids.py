@@ -43,6 +43,12 @@ def registry_of(identifier: str | None) -> str | None:
     return found.registry.value if found else None
 
 
+def key_of(identifier: str | None) -> str | None:
+    """The trial key an identifier shares with its other spellings (`CTGOV:NCT01234567`), or None."""
+    found = recognise(identifier)
+    return found.key if found else None
+
+
 def trial_id_of(identifier: str) -> str:
     """The trial key a registry's own ID gives a trial: the ID as written, an EU CTR member-state suffix dropped
     (`EUCTR2014-003865-11-NL` → `EUCTR2014-003865-11`: the per-country records are one trial)."""

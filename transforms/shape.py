@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -21,6 +22,7 @@ from transforms.measures import (
 from transforms.measures.trial import wholly_below
 from transforms.record import Issue, ParsedTrial
 
+_T = TypeVar("_T")
 _TRIAL_FIELDS = (
     "nct_id", "title", "official_title", "brief_summary", "detailed_description", "overall_status", "phase",
     "study_type", "allocation", "intervention_model", "primary_purpose", "masking", "enrollment", "start_date",
@@ -129,7 +131,7 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
         trial_row[_MIN_AGE], trial_row[_MAX_AGE] = _criteria_age_range(ages, issues)
     rows["outcome"] = _outcome_rows(t, tid, tag)
     rows["site"], rows["trial_country"] = _site_and_country_rows(t, tid, tag, issues)
-    _registry_rows(t, tid, tag, rows)
+    rows.update(_registry_rows(t, tid, tag))
     rows["ingest_issue"] = [(tid, ordinal, rec.file_path, issue.field, issue.severity, issue.message, tag)
                             for ordinal, issue in enumerate(issues, start=1)]
     rows["trial"].append(tuple(trial_row))
@@ -138,14 +140,8 @@ def _trial_rows(rec: SourceRecord) -> dict[str, list[tuple]]:
 
 def _condition_rows(t: ParsedTrial, tid: str, tag: str) -> list[tuple]:
     """One row per condition name, the first of names that differ only in case and spacing."""
-    out: list[tuple] = []
-    seen: set[str] = set()
-    for name in t.conditions:
-        key = _name_key(name)
-        if key and key not in seen:
-            seen.add(key)
-            out.append((tid, len(seen), name, tag))
-    return out
+    named = _first_of_each((name for name in t.conditions if _name_key(name)), _name_key)
+    return [(tid, ordinal, name, tag) for ordinal, name in enumerate(named, start=1)]
 
 
 def _intervention_and_arm_rows(t: ParsedTrial, tid: str, tag: str) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -273,33 +269,30 @@ def _site_and_country_rows(t: ParsedTrial, tid: str, tag: str, issues: list[Issu
     return sites, list(countries.values())
 
 
-def _registry_rows(t: ParsedTrial, tid: str, tag: str, rows: dict[str, list[tuple]]) -> None:
+def _registry_rows(t: ParsedTrial, tid: str, tag: str) -> dict[str, list[tuple]]:
     """The registry's own statements about the trial: identifiers, sponsors and MeSH terms, each once."""
-    seen_ids: set[str] = set()
-    for ident in t.identifiers:
-        if ident.identifier not in seen_ids:
-            seen_ids.add(ident.identifier)
-            known = ids.recognise(ident.identifier)
-            rows["trial_identifier"].append((tid, ident.identifier, ident.registry, ident.id_type,
-                                             known.key if known else None, tag))
-    rows["sponsor"] = [(tid, ordinal, sp.name, sp.role, sp.agency_class, tag)
-                       for ordinal, sp in enumerate(t.sponsors, start=1)]
-    for table, terms in (("condition_mesh", t.condition_mesh), ("intervention_mesh", t.intervention_mesh)):
-        seen_terms: set[tuple[str, str]] = set()
-        for term in terms:
-            if (term.mesh_id, term.relation) not in seen_terms:
-                seen_terms.add((term.mesh_id, term.relation))
-                rows[table].append((tid, term.mesh_id, term.term, term.relation, "REGISTRY", tag))
-    seen_leaves: set[tuple[str, str]] = set()
-    for leaf in t.mesh_leaves:
-        if (leaf.as_found, leaf.mesh_id) not in seen_leaves:
-            seen_leaves.add((leaf.as_found, leaf.mesh_id))
-            rows["mesh_leaf"].append((tid, leaf.as_found, leaf.mesh_id, leaf.term, tag))
-    seen_headings: set[tuple[str, str]] = set()
-    for heading in t.mesh_headings:
-        if (heading.applies_to, heading.term) not in seen_headings:
-            seen_headings.add((heading.applies_to, heading.term))
-            rows["mesh_heading"].append((tid, heading.applies_to, heading.term, tag))
+    return {
+        "trial_identifier": [(tid, i.identifier, i.registry, i.id_type, ids.key_of(i.identifier), tag)
+                             for i in _first_of_each(t.identifiers, lambda i: i.identifier)],
+        "sponsor": [(tid, ordinal, sp.name, sp.role, sp.agency_class, tag)
+                    for ordinal, sp in enumerate(t.sponsors, start=1)],
+        "condition_mesh": [(tid, m.mesh_id, m.term, m.relation, "REGISTRY", tag)
+                           for m in _first_of_each(t.condition_mesh, lambda m: (m.mesh_id, m.relation))],
+        "intervention_mesh": [(tid, m.mesh_id, m.term, m.relation, "REGISTRY", tag)
+                              for m in _first_of_each(t.intervention_mesh, lambda m: (m.mesh_id, m.relation))],
+        "mesh_leaf": [(tid, leaf.as_found, leaf.mesh_id, leaf.term, tag)
+                      for leaf in _first_of_each(t.mesh_leaves, lambda leaf: (leaf.as_found, leaf.mesh_id))],
+        "mesh_heading": [(tid, h.applies_to, h.term, tag)
+                         for h in _first_of_each(t.mesh_headings, lambda h: (h.applies_to, h.term))],
+    }
+
+
+def _first_of_each(items: Iterable[_T], key: Callable[[_T], Hashable]) -> list[_T]:
+    """The items in order, without those whose key an earlier item had."""
+    first: dict[Hashable, _T] = {}
+    for item in items:
+        first.setdefault(key(item), item)
+    return list(first.values())
 
 
 def shape_batch(records: Iterable[SourceRecord]) -> dict[str, pa.Table]:
