@@ -136,8 +136,12 @@ def file_stamp(st: os.stat_result) -> str:
 
 def settled_stamp(st: os.stat_result, now_ns: int | None = None) -> str | None:
     """The file's stamp, if it has not changed within `STAMP_SETTLE_NS` of `now_ns` (default: now); else None."""
-    now_ns = time.time_ns() if now_ns is None else now_ns
-    return file_stamp(st) if max(st.st_mtime_ns, st.st_ctime_ns) < now_ns - STAMP_SETTLE_NS else None
+    return file_stamp(st) if is_settled(st, time.time_ns() if now_ns is None else now_ns) else None
+
+
+def is_settled(st: os.stat_result, now_ns: int) -> bool:
+    """Whether the file has not changed within `STAMP_SETTLE_NS` of `now_ns`."""
+    return st.st_mtime_ns < now_ns - STAMP_SETTLE_NS and st.st_ctime_ns < now_ns - STAMP_SETTLE_NS
 
 
 def list_sources(sources: list[Path]) -> Listing:
@@ -213,7 +217,7 @@ def split_unchanged(listing: Listing, known: dict[str, str], stamps: dict[str, s
             changed.append(f)  # the batch reads it again and records why it cannot
             continue
         if digest == known[f.rel]:
-            unchanged.append(Unchanged(f.rel, digest, settled_stamp(st, now_ns)))
+            unchanged.append(Unchanged(f.rel, digest, stamp if is_settled(st, now_ns) else None))
         else:
             changed.append(f)
     _last_hashes = hashes
