@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -192,19 +193,18 @@ def _walk(root: Path) -> list[SourceFile]:
 _last_hashes: dict[tuple[str, str], str] = {}
 
 
-def split_unchanged(listing: Listing, known: dict[str, str], stamps: dict[str, str] | None = None) -> Plan:
-    """Set aside the listed files whose content the warehouse already holds: a file with the stamp the warehouse
-    kept for it is not read; the others it knows are hashed (streaming, nothing kept; not again if the last split
-    hashed the file with this stamp)."""
+def sort_out(listing: Listing, known: dict[str, str], stamps: dict[str, str]) -> \
+        Iterator[tuple[SourceFile, Unchanged | None]]:
+    """Each listed file, in order, with what the warehouse holds of it: its `Unchanged` entry, or None when it must
+    be read. A file with the stamp the warehouse kept for it is not read; the others it knows are hashed (streaming,
+    nothing kept; not again if the last split hashed the file with this stamp). Lazy: a caller that stops early
+    hashes no further."""
     global _last_hashes
-    stamps = stamps or {}
-    hashes: dict[tuple[str, str], str] = {}
-    changed: list[SourceFile] = []
-    unchanged: list[Unchanged] = []
+    previous, _last_hashes = _last_hashes, {}
     now_ns = time.time_ns()
     for f in listing.files:
         if f.rel not in known or f.refused:
-            changed.append(f)
+            yield f, None
             continue
         try:
             st = os.stat(f.path)
@@ -212,15 +212,23 @@ def split_unchanged(listing: Listing, known: dict[str, str], stamps: dict[str, s
             if stamps.get(f.rel) == stamp:
                 digest = known[f.rel]
             else:
-                digest = hashes[f.path, stamp] = _last_hashes.get((f.path, stamp)) or hash_file(f.path)
+                digest = _last_hashes[f.path, stamp] = previous.get((f.path, stamp)) or hash_file(f.path)
         except OSError:
-            changed.append(f)  # the batch reads it again and records why it cannot
+            yield f, None  # the batch reads it again and records why it cannot
             continue
-        if digest == known[f.rel]:
-            unchanged.append(Unchanged(f.rel, digest, stamp if is_settled(st, now_ns) else None))
-        else:
+        yield f, Unchanged(f.rel, digest, stamp if is_settled(st, now_ns) else None) if digest == known[f.rel] \
+            else None
+
+
+def split_unchanged(listing: Listing, known: dict[str, str], stamps: dict[str, str] | None = None) -> Plan:
+    """Set aside the listed files whose content the warehouse already holds (see `sort_out`)."""
+    changed: list[SourceFile] = []
+    unchanged: list[Unchanged] = []
+    for f, same in sort_out(listing, known, stamps or {}):
+        if same is None:
             changed.append(f)
-    _last_hashes = hashes
+        else:
+            unchanged.append(same)
     present = [f.rel for f in listing.files] if listing.complete else None
     return Plan(changed, unchanged, present)
 
