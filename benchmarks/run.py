@@ -213,6 +213,15 @@ def read_every_file(folder: Path) -> int:
     return size
 
 
+def edit_files(folder: Path, n: int) -> int:
+    """Edit `n` files spread evenly over the folder (a blank line appended: a new content hash, the same record), as
+    a registry's daily changes would; how many were edited."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in files[::max(1, len(files) // n)][:n]:
+        path.write_bytes(path.read_bytes() + b"\n")
+    return min(n, len(files))
+
+
 def run_duckdb_baseline(corpus: Path) -> tuple[int, float]:
     """DuckDB's own SQL flattening of the JSON files (a fresh process): (studies, seconds)."""
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "duckdb_baseline.py"), f"{corpus}/**/*.json"],
@@ -255,6 +264,9 @@ def main() -> int:
                          "one API started beforehand serves every run (a scheduled deployment's long-lived server)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="fresh runs (and DuckDB's, for json) in turns; the one with the median ratio is reported")
+    ap.add_argument("--edit", type=int, default=0, metavar="N",
+                    help="after the no-change rerun, edit N files spread over the corpus and time the run that "
+                         "loads them (a scheduled run's daily changes)")
     ap.add_argument("ingest_args", nargs="*", help="passed to `trialhouse ingest` (after --)")
     args = ap.parse_args()
 
@@ -289,6 +301,7 @@ def main() -> int:
             if args.repeat > 1:
                 print(f"run {len(runs)}: {ingest['wall_s']:.1f} s" + (f", DuckDB {duck[1]:.1f} s" if duck[1] else ""))
         rerun = run_ingest(corpus, work, args.ingest_args)
+        edited = run_ingest(corpus, work, args.ingest_args) if args.edit and edit_files(corpus, args.edit) else None
     finally:
         api.stop()
     reported, duck_studies, duck_s = median_run(runs)
@@ -305,6 +318,9 @@ def main() -> int:
               "busy": reported["busy"],
               "rerun_wall_s": round(rerun["wall_s"], 2),
               "rerun_unchanged": rerun["summary"]["files_unchanged"],
+              **({"edited_files": edited["summary"]["files_loaded"], "edited_run_s": round(edited["wall_s"], 2),
+                  "edited_run_stages": edited["summary"]["stage_seconds"],
+                  "edited_run_peak_mib": round(edited["peak_mib"])} if edited else {}),
               "duckdb_s": round(duck_s, 2), "duckdb_studies": duck_studies, "cores": cores,
               "runs": [[round(r[0]["wall_s"], 2), round(r[2], 2)] for r in runs]}
     print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
@@ -325,6 +341,10 @@ def main() -> int:
         print(f"  {row['from_s']:6.1f}–{row['to_s']:6.1f} s  {sum(shares.values()):4.2f}  "
               + " ".join(f"{k} {v:.2f}" for k, v in shares.items()))
     print(f"no-change rerun: {rerun['wall_s']:.1f} s, {result['rerun_unchanged']:,} files unchanged")
+    if edited:
+        print(f"a run after {args.edit:,} files were edited: {edited['wall_s']:.1f} s, "
+              f"{edited['summary']['files_loaded']:,} files loaded, peak memory {edited['peak_mib']:,.0f} MiB; stage "
+              "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in edited["summary"]["stage_seconds"].items()))
     if duck_s:
         print(f"DuckDB's own SQL flattening of the same files: {duck_studies:,} studies in {duck_s:.1f} s; "
               f"trialhouse takes {reported['wall_s'] / duck_s:.2f}× its time")

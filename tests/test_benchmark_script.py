@@ -5,7 +5,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from benchmarks.run import NCT, TABLE_HEAD, build_corpus, busy_by_interval, median_run, record_row
+from benchmarks.run import NCT, TABLE_HEAD, build_corpus, busy_by_interval, edit_files, median_run, record_row
 
 
 def test_replicated_corpus_has_one_distinct_trial_per_file(shared_dir: Path, tmp_path: Path) -> None:
@@ -47,3 +47,11 @@ def test_busy_intervals_are_cpu_seconds_per_wall_second_by_kind_of_process() -> 
     busy = busy_by_interval(samples, every_s=2.0)
     assert busy[0] == {"from_s": 0.0, "to_s": 2.0, "worker": 1.5, "command": 0.25}
     assert busy[1] == {"from_s": 2.0, "to_s": 3.0, "worker": 0.5}  # the last sample closes a short interval
+
+
+def test_edited_files_are_spread_over_the_corpus_and_change_their_hash(tmp_path: Path) -> None:
+    for i in range(100):
+        (tmp_path / f"{i:03d}.json").write_text("{}", encoding="utf-8")
+    assert edit_files(tmp_path, 10) == 10
+    edited = sorted(p.name for p in tmp_path.iterdir() if p.read_text(encoding="utf-8") != "{}")
+    assert edited == [f"{i:03d}.json" for i in range(0, 100, 10)]  # one in ten, not the first ten
