@@ -216,8 +216,8 @@ def sort_out(listing: Listing, known: dict[str, str], stamps: dict[str, str]) ->
         except OSError:
             yield f, None  # the batch reads it again and records why it cannot
             continue
-        yield f, Unchanged(f.rel, digest, stamp if is_settled(st, now_ns) else None) if digest == known[f.rel] \
-            else None
+        held = digest == known[f.rel]
+        yield f, Unchanged(f.rel, digest, stamp if is_settled(st, now_ns) else None) if held else None
 
 
 def split_unchanged(listing: Listing, known: dict[str, str], stamps: dict[str, str] | None = None) -> Plan:
