@@ -291,14 +291,17 @@ def cut_batches(manifest: Path, staging: Path, run_id: str, size: int, max_file_
     return specs
 
 
+def unchanged_table(unchanged: list[Unchanged]) -> pa.Table:
+    """The unchanged files as the load reads them (`_unchanged`): path, content hash and stamp."""
+    return pa.table({"file_path": [u.rel for u in unchanged], "file_sha256": [u.sha256 for u in unchanged],
+                     "stat_stamp": [u.stamp for u in unchanged]}, schema=arrow_schema(STAGED_UNCHANGED))
+
+
 def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int) -> StagedPlan:
     """Write the plan to the staging folder: the manifest, the unchanged files and (for a folder) every path
     present, which the load reads from there."""
     manifest = write_manifest(plan.changed, known, staging)
-    write_plan_table(staging, STAGED_UNCHANGED.name, pa.table(
-        {"file_path": [u.rel for u in plan.unchanged], "file_sha256": [u.sha256 for u in plan.unchanged],
-         "stat_stamp": [u.stamp for u in plan.unchanged]},
-        schema=arrow_schema(STAGED_UNCHANGED)))
+    write_plan_table(staging, STAGED_UNCHANGED.name, unchanged_table(plan.unchanged))
     write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": plan.present or []},
                                                             schema=arrow_schema(STAGED_PRESENT)))
     return StagedPlan(str(manifest), files_seen, len(plan.changed), len(plan.unchanged), plan.present is not None)

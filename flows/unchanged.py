@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from flows.plan import list_sources, sort_out
+from flows.plan import list_sources, sort_out, unchanged_table
 from flows.settings import IngestConfig
 from flows.summary import RunSummary, new_run_id
 from warehouse.load import record_unchanged_run
@@ -42,6 +42,6 @@ def record_run_if_unchanged(config: IngestConfig) -> RunSummary | int:
             unchanged.append(same)
         remove_abandoned_staging(config.staging_root, config.warehouse)
         run = RunRecord(new_run_id(), datetime.now(), ", ".join(map(str, config.sources)), len(listing.files))
-        row = record_unchanged_run(config.warehouse, run, unchanged, config.duckdb_memory)
+        row = record_unchanged_run(config.warehouse, run, unchanged_table(unchanged), config.duckdb_memory)
     return RunSummary.from_row(row, config.warehouse,
                                stage_seconds={"unchanged_run": round(time.perf_counter() - clock, 3)})

@@ -6,12 +6,13 @@ visible before COMMIT, and a failure anywhere rolls everything back.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from expectations.cross import STAGED, WINNERS, WRITTEN, cross_batch_checks
 from expectations.gate import GateResult
@@ -140,21 +141,17 @@ def load_run(warehouse: Path, request: LoadRequest, before_commit: Callable[[], 
         con.close()
 
 
-def record_unchanged_run(warehouse: Path, run: RunRecord, unchanged: Sequence[tuple[str, str, str | None]],
-                         memory_limit: str = "1GB") -> dict:
-    """Record a run that has nothing to read or remove: its ingest_run row and its files — (path, SHA-256, stamp)
-    — marked seen, in one transaction: the rows `load_run` writes for such a run, without its steps over empty
-    shards."""
+def record_unchanged_run(warehouse: Path, run: RunRecord, unchanged: pa.Table, memory_limit: str = "1GB") -> dict:
+    """Record a run that has nothing to read or remove: its ingest_run row and its files (`unchanged`: file_path,
+    file_sha256, stat_stamp) marked seen, in one transaction: the rows `load_run` writes for such a run, without its
+    steps over empty shards."""
     con = connect(warehouse, memory_limit)
     try:
         ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
-        con.execute('CREATE TEMP TABLE st__unchanged (file_path VARCHAR, file_sha256 VARCHAR, stat_stamp VARCHAR)')
-        # three lists in one statement: DuckDB reads Python lists natively (rows would be one statement each)
-        con.execute("INSERT INTO st__unchanged SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
-                    "unnest(?::VARCHAR[])", [list(column) for column in zip(*unchanged, strict=True)] or [[], [], []])
+        temp_table(con, "st__unchanged", unchanged)  # Arrow in one hand-off (lists of 560,000 paths took 2.6 s)
         _touch_unchanged(con, run, datetime.now().replace(microsecond=0))
-        row = _ingest_run_row(run, dict.fromkeys((t.name for t in STAGED_TABLES), 0), unchanged=len(unchanged))
+        row = _ingest_run_row(run, dict.fromkeys((t.name for t in STAGED_TABLES), 0), unchanged=unchanged.num_rows)
         _insert_run_row(con, row)
         con.execute("COMMIT")
         return row
