@@ -43,6 +43,8 @@ _CONTINUATION_RE = re.compile(
     # `≤ 5 × ULN with liver metastases (≤ 2.5 × ULN without)`: the other patients' bound in brackets
     r"|[\s,;:]*(?:for|in|if|when|with|among|on)\s[^;\d<>≤≥()]{0,60}?\s*\(\s*(?:or\s+)?"
     r"|[\s,;:]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*\(\s*"
+    # `≤ 2.5 × ULN, unless liver metastases are present, in which case ≤ 5 × ULN`: the exception's own bound
+    r"|[\s,;:(]*(?:except|unless)\s[^;\d<>≤≥()]{0,60}?[\s,;]*(?:in\s+which\s+case|then)\b[\s,:]*"
     r"|[\s,;:]*\([^()\d;<>≤≥]{1,40}\)[\s,;]*(?:\b(?:and/or|and|or|but)\b|;)[\s,;(]*"
     )
 # `Hemoglobin: men ≥ 13 g/dL, women ≥ 12 g/dL`: the next bound, written with its comparator, is another sex's
