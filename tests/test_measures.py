@@ -446,6 +446,23 @@ def test_two_equals_signs_frame_a_range_only_with_the_lower_end_first(low: int, 
     assert read == ([(variable, low, high)] if low < high else [])
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([("ALT", "alt"), ("Total bilirubin", "total_bilirubin"), ("AST", "ast")]),
+       st.integers(1, 9), st.integers(1, 9),
+       st.sampled_from(["liver metastases are present", "Gilbert's syndrome", "in patients with liver involvement",
+                        "due to tumour"]),
+       st.sampled_from(["unless", "except"]), st.sampled_from([", in which case", " in which case", ", then"]),
+       st.sampled_from([", ", " ", " ("]))
+def test_an_exceptions_own_bound_is_a_caveat_quoting_the_exception(named: tuple[str, str], general: int, looser: int,
+                                                                   exception: str, word: str, then: str,
+                                                                   before: str) -> None:
+    name, variable = named
+    text = f"{name} ≤ {general} × ULN{before}{word} {exception}{then} ≤ {general + looser} × ULN"
+    read = [(m.variable, m.upper_value, m.condition_kind, m.condition_text) for m in extract_measures(text, "INCLUSION")]
+    assert read == [(variable, general, None, None),
+                    (variable, general + looser, "CLAUSE", f"{word} {exception}{then}")]
+
+
 def _general(variable: str, lower: float | None, upper: float | None, unit: str = "score") -> Measure:
     return Measure(variable, lower, None if lower is None else True, upper, None if upper is None else True, unit,
                    None, None, f"{variable} {lower}-{upper}")
