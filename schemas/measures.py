@@ -22,18 +22,20 @@ DISJOINT = "one of ranges with no value in common (any one admits)"
 EITHER_VARIABLE = "one of bounds of different variables (either admits)"
 ADJOINING = "one of ranges that meet end to end (any one admits)"
 LISTED = "one of alternatives in a list (any one admits)"
+LOST_COMPARATOR = "an equals sign read as the healthier side (an encoding lost its ≥ or ≤)"
 ENGINE_CONDITIONS: MappingProxyType[str, str] = MappingProxyType({
     LOOSER_ALTERNATIVE: "Age ≥ 18 years, or ≥ 16 years with consent", EITHER_SIDE: "WBC < 4 or > 12 × 10^9/L",
     DISJOINT: "aged 13-30, or over 44", EITHER_VARIABLE: "creatinine ≤ 1.5 × ULN or creatinine clearance ≥ 60 mL/min",
     ADJOINING: "aged 0 to 6 years or 6 to 12 years",
     LISTED: "at least one of the following: creatinine ≥ 2 mg/dL, total bilirubin ≥ 2 mg/dL, ECOG 3 or 4; one risk "
-            "factor such as age > 55, diabetes, smoking; normal renal function or creatinine clearance ≥ 60 mL/min"})
+            "factor such as age > 55, diabetes, smoking; normal renal function or creatinine clearance ≥ 60 mL/min",
+    LOST_COMPARATOR: "Platelet count =75 × 10^9/L, in ICTRP's export of EU CTR records"})
 ENGINE_CONDITIONS_DOC = "; ".join(f"`{text}` (`{example}`)" for text, example in ENGINE_CONDITIONS.items())
 # What kind of condition a bound has (`criterion_measure.condition_kind`), a closed set for BI filters: each engine
 # text its own code; otherwise what the criterion's words say the bound is for.
 ENGINE_CONDITION_KINDS: MappingProxyType[str, str] = MappingProxyType({
     LOOSER_ALTERNATIVE: "LOOSER_ALTERNATIVE", EITHER_SIDE: "EITHER_SIDE", DISJOINT: "DISJOINT",
-    EITHER_VARIABLE: "EITHER_VARIABLE", ADJOINING: "ADJOINING", LISTED: "LISTED"})
+    EITHER_VARIABLE: "EITHER_VARIABLE", ADJOINING: "ADJOINING", LISTED: "LISTED", LOST_COMPARATOR: "LOST_COMPARATOR"})
 CONDITION_KINDS: MappingProxyType[str, str] = MappingProxyType({
     "CLAUSE": "a condition the criterion states (`if liver metastases`, `for Cohort 2`), the heading of the group "
               "of the trial's people it is listed under (`Healthy Volunteers must:`, `Age 65-70 years:`), or the "
@@ -91,7 +93,9 @@ class Variable:
     plausible: tuple[float, float] = (-INF, INF)  # canonical values outside are a mis-reading
     uln: bool = False  # may be stated as a multiple of the upper limit of normal
     scale: tuple[float, float] | None = None  # ends of an ordinal scale
-    better: str | None = None  # "lower" / "higher": which end of the scale `N or better` points to
+    # "lower" / "higher": the healthier side, where `N or better` points and where a lone threshold whose comparator
+    # an encoding turned into `=` admits (`Platelets =100 × 10^9/L`); None where trials take either side (BMI, PSA)
+    better: str | None = None
     grades: MappingProxyType[str, tuple[float, float]] = field(default_factory=lambda: MappingProxyType({}))
     molar_mass: float | None = None  # g/mol: converts mass ↔ amount concentrations
     valence: int | None = None  # converts mEq/L ↔ mmol/L
@@ -236,21 +240,22 @@ _ALL: tuple[Variable, ...] = (
               "granulocyte", "neutrophile granulocytes", "neutrophil granulocytes", "absolute peripheral neutrophil",
               "neutrocyte count", "neutrocytes", "blood neutrophil", "heterophils", "segmented neutrophils"),
        abbreviations=("ANC", "AGC", "NEUT", "NE#", "NEU"), units=_COUNTS,
-       bare=((100, "10^9/L"), (INF, "/µL")), plausible=(0.05, 50)),
+       bare=((100, "10^9/L"), (INF, "/µL")), plausible=(0.05, 50), better="higher"),
     _v("platelets", "10^9/L", "Platelet count",
        names=("platelets", "platelet", "platelet count", "thrombocytes", "thrombocyte count", "thrombocyte"),
        abbreviations=("PLT", "Plt", "PLTs"), units=_COUNTS, bare=((5000, "10^9/L"), (INF, "/µL")),
-       plausible=(1, 2000)),
+       plausible=(1, 2000), better="higher"),
     _v("wbc", "10^9/L", "White blood cell count",
        names=("white blood cell count", "white blood cells", "white blood cell", "white cell count",
               "white blood count", "leukocytes", "leucocytes", "leukocyte count", "leucocyte count",
               "total leukocyte count", "total leucocyte count", "total white cell count"),
        abbreviations=("WBC", "WBCs", "TLC"), units=_COUNTS, bare=((100, "10^9/L"), (INF, "/µL")),
-       plausible=(0.1, 500)),
+       plausible=(0.1, 500), better="higher"),
     _v("lymphocytes", "10^9/L", "Lymphocyte count",
        names=("absolute lymphocyte count", "lymphocyte count", "lymphocytes", "lymphocyte",
               "absolute lymphocytes"),
-       abbreviations=("ALC",), units=_COUNTS, bare=((100, "10^9/L"), (INF, "/µL")), plausible=(0.05, 100)),
+       abbreviations=("ALC",), units=_COUNTS, bare=((100, "10^9/L"), (INF, "/µL")), plausible=(0.05, 100),
+       better="higher"),
     _v("eosinophils", "10^9/L", "Eosinophil count",
        names=("absolute eosinophil count", "eosinophil count", "eosinophils", "eosinophil", "blood eosinophils",
               "blood eosinophil count", "peripheral blood eosinophil count"),
@@ -265,16 +270,17 @@ _ALL: tuple[Variable, ...] = (
     _v("hemoglobin", "g/L", "Hemoglobin",
        names=("hemoglobin", "haemoglobin", "hemoglobin level", "hemoglobin concentration", "hb count"),
        abbreviations=("Hb", "Hgb", "HGB"), strict_abbreviations=("HB",), units=("g/dL", "mmol/L"),
-       bare=((25.01, "g/dL"), (INF, "g/L")), plausible=(30, 250),
+       bare=((25.01, "g/dL"), (INF, "g/L")), plausible=(30, 250), better="higher",
        molar_mass=16114.5),  # per haem-carrying subunit: 1 mmol/L = 16.1 g/L, as laboratories report it
     _v("hematocrit", "%", "Hematocrit", names=("hematocrit", "haematocrit", "packed cell volume"),
        abbreviations=("Hct", "HCT", "PCV"), bare=((INF, "%"),), plausible=(10, 75)),
     _v("inr", "ratio", "International normalized ratio", names=("international normalized ratio",
                                                               "international normalised ratio"),
-       abbreviations=("INR", "PT-INR", "PT/INR"), bare=((INF, "ratio"),), plausible=(0.5, 10), uln=True),
+       abbreviations=("INR", "PT-INR", "PT/INR"), bare=((INF, "ratio"),), plausible=(0.5, 10), uln=True,
+       better="lower"),
     _v("aptt", "s", "Activated partial thromboplastin time",
        names=("activated partial thromboplastin time", "partial thromboplastin time"),
-       abbreviations=("aPTT", "APTT", "PTT", "aPPT"), plausible=(10, 200), uln=True),
+       abbreviations=("aPTT", "APTT", "PTT", "aPPT"), plausible=(10, 200), uln=True, better="lower"),
     _v("d_dimer", "mg/L", "D-dimer", names=("d dimer", "d dimers", "ddimer"),
        units=("µg/mL", "µg/L", "ng/mL", "mg/dL"), plausible=(0.01, 200), uln=True),
     _v("ferritin", "µg/L", "Ferritin", names=("ferritin", "serum ferritin"), units=("ng/mL", "pmol/L"),
@@ -285,40 +291,44 @@ _ALL: tuple[Variable, ...] = (
               "bilirubin total"),
        abbreviations=("TBIL", "TBil", "Tbil", "T-bil", "T.bil", "STB", "T-Bili", "TBili"),
        strict_abbreviations=("TB",), units=("mg/dL", "mmol/L"), bare=((10.01, "mg/dL"), (17, None), (INF, "µmol/L")),
-       plausible=(1, 1000), uln=True, molar_mass=584.66),
+       plausible=(1, 1000), uln=True, molar_mass=584.66, better="lower"),
     _v("ast", "U/L", "Aspartate aminotransferase (AST)",
        names=("aspartate aminotransferase", "aspartate transaminase", "aspartate amino transferase",
               "aspartate aminotransferase level", "serum glutamic oxaloacetic transaminase",
               "serum glutamic oxalacetic transaminase", "glutamic oxaloacetic transaminase",
               "glutamine oxaloacetic transaminase", "glutamate oxaloacetate transaminase"),
-       abbreviations=("AST", "SGOT", "GOT", "ASAT", "AspAT"), bare=_ENZYME_BARE, plausible=(1, 5000), uln=True),
+       abbreviations=("AST", "SGOT", "GOT", "ASAT", "AspAT"), bare=_ENZYME_BARE, plausible=(1, 5000), uln=True,
+       better="lower"),
     _v("alt", "U/L", "Alanine aminotransferase (ALT)",
        names=("alanine aminotransferase", "alanine transaminase", "alanine amino transferase",
               "serum glutamic pyruvic transaminase", "glutamic pyruvic transaminase",
               "glutamate pyruvate transaminase", "glutamate pyruvic transaminase"),
-       abbreviations=("ALT", "SGPT", "GPT", "ALAT", "AlAT"), bare=_ENZYME_BARE, plausible=(1, 5000), uln=True),
+       abbreviations=("ALT", "SGPT", "GPT", "ALAT", "AlAT"), bare=_ENZYME_BARE, plausible=(1, 5000), uln=True,
+       better="lower"),
     _v("alkaline_phosphatase", "U/L", "Alkaline phosphatase", names=("alkaline phosphatase", "alk phos"),
-       abbreviations=("ALP", "AKP", "ALKP"), plausible=(1, 5000), uln=True),
+       abbreviations=("ALP", "AKP", "ALKP"), plausible=(1, 5000), uln=True, better="lower"),
     _v("ldh", "U/L", "Lactate dehydrogenase", names=("lactate dehydrogenase", "lactic dehydrogenase",
                                                      "lactic acid dehydrogenase"),
        abbreviations=("LDH",), strict_abbreviations=("LD",), plausible=(10, 20000), uln=True),
     _v("albumin", "g/L", "Albumin", names=("albumin", "serum albumin", "blood albumin level"),
-       abbreviations=("ALB", "Alb"), units=("g/dL",), bare=((10.01, "g/dL"), (INF, "g/L")), plausible=(10, 80)),
+       abbreviations=("ALB", "Alb"), units=("g/dL",), bare=((10.01, "g/dL"), (INF, "g/L")), plausible=(10, 80),
+       better="higher"),
     _v("creatinine", "µmol/L", "Serum creatinine", names=("creatinine", "serum creatinine", "creatinine level",
                                                             "plasma creatinine", "blood creatinine"),
        abbreviations=("Cr", "SCr", "sCr", "SCR", "CREA", "Scr"), units=("mg/dL", "mmol/L"),
-       bare=((15.01, "mg/dL"), (17, None), (INF, "µmol/L")), plausible=(10, 2000), uln=True, molar_mass=113.12),
+       bare=((15.01, "mg/dL"), (17, None), (INF, "µmol/L")), plausible=(10, 2000), uln=True, molar_mass=113.12,
+       better="lower"),
     _v("creatinine_clearance", "mL/min", "Creatinine clearance",
        names=("creatinine clearance", "clearance of creatinine", "creatinine cl", "calculated creatinine clearance",
               "estimated creatinine clearance", "measured creatinine clearance", "cr clearance", "cockcroft gault",
               "cockcroft gault creatinine clearance"),
        abbreviations=("CrCl", "CrCL", "CLcr", "CLCr", "CL cr", "CCr", "Ccr", "CRCL"), units=_RATES,
-       bare=((INF, "mL/min"),), plausible=(5, 250)),
+       bare=((INF, "mL/min"),), plausible=(5, 250), better="higher"),
     _v("egfr", "mL/min/1.73m²", "Estimated glomerular filtration rate",
        names=("glomerular filtration rate", "estimated glomerular filtration rate", "estimated gfr",
               "glomerular filtration rates"),
        abbreviations=("eGFR", "GFR", "eGFR-CKD-EPI"), strict_abbreviations=("EGFR",), units=_RATES,
-       bare=((INF, "mL/min/1.73m²"),), plausible=(5, 250)),
+       bare=((INF, "mL/min/1.73m²"),), plausible=(5, 250), better="higher"),
     _v("potassium", "mmol/L", "Potassium",
        names=("potassium", "serum potassium", "plasma potassium", "potassium level", "kalemia", "kalaemia",
               "hyperkalemia", "hyperkalaemia", "hypokalemia", "hypokalaemia"),

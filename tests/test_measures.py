@@ -308,6 +308,10 @@ def test_labelled_set_meets_targets() -> None:
     # The numeric variables of Clinical-Trial-Parser's list that the catalogue lacked (non-HDL, troponin, UACR, …),
     # labelled before they were added (first run: 0.857 / 0.240; with the catalogue entries 1.000 / 1.000).
     ("criteria_heldout_peer_vocab.jsonl", 25, 0.95, 0.92),
+    # The other registries' criteria in ICTRP's export (EU CTR, JPRN, DRKS, ChiCTR, CRIS, CTIS), labelled before the
+    # extractor ran on them (first run 0.905 / 0.594, then one label mended against criteria_heldout_dev's: 0.929 /
+    # 0.600; most misses were `=` where an encoding lost `≥` or `≤`).
+    ("criteria_heldout_ictrp.jsonl", 240, 0.92, 0.80),
 ])
 def test_held_out_sets_meet_their_floors(name: str, min_rows: int, min_precision: float, min_recall: float) -> None:
     rows = load(DEFAULT_DATA.with_name(name))
@@ -319,7 +323,8 @@ def test_held_out_sets_meet_their_floors(name: str, min_rows: int, min_precision
 
 @pytest.mark.parametrize("name", ["criteria_labelled.jsonl", "criteria_heldout.jsonl", "criteria_heldout_dev.jsonl",
                                   "criteria_heldout_dev2.jsonl", "criteria_ctp_peer.jsonl",
-                                  "criteria_heldout_peer_vocab.jsonl", "measures_golden.jsonl"])
+                                  "criteria_heldout_peer_vocab.jsonl", "criteria_heldout_ictrp.jsonl",
+                                  "measures_golden.jsonl"])
 def test_labelled_sets_are_well_formed(name: str) -> None:
     for row in load(DEFAULT_DATA.with_name(name)):
         assert row["kind"] in ("INCLUSION", "EXCLUSION")
@@ -413,15 +418,43 @@ def _lost(text: str) -> list[str]:
     return lost_comparators(text, "INCLUSION", extract_measures(text, "INCLUSION"))
 
 
-def test_an_equals_sign_where_a_comparator_belongs_is_reported_not_read() -> None:
+def test_an_equals_sign_where_a_comparator_belongs_is_reported_when_it_cannot_be_read() -> None:
     # `≥` and `≤` both become `=` in an encoding's best-fit mapping (CT.gov CSV exports, EU CTR records via ICTRP)
-    assert extract_measures("Hemoglobin =9 g/dL", "INCLUSION") == []
-    assert _lost("Hemoglobin =9 g/dL") == ["Hemoglobin =9 g/dL"]
-    assert _lost("Age ≥ 18 years; platelets = 100 × 10^9/L") == ["platelets = 100 × 10^9/L"]
+    assert extract_measures("BMI =30 kg/m2", "INCLUSION") == []  # trials take either side of a BMI
+    assert _lost("BMI =30 kg/m2") == ["BMI =30 kg/m2"]
+    assert _lost("Age ≥ 18 years; age = 16 years with consent") == ["age = 16 years"]
+    assert _lost("Hemoglobin =9 g/dL") == []  # read as its healthier side (below)
     assert _lost("ECOG = 1") == []  # a scale point: read as written
     assert _lost("Enrolment in two groups (n=38 per group)") == []
     assert _lost("Age >= 18 years") == []
 
+
+@pytest.mark.parametrize(("text", "kind", "expected"), [
+    # EU CTR records in ICTRP's export (../shared/corpus/ictrp/ictrp_dev.xml, EUCTR2015-004318-14)
+    ("Hemoglobin =9 g/dL", "INCLUSION", ("hemoglobin", 90, True, None, None, "g/L")),
+    ("Platelet count =75 × 10e9/L", "INCLUSION", ("platelets", 75, True, None, None, "10^9/L")),
+    ("Total bilirubin = 2 × the upper limit of normal (ULN)", "INCLUSION", ("total_bilirubin", None, None, 2, True, ULN)),
+    # ruled out: the written side was the unhealthy one, so the healthier side is allowed without its edge
+    ("Hemoglobin =9 g/dL", "EXCLUSION", ("hemoglobin", 90, False, None, None, "g/L")),
+    ("Serum creatinine =2 mg/dL", "EXCLUSION", ("creatinine", None, None, 176.8, False, "µmol/L")),
+])
+def test_a_lost_comparator_is_read_as_the_healthier_side_and_is_a_caveat(text: str, kind: str, expected: tuple) -> None:
+    [read] = extract_measures(text, kind)
+    got = (read.variable, read.lower_value, read.lower_inclusive, read.upper_value, read.upper_inclusive, read.unit)
+    assert got[0] == expected[0] and got[2:] == expected[2:] or got[2] is None and got[4:] == expected[4:], got
+    assert all(a == b or (a is not None and b is not None and abs(a - b) < 0.1) for a, b in
+               ((got[1], expected[1]), (got[3], expected[3])))
+    assert (read.source_text, read.condition_kind) == (text, "LOST_COMPARATOR")  # shown, not applied
+
+
+@pytest.mark.parametrize("text", [
+    "eGFR (ml/min/1.73 m2)= 175 x (Scr)^-1.154 x (Age)^-0.203",  # a formula, not a bound (heldout_dev2)
+    "NT-proBNP =1800 pg/mL",  # a disease marker: trials take either side
+    "Age =18 years",  # an adult's trial or a child's: the registry's age limits say which
+    "Creatinine clearance =60",  # no unit: an assignment as likely as a bound
+])
+def test_an_equals_sign_whose_side_is_not_known_is_not_read(text: str) -> None:
+    assert extract_measures(text, "INCLUSION") == []
 
 
 def test_a_range_whose_two_comparators_became_equals_signs_is_read_lower_end_first() -> None:
@@ -493,3 +526,23 @@ def test_a_value_read_under_the_name_that_ends_the_criterion_before(previous, te
 
     assert [(m.variable, m.lower_value, m.upper_value, m.source_text)
             for m in read_under_heading(text, "INCLUSION", previous)] == read
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([("Hemoglobin", "g/dL", "hemoglobin", "higher", (7, 14)),
+                        ("Platelet count", "× 10^9/L", "platelets", "higher", (50, 150)),
+                        ("Serum creatinine", "mg/dL", "creatinine", "lower", (1, 3)),
+                        ("ALT", "× ULN", "alt", "lower", (1, 5)),
+                        ("eGFR", "mL/min/1.73 m2", "egfr", "higher", (30, 90))]),
+       st.data(), st.sampled_from(["INCLUSION", "EXCLUSION"]), st.sampled_from(["=", " =", " = ", "= "]))
+def test_a_lone_equals_sign_reads_as_the_healthier_side_turned_round_only_in_its_edge(
+        named: tuple[str, str, str, str, tuple[int, int]], data: st.DataObject, kind: str, equals: str) -> None:
+    name, unit, variable, better, (low, high) = named
+    value = data.draw(st.integers(low, high))
+    text = f"{name}{equals}{value} {unit}"
+    [read] = extract_measures(text, kind)
+    assert (read.variable, read.condition_kind, read.source_text) == (variable, "LOST_COMPARATOR", text)
+    bound, inclusive = (read.lower_value, read.lower_inclusive) if better == "higher" else \
+        (read.upper_value, read.upper_inclusive)
+    other = read.upper_value if better == "higher" else read.lower_value
+    assert bound is not None and other is None and inclusive == (kind == "INCLUSION"), read

@@ -89,14 +89,16 @@ def test_every_row_holds_exactly_its_tables_staging_columns():
         assert all(set(row) == names for row in rows[tbl.name]), tbl.name
 
 
-def test_a_comparator_lost_to_an_equals_sign_is_an_issue_not_a_range():
+def test_a_comparator_lost_to_an_equals_sign_is_a_caveat_where_its_side_is_known_else_an_issue():
     rows = shape_trial(_rec(_trial(criteria=[Criterion("INCLUSION", "Age ≥ 18 years"),
+                                             Criterion("INCLUSION", "BMI =30 kg/m2"),
                                              Criterion("INCLUSION", "Hemoglobin =9 g/dL"),
                                              Criterion("INCLUSION", "Enrolment in two groups (n=38 per group)")])))
-    assert [m["variable"] for m in rows["criterion_measure"]] == ["age"]
+    assert [(m["variable"], m["condition_kind"]) for m in rows["criterion_measure"]] == [
+        ("age", None), ("hemoglobin", "LOST_COMPARATOR")]
     issues = [row for row in rows["ingest_issue"] if row["field"] == "criterion_measure"]
     assert len(issues) == 1 and issues[0]["severity"] == "WARNING"
-    assert "NCT01234567:inclusion:2" in issues[0]["message"] and "'Hemoglobin =9 g/dL'" in issues[0]["message"]
+    assert "NCT01234567:inclusion:2" in issues[0]["message"] and "'BMI =30 kg/m2'" in issues[0]["message"]
 
 
 def test_criteria_whose_general_bounds_no_value_meets_together_are_alternatives():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from schemas.measures import (
     ADJOINING,
@@ -13,6 +14,7 @@ from schemas.measures import (
     EITHER_VARIABLE,
     LISTED,
     LOOSER_ALTERNATIVE,
+    LOST_COMPARATOR,
     PAIRED_NAMES,
     ULN,
 )
@@ -33,7 +35,7 @@ from transforms.measures.model import (
     Range,
     ends_below,
 )
-from transforms.measures.normalise import GE, GT, LE, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
+from transforms.measures.normalise import GE, GT, LE, LOST, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
 from transforms.measures.qualify import condition_fields
 
 # (lower, lower_inclusive, upper, upper_inclusive, unit, raw_value, raw_unit, is_range)
@@ -117,7 +119,8 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
     elif group.kinds == {PAIR}:
         return  # `blood pressure > 140 mmHg`: one number for a pair of variables says neither
     for index, variable in enumerate(variables):
-        for parsed in _parse_bounds(doc, expr, variable, index):
+        stated = expr if expr.cmp != LOST else _restored(expr, variable, excluding)
+        for parsed in _parse_bounds(doc, stated, variable, index):
             lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit, _ = parsed
             if excluding and not expr.exception:
                 flipped = _complement(variable, lower, lower_inc, upper, upper_inc, outside)
@@ -127,7 +130,20 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
             elif outside:
                 continue
             yield variable, Range(lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit,
-                                  (span_start, expr.end), condition)
+                                  (span_start, expr.end), condition or (LOST_COMPARATOR if stated.cmp != expr.cmp
+                                                                        and stated.cmp is not None else None))
+
+
+def _restored(expr: Expr, variable: str, excluding: bool) -> Expr:
+    """A lone bound whose `≥` or `≤` an encoding turned into `=`, read as the variable's healthier side (a multiple of
+    the ULN: at most), turned round where the criterion rules it out; a caveat, not a bound to apply. Only a single
+    value with its unit (not a formula's `eGFR = 175 × Scr^-1.154`); a scale keeps `=` as one point (`ECOG =1`), and a
+    variable trials take either side of (age, BMI) stays unread, as before."""
+    var = CATALOGUE[variable]
+    side = "lower" if ULN in (expr.u1, expr.u2) or expr.form == BARE_ULN else var.better
+    if side is None or var.scale is not None or expr.n2 is not None or (expr.u1 is None and expr.form != BARE_ULN):
+        return replace(expr, cmp=None)
+    return replace(expr, cmp=GE if (side == "higher") != excluding else LE)
 
 
 def _quote(doc: Text, span: tuple[int, int] | None) -> tuple[int, int] | None:

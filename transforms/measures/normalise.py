@@ -10,6 +10,7 @@ GE, LE, GT, LT = "≥", "≤", ">", "<"
 POST_GE, POST_LE = "\ue000", "\ue001"  # "or older", "or less": comparators written after the number
 POST_BETTER, POST_WORSE = "\ue002", "\ue003"  # "1 or better": a direction the variable's scale decides
 POSTFIX = POST_GE + POST_LE + POST_BETTER + POST_WORSE
+LOST = "\ue004"  # `Platelets =100`: a comparator whose side an encoding lost (`≥` and `≤` both became `=`)
 
 _CHAR_MAP = {
     "≧": GE, "⩾": GE, "≦": LE, "⩽": LE, "＞": GT, "＜": LT, "（": "(", "）": ")", "，": ",", "；": ";",
@@ -254,6 +255,8 @@ _SPACES_RE = re.compile(r" {2,}")
 _EQUALS_RANGE_RE = re.compile(
     r"(?<![<>≤≥=!])=(?!=)\s*(?P<low>\d[\d,]*(?:\.\d+)?)(?P<between>[^=<>≤≥;()\d]{0,20}?\s*(?:-|~|\bto\b|\band\b)\s*)"
     r"=(?!=)\s*(?P<high>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
+# a lone `=` before a number that no range pairs with another: the comparator is lost (`LOST`)
+BARE_EQUALS_RE = re.compile(r"(?<![<>≤≥=!])=(?!=)(?=\s*\d)")
 WORD_REPLACEMENTS = _WORDS  # phrase → what the second pass writes for it
 SYMBOL_PATTERNS = tuple(p for p, _ in _SYMBOL_PHRASES)
 _LETTERS_ONLY = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
@@ -284,7 +287,15 @@ def rewrite_words(src: Text, lowered: str) -> Text:
     src = _rewrite(src, _WORDS_RE.finditer(lowered), _replace_words)
     if "=" in src.text:
         src = _rewrite(src, _EQUALS_RANGE_RE.finditer(src.text), _restore_range_ends)
+        src = _rewrite(src, _lone_equals(src.text), lambda _: LOST)
     return _rewrite(src, _SPACES_RE.finditer(src.text), lambda m: " ") if "  " in src.text else src
+
+
+def _lone_equals(text: str) -> Iterable[re.Match[str]]:
+    """Each `=` before a number outside a pair of them (the pairs left after `_restore_range_ends` are those whose
+    higher end comes first: which was `≥` is unknown)."""
+    pairs = [m.span() for m in _EQUALS_RANGE_RE.finditer(text)]
+    return (m for m in BARE_EQUALS_RE.finditer(text) if not any(start <= m.start() < end for start, end in pairs))
 
 
 def _restore_range_ends(m: re.Match[str]) -> str | None:

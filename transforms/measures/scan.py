@@ -23,6 +23,7 @@ from transforms.measures.normalise import (
     GE,
     GT,
     LE,
+    LOST,
     LT,
     POSTFIX,
     SYMBOL_PATTERNS,
@@ -45,7 +46,8 @@ _NUM_BODY = (r"(?:\d+,\d{1,2}(?=\s*(?:[x×*]\s*10|(?:mg|g|mmol|umol)\s*/))|\d{1,
              r"(?![\d]|[.,]\d|\s*/\s*\d)")
 _NUM = r"(?<![\w.,^/\\])(?<![A-Za-z]-)" + _NUM_BODY
 _NUM_AFTER_UNIT = r"(?<![\w.,^/\\])(?(u1)|(?<![A-Za-z]-))" + _NUM_BODY
-_CMP = r"[≥≤<>]"
+_WRITTEN_CMP = r"[≥≤<>]"
+_CMP = rf"[≥≤<>{LOST}]"  # and `=` where an encoding lost the comparator (`assemble` reads its side)
 _AGE_SUFFIX = r"(?:\s*-?\s*(?:old|of\s+age|of-age|age)(?![a-z]))"
 _NO_WORD_AFTER = r"(?![a-z]|\s*/\s*[a-z])"
 _SMALLER_TIME = r"(?:months?|weeks?|days?)(?![a-z])"
@@ -54,7 +56,7 @@ _BP_NUMBER = r"\d{2,3}(?![\d.,])"
 # `the range`/`ranging` (whose first four characters the classes allow position by position), so the other positions
 # fail on one lookahead instead of trying each alternative
 _EXPR_RE = re.compile(
-    r"(?=[\d≥≤<>]|[bfitr][ehnra][toen\s][wmgt\s]|within\s+\d)(?:"
+    rf"(?=[\d≥≤<>{LOST}]|[bfitr][ehnra][toen\s][wmgt\s]|within\s+\d)(?:"
     # `0, 1 or 2`, `0-1 or 2`: points of a scale (a range of them first only before `or` and a last point that no
     # word follows: `ECOG 0-1 and 2 prior lines` is two statements)
     r"(?P<list>(?<![\w.,^/])[0-5](?![\d]|\.\d)(?P<lrange>\s*-\s*[0-5](?![\d]|\.\d)(?=\s*,?\s*or\b))?"
@@ -424,7 +426,7 @@ def _grade_token(grades: Iterable[str], named: bool = False) -> str:
 
 def _grade_re(grades: Iterable[str]) -> re.Pattern[str]:
     token = _grade_token(grades)
-    return re.compile(rf"(?:\s*(?P<cmp0>{_CMP}))?{_GRADE_LEAD}(?P<cmp>{_CMP}\s*)?(?P<grades>{token}(?:{_GRADE_SEP}{token})*)"
+    return re.compile(rf"(?:\s*(?P<cmp0>{_WRITTEN_CMP}))?{_GRADE_LEAD}(?P<cmp>{_WRITTEN_CMP}\s*)?(?P<grades>{token}(?:{_GRADE_SEP}{token})*)"
                       rf"(?:\s*(?P<post>[{POSTFIX}]))?")
 
 
