@@ -424,7 +424,8 @@ def test_an_equals_sign_where_a_comparator_belongs_is_reported_when_it_cannot_be
     assert _lost("BMI =30 kg/m2") == ["BMI =30 kg/m2"]
     assert _lost("Age ≥ 18 years; age = 16 years with consent") == ["age = 16 years"]
     assert _lost("Hemoglobin =9 g/dL") == []  # read as its healthier side (below)
-    assert _lost("ECOG = 1") == []  # a scale point: read as written
+    assert _lost("ECOG = 1") == []  # ≤ 1, the healthier side (below)
+    assert _lost("Fitzpatrick skin type = 3") == []  # a scale with no healthier side: one point, as written
     assert _lost("Enrolment in two groups (n=38 per group)") == []
     assert _lost("Age >= 18 years") == []
 
@@ -437,6 +438,11 @@ def test_an_equals_sign_where_a_comparator_belongs_is_reported_when_it_cannot_be
     # ruled out: the written side was the unhealthy one, so the healthier side is allowed without its edge
     ("Hemoglobin =9 g/dL", "EXCLUSION", ("hemoglobin", 90, False, None, None, "g/L")),
     ("Serum creatinine =2 mg/dL", "EXCLUSION", ("creatinine", None, None, 176.8, False, "µmol/L")),
+    # a scale's point is as likely `≤ 1` (EU CTR) as one point (`ECOG = 2` trials): shown, not applied, either way
+    ("ECOG =1", "INCLUSION", ("ecog", None, None, 1, True, "score")),
+    ("Karnofsky Performance Status (KPS) of =70%", "INCLUSION", ("karnofsky", 70, True, None, None, "%")),
+    ("New York Heart Association (NYHA) functional classification of = 3", "EXCLUSION",
+     ("nyha", None, None, 3, False, "class")),
 ])
 def test_a_lost_comparator_is_read_as_the_healthier_side_and_is_a_caveat(text: str, kind: str, expected: tuple) -> None:
     [read] = extract_measures(text, kind)

@@ -30,7 +30,7 @@ from transforms.measures.conditions import find_conditions
 from transforms.measures.convert import converter
 from transforms.measures.link import assign_owners, group_mentions
 from transforms.measures.model import OTHER, Measure, Range
-from transforms.measures.normalise import clean, lower, may_hold_a_measure, rewrite_words
+from transforms.measures.normalise import BARE_EQUALS_RE, clean, lower, may_hold_a_measure, rewrite_words
 from transforms.measures.scan import (
     STRICT_ABBREVIATIONS,
     find_names,
@@ -47,8 +47,6 @@ from transforms.measures.trial import across_criteria, as_listed, in_cohorts, in
 __all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "across_criteria", "as_listed", "converter",
            "extract_measures", "in_cohorts", "in_lists", "joined_by_or", "lost_comparators", "read_under_heading"]
 
-# `Hemoglobin =9 g/dL`: an `=` before a number where `≥` or `≤` was (an encoding's best-fit mapping turns both into `=`)
-_BARE_EQUALS_RE = re.compile(r"(?<![<>≤≥=!])=(?!=)(?=\s*\d)")
 MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a criterion
 _OPENS_WITH_COMPARATOR_RE = re.compile(r"\s*(?:[<>≤≥]|(?:at\s+(?:least|most)|(?:greater|more|less|fewer)\s+than)\b)",
                                        re.IGNORECASE)
@@ -129,9 +127,9 @@ def lost_comparators(text: str, kind: str, read: list[Measure]) -> list[str]:
     """The bounds of a criterion that read `=` where `≥` or `≤` belongs and so yield no range, as written
     (`Hemoglobin =9 g/dL`): read with `≥` in its place, the text would give them a range (`read`: the criterion's
     `extract_measures`)."""
-    if "=" not in text or _BARE_EQUALS_RE.search(text) is None:
+    if "=" not in text or BARE_EQUALS_RE.search(text) is None:
         return []
     read_texts = {m.source_text for m in read}  # a bound read as part of a wider one (`=650 and =5000`) is read
-    probe = _BARE_EQUALS_RE.sub("≥", text)
+    probe = BARE_EQUALS_RE.sub("≥", text)
     written = (m.source_text.replace("≥", "=") for m in extract_measures(probe, kind) if "≥" in m.source_text)
     return list(dict.fromkeys(w for w in written if w in text and not any(w in r for r in read_texts)))

@@ -137,11 +137,12 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
 def _restored(expr: Expr, variable: str, excluding: bool) -> Expr:
     """A lone bound whose `≥` or `≤` an encoding turned into `=`, read as the variable's healthier side (a multiple of
     the ULN: at most), turned round where the criterion rules it out; a caveat, not a bound to apply. Only a single
-    value with its unit (not a formula's `eGFR = 175 × Scr^-1.154`); a scale keeps `=` as one point (`ECOG =1`), and a
-    variable trials take either side of (age, BMI) stays unread, as before."""
+    value, with its unit unless it is a scale's (not a formula's `eGFR = 175 × Scr^-1.154`); a variable trials take
+    either side of (age, BMI) stays unread, as before."""
     var = CATALOGUE[variable]
     side = "lower" if ULN in (expr.u1, expr.u2) or expr.form == BARE_ULN else var.better
-    if side is None or var.scale is not None or expr.n2 is not None or (expr.u1 is None and expr.form != BARE_ULN):
+    single = expr.n2 is None or (expr.form == GRADE and expr.n2 == expr.n1)
+    if side is None or not single or (expr.u1 is None and var.scale is None and expr.form != BARE_ULN):
         return replace(expr, cmp=None)
     return replace(expr, cmp=GE if (side == "higher") != excluding else LE)
 

@@ -46,7 +46,6 @@ _NUM_BODY = (r"(?:\d+,\d{1,2}(?=\s*(?:[x×*]\s*10|(?:mg|g|mmol|umol)\s*/))|\d{1,
              r"(?![\d]|[.,]\d|\s*/\s*\d)")
 _NUM = r"(?<![\w.,^/\\])(?<![A-Za-z]-)" + _NUM_BODY
 _NUM_AFTER_UNIT = r"(?<![\w.,^/\\])(?(u1)|(?<![A-Za-z]-))" + _NUM_BODY
-_WRITTEN_CMP = r"[≥≤<>]"
 _CMP = rf"[≥≤<>{LOST}]"  # and `=` where an encoding lost the comparator (`assemble` reads its side)
 _AGE_SUFFIX = r"(?:\s*-?\s*(?:old|of\s+age|of-age|age)(?![a-z]))"
 _NO_WORD_AFTER = r"(?![a-z]|\s*/\s*[a-z])"
@@ -426,7 +425,7 @@ def _grade_token(grades: Iterable[str], named: bool = False) -> str:
 
 def _grade_re(grades: Iterable[str]) -> re.Pattern[str]:
     token = _grade_token(grades)
-    return re.compile(rf"(?:\s*(?P<cmp0>{_WRITTEN_CMP}))?{_GRADE_LEAD}(?P<cmp>{_WRITTEN_CMP}\s*)?(?P<grades>{token}(?:{_GRADE_SEP}{token})*)"
+    return re.compile(rf"(?:\s*(?P<cmp0>{_CMP}))?{_GRADE_LEAD}(?P<cmp>{_CMP}\s*)?(?P<grades>{token}(?:{_GRADE_SEP}{token})*)"
                       rf"(?:\s*(?P<post>[{POSTFIX}]))?")
 
 
