@@ -143,7 +143,9 @@ _ALL: tuple[Variable, ...] = (
     _v("life_expectancy", "years", "Life expectancy",
        names=("life expectancy", "expected survival", "estimated survival", "anticipated survival",
               "predicted survival", "expected life span", "expected lifespan", "estimated life expectancy",
-              "survival expectancy", "expected survival time", "life span"),
+              "survival expectancy", "expected survival time", "life span",
+              # `a comorbidity that would limit survival to less than 2 years`
+              "limit survival", "limits survival", "limiting survival"),
        units=_TIME, plausible=(0, 50)),
     _v("weight", "kg", "Body weight", names=("weight", "body weight", "weighing", "weighs", "weigh"),
        units=("g", "lb"), bare=((INF, "kg"),), plausible=(0.3, 400)),
