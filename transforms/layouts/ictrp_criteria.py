@@ -37,6 +37,7 @@ _EU_AGE_GROUP_LINE = re.compile(r"^(?:are the trial subjects under 18\?|number o
 # Items run together on one line: `1. First  2. Second` (EU CTR), `… (CKD); ii. decreased …`, `features - i. …`.
 _RUN_TOGETHER = re.compile(r"\s{2,}(?=\d{1,2}[.)]\s)|(?<=;)\s+(?=(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s)|"
                            r"\s[-–]\s(?=(?:[ivx]{1,4}|[a-z]|\d{1,2})[.)]\s)")
+_ITEM_MARK = re.compile(r"[.)]\s")  # what every cut above looks ahead to: most lines have none (searched first)
 # ICTRP joins the copies of a CT.gov eligibility text it holds with a `;` line.
 _COPY_SEPARATOR = re.compile(r"\n[ \t]*;[ \t]*(?=\n)")
 _NUMBERED = re.compile(r"^\(?\d{1,2}[.)]")
@@ -186,7 +187,7 @@ def _wraps(last: _Line, indent: int, line: str, marked: bool, after_break: bool)
 
 
 def _cut_run_together(line: _Line) -> list[_Line]:
-    if line.header is not None or line.lead_in:
+    if line.header is not None or line.lead_in or not _ITEM_MARK.search(line.text):
         return [line]
     parts = _RUN_TOGETHER.split(line.text)
     return [line] if len(parts) == 1 else [

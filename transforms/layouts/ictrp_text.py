@@ -19,7 +19,11 @@ from transforms.record import Intervention, Outcome
 
 # A registry's own `<br />` followed by ICTRP's rendering of the same newline (`\r<br>`) is one line break
 # (NL-OMON: `…concentration and<br /><br>the mNIS+7`); so is a CR/LF right before a `<br>` (`&#x0D;&lt;br&gt;`).
-_BREAK = re.compile(r"<br\s*/>[ \t]*(?:\r\n|\r|\n)?[ \t]*<br\s*>|(?:\r\n|\r|\n)?[ \t]*<br\s*/?>|\r\n|\r", re.I)
+# Every alternative opens with a literal character, so the search skips to the next `<`, CR, LF, blank or tab.
+_BR = r"<[bB][rR]"
+_BREAK = re.compile(rf"{_BR}\s*/>[ \t]*(?:\r\n|\r|\n)?[ \t]*{_BR}\s*>|{_BR}\s*/?>"
+                    rf"|\r\n[ \t]*{_BR}\s*/?>|\r[ \t]*{_BR}\s*/?>|\n[ \t]*{_BR}\s*/?>| [ \t]*{_BR}\s*/?>"
+                    rf"|\t[ \t]*{_BR}\s*/?>|\r\n|\r")
 # Block-level tags end a line; inline tags are dropped. Only these names count as tags: `<45 mL` is text.
 _BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|tr|table|h[1-6])(?:\s[^<>]{0,200})?/?>", re.I)
 _INLINE_TAG = re.compile(r"</?(?:b|i|u|em|strong|sup|sub|span|font|a|td|th|tbody|thead)(?:\s[^<>]{0,200})?/?>",
@@ -43,9 +47,11 @@ def decode(raw: str | None) -> str | None:
         text = unescaped
     if "<" in text or "\r" in text:
         text = _BREAK.sub("\n", text)
-        text = _BLOCK_TAG.sub("\n", text)
-        text = _INLINE_TAG.sub("", text)
-    text = _TRAILING_SPACE.sub("\n", text).strip()
+        if "<" in text:
+            text = _INLINE_TAG.sub("", _BLOCK_TAG.sub("\n", text))
+    if " \n" in text or "\t\n" in text:
+        text = _TRAILING_SPACE.sub("\n", text)
+    text = text.strip()
     return text or None
 
 
