@@ -1,9 +1,12 @@
 """Unit tests of the WHO ICTRP field readers and text splitters shared by the `ictrp_xml` and `ictrp_csv` layouts."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transforms.layouts import ictrp_criteria, ictrp_fields, ictrp_text
 from transforms.layouts.ictrp_fields import (
@@ -381,3 +384,17 @@ def test_splitters_near_linear_on_long_fields() -> None:
                         ictrp_text.conditions(text), ictrp_text.interventions(text))
 
     assert_near_linear(run(100), run(2000))
+
+
+# The line-break pattern, written plainly: `ictrp_text._BREAK` spells it so that every alternative opens with a literal
+# character (the search then skips to candidates, 1.7× faster over the shared corpus's ICTRP fields); both must read
+# every text alike.
+_PLAIN_BREAK = re.compile(r"<br\s*/>[ \t]*(?:\r\n|\r|\n)?[ \t]*<br\s*>|(?:\r\n|\r|\n)?[ \t]*<br\s*/?>|\r\n|\r", re.I)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["<br>", "<BR />", "<Br/>", "<bR >", "<br\n/>", "<br  >", "\r", "\n", "\r\n", " ",
+                                 "\t", "a", "<b>", "<p>", "x y", "&lt;br&gt;"]), max_size=16))
+def test_the_fast_break_pattern_reads_as_the_plain_one(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert ictrp_text._BREAK.sub("\n", text) == _PLAIN_BREAK.sub("\n", text)
