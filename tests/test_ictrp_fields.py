@@ -64,6 +64,10 @@ def test_not_placeholders(raw: str) -> None:
     (">= 20age old", False, 20.0), ("<= 90age old", True, 90.0), ("16years-old", False, 16.0),
     ("60(Year)", False, 60.0), ("6 Months", False, 0.5), ("2 weeks", False, round(2 / 52.1775, 6)),
     ("eighteen", False, None), ("18 parsecs", False, None),
+    # other registries' spellings (CTRI and PACTR `Year(s)`, ANZCTR's words around the number)
+    ("18.00 Year(s)", False, 18.0), ("99.00 Year(s)", True, 99.0), ("1.00 Month(s)", False, round(1 / 12, 6)),
+    ("18 Years and older", False, 18.0), ("18 years and older", True, None), ("75 Years <=", True, 75.0),
+    ("12 years or younger", True, 12.0), ("No limit", True, None), ("Not stated", False, None),
 ])
 def test_read_age(raw: str, upper: bool, years: float | None) -> None:
     assert read_age(raw, upper) == years
@@ -73,7 +77,8 @@ def test_read_age(raw: str, upper: bool, years: float | None) -> None:
     ("All", "ALL"), ("Both", "ALL"), ("Male and Female", "ALL"), ("Female: yes Male: yes", "ALL"),
     ("\nFemale: yes\nMale: yes\n", "ALL"), ("Female: yes Male: no", "FEMALE"), ("Female: no Male: yes", "MALE"),
     ("Female: no Male: no", None), ("F", "FEMALE"), ("M", "MALE"), ("Female", "FEMALE"), ("Males", "MALE"),
-    ("", None), ("Unknown", None),
+    ("", None), ("Unknown", None), ("Males and females", "ALL"), ("Both males and females", "ALL"),
+    ("Females", "FEMALE"),
 ])
 def test_read_sex(raw: str, sex: str | None) -> None:
     assert read_sex(raw) == sex
@@ -118,6 +123,7 @@ def test_read_status(raw: str, status: str | None, registry_status: str | None) 
     ("20240408", date(2024, 4, 8)), ("2021-09-20", date(2021, 9, 20)), ("2016/12/06", date(2016, 12, 6)),
     ("April 25, 2024", date(2024, 4, 25)), ("September 2021", date(2021, 9, 1)), ("20 May 2024", date(2024, 5, 20)),
     ("31/02/2020", None), ("12/31/2020", None), ("N/A", None), ("", None),
+    ("15-05-2020", date(2020, 5, 15)), ("15.05.2020", date(2020, 5, 15)), ("15/05-2020", None),  # one separator
 ])
 def test_read_date(raw: str, day: date | None) -> None:
     assert read_date(raw) == day

@@ -68,18 +68,19 @@ def field_of(name: str) -> str | None:
 
 # ---------------------------------------------------------------- scalar readers
 
-_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_DMY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def read_date(raw: str | None) -> date | None:
-    """ICTRP dates: DD/MM/YYYY (every registry but CT.gov), YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD, `April 25, 2024`."""
+    """ICTRP dates: DD/MM/YYYY (every registry but CT.gov; also with `.` or `-`), YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD,
+    `April 25, 2024`."""
     s = text.value(raw)
     if s is None:
         return None
     try:
         if m := _DMY.match(s):
-            return date(int(m[3]), int(m[2]), int(m[1]))
+            return date(int(m[4]), int(m[3]), int(m[1]))
         if m := _COMPACT_DATE.match(s):
             return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
@@ -87,9 +88,11 @@ def read_date(raw: str | None) -> date | None:
     return vocab.parse_date(s)
 
 
-# `18`, `18 Years`, `18Y`, `65+`, `>= 20age old`, `<= 90age old`, `16years-old`, `60(Year)`, `6 Months`.
-_AGE = re.compile(r"^(?:[<>≤≥]=?|=)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<plus>\+)?\s*\(?\s*(?P<unit>[a-z]+)?\s*\)?"
-                  r"\s*(?:-?\s*old|of age)?\s*(?P<plus2>\+)?\.?$", re.I)
+# `18 Years`, `18Y`, `60(Year)`, `>= 20age old`, `16years-old`, `18.00 Year(s)` (CTRI, PACTR), `65+`, `18 years and
+# older`, `75 Years <=`: an upper limit written `N+` or `N and older` states none
+_AGE = re.compile(r"^(?:[<>≤≥]=?|=)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<plus>\+)?\s*\(?\s*(?P<unit>[a-z]+)?(?:\(s\))?\s*\)?"
+                  r"\s*(?:-?\s*old|of age)?\s*(?:(?P<plus2>\+|(?:and|or)\s+(?:older|over|above|more))"
+                  r"|(?:and|or)\s+(?:younger|under|below|less)|[<>≤≥]=?)?\.?$", re.I)
 _AGE_UNIT_WORDS = {"age": "years", "years": "years", "year": "years", "yrs": "years", "yr": "years", "y": "years",
                    "months": "months", "month": "months", "mo": "months", "weeks": "weeks", "week": "weeks",
                    "w": "weeks", "days": "days", "day": "days", "d": "days", "hours": "hours", "hour": "hours"}
@@ -108,7 +111,7 @@ def read_age(raw: str | None, upper: bool) -> float | None:
 
 
 _SEX_FLAG = re.compile(r"\b(female|male)\s*:\s*(yes|no)\b", re.I)
-_SEX_WORD = re.compile(r"\b(female|male|women|men|woman|man|both|all)\b", re.I)
+_SEX_WORD = re.compile(r"\b(female|male|women|men|woman|man|both|all)s?\b", re.I)
 
 
 def read_sex(raw: str | None) -> str | None:
