@@ -189,6 +189,20 @@ def test_sponsors() -> None:
     ("Nonrandomized Trial, Open, Single Group", {"allocation": "NON_RANDOMIZED", "masking": "NONE",
                                                  "intervention_model": "SINGLE_GROUP"}),
     ("", {}),
+    # registries beyond the sample: ANZCTR, IRCT, DRKS with an unknown label after, CRIS's `RCT`
+    ("Purpose of the study: Treatment; Allocation: Randomised controlled trial; Masking: Blinded (masking used);"
+     "Assignment: Parallel;Type of endpoint(s): Efficacy;",
+     {"primary_purpose": "TREATMENT", "allocation": "RANDOMIZED", "intervention_model": "PARALLEL"}),
+    ("Randomization: Randomized, Blinding: Double blinded, Placebo: Used, Assignment: Parallel, Purpose: Treatment. "
+     "Randomization description: permuted blocks", {"allocation": "RANDOMIZED", "masking": "DOUBLE",
+                                                    "intervention_model": "PARALLEL", "primary_purpose": "TREATMENT"}),
+    ("Allocation: Non-randomized controlled trial; Masking: Open (masking not used); Control: Active; Purpose: "
+     "Treatment; Assignment: Single; Study design other:", {"allocation": "NON_RANDOMIZED", "masking": "NONE",
+                                                            "primary_purpose": "TREATMENT",
+                                                            "intervention_model": "SINGLE_GROUP"}),
+    ("Allocation: RCT, Intervention Model: Parallel, Blinding/Masking: Double, Primary Purpose: Treatment",
+     {"allocation": "RANDOMIZED", "intervention_model": "PARALLEL", "masking": "DOUBLE", "primary_purpose": "TREATMENT"}),
+    ("Single arm", {"intervention_model": "SINGLE_GROUP"}),  # one arm, not single-blind
 ])
 def test_read_design(raw: str, design: dict) -> None:
     assert read_design(raw) == design

@@ -256,11 +256,17 @@ def read_countries(raw: str | None) -> list[CountryListing]:
 
 # ---------------------------------------------------------------- study design
 
-_DESIGN_LABEL = re.compile(r"(?:^|[\n;,.]\s*)(?P<label>allocation|intervention model|blinding/masking|masking|"
-                           r"blinding|primary purpose|study design purpose|purpose|assignment)\s*:\s*", re.I)
+# labelled designs: CRIS `Allocation : RCT, Blinding/Masking : Open`, DRKS `Assignment: Parallel; Study design purpose:
+# Treatment`, ANZCTR `Purpose of the study: Treatment; …`, IRCT `Randomization: Randomized, Blinding: Double blinded`
+_DESIGN_LABEL = re.compile(r"(?:^|[\n;,.]\s*)(?P<label>allocation|randomi[sz]ation|intervention model|blinding/masking|"
+                           r"masking|blinding|primary purpose|study design purpose|purpose(?: of the study)?|assignment)"
+                           r"\s*:\s*", re.I)
+_VALUE_END = re.compile(r"[;\n]|\.\s")  # a labelled value ends at the next label or at one of these
+# unlabelled, a masking word states masking only beside one of these (`Single arm` is one group, not single-blind)
+_MASKING_WORD = re.compile(r"\b(?:blind(?:ed)?|mask(?:ed|ing)?|open)\b", re.I)
 _EU_DESIGN_FLAG = re.compile(r"\b(randomised|open|single blind|double blind|parallel group|cross over)\s*:\s*"
                              r"(yes|no)\b", re.I)
-_RANDOMISED = re.compile(r"^(non[\s-]?)?randomi[sz]ed\b", re.I)
+_RANDOMISED = re.compile(r"^(non[\s-]?)?(?:randomi[sz]ed|rct)\b", re.I)
 _PURPOSE_PHRASE = re.compile(r"^(?P<what>.+?)\s+purpose$", re.I)
 
 
@@ -275,7 +281,8 @@ def read_design(raw: str | None) -> dict[str, str]:
     labels = list(_DESIGN_LABEL.finditer(s))
     if labels:
         pairs = [(m.group("label").casefold(),
-                  s[m.end():labels[n + 1].start() if n + 1 < len(labels) else len(s)].strip(" ;,."))
+                  _VALUE_END.split(s[m.end():labels[n + 1].start() if n + 1 < len(labels) else len(s)], 1)[0]
+                  .strip(" ;,."))
                  for n, m in enumerate(labels)]
     else:  # `randomized controlled trial, open(masking not used), parallel assignment, treatment purpose`
         pairs = [("", part) for part in text.split_top_level(s, ",")]
@@ -289,16 +296,16 @@ def read_design(raw: str | None) -> dict[str, str]:
 def _design_value(label: str, val: str) -> dict[str, str]:
     found: dict[str, str] = {}
     allocation, masking, model = vocab.allocation(val), vocab.masking(val), vocab.intervention_model(val)
-    if label in ("", "allocation") and (m := _RANDOMISED.match(val)):
+    if label in ("", "allocation", "randomization", "randomisation") and (m := _RANDOMISED.match(val)):
         found["allocation"] = "NON_RANDOMIZED" if m.group(1) else "RANDOMIZED"
     elif label == "allocation" and allocation:
         found["allocation"] = allocation
-    if label in ("", "masking", "blinding", "blinding/masking") and masking:
+    if masking and (label in ("masking", "blinding", "blinding/masking") or (label == "" and _MASKING_WORD.search(val))):
         found["masking"] = masking
     if label in ("", "intervention model", "assignment") and model:
         found["intervention_model"] = model
     purpose = _PURPOSE_PHRASE.match(val) if label == "" else None
-    if label in ("primary purpose", "study design purpose", "purpose") or purpose:
+    if label in ("primary purpose", "study design purpose", "purpose", "purpose of the study") or purpose:
         code = vocab.primary_purpose(purpose.group("what") if purpose else val)
         if code:
             found["primary_purpose"] = code
