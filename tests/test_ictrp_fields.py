@@ -344,6 +344,21 @@ def test_criteria_eu_age_groups_dropped_and_run_together_items_cut() -> None:
     assert _criteria(raw) == [("IN", "First one"), ("IN", "Second one"), ("IN", "Third one")]
 
 
+@pytest.mark.parametrize(("raw", "items"), [
+    ("Inclusion criteria: (1) age 20-80 years old (2) diagnosed with knee osteoarthritis (3) VAS >= 4",
+     ["age 20-80 years old", "diagnosed with knee osteoarthritis", "VAS >= 4"]),
+    ("Inclusion criteria: 1. Aged 18-75 years 2. Diagnosed with sepsis 3. Informed consent signed",
+     ["Aged 18-75 years", "Diagnosed with sepsis", "Informed consent signed"]),
+    ("Inclusion criteria: 1) Pregnant 2) Malignant tumor", ["Pregnant", "Malignant tumor"]),
+    # numbers that do not go on from the line's own, or in another style, are the sentence's
+    ("Inclusion criteria: (1) stage 3 disease (4) weeks after surgery", ["stage 3 disease (4) weeks after surgery"]),
+    ("Inclusion criteria: 1. type 2 diabetes (2) of long duration 3. adults",
+     ["type 2 diabetes (2) of long duration 3. adults"]),
+])
+def test_criteria_numbered_items_run_together_with_single_blanks_are_cut(raw: str, items: list[str]) -> None:
+    assert _criteria(raw) == [("IN", item) for item in items]
+
+
 def test_criteria_ctgov_copies_read_once_and_sub_items_separate() -> None:
     copy = ("\r<br>        Inclusion Criteria:\r<br>\r<br>          1. Satisfy one of the following:\r<br>\r<br>"
             "               1. Adult patients diagnosed with hATTR-PN and prescribed a drug according to the\r<br>"

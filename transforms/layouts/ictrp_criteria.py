@@ -41,6 +41,11 @@ _ITEM_MARK = re.compile(r"[.)]\s")  # what every cut above looks ahead to: most 
 # ICTRP joins the copies of a CT.gov eligibility text it holds with a `;` line.
 _COPY_SEPARATOR = re.compile(r"\n[ \t]*;[ \t]*(?=\n)")
 _NUMBERED = re.compile(r"^\(?\d{1,2}[.)]")
+_ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})[.)]")
+# the next items of a numbered line, run together on it with single blanks (ChiCTR: `(1) age 20-80 (2) knee OA`):
+# cut only where the numbers go on from the line's own, in its marker's style
+_INLINE_NUMBER = {"num()": re.compile(r"\s\((\d{1,2})\)\s"), "num)": re.compile(r"\s(\d{1,2})\)\s"),
+                  "num.": re.compile(r"\s(\d{1,2})\.\s(?=\D)")}
 # `OR • The participant …`: a connective in front of a bullet.
 _CONNECTIVE_PREFIX = re.compile(r"^(?:and|or|and/or)\s+(?=[-•*·▪◦–]\s)", re.I)
 _NAMES_BOTH_LISTS = re.compile(r"inclusion criteria.*exclusion criteria|exclusion criteria.*inclusion criteria", re.I)
@@ -93,6 +98,7 @@ class _Line:
     marker_indent: int | None = None
     last: str = ""  # the last physical line joined in
     more: list[str] = field(default_factory=list)  # wrapped lines joined in after the first
+    number: int | None = None  # a numbered line's own number
 
 
 def _items(text: str, field_kind: str) -> list[tuple[str, str, str]]:
@@ -152,7 +158,8 @@ def _logical_lines(text: str) -> list[_Line]:
             out.append(_Line(body, lead_in=True, after_break=after_break))
         else:
             out.append(_Line(body, marked, marker_of(line) if marked else "", after_break=after_break,
-                             marker_indent=indent if marked else None, last=line))
+                             marker_indent=indent if marked else None, last=line,
+                             number=int(m.group(1)) if marked and (m := _ITEM_NUMBER.match(line)) else None))
         after_break = False
     for joined in out:  # a lead-in may have been wrapped over two lines: judged once whole
         if joined.more:
@@ -190,10 +197,21 @@ def _cut_run_together(line: _Line) -> list[_Line]:
     if line.header is not None or line.lead_in or not _ITEM_MARK.search(line.text):
         return [line]
     parts = _RUN_TOGETHER.split(line.text)
+    if len(parts) == 1 and line.number is not None and line.marker in _INLINE_NUMBER:
+        parts = _next_numbers(line.text, line.number, _INLINE_NUMBER[line.marker])
     return [line] if len(parts) == 1 else [
         _Line(strip_marker(p)[1] if n else p, marked=line.marked or n > 0, marker=marker_of(p) if n else line.marker,
               after_break=line.after_break)
         for n, p in enumerate(parts) if p.strip()]
+
+
+def _next_numbers(text: str, number: int, inline: re.Pattern[str]) -> list[str]:
+    """The text cut before each inline item that numbers on from `number` (each piece keeps its marker)."""
+    cuts: list[int] = []
+    for m in inline.finditer(text):
+        if int(m.group(1)) == number + 1 + len(cuts):
+            cuts.append(m.start() + 1)
+    return [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
 
 def _kind_said(line: str, kind: str) -> str:
