@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import replace
 
 from schemas.measures import CATALOGUE, ULN, VARIABLES
-from transforms.measures.assemble import measures, paired_alternatives, readings
+from transforms.measures.assemble import measures, paired_alternatives, readings, restore_lost_comparators
 from transforms.measures.conditions import find_conditions
 from transforms.measures.convert import converter
 from transforms.measures.link import assign_owners, group_mentions
@@ -88,6 +88,7 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
     groups = group_mentions(mentions, lowered, doc.text, STRICT_ABBREVIATIONS)
     assign_owners(lowered, exprs, groups)
     find_conditions(lowered, doc, exprs, exclusion)
+    restore_lost_comparators(doc, exprs, exclusion)
     read = [(expr, list(readings(doc, expr, exclusion)))
             for expr in exprs if expr.owner is not None and not expr.dropped]
     paired_alternatives(lowered, read, exclusion)

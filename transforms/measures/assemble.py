@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 
 from schemas.measures import (
     ADJOINING,
@@ -119,8 +118,7 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
     elif group.kinds == {PAIR}:
         return  # `blood pressure > 140 mmHg`: one number for a pair of variables says neither
     for index, variable in enumerate(variables):
-        stated = expr if expr.cmp != LOST else _restored(expr, variable, excluding)
-        for parsed in _parse_bounds(doc, stated, variable, index):
+        for parsed in _parse_bounds(doc, expr, variable, index):
             lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit, _ = parsed
             if excluding and not expr.exception:
                 flipped = _complement(variable, lower, lower_inc, upper, upper_inc, outside)
@@ -130,21 +128,28 @@ def readings(doc: Text, expr: Expr, exclusion: bool) -> Iterable[tuple[str, Rang
             elif outside:
                 continue
             yield variable, Range(lower, lower_inc, upper, upper_inc, unit, raw_value, raw_unit,
-                                  (span_start, expr.end), condition or (LOST_COMPARATOR if stated.cmp != expr.cmp
-                                                                        and stated.cmp is not None else None))
+                                  (span_start, expr.end), condition or (LOST_COMPARATOR if expr.restored else None))
 
 
-def _restored(expr: Expr, variable: str, excluding: bool) -> Expr:
-    """A lone bound whose `≥` or `≤` an encoding turned into `=`, read as the variable's healthier side (a multiple of
-    the ULN: at most), turned round where the criterion rules it out; a caveat, not a bound to apply. Only a single
-    value, with its unit unless it is a scale's (not a formula's `eGFR = 175 × Scr^-1.154`); a variable trials take
-    either side of (age, BMI) stays unread, as before."""
-    var = CATALOGUE[variable]
-    side = "lower" if ULN in (expr.u1, expr.u2) or expr.form == BARE_ULN else var.better
-    single = expr.n2 is None or (expr.form == GRADE and expr.n2 == expr.n1)
-    if side is None or not single or (expr.u1 is None and var.scale is None and expr.form != BARE_ULN):
-        return replace(expr, cmp=None)
-    return replace(expr, cmp=GE if (side == "higher") != excluding else LE)
+def restore_lost_comparators(doc: Text, exprs: list[Expr], exclusion: bool) -> None:
+    """Read back each lone bound whose `≥` or `≤` an encoding turned into `=` as its variable's healthier side (a
+    multiple of the ULN: at most), written the other way where the criterion rules it out, and mark it restored (a
+    caveat, not a bound to apply); before `readings`, so that the bounds that continue it inherit the side. Only a
+    single value, with its unit unless it is a scale's (not a formula's `eGFR = 175 × Scr^-1.154`); where its
+    variables disagree, or trials take either side (age, BMI), it keeps no comparator and stays unread, as before."""
+    for expr in exprs:
+        if expr.cmp != LOST:
+            continue
+        expr.cmp = None
+        if expr.owner is None or not (expr.n2 is None or (expr.form == GRADE and expr.n2 == expr.n1)):
+            continue
+        catalogued = [CATALOGUE[v] for v in _resolve_variables(expr.owner, expr, doc.text)]
+        uln = ULN in (expr.u1, expr.u2) or expr.form == BARE_ULN
+        sides = {"lower" if uln else var.better for var in catalogued}
+        if len(sides) != 1 or None in sides or (expr.u1 is None and not uln and any(v.scale is None for v in catalogued)):
+            continue
+        turned = (exclusion or expr.ruled_out) != expr.negated and not expr.exception  # as `readings` turns it
+        expr.cmp, expr.restored = (GE if (sides.pop() == "higher") != turned else LE), True
 
 
 def _quote(doc: Text, span: tuple[int, int] | None) -> tuple[int, int] | None:

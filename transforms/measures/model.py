@@ -112,6 +112,7 @@ class Expr:
     joined_by: str | None = None  # `or`/`unless` joining it to a bound of another variable (`creatinine … or CrCl …`),
     # `and` between the two bounds an exclusion needs together, or `listed` after `one of the following` or `such as`
     condition: tuple[int, int] | None = None
+    restored: bool = False  # its comparator read back from an `=` that stands for a lost `≥` or `≤` (a caveat)
 
     @property
     def units(self) -> tuple[str | None, str | None]:
