@@ -433,3 +433,11 @@ _PLAIN_BREAK = re.compile(r"<br\s*/>[ \t]*(?:\r\n|\r|\n)?[ \t]*<br\s*>|(?:\r\n|\
 def test_the_fast_break_pattern_reads_as_the_plain_one(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert ictrp_text._BREAK.sub("\n", text) == _PLAIN_BREAK.sub("\n", text)
+
+
+def test_outcomes_replaced_in_the_record_history_are_left_out() -> None:
+    # ISRCTN keeps the outcomes a change replaced under `Previous …:` in the same field
+    raw = ("Current secondary outcome measures as of 17/05/2019:<br>1. Pain at 6 weeks<br>2. Function at 12 weeks<br><br>"
+           "Previous secondary outcome measures:<br>1. Pain at 3 weeks<br>2. Cost")
+    found = ictrp_text.outcomes(ictrp_text.decode(raw), "SECONDARY")
+    assert [(o.kind, o.measure) for o in found] == [("SECONDARY", "Pain at 6 weeks"), ("SECONDARY", "Function at 12 weeks")]

@@ -147,6 +147,10 @@ _EU_SECTION = re.compile(
     r"secondary end ?points?(?:\s*\(s\))?|timepoints?(?:\s*\(s\))? of evaluation of this end ?point)\s*:\s*", re.I)
 # A line that only heads the items under it: `Safety endpoints:`, `Week 35 Interim Analysis:`, `Final Analysis
 # Secondary Endpoint` — short, no sentence in it.
+# ISRCTN keeps a record's history in the field: `Current primary outcome measure as of 01/02/2020:` heads the items in
+# force, `Previous primary outcome measure:` (or `Original …`) those they replaced, which are left out
+_HISTORY_HEADING = re.compile(r"^(?P<when>current|previous|original|old)\b.{0,40}?\b(?:outcome|end\s?point)s?\b"
+                              r"(?:\s+measures?)?(?:\s+as\s+of\s+[^:]{1,30})?\s*:$", re.I)
 _HEADING_WORDS = re.compile(r"\b(?:end ?points?|outcomes?|analys[ie]s|measures?)\b", re.I)
 _SENTENCE_STOP = re.compile(r"[.;]\s")
 _ANNOUNCES = re.compile(r"\b(?:following|as follows)\b", re.I)
@@ -183,7 +187,7 @@ def _outcome_items(text: str, kind: str, time_frame: str | None) -> list[Outcome
         return [Outcome(kind, m, time_frame=time_frame) for m in measures if not is_placeholder(m)]
     items: list[list] = []  # [kind, measure pieces, description pieces, collects sub-items]
     current: list | None = None
-    field_kind, blank_before = kind, False
+    field_kind, blank_before, superseded = kind, False, False
     following = next_where(lines, bool)
     for n, line in enumerate(lines):
         if not line:
@@ -192,6 +196,12 @@ def _outcome_items(text: str, kind: str, time_frame: str | None) -> list[Outcome
         marked, body = strip_marker(line)
         if is_placeholder(body):
             current, blank_before = None, False
+            continue
+        if not marked and (history := _HISTORY_HEADING.match(body)):
+            superseded = history.group("when").casefold() != "current"
+            kind, current, blank_before = _heading_kind(body, field_kind), None, True
+            continue
+        if superseded:
             continue
         nxt = lines[following[n]] if following[n] < len(lines) else None
         if not marked and nxt is not None and _is_heading(body, strip_marker(nxt)[0]):
