@@ -441,3 +441,12 @@ def test_outcomes_replaced_in_the_record_history_are_left_out() -> None:
            "Previous secondary outcome measures:<br>1. Pain at 3 weeks<br>2. Cost")
     found = ictrp_text.outcomes(ictrp_text.decode(raw), "SECONDARY")
     assert [(o.kind, o.measure) for o in found] == [("SECONDARY", "Pain at 6 weeks"), ("SECONDARY", "Function at 12 weeks")]
+
+
+def test_criteria_replaced_in_the_record_history_are_left_out() -> None:
+    # ISRCTN keeps the criteria a change replaced under `Previous …:` in the same field
+    inclusion = ("Inclusion criteria: Current inclusion criteria as of 12/03/2020:<br>1. Aged 18 years or over<br>"
+                 "2. Diagnosis of asthma<br><br>Previous inclusion criteria:<br>1. Aged 16 years or over<br>2. Asthma")
+    exclusion = "Exclusion criteria: 1. Pregnancy<br><br>Original exclusion criteria:<br>1. Pregnancy or breastfeeding"
+    assert _criteria(inclusion, exclusion) == [("IN", "Aged 18 years or over"), ("IN", "Diagnosis of asthma"),
+                                               ("EX", "Pregnancy")]

@@ -42,6 +42,10 @@ _ITEM_MARK = re.compile(r"[.)]\s")  # what every cut above looks ahead to: most 
 _COPY_SEPARATOR = re.compile(r"\n[ \t]*;[ \t]*(?=\n)")
 _NUMBERED = re.compile(r"^\(?\d{1,2}[.)]")
 _ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})[.)]")
+# ISRCTN keeps a record's history in the field: `Current inclusion criteria as of 12/03/2020:` heads the criteria in
+# force, `Previous inclusion criteria:` (or `Original …`) those they replaced, which are left out (to the next heading)
+_HISTORY_HEADING = re.compile(r"^(?P<when>current|previous|original|old)\b.{0,40}?\b(?:inclusion|exclusion|"
+                              r"eligibility)\s+criteria\b(?:\s+as\s+of\s+[^:]{1,30})?\s*:$", re.I)
 # the next items of a numbered line, run together on it with single blanks (ChiCTR: `(1) age 20-80 (2) knee OA`):
 # cut only where the numbers go on from the line's own, in its marker's style
 _INLINE_NUMBER = {"num()": re.compile(r"\s\((\d{1,2})\)\s"), "num)": re.compile(r"\s(\d{1,2})\)\s"),
@@ -134,12 +138,18 @@ def _items(text: str, field_kind: str) -> list[tuple[str, str, str]]:
 def _logical_lines(text: str) -> list[_Line]:
     """Physical lines classified, wrapped lines joined, run-together items cut apart."""
     out: list[_Line] = []
-    after_break = True
+    after_break, superseded = True, False
     for indent, line in _physical_lines(text):
         if not line:
             after_break = True
             continue
+        if history := _HISTORY_HEADING.match(line):
+            superseded, after_break = history.group("when").casefold() != "current", True
+            continue
         header = _HEADER.match(line)
+        superseded = superseded and header is None
+        if superseded:
+            continue
         if header and len((header.group("lead") or "").split()) <= _LEAD_WORDS:
             out.append(_Line(line, header=INCLUSION if header.group("kind").casefold() == "inclusion" else EXCLUSION))
             line = (header.group("rest") or "").strip()
