@@ -142,7 +142,7 @@ def test_read_enrollment(raw: str, n: int | None) -> None:
     ("Interventional clinical trial of medicinal product", "INTERVENTIONAL"), ("Interventional Study", "INTERVENTIONAL"),
     ("observational", "OBSERVATIONAL"), ("Observational study", "OBSERVATIONAL"),
     ("Observational [Patient Registry]", "OBSERVATIONAL"), ("Expanded Access", "EXPANDED_ACCESS"),
-    ("Treatment study", None), ("", None),
+    ("Treatment study", None), ("", None), ("Intervention", "INTERVENTIONAL"),
 ])
 def test_read_study_type(raw: str, code: str | None) -> None:
     assert read_study_type(raw) == code

@@ -180,7 +180,7 @@ def read_study_type(raw: str | None) -> str | None:
     if s is None:
         return None
     first = s.casefold()
-    for prefix, code in (("interventional", "INTERVENTIONAL"), ("observational", "OBSERVATIONAL"),
+    for prefix, code in (("intervention", "INTERVENTIONAL"), ("observational", "OBSERVATIONAL"),
                          ("expanded access", "EXPANDED_ACCESS")):
         if first.startswith(prefix):
             return code
