@@ -133,6 +133,7 @@ def test_read_date(raw: str, day: date | None) -> None:
     ("500", 500), ("1,200", 1200), ("50 participants", 50), ("74 ", 74),
     ("control group:50;sepsis group:50;", None),  # per-group sizes: the field states no total
     ("Group A:50;Group B:50;Total:100", 100), ("", None), ("unknown", None), ("50-100", None),
+    ("Planned Sample Size: 200; UK Sample Size: 120", 200), ("UK Sample Size: 120", None),
 ])
 def test_read_enrollment(raw: str, n: int | None) -> None:
     assert read_enrollment(raw) == n

@@ -188,7 +188,10 @@ def read_study_type(raw: str | None) -> str | None:
 
 
 _ONE_NUMBER = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\s*(?:participants|patients|subjects|people))?$", re.I)
-_TOTAL = re.compile(r"\b(?:total|overall|sum)\b[^:;\d]{0,30}[:=]?\s*(\d{1,3}(?:,\d{3})+|\d+)\b", re.I)
+# `Group A:50;Group B:50;Total:100`, and the planned size first in ISRCTN's `Planned Sample Size: 200; UK Sample Size:
+# 120`
+_TOTAL = re.compile(r"\b(?:total|overall|sum|^planned\s+sample\s+size)\b[^:;\d]{0,30}[:=]?\s*(\d{1,3}(?:,\d{3})+|\d+)\b",
+                    re.I)
 
 
 def read_enrollment(raw: str | None) -> int | None:
