@@ -451,3 +451,26 @@ def test_criteria_replaced_in_the_record_history_are_left_out() -> None:
     exclusion = "Exclusion criteria: 1. Pregnancy<br><br>Original exclusion criteria:<br>1. Pregnancy or breastfeeding"
     assert _criteria(inclusion, exclusion) == [("IN", "Aged 18 years or over"), ("IN", "Diagnosis of asthma"),
                                                ("EX", "Pregnancy")]
+
+
+def _plain_split_top_level(text: str, separator: str = ";") -> list[str]:
+    """`ictrp_text.split_top_level` written as a walk over every character (the spec it must read alike)."""
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch == separator and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([";", ",", "(", ")", "[", "]", "{", "}", " ", "a", "bc", "Drug: X", "; ;"]),
+                max_size=20), st.sampled_from([";", ","]))
+def test_split_top_level_reads_as_the_plain_walk(pieces: list[str], separator: str) -> None:
+    text = "".join(pieces)
+    assert ictrp_text.split_top_level(text, separator) == _plain_split_top_level(text, separator)

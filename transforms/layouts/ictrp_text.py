@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import cache
 
 from transforms import vocab
 from transforms.record import Intervention, Outcome
@@ -68,17 +69,25 @@ def value(raw: str | None) -> str | None:
 
 def split_top_level(text: str, separator: str = ";") -> list[str]:
     """Cut at every separator outside brackets; pieces trimmed, empty ones dropped."""
+    if "(" not in text and "[" not in text and "{" not in text:  # no bracket opens: every separator cuts
+        return [p.strip() for p in text.split(separator) if p.strip()]
     pieces, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
+    for m in _state_characters(separator).finditer(text):  # only these characters change the state
+        ch = m.group()
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth = max(0, depth - 1)
-        elif ch == separator and depth == 0:
-            pieces.append(text[start:i])
-            start = i + 1
+        elif depth == 0:
+            pieces.append(text[start:m.start()])
+            start = m.end()
     pieces.append(text[start:])
     return [p.strip() for p in pieces if p.strip()]
+
+
+@cache
+def _state_characters(separator: str) -> re.Pattern[str]:
+    return re.compile(rf"[{re.escape(separator)}()\[\]{{}}]")
 
 
 def unique(values: list[str]) -> list[str]:
