@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 from transforms import vocab
 from transforms.criteria import EXCLUSION, INCLUSION, marker_of, split_eligibility
-from transforms.layouts.ictrp_text import continues, is_placeholder, next_where, stops_open, strip_marker
+from transforms.layouts.ictrp_text import (
+    continues,
+    is_placeholder,
+    next_where,
+    stops_open,
+    strip_marker,
+    superseded_heading,
+)
 from transforms.record import Criterion
 
 # `Inclusion criteria:`, `Polyneuropathy Exclusion Criteria (UK only):`, `3.1.1.b. Exclusion criteria`,
@@ -42,10 +49,6 @@ _ITEM_MARK = re.compile(r"[.)]\s")  # what every cut above looks ahead to: most 
 _COPY_SEPARATOR = re.compile(r"\n[ \t]*;[ \t]*(?=\n)")
 _NUMBERED = re.compile(r"^\(?\d{1,2}[.)]")
 _ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})[.)]")
-# ISRCTN keeps a record's history in the field: `Current inclusion criteria as of 12/03/2020:` heads the criteria in
-# force, `Previous inclusion criteria:` (or `Original …`) those they replaced, which are left out (to the next heading)
-_HISTORY_HEADING = re.compile(r"^(?P<when>current|previous|original|old)\b.{0,40}?\b(?:inclusion|exclusion|"
-                              r"eligibility)\s+criteria\b(?:\s+as\s+of\s+[^:]{1,30})?\s*:$", re.I)
 # the next items of a numbered line, run together on it with single blanks (ChiCTR: `(1) age 20-80 (2) knee OA`):
 # cut only where the numbers go on from the line's own, in its marker's style
 _INLINE_NUMBER = {"num()": re.compile(r"\s\((\d{1,2})\)\s"), "num)": re.compile(r"\s(\d{1,2})\)\s"),
@@ -143,8 +146,8 @@ def _logical_lines(text: str) -> list[_Line]:
         if not line:
             after_break = True
             continue
-        if history := _HISTORY_HEADING.match(line):
-            superseded, after_break = history.group("when").casefold() != "current", True
+        if (history := superseded_heading(line)) is not None:
+            superseded, after_break = history, True  # replaced criteria are left out up to the next heading
             continue
         header = _HEADER.match(line)
         superseded = superseded and header is None

@@ -67,6 +67,20 @@ def value(raw: str | None) -> str | None:
     return None if text is None or is_placeholder(text) else text
 
 
+# ISRCTN keeps a record's history in its fields: `Current primary outcome measure as of 01/02/2020:` or `Current
+# inclusion criteria as of 12/03/2020:` heads the items in force, `Previous …:` (or `Original …`) those they replaced
+_HISTORY_HEADING = re.compile(r"^(?P<when>current|previous|original|old)\b.{0,40}?\b(?:(?:outcome|end\s?point)s?"
+                              r"(?:\s+measures?)?|(?:inclusion|exclusion|eligibility)\s+criteria)\b"
+                              r"(?:\s+as\s+of\s+[^:]{1,30})?\s*:$", re.I)
+
+
+def superseded_heading(line: str) -> bool | None:
+    """For a heading of ISRCTN's record history, whether the items under it were replaced (`Previous …:`) or are in
+    force (`Current … as of …:`); None for any other line."""
+    m = _HISTORY_HEADING.match(line)
+    return None if m is None else m.group("when").casefold() != "current"
+
+
 def split_top_level(text: str, separator: str = ";") -> list[str]:
     """Cut at every separator outside brackets; pieces trimmed, empty ones dropped."""
     if "(" not in text and "[" not in text and "{" not in text:  # no bracket opens: every separator cuts
@@ -156,10 +170,6 @@ _EU_SECTION = re.compile(
     r"secondary end ?points?(?:\s*\(s\))?|timepoints?(?:\s*\(s\))? of evaluation of this end ?point)\s*:\s*", re.I)
 # A line that only heads the items under it: `Safety endpoints:`, `Week 35 Interim Analysis:`, `Final Analysis
 # Secondary Endpoint` — short, no sentence in it.
-# ISRCTN keeps a record's history in the field: `Current primary outcome measure as of 01/02/2020:` heads the items in
-# force, `Previous primary outcome measure:` (or `Original …`) those they replaced, which are left out
-_HISTORY_HEADING = re.compile(r"^(?P<when>current|previous|original|old)\b.{0,40}?\b(?:outcome|end\s?point)s?\b"
-                              r"(?:\s+measures?)?(?:\s+as\s+of\s+[^:]{1,30})?\s*:$", re.I)
 _HEADING_WORDS = re.compile(r"\b(?:end ?points?|outcomes?|analys[ie]s|measures?)\b", re.I)
 _SENTENCE_STOP = re.compile(r"[.;]\s")
 _ANNOUNCES = re.compile(r"\b(?:following|as follows)\b", re.I)
@@ -206,9 +216,8 @@ def _outcome_items(text: str, kind: str, time_frame: str | None) -> list[Outcome
         if is_placeholder(body):
             current, blank_before = None, False
             continue
-        if not marked and (history := _HISTORY_HEADING.match(body)):
-            superseded = history.group("when").casefold() != "current"
-            kind, current, blank_before = _heading_kind(body, field_kind), None, True
+        if not marked and (history := superseded_heading(body)) is not None:
+            superseded, kind, current, blank_before = history, _heading_kind(body, field_kind), None, True
             continue
         if superseded:
             continue
