@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from expectations.gate import GateResult
-from flows.plan import BatchSpec, hash_file, settled_stamp
+from flows.plan import BatchSpec, Unchanged, hash_file, settled_stamp, unchanged_table
 from schemas.derive import arrow_schema
 from schemas.lineage import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_UNCHANGED
 from schemas.tables import STAGED_TABLES
@@ -152,8 +152,7 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
             summary.transform_cpu_s += time.thread_time() - started
             summary.files += len(outcomes)
             summary.records += sum(len(o.records) for o in outcomes)
-            same = pa.table({"file_path": [f.rel for f in unchanged], "file_sha256": [f.sha256 for f in unchanged],
-                             "stat_stamp": [f.stamp for f in unchanged]}, schema=STAGED_SCHEMAS[STAGED_UNCHANGED.name])
+            same = unchanged_table([Unchanged(f.rel, f.sha256, f.stamp) for f in unchanged])
             writer.write({**tables, **lineage_tables(outcomes), STAGED_UNCHANGED.name: same})
         shards = writer.close()
     except BaseException:

@@ -47,8 +47,7 @@ _RUN_TOGETHER = re.compile(r"\s{2,}(?=\d{1,2}[.)]\s)|(?<=;)\s+(?=(?:[ivx]{1,4}|[
 _ITEM_MARK = re.compile(r"[.)]\s")  # what every cut above looks ahead to: most lines have none (searched first)
 # ICTRP joins the copies of a CT.gov eligibility text it holds with a `;` line.
 _COPY_SEPARATOR = re.compile(r"\n[ \t]*;[ \t]*(?=\n)")
-_NUMBERED = re.compile(r"^\(?\d{1,2}[.)]")
-_ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})[.)]")
+_ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})[.)]")  # a line opening with a number: `1.`, `2)`, `(3)`
 # the next items of a numbered line, run together on it with single blanks (ChiCTR: `(1) age 20-80 (2) knee OA`):
 # cut only where the numbers go on from the line's own, in its marker's style
 _INLINE_NUMBER = {"num()": re.compile(r"\s\((\d{1,2})\)\s"), "num)": re.compile(r"\s(\d{1,2})\)\s"),
@@ -200,7 +199,7 @@ def _wraps(last: _Line, indent: int, line: str, marked: bool, after_break: bool)
     if after_break:
         return False
     if marked:
-        return bool(_NUMBERED.match(line)) and len(last.last) >= _WRAP_WIDTH and stops_open(last.last)
+        return bool(_ITEM_NUMBER.match(line)) and len(last.last) >= _WRAP_WIDTH and stops_open(last.last)
     if last.marker_indent is not None:
         return True
     return len(last.last) >= _WRAP_WIDTH and continues(last.last, line)

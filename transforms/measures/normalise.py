@@ -252,11 +252,12 @@ _WORDS_RE = re.compile(
 _SPACES_RE = re.compile(r" {2,}")
 # Pass 3: `=18 to =90 years`, `=650 pg/mL and =5000 pg/mL`: a range whose two comparators an encoding's best-fit
 # mapping turned into `=` (ICTRP's export); the lower end first, so the first was `≥` and the second `≤`
+_LONE_EQUALS = r"(?<![<>≤≥=!])=(?!=)"  # an `=` that is no part of `<=`, `>=`, `==` or `!=`
 _EQUALS_RANGE_RE = re.compile(
-    r"(?<![<>≤≥=!])=(?!=)\s*(?P<low>\d[\d,]*(?:\.\d+)?)(?P<between>[^=<>≤≥;()\d]{0,20}?\s*(?:-|~|\bto\b|\band\b)\s*)"
+    rf"{_LONE_EQUALS}\s*(?P<low>\d[\d,]*(?:\.\d+)?)(?P<between>[^=<>≤≥;()\d]{{0,20}}?\s*(?:-|~|\bto\b|\band\b)\s*)"
     r"=(?!=)\s*(?P<high>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 # a lone `=` before a number (or a class's roman numeral) that no range pairs with another: the comparator is lost
-BARE_EQUALS_RE = re.compile(r"(?<![<>≤≥=!])=(?!=)(?=\s*(?:\d|(?:I{1,3}|IV|V)\b))")
+BARE_EQUALS_RE = re.compile(rf"{_LONE_EQUALS}(?=\s*(?:\d|(?:I{{1,3}}|IV|V)\b))")
 WORD_REPLACEMENTS = _WORDS  # phrase → what the second pass writes for it
 SYMBOL_PATTERNS = tuple(p for p, _ in _SYMBOL_PHRASES)
 _LETTERS_ONLY = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
