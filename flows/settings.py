@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Runner = Literal["auto", "sequential", "threads", "processes", "dask"]
+DEFAULT_PART_BYTES = 32 * 1024 * 1024
 
 
 class Settings(BaseSettings):
@@ -21,7 +22,10 @@ class Settings(BaseSettings):
     parquet_dir: Path = Field(Path("warehouse/parquet"), description="Parquet root: one folder per table")
     batch_size: int | None = Field(None, ge=1, le=100_000,
                                    description="files per worker task (unset: sized by the run, 500–5,000)")
-    max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="larger files are quarantined unread")
+    max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="larger files are quarantined unread, except "
+                                "those read in parts")
+    part_bytes: int = Field(DEFAULT_PART_BYTES, ge=1, description="a larger file of many records (a registry's "
+                            "export) is read in parts of about this size, on several workers at once")
     duckdb_memory: str = Field("1GB", description="DuckDB's memory cap for the load (it spills beyond it)")
     runner: Runner = Field("auto", description="where batches run: auto, sequential, threads, processes or dask")
     workers: int | None = Field(None, ge=1, description="parallel workers (unset: the CPU count)")
@@ -44,6 +48,7 @@ class IngestConfig(BaseModel):
     batch_size: int | None = Field(None, ge=1, le=100_000)
     full_refresh: bool = False
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1)
+    part_bytes: int = Field(DEFAULT_PART_BYTES, ge=1)
     duckdb_memory: str = "1GB"
     runner: Runner = "auto"
     workers: int | None = Field(None, ge=1)
@@ -66,7 +71,8 @@ class IngestConfig(BaseModel):
         values: dict[str, Any] = {"warehouse": settings.warehouse, "parquet_dir": settings.parquet_dir,
                   "staging_dir": settings.staging_dir, "cache_dir": settings.cache_dir,
                   "batch_size": settings.batch_size,
-                  "max_file_bytes": settings.max_file_bytes, "duckdb_memory": settings.duckdb_memory,
+                  "max_file_bytes": settings.max_file_bytes, "part_bytes": settings.part_bytes,
+                  "duckdb_memory": settings.duckdb_memory,
                   "runner": settings.runner, "workers": settings.workers}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(sources=sources, **values)

@@ -78,10 +78,11 @@ def run_ingest(source, warehouse: Path, parquet_dir: Path, **options):
     return ingest(IngestConfig(sources=sources, warehouse=warehouse, parquet_dir=parquet_dir, **options))
 
 
-def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] | None = None, before_commit=None):
+def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] | None = None, before_commit=None,
+                part_bytes: int | None = None):
     """Plan, run every batch in this process and load, as the flow does but without Prefect (adapter tests);
     `files` limits the run to those names of the folder (a run that names files); `before_commit` is the load's
-    test hook."""
+    test hook; `part_bytes` cuts larger files of many records in parts."""
     from datetime import datetime
 
     from flows.batch import run_batch
@@ -93,7 +94,7 @@ def load_folder(source: Path, warehouse: Path, staging: Path, files: list[str] |
     run_id = new_run_id()
     staging = staging / run_id
     listing, known, split = plan_sources([source / f for f in files] if files else [source], warehouse)
-    plan = stage_plan(split, known, staging, len(listing.files))
+    plan = stage_plan(split, known, staging, len(listing.files), part_bytes)
     for spec in cut_batches(Path(plan.manifest), staging, run_id, 1000, 10**8):
         run_batch(spec)
     return load_run(warehouse, LoadRequest(RunRecord(run_id, datetime.now(), str(source), plan.files_seen), staging,

@@ -3,8 +3,10 @@
 A layout is a module with `NAME`, `DESCRIPTION`, `KIND` (`structured`: a registry's export format, read field by
 field; `free_text`: a rendering for people, read by its shape), `detect(text) -> float` (cheap, looks at the head:
 0 = not mine, 1 = certainly mine) and `parse(text, source) -> list[ParsedTrial | ParseError]` (one item per
-record; a record that cannot be built is a ParseError in the list so its siblings still load). Layouts know
-nothing of each other: ties go to the layout registered first, and a certain answer ends the search.
+record; a record that cannot be built is a ParseError in the list so its siblings still load). A layout of many
+records may offer `record_starts(blocks) -> Iterator[int]`, the byte offset of each record, so that a large file
+is read in parts (transforms.parts). Layouts know nothing of each other: ties go to the layout registered first,
+and a certain answer ends the search.
 """
 from __future__ import annotations
 
@@ -57,14 +59,19 @@ def parse_text(text: str, source: str) -> tuple[str, list[ParsedTrial | ParseErr
     layout = detect_layout(text)
     if layout is None:
         raise UnrecognizedLayout(source, text.lstrip()[:200])
+    return layout.NAME, parse_as(layout, text, source)
+
+
+def parse_as(layout: ModuleType, text: str, source: str) -> list[ParsedTrial | ParseError]:
+    """Parse one decoded text with the given layout into records (or per-record errors)."""
     with collecting() as issues:
         results = layout.parse(text, source)
     records = [r for r in results if isinstance(r, ParsedTrial)]
     for record in records:  # a layout of many records scopes its own; what is left belongs to the file's records
         record.issues += issues
     if layout.KIND == "structured":  # an export states its fields or leaves them out: nothing is read from prose
-        return layout.NAME, list(results)
-    return layout.NAME, [fill_stated_fields(r) if isinstance(r, ParsedTrial) else r for r in results]
+        return list(results)
+    return [fill_stated_fields(r) if isinstance(r, ParsedTrial) else r for r in results]
 
 
 def by_name(name: str) -> ModuleType:

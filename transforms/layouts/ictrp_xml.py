@@ -10,12 +10,13 @@ YYYY-MM-DD) carry the same field names.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from xml.etree.ElementTree import Element
 
 from transforms.errors import ParseError
 from transforms.layouts.ictrp_fields import build, field_of
 from transforms.markup import MARKUP_HEAD, parse_xml
+from transforms.offsets import pattern_starts
 from transforms.record import ParsedTrial
 
 NAME = "ictrp_xml"
@@ -25,6 +26,9 @@ DESCRIPTION = "WHO ICTRP XML export (<Trials_downloaded_from_ICTRP>, one <Trial>
 _ROOT = re.compile(r"<Trials_downloaded_from_ICTRP[\s>/]")
 # `<Trial>` and `<Trial …>`, not `<Trials_downloaded_from_ICTRP>` nor `<TrialID>`.
 _TRIAL_OPEN = re.compile(r"<Trial(?=[\s>/])[^<>]{0,200}>")
+# The same tag in the file's bytes (in UTF-8 and the single-byte code pages, markup is ASCII).
+_TRIAL_OPEN_BYTES = re.compile(_TRIAL_OPEN.pattern.encode("ascii"))
+_LONGEST_OPEN = len("<Trial>") + 200
 _TRIAL_CLOSE = re.compile(r"</Trial\s*>")
 _TRIAL_ID = re.compile(r"<TrialID>\s*([^<]{1,100}?)\s*</TrialID>")
 
@@ -60,6 +64,12 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     if not out:
         raise ParseError(source, NAME, "xml", "expected <Trial> elements inside <Trials_downloaded_from_ICTRP>")
     return out
+
+
+def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
+    """The byte offset of every `<Trial>` open tag, where `parse` begins a record (so the file can be read in
+    parts)."""
+    return pattern_starts(_TRIAL_OPEN_BYTES, _LONGEST_OPEN, blocks)
 
 
 def _trial_pieces(text: str) -> Iterator[tuple[str, bool]]:

@@ -1,0 +1,174 @@
+"""A large export read in parts on several workers: every record keeps its index, the staged rows and the warehouse
+are those of the file read whole, and a part that cannot be read quarantines its own records with the reason."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.batch import read_file, read_part
+from flows.plan import SourceFile, cut_batches, cut_file, write_manifest
+from tests.conftest import load_folder, run_ingest, star_contents
+from transforms.layouts import ictrp_xml
+from transforms.offsets import pattern_starts
+from transforms.parts import cut_parts, layout_of_head
+from transforms.pipeline import lineage_tables, transform_files
+
+_TOKENS = [b"<Trial>", b"<Trial id='7'>", b"<Trial/>", b"<TrialID>", b"<Trials_downloaded_from_ICTRP>", b"</Trial>",
+           b"x" * 50, b"\n", b"<", b">", b"<Trial", b" "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), max_size=60), st.lists(st.integers(1, 40), min_size=1, max_size=8))
+def test_record_starts_found_block_by_block_are_those_of_one_search(tokens, sizes):
+    data = b"".join(tokens)
+    blocks, at = [], 0
+    while at < len(data):
+        size = sizes[len(blocks) % len(sizes)]
+        blocks.append(data[at:at + size])
+        at += size
+    expected = [m.start() for m in ictrp_xml._TRIAL_OPEN_BYTES.finditer(data)]
+    assert list(ictrp_xml.record_starts(iter(blocks))) == expected
+    assert list(pattern_starts(re.compile(rb"ab"), 2, [b"a", b"b", b"ab", b"a"])) == [0, 2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 400), min_size=1, max_size=80), st.integers(1, 3000), st.integers(0, 100))
+def test_parts_begin_at_records_cover_the_file_and_count_each_record_once(lengths, part_bytes, head):
+    data = b"h" * head + b"".join(b"<Trial>" + b"x" * n + b"</Trial>\n" for n in lengths)
+    starts = [m.start() for m in re.finditer(rb"<Trial>", data)]
+    parts = cut_parts("ictrp_xml", iter([data[i:i + 97] for i in range(0, len(data), 97)]), len(data), part_bytes)
+    wanted = -(-len(data) // part_bytes)
+    if not parts:  # one part's worth, or no record begins where a second part would
+        assert wanted < 2 or all(s < starts[0] + max((len(data) - starts[0]) // wanted, 1) for s in starts)
+        return
+    assert parts[0].first_byte == 0 and parts[-1].end_byte == len(data)
+    assert all(a.end_byte == b.first_byte for a, b in zip(parts, parts[1:], strict=False))
+    assert all(p.first_byte in starts for p in parts[1:])
+    assert [p.first_index for p in parts] == [sum(p.records for p in parts[:n]) for n in range(len(parts))]
+    assert sum(p.records for p in parts) == len(starts)
+    assert all(p.records >= 1 and p.of == len(parts) for p in parts)
+    assert [p.head_bytes for p in parts] == [0] + [starts[0]] * (len(parts) - 1)
+    assert len(parts) <= wanted
+
+
+def test_only_a_large_file_of_a_layout_that_can_be_cut_and_in_an_ascii_encoding_is_cut(shared_dir, tmp_path):
+    text = (shared_dir / "corpus" / "ictrp" / "ictrp_dev.xml").read_text(encoding="utf-8")
+    assert layout_of_head(text.encode("utf-8")) == "ictrp_xml"
+    assert layout_of_head(text.encode("utf-16")) is None  # a byte search would not find its tags
+    assert layout_of_head(b'{"protocolSection": {}}') is None  # one record: nothing to cut
+    assert layout_of_head(b"\x89PNG\r\n") is None  # not text: read whole, quarantined with the usual reason
+    (tmp_path / "e.xml").write_text(text, encoding="utf-8")
+    assert cut_file(str(tmp_path / "e.xml"), len(text.encode("utf-8"))) is None  # not larger than one part
+    sha256, _, size, parts = cut_file(str(tmp_path / "e.xml"), 40_000)
+    assert size == (tmp_path / "e.xml").stat().st_size and len(parts) == -(-size // 40_000)
+    assert sum(p.records for p in parts) == 48
+
+
+@pytest.fixture(scope="module")
+def export(shared_dir: Path, tmp_path_factory) -> Path:
+    """The ICTRP sample (48 records, 386 KB) as the one file of a folder."""
+    folder = tmp_path_factory.mktemp("export")
+    (folder / "ictrp.xml").write_bytes((shared_dir / "corpus" / "ictrp" / "ictrp_dev.xml").read_bytes())
+    return folder
+
+
+def _entries(path: Path, part_bytes: int) -> list[dict]:
+    sha256, stamp, size, parts = cut_file(str(path), part_bytes)
+    return [{"path": str(path), "rel": path.name, "part": asdict(p), "sha256": sha256, "stamp": stamp,
+             "size_bytes": size} for p in parts]
+
+
+def test_a_file_read_in_parts_stages_the_rows_it_stages_read_whole(export):
+    path = export / "ictrp.xml"
+    whole_outcomes, whole = transform_files([read_file(str(path), path.name, None, 10**9)], "run")
+    outcomes, tables = [], []
+    entries = _entries(path, 30_000)
+    assert len(entries) >= 10
+    for entry in entries:
+        o, t = transform_files([read_part(entry, 10**9)], "run")
+        outcomes += o
+        tables.append(t)
+    for name, table in whole.items():
+        assert pa.concat_tables([t[name] for t in tables]).equals(table), name
+    for name, table in lineage_tables(whole_outcomes).items():
+        assert lineage_tables(outcomes)[name].equals(table), name
+
+
+def test_a_part_that_cannot_be_read_quarantines_its_own_records_with_the_reason(export, tmp_path):
+    path = tmp_path / "ictrp.xml"
+    path.write_bytes((export / "ictrp.xml").read_bytes())
+    entries = _entries(path, 100_000)
+    second = entries[1]["part"]
+    miscounted = {**entries[1], "part": {**second, "records": second["records"] + 1}}
+    [outcome], _ = transform_files([read_part(miscounted, 10**9)], "run")
+    assert [i for i, _, _ in outcome.records] == list(range(second["first_index"],
+                                                            second["first_index"] + second["records"] + 1))
+    assert all(tid is None and f"yielded {second['records']} records where {second['records'] + 1} begin" in err
+               and "part 2 of" in err for _, tid, err in outcome.records)
+    assert outcome.error is None and not outcome.speaks_for_file
+    too_large = read_part(entries[1], 1000)
+    assert too_large.data is None and "part too large" in (too_large.error or "")
+    with path.open("ab") as fh:
+        fh.write(b"\n")
+    os.utime(path, ns=(1, 1))
+    changed = read_part(entries[0], 10**9)
+    assert changed.data is None and "changed after the run planned its parts" in (changed.error or "")
+    [first], _ = transform_files([changed], "run")
+    assert first.speaks_for_file and first.error is None and first.layout == "ictrp_xml"
+    assert len(first.records) == entries[0]["part"]["records"] and all(e for *_, e in first.records)
+
+
+def test_each_part_is_a_batch_of_its_own_and_goes_first(export, tmp_path):
+    other = tmp_path / "small.json"
+    other.write_text("{}")
+    files = [SourceFile(str(export / "ictrp.xml"), "ictrp.xml"), SourceFile(str(other), "small.json")]
+    manifest = write_manifest(files, {}, tmp_path / "staging", 100_000)
+    specs = cut_batches(manifest, tmp_path / "staging", "run", 500, 10**8)
+    assert [s.files for s in specs] == [1, 1, 1, 1, 1]  # four parts, then the batch of whole files
+    firsts = [pq.read_table(s.manifest).to_pylist()[0] for s in specs]
+    assert [r["part"]["number"] if r["part"] else None for r in firsts] == [0, 1, 2, 3, None]
+    whole = write_manifest(files, {}, tmp_path / "whole", None)
+    assert [s.files for s in cut_batches(whole, tmp_path / "whole", "run", 500, 10**8)] == [2]
+
+
+def test_the_warehouse_of_an_export_read_in_parts_is_that_of_the_export_read_whole(export, tmp_path):
+    whole, parts = tmp_path / "whole.duckdb", tmp_path / "parts.duckdb"
+    load_folder(export, whole, tmp_path / "s1")
+    outcome = load_folder(export, parts, tmp_path / "s2", part_bytes=50_000)
+    assert (outcome.row["files_loaded"], outcome.row["files_quarantined"], outcome.row["records_quarantined"]) == \
+        (1, 0, 0)
+    assert star_contents(parts) == star_contents(whole)
+    lineage = "SELECT * EXCLUDE (run_id{}) FROM {} ORDER BY ALL"
+    with duckdb.connect(str(whole), read_only=True) as a, duckdb.connect(str(parts), read_only=True) as b:
+        for table, more in (("ingest_file", ", first_seen_at, last_seen_at, stat_stamp"),
+                                                  ("ingest_record", "")):  # a stamp: whether it had settled
+            assert a.execute(lineage.format(more, table)).fetchall() == b.execute(lineage.format(more, table)).fetchall()
+        assert b.execute("SELECT count(*), max(record_index) FROM ingest_record").fetchone() == (48, 47)
+
+
+@pytest.mark.flow
+def test_the_ingest_flow_reads_a_large_export_in_parts_on_its_workers(export, tmp_path, prefect_harness):
+    summary = run_ingest(export, tmp_path / "w.duckdb", tmp_path / "p", part_bytes=60_000, runner="processes",
+                         workers=2)
+    assert (summary.files_loaded, summary.files_quarantined, summary.records_quarantined) == (1, 0, 0)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT status, record_count, layout FROM ingest_file").fetchall() == \
+            [("LOADED", 48, "ictrp_xml")]
+    again = run_ingest(export, tmp_path / "w.duckdb", tmp_path / "p", part_bytes=60_000)
+    assert (again.files_unchanged, again.files_loaded) == (1, 0)
+
+
+def test_a_part_keeps_the_file_s_head_so_it_parses_alone(export):
+    entries = _entries(export / "ictrp.xml", 100_000)
+    part = read_part(entries[2], 10**9)
+    assert part.data is not None and part.data.startswith(b"<?xml") and b"<Trials_downloaded_from_ICTRP" in part.data
+    assert part.data.count(b"<Trial>") == entries[2]["part"]["records"]
