@@ -5,6 +5,9 @@ Usage: .venv/bin/python benchmarks/run.py --files 20000 --kind json [--record do
                 benchmark (benchmarks/duckdb_baseline.py) and the ratio is reported
   --kind text   the five text layouts (CSV-export rows, summaries, page copies, legacy dumps, aggregator pages)
   --kind mixed  every single-trial file of the corpus (text, JSON, XML)
+  --kind ictrp-xml, ictrp-csv
+                one WHO ICTRP export of N records (the shared ICTRP sample's records replicated, each TrialID with a
+                suffix `X<n>`), as XML or as ICTRP's CSV with a header row: one large file, read in parts
   --repeat N    runs the ingest (on a fresh warehouse) and, for json, DuckDB's flattening N times in turns and reports
                 the run with the median ratio (single runs on a shared 2-core VM vary by up to ±30%)
   --api running starts one Prefect API before the timed runs and points them at it, as a scheduled deployment runs
@@ -38,7 +41,38 @@ ROOT = Path(__file__).resolve().parents[1]
 NCT = re.compile(r"NCT\d{8}")
 TEXT_LAYOUTS = ("ctgov_csv_row", "summary_with_criteria", "ctgov_page_copy", "ctgov_legacy_text", "aggregator_page")
 NO_NCT_LAYOUTS = {"ctgov_csv_row", "ctgov_page_copy", "summary_with_criteria"}  # the first line is the identity
-KINDS = {"json": ("ctgov_json",), "text": TEXT_LAYOUTS, "mixed": (*TEXT_LAYOUTS, "ctgov_json", "ctgov_xml")}
+KINDS = {"json": ("ctgov_json",), "text": TEXT_LAYOUTS, "mixed": (*TEXT_LAYOUTS, "ctgov_json", "ctgov_xml"),
+         "ictrp-xml": (), "ictrp-csv": ()}
+ICTRP_SAMPLE = ROOT.parent / "shared" / "corpus" / "ictrp" / "ictrp_dev.xml"
+TRIAL_ID = re.compile(r"(<TrialID>\s*)([^<\s]+)")
+
+
+def build_export(sample: Path, target: Path, n_records: int, as_csv: bool) -> int:
+    """Write one ICTRP export of n_records replicas of the sample's records (each TrialID suffixed `X<n>`, so each
+    is a record of its own) as XML, or as ICTRP's CSV with a header row; return bytes written."""
+    text = sample.read_text(encoding="utf-8")
+    head, first, _ = text.partition("<Trial>")
+    body, last, tail = text[len(head):].rpartition("</Trial>")
+    records = [r + last for r in body.split(last)] if first else []
+    records = [r for r in records if "<Trial>" in r]
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    xml = target / "export.xml"
+    with xml.open("w", encoding="utf-8") as out:
+        out.write(head)
+        for n in range(n_records):
+            out.write(TRIAL_ID.sub(lambda m: f"{m[1]}{m[2]}X{n}", records[n % len(records)], count=1))
+        out.write(tail)
+    if not as_csv:
+        return xml.stat().st_size
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from render_ictrp_csv import render
+
+    with (target / "export.csv").open("w", encoding="utf-8", newline="") as out:
+        render(xml, None, "fields", "all", out)
+    xml.unlink()
+    return (target / "export.csv").stat().st_size
 
 
 def build_corpus(source: Path, target: Path, n_files: int, layouts: tuple[str, ...] = KINDS["mixed"]) -> int:
@@ -253,7 +287,7 @@ def record_row(path: Path, r: dict) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--files", type=int, default=20_000, help="number of files to generate")
+    ap.add_argument("--files", type=int, default=20_000, help="number of files to generate (records, for ictrp-*)")
     ap.add_argument("--kind", choices=sorted(KINDS), default="json", help="which layouts to replicate")
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "dev" / "raw")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/trialhouse-bench"))
@@ -274,8 +308,13 @@ def main() -> int:
     corpus = work / "raw"
     if not (args.reuse and corpus.exists()):
         clock = time.perf_counter()
-        size = build_corpus(args.corpus, corpus, args.files, KINDS[args.kind])
-        print(f"built {args.files:,} files ({size / 2**20:.0f} MiB) in {time.perf_counter() - clock:.1f} s")
+        if args.kind.startswith("ictrp"):
+            size = build_export(ICTRP_SAMPLE, corpus, args.files, args.kind == "ictrp-csv")
+            print(f"built one export of {args.files:,} records ({size / 2**20:.0f} MiB) in "
+                  f"{time.perf_counter() - clock:.1f} s")
+        else:
+            size = build_corpus(args.corpus, corpus, args.files, KINDS[args.kind])
+            print(f"built {args.files:,} files ({size / 2**20:.0f} MiB) in {time.perf_counter() - clock:.1f} s")
     # Both sides read the files from the page cache: the first timed run would otherwise read them from disk
     # (≈ 15 MB/s here once the cache lost them: JSON × 20,000 took 50 s against 27 s warm), DuckDB's after it not.
     clock = time.perf_counter()

@@ -52,7 +52,8 @@ def prepare_gazetteer(cache_dir: Path) -> Path:
 def plan_run(config: IngestConfig, staging: Path) -> StagedPlan:
     """List the sources, hash the files the warehouse knows, and stage the plan of what to read."""
     listing, known, plan = plan_sources(config.sources, config.warehouse, config.full_refresh)
-    return stage_plan(plan, known, staging, len(listing.files), config.part_bytes)
+    workers = worker_count(choose_runner(config.runner, 1, config.workers), config.workers)
+    return stage_plan(plan, known, staging, len(listing.files), config.part_bytes, workers)
 
 
 @task(cache_policy=NO_CACHE)

@@ -274,23 +274,23 @@ def files_per_batch(n_files: int, workers: int, batch_size: int | None) -> int:
 
 
 def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path,
-                   part_bytes: int | None = None) -> Path:
+                   part_bytes: int | None = None, workers: int = 1) -> Path:
     """The run's manifest: one row per file to read, in order (sorted by path), or one per part of a file larger
-    than `part_bytes` whose layout can be cut (none is cut when it is None)."""
+    than `part_bytes` whose layout can be cut, in a multiple of `workers` parts (none is cut when it is None)."""
     staging.mkdir(parents=True, exist_ok=True)
     path = staging / "manifest.parquet"
-    rows = [row for f in files for row in _manifest_rows(f, known.get(f.rel), part_bytes)]
+    rows = [row for f in files for row in _manifest_rows(f, known.get(f.rel), part_bytes, workers)]
     pq.write_table(pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA), path)
     return path
 
 
-def _manifest_rows(f: SourceFile, known_sha256: str | None, part_bytes: int | None) -> list[dict]:
+def _manifest_rows(f: SourceFile, known_sha256: str | None, part_bytes: int | None, workers: int) -> list[dict]:
     row = {"path": f.path, "rel": f.rel, "known_sha256": known_sha256, "refused": f.refused}
     if f.refused or part_bytes is None:
         return [row]
     try:
         st = os.stat(f.path)
-        cut = cut_file(f.path, part_bytes) if st.st_size > part_bytes else None
+        cut = cut_file(f.path, part_bytes, workers) if st.st_size > part_bytes else None
     except OSError:
         cut = None  # the batch reads it whole and records why it cannot
     if cut is None:
@@ -299,7 +299,7 @@ def _manifest_rows(f: SourceFile, known_sha256: str | None, part_bytes: int | No
     return [{**row, "part": asdict(p), "sha256": sha256, "stamp": stamp, "size_bytes": size} for p in parts]
 
 
-def cut_file(path: str, part_bytes: int) -> tuple[str, str, int, list[Part]] | None:
+def cut_file(path: str, part_bytes: int, workers: int = 1) -> tuple[str, str, int, list[Part]] | None:
     """A large file's hash, stamp, size and parts when its layout can be cut (transforms.parts), else None; read
     once, in blocks."""
     from transforms.parts import cut_parts, layout_of_head
@@ -320,7 +320,7 @@ def cut_file(path: str, part_bytes: int) -> tuple[str, str, int, list[Part]] | N
                 block = fh.read(1 << 20)
 
         stream = blocks()
-        parts = cut_parts(layout, stream, st.st_size, part_bytes)
+        parts = cut_parts(layout, stream, st.st_size, part_bytes, workers)
         if not parts:
             return None
         for _ in stream:  # the hash is of every byte, whether or not the cutter needed to read to the end
@@ -361,10 +361,11 @@ def unchanged_table(unchanged: list[Unchanged]) -> pa.Table:
 
 
 def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int,
-               part_bytes: int | None = None) -> StagedPlan:
-    """Write the plan to the staging folder: the manifest (large files cut in parts of about `part_bytes`), the
-    unchanged files and (for a folder) every path present, which the load reads from there."""
-    manifest = write_manifest(plan.changed, known, staging, part_bytes)
+               part_bytes: int | None = None, workers: int = 1) -> StagedPlan:
+    """Write the plan to the staging folder: the manifest (large files cut in parts of at most about `part_bytes`,
+    a multiple of `workers` of them), the unchanged files and (for a folder) every path present, which the load
+    reads from there."""
+    manifest = write_manifest(plan.changed, known, staging, part_bytes, workers)
     write_plan_table(staging, STAGED_UNCHANGED.name, unchanged_table(plan.unchanged))
     write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": plan.present or []},
                                                             schema=arrow_schema(STAGED_PRESENT)))

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Runner = Literal["auto", "sequential", "threads", "processes", "dask"]
-DEFAULT_PART_BYTES = 32 * 1024 * 1024
+DEFAULT_PART_BYTES = 16 * 1024 * 1024
 
 
 class Settings(BaseSettings):

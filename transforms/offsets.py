@@ -1,6 +1,8 @@
 """Byte offsets in a file read as a stream of blocks: where a layout's records begin, found without holding the file."""
 from __future__ import annotations
 
+import codecs
+import csv
 import re
 from collections.abc import Iterable, Iterator
 
@@ -20,3 +22,52 @@ def pattern_starts(pattern: re.Pattern[bytes], longest: int, blocks: Iterable[by
         carry, base = text[stop:], base + stop
     for found in pattern.finditer(carry):
         yield base + found.start()
+
+
+class Uncuttable(ValueError):
+    """The file's records cannot be told apart without reading it whole (a broken row, a quote left open)."""
+
+
+def csv_rows(blocks: Iterable[bytes]) -> Iterator[tuple[int, list[str]]]:
+    """(offset, cells) of each row as the csv module reads it, the cells read as Latin-1 (byte for byte, so only
+    what is ASCII in them is meaningful); a row the csv module cannot read raises Uncuttable."""
+    feed = _ByteLines(blocks)
+    reader = csv.reader(feed)
+    while True:
+        start = feed.consumed
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise Uncuttable(f"row at byte {start:,}: {exc}") from exc
+        yield start, cells
+
+
+class _ByteLines:
+    """The lines of blocks of bytes as Latin-1 text, counting the bytes handed out (a UTF-8 byte-order mark is
+    counted, not handed out)."""
+
+    def __init__(self, blocks: Iterable[bytes]):
+        self._lines = self._split(blocks)
+        self.consumed = 0
+
+    def __iter__(self) -> _ByteLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        text = line[3:] if self.consumed == 0 and line.startswith(codecs.BOM_UTF8) else line
+        self.consumed += len(line)
+        return text.decode("latin-1")
+
+    @staticmethod
+    def _split(blocks: Iterable[bytes]) -> Iterator[bytes]:
+        carry = b""
+        for block in blocks:
+            lines = (carry + block).split(b"\n")
+            carry = lines.pop()
+            for line in lines:
+                yield line + b"\n"
+        if carry:
+            yield carry

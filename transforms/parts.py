@@ -16,6 +16,7 @@ from itertools import accumulate
 from transforms.decode import decode
 from transforms.errors import TrialhouseError
 from transforms.layouts import detect_layout
+from transforms.offsets import Uncuttable
 
 HEAD_BYTES = 1 << 16  # the part of the file its layout is detected from
 # Encodings in which markup, separators and registry IDs are the same bytes as in ASCII, so a byte search finds them.
@@ -55,26 +56,31 @@ def layout_of_head(head: bytes) -> str | None:
     return str(layout.NAME)
 
 
-def cut_parts(layout: str, blocks: Iterable[bytes], size: int, part_bytes: int) -> list[Part]:
-    """The parts of a file of `size` bytes read as `blocks`, about `part_bytes` each and each beginning at a record;
-    empty when the file is no bigger than one part or holds too few records to cut."""
+def cut_parts(layout: str, blocks: Iterable[bytes], size: int, part_bytes: int, workers: int = 1) -> list[Part]:
+    """The parts of a file of `size` bytes read as `blocks`, each beginning at a record, at most about `part_bytes`
+    and as many as a multiple of `workers` (so that they keep every worker busy to the end); none when the file is
+    no bigger than one part or holds too few records to cut."""
     from transforms.layouts import by_name
 
     wanted = -(-size // max(part_bytes, 1))
     if wanted < 2:
         return []
+    wanted = -(-wanted // max(workers, 1)) * max(workers, 1)
     starts: Iterator[int] = by_name(layout).record_starts(blocks)
-    first = next(starts, None)
-    if first is None:
-        return []
-    bounds, counts = [0], [1]  # each part's first byte and how many records it holds (the first part: the head too)
-    next_cut = first + max((size - first) // wanted, 1)
-    for start in starts:
-        if start >= next_cut and len(bounds) < wanted:
-            bounds.append(start)
-            counts.append(0)
-            next_cut = start + max((size - start) // (wanted - len(bounds) + 1), 1)  # the rest shared evenly
-        counts[-1] += 1
+    try:
+        first = next(starts, None)
+        if first is None:
+            return []
+        bounds, counts = [0], [1]  # each part's first byte and how many records it holds (the first: the head too)
+        next_cut = first + max((size - first) // wanted, 1)
+        for start in starts:
+            if start >= next_cut and len(bounds) < wanted:
+                bounds.append(start)
+                counts.append(0)
+                next_cut = start + max((size - start) // (wanted - len(bounds) + 1), 1)  # the rest shared evenly
+            counts[-1] += 1
+    except Uncuttable:
+        return []  # read whole: the parse finds what it can of its records
     if len(bounds) < 2:
         return []
     ends = [*bounds[1:], size]

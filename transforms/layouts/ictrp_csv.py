@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from transforms import ids
 from transforms.errors import ParseError
 from transforms.layouts.ictrp_fields import build, field_of
+from transforms.offsets import Uncuttable, csv_rows
 from transforms.record import ParsedTrial
 
 NAME = "ictrp_csv"
@@ -75,7 +76,7 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     header = _first_row(text[:_HEAD_CHARS])
     columns: list[str | None] | None = None
     start = 0
-    if header and any(field_of(c) == "trial_id" for c in header):
+    if _is_header(header):
         columns = [field_of(c) for c in header]
         start = _row_end(lines)
     out: list[ParsedTrial | ParseError] = []
@@ -91,6 +92,30 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     if not out:
         raise ParseError(source, NAME, "csv", "no data rows")
     return out
+
+
+def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
+    """The byte offset of every row `parse` reads as a record: each row but a header and blank ones, so the file can
+    be read in parts; a row of another cell count (which `parse` may read as more than one record) raises
+    offsets.Uncuttable, and the file is read whole."""
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
+    counts: set[int] | None = None
+    for start, cells in csv_rows(blocks):
+        if counts is None:  # the first row, as `parse` reads it: a header or not
+            counts = {len(cells)} if _is_header(cells) else set(_ORDERS)
+            if _is_header(cells):
+                continue
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) not in counts:
+            raise Uncuttable(f"the row at byte {start:,} has {len(cells)} cells, expected "
+                             f"{' or '.join(map(str, sorted(counts)))}")
+        yield start
+
+
+def _is_header(row: list[str] | None) -> bool:
+    return bool(row) and any(field_of(c) == "trial_id" for c in row or [])
 
 
 def _first_row(head: str) -> list[str] | None:
