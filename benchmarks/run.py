@@ -62,7 +62,7 @@ def build_export(sample: Path, target: Path, n_records: int, as_csv: bool) -> in
     with xml.open("w", encoding="utf-8") as out:
         out.write(head)
         for n in range(n_records):
-            out.write(TRIAL_ID.sub(lambda m: f"{m[1]}{m[2]}X{n}", records[n % len(records)], count=1))
+            out.write(TRIAL_ID.sub(rf"\g<1>\g<2>X{n}", records[n % len(records)], count=1))
         out.write(tail)
     if not as_csv:
         return xml.stat().st_size

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from flows.batch import read_file, read_part
 from flows.plan import SourceFile, cut_batches, cut_file, write_manifest
-from tests.conftest import load_folder, run_ingest, star_contents
 from scripts.render_ictrp_csv import render as render_csv
+from tests.conftest import load_folder, run_ingest, star_contents
 from transforms.layouts import ictrp_csv, ictrp_xml
 from transforms.offsets import Uncuttable, csv_rows, pattern_starts
 from transforms.parts import cut_parts, layout_of_head

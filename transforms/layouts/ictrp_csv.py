@@ -76,7 +76,7 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     header = _first_row(text[:_HEAD_CHARS])
     columns: list[str | None] | None = None
     start = 0
-    if _is_header(header):
+    if header is not None and _is_header(header):
         columns = [field_of(c) for c in header]
         start = _row_end(lines)
     out: list[ParsedTrial | ParseError] = []
@@ -114,8 +114,8 @@ def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
         yield start
 
 
-def _is_header(row: list[str] | None) -> bool:
-    return bool(row) and any(field_of(c) == "trial_id" for c in row or [])
+def _is_header(row: list[str]) -> bool:
+    return any(field_of(c) == "trial_id" for c in row)
 
 
 def _first_row(head: str) -> list[str] | None:
