@@ -5,9 +5,10 @@ Usage: .venv/bin/python benchmarks/run.py --files 20000 --kind json [--record do
                 benchmark (benchmarks/duckdb_baseline.py) and the ratio is reported
   --kind text   the five text layouts (CSV-export rows, summaries, page copies, legacy dumps, aggregator pages)
   --kind mixed  every single-trial file of the corpus (text, JSON, XML)
-  --kind ictrp-xml, ictrp-csv
-                one WHO ICTRP export of N records (the shared ICTRP sample's records replicated, each TrialID with a
-                suffix `X<n>`), as XML or as ICTRP's CSV with a header row: one large file, read in parts
+  --kind ictrp-xml, ictrp-csv, ctgov-csv
+                one export of N records, a large file read in parts: the shared ICTRP sample's records replicated
+                (each TrialID with a suffix `X<n>`) as XML or as ICTRP's CSV with a header row, or the rows of the
+                dev corpus's CT.gov search export (ctg-studies_urology.csv) replicated, each with an NCT ID of its own
   --repeat N    runs the ingest (on a fresh warehouse) and, for json, DuckDB's flattening N times in turns and reports
                 the run with the median ratio (single runs on a shared 2-core VM vary by up to ±30%)
   --api running starts one Prefect API before the timed runs and points them at it, as a scheduled deployment runs
@@ -42,9 +43,24 @@ NCT = re.compile(r"NCT\d{8}")
 TEXT_LAYOUTS = ("ctgov_csv_row", "summary_with_criteria", "ctgov_page_copy", "ctgov_legacy_text", "aggregator_page")
 NO_NCT_LAYOUTS = {"ctgov_csv_row", "ctgov_page_copy", "summary_with_criteria"}  # the first line is the identity
 KINDS = {"json": ("ctgov_json",), "text": TEXT_LAYOUTS, "mixed": (*TEXT_LAYOUTS, "ctgov_json", "ctgov_xml"),
-         "ictrp-xml": (), "ictrp-csv": ()}
+         "ictrp-xml": (), "ictrp-csv": (), "ctgov-csv": ()}
 ICTRP_SAMPLE = ROOT.parent / "shared" / "corpus" / "ictrp" / "ictrp_dev.xml"
 TRIAL_ID = re.compile(r"(<TrialID>\s*)([^<\s]+)")
+
+
+def build_ctgov_export(sample: Path, target: Path, n_records: int) -> int:
+    """Write one CT.gov search export of n_records rows replicated from `sample`, each with an NCT ID of its own."""
+    header, _, body = sample.read_text(encoding="utf-8").partition("\n")
+    starts = [m.start() for m in re.finditer(r"^NCT\d{8},", body, flags=re.M)]
+    rows = [body[a:b] for a, b in zip(starts, [*starts[1:], len(body)], strict=True)]
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    with (target / "export.csv").open("w", encoding="utf-8", newline="") as out:
+        out.write(header + "\n")
+        for n in range(n_records):
+            out.write(NCT.sub(f"NCT{90_000_000 + n:08d}", rows[n % len(rows)]).rstrip("\n") + "\n")
+    return (target / "export.csv").stat().st_size
 
 
 def build_export(sample: Path, target: Path, n_records: int, as_csv: bool) -> int:
@@ -308,8 +324,10 @@ def main() -> int:
     corpus = work / "raw"
     if not (args.reuse and corpus.exists()):
         clock = time.perf_counter()
-        if args.kind.startswith("ictrp"):
-            size = build_export(ICTRP_SAMPLE, corpus, args.files, args.kind == "ictrp-csv")
+        if args.kind in ("ictrp-xml", "ictrp-csv", "ctgov-csv"):
+            size = (build_ctgov_export(args.corpus / "ctgov_csv_export" / "ctg-studies_urology.csv", corpus,
+                                       args.files) if args.kind == "ctgov-csv"
+                    else build_export(ICTRP_SAMPLE, corpus, args.files, args.kind == "ictrp-csv"))
             print(f"built one export of {args.files:,} records ({size / 2**20:.0f} MiB) in "
                   f"{time.perf_counter() - clock:.1f} s")
         else:

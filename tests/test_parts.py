@@ -2,6 +2,8 @@
 are those of the file read whole, and a part that cannot be read quarantines its own records with the reason."""
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from dataclasses import asdict
@@ -18,7 +20,8 @@ from flows.batch import read_file, read_part
 from flows.plan import SourceFile, cut_batches, cut_file, write_manifest
 from scripts.render_ictrp_csv import render as render_csv
 from tests.conftest import load_folder, run_ingest, star_contents
-from transforms.layouts import ictrp_csv, ictrp_xml
+from transforms.decode import decode
+from transforms.layouts import ctgov_csv_export, ictrp_csv, ictrp_xml
 from transforms.offsets import Uncuttable, csv_rows, pattern_starts
 from transforms.parts import cut_parts, layout_of_head
 from transforms.pipeline import lineage_tables, transform_files
@@ -74,6 +77,31 @@ def test_only_a_large_file_of_a_layout_that_can_be_cut_and_in_an_ascii_encoding_
     assert sum(p.records for p in parts) == 48
 
 
+_CELL = st.text(st.sampled_from('ab ,"\n\t'), max_size=12)  # a bare CR: below
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.lists(_CELL, min_size=2, max_size=2)), min_size=1, max_size=12),
+       st.integers(1, 50), st.sampled_from([",", "\t"]), st.sampled_from(["\n", "\r\n"]))
+def test_csv_record_starts_are_the_rows_the_parser_reads_in_blocks_of_any_size(rows, block, delimiter, newline):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(["NCT Number", "Study Title", "Study Status"])
+    for n, (blank, cells) in enumerate(rows):
+        if blank:
+            out.write(newline)
+        writer.writerow([f"NCT{n:08d}", *cells])
+    data = out.getvalue().encode()
+    starts = list(ctgov_csv_export.record_starts(data[i:i + block] for i in range(0, len(data), block)))
+    assert starts == list(ctgov_csv_export.record_starts([data]))
+    assert [data[s:s + 11].decode() for s in starts] == [f"NCT{n:08d}" for n in range(len(rows))]
+    assert len(ctgov_csv_export.parse(decode(data).text, "e.csv")) == len(starts)
+    ictrp = b"".join(b",".join([b'"NCT%08d"' % n] + [b'"x"'] * (len(ictrp_csv.FIELD_ORDER) - 1)) + b"\n"
+                     for n in range(len(rows)))
+    assert list(ictrp_csv.record_starts(ictrp[i:i + block] for i in range(0, len(ictrp), block))) == \
+        [ictrp.index(b'"NCT%08d"' % n) for n in range(len(rows))]
+
+
 @pytest.fixture(scope="module")
 def export(shared_dir: Path, tmp_path_factory) -> Path:
     """The ICTRP sample (48 records, 386 KB) as the one file of a folder."""
@@ -82,19 +110,22 @@ def export(shared_dir: Path, tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module", params=["xml", "csv", "csv-header-crlf"])
-def any_export(request, shared_dir: Path, tmp_path_factory) -> Path:
-    """The ICTRP sample as XML, as the full-data CSV (headerless, every cell quoted) and as a search export's CSV
-    (a header row, cells quoted only when they must be, CRLF rows), each the one file of a folder."""
+@pytest.fixture(scope="module", params=["ictrp-xml", "ictrp-csv", "ictrp-csv-header-crlf", "ctgov-csv"])
+def any_export(request, shared_dir: Path, tmp_path_factory) -> tuple[Path, int]:
+    """A large export and how many records it holds: the ICTRP sample as XML, as the full-data CSV (headerless,
+    every cell quoted) and as a search export's CSV (a header row, cells quoted only when they must be, CRLF rows);
+    a CT.gov search export (CSV) of the dev corpus."""
     folder = tmp_path_factory.mktemp(request.param)
     sample = shared_dir / "corpus" / "ictrp" / "ictrp_dev.xml"
-    if request.param == "xml":
+    if request.param == "ictrp-xml":
         (folder / "ictrp.xml").write_bytes(sample.read_bytes())
-        return folder / "ictrp.xml"
+        return folder / "ictrp.xml", 48
+    if request.param == "ctgov-csv":
+        return shared_dir / "corpus" / "dev" / "raw" / "ctgov_csv_export" / "ctg-studies_urology.csv", 369
     with (folder / "ictrp.csv").open("w", encoding="utf-8", newline="") as out:
-        header, quoting = ("fields", "minimal") if request.param == "csv-header-crlf" else ("none", "all")
+        header, quoting = ("fields", "minimal") if request.param == "ictrp-csv-header-crlf" else ("none", "all")
         assert render_csv(sample, None, header, quoting, out) == 48
-    return folder / "ictrp.csv"
+    return folder / "ictrp.csv", 48
 
 
 def _entries(path: Path, part_bytes: int) -> list[dict]:
@@ -104,7 +135,7 @@ def _entries(path: Path, part_bytes: int) -> list[dict]:
 
 
 def test_a_file_read_in_parts_stages_the_rows_it_stages_read_whole(any_export):
-    path = any_export
+    path, n_records = any_export
     whole_outcomes, whole = transform_files([read_file(str(path), path.name, None, 10**9)], "run")
     outcomes, tables = [], []
     entries = _entries(path, 30_000)
@@ -119,7 +150,7 @@ def test_a_file_read_in_parts_stages_the_rows_it_stages_read_whole(any_export):
     for name, table in lineage_tables(whole_outcomes).items():
         assert lineage_tables(outcomes)[name].drop_columns(["stat_stamp"] * (name == "_files")).equals(
             table.drop_columns(["stat_stamp"] * (name == "_files"))), name  # a stamp says whether the file had settled
-    assert len(lineage_tables(outcomes)["_records"]) == 48
+    assert len(lineage_tables(outcomes)["_records"]) == n_records
 
 
 def test_a_csv_export_whose_rows_cannot_be_told_apart_is_read_whole(tmp_path):
@@ -136,6 +167,8 @@ def test_a_csv_export_whose_rows_cannot_be_told_apart_is_read_whole(tmp_path):
             list(ictrp_csv.record_starts(iter([broken])))
         assert cut_parts("ictrp_csv", iter([broken]), len(broken), 4000) == []
     assert [start for start, _ in csv_rows([b'a,"b\nc"\r\n', b"d\n\xef"])] == [0, 9, 11]
+    with pytest.raises(Uncuttable, match="new-line character seen in unquoted field"):  # decode makes it a line break
+        list(ctgov_csv_export.record_starts([b"NCT Number,Study Title\nNCT00000001,a\rb\n"]))
 
 
 def test_a_part_that_cannot_be_read_quarantines_its_own_records_with_the_reason(export, tmp_path):

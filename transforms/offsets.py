@@ -28,11 +28,11 @@ class Uncuttable(ValueError):
     """The file's records cannot be told apart without reading it whole (a broken row, a quote left open)."""
 
 
-def csv_rows(blocks: Iterable[bytes]) -> Iterator[tuple[int, list[str]]]:
+def csv_rows(blocks: Iterable[bytes], delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """(offset, cells) of each row as the csv module reads it, the cells read as Latin-1 (byte for byte, so only
     what is ASCII in them is meaningful); a row the csv module cannot read raises Uncuttable."""
     feed = _ByteLines(blocks)
-    reader = csv.reader(feed)
+    reader = csv.reader(feed, delimiter=delimiter)
     while True:
         start = feed.consumed
         try:

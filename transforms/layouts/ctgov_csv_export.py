@@ -12,10 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from transforms import geo, registry_fields, vocab
 from transforms.errors import ParseError
+from transforms.offsets import csv_rows
 from transforms.outcomes import split_outcome_cell
 from transforms.record import Intervention, Outcome, ParsedTrial, Site, Sponsor
 
@@ -60,6 +62,7 @@ _HEADER_INDEX = {alias: field for field, aliases in _COLUMNS.items() for alias i
 
 _HEADER_SPACES = re.compile(r"\s+")
 _FIRST_LINE = re.compile(r"\A[^\n]{0,8000}")
+_HEADER_BYTES = 8000 * 4  # the most bytes `_FIRST_LINE` can match
 _NCT_HEADER = re.compile(r'(?:\A|[,\t])\s*"?\s*NCT (?:Number|ID)\s*"?\s*(?:[,\t]|\Z)', re.I)
 _PIPE = re.compile(r"\s*\|\s*")
 _TYPED_NAME = re.compile(r"^\s*([A-Za-z][A-Za-z _/-]{1,40}?)\s*:\s*(\S.*)$", re.S)
@@ -173,6 +176,26 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
             continue
         out.append(_build(nct, cells))
     return out
+
+
+def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
+    """The byte offset of every row `parse` reads as a record: each row after the header but blank ones, so the file
+    can be read in parts; a row the csv module cannot read (where `parse` stops) raises offsets.Uncuttable."""
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
+    stream, head = iter(blocks), b""
+    for block in stream:  # as far as the header's line break: the delimiter is the one it uses most
+        head += block
+        if b"\n" in head.lstrip(b"\n") or len(head) > _HEADER_BYTES:
+            break
+    first = _FIRST_LINE.match(head.lstrip(b"\n").decode("latin-1"))
+    line = first.group(0) if first else ""
+    header_read = False
+    for start, cells in csv_rows(chain([head], stream), "\t" if line.count("\t") > line.count(",") else ","):
+        if not header_read:
+            header_read = bool(cells)  # the blank lines before the header are not rows of `parse`
+        elif any(cell.strip() for cell in cells):
+            yield start
 
 
 def _rows(body: str, delimiter: str, source: str) -> Iterator[tuple[int, list[str] | ParseError]]:
