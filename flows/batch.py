@@ -106,7 +106,8 @@ def read_part(entry: dict, max_file_bytes: int) -> RawFile:
         with open(entry["path"], "rb") as fh:
             st = os.fstat(fh.fileno())
             if file_stamp(st) != entry["stamp"]:
-                raw.error = f"{where}: the file changed after the run planned its parts (the next run reads it again)"
+                raw.error = (f"{where}: the file changed after the run planned its parts (a later run reads it again "
+                             "if its content changed; `--full-refresh` if only its time stamps did)")
                 return raw
             head = fh.read(part.head_bytes)
             fh.seek(part.first_byte)
