@@ -302,11 +302,11 @@ def _manifest_rows(f: SourceFile, known_sha256: str | None, part_bytes: int | No
 def cut_file(path: str, part_bytes: int, workers: int = 1) -> tuple[str, str, int, list[Part]] | None:
     """A large file's hash, stamp, size and parts when its layout can be cut (transforms.parts), else None; read
     once, in blocks."""
-    from transforms.parts import cut_parts, layout_of_head
+    from transforms.parts import HEAD_BYTES, cut_parts, layout_of_head
 
     with open(path, "rb") as fh:
         st = os.fstat(fh.fileno())
-        head = fh.read(1 << 20)
+        head = fh.read(HEAD_BYTES)
         layout = layout_of_head(head)
         if layout is None:
             return None
