@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="larger files are quarantined unread, except "
                                 "those read in parts")
     part_bytes: int = Field(DEFAULT_PART_BYTES, ge=1, description="a larger file of many records (a registry's "
-                            "export) is read in parts of about this size, on several workers at once")
+                            "export) is read in parts of at most about this size, on several workers at once")
     duckdb_memory: str = Field("1GB", description="DuckDB's memory cap for the load (it spills beyond it)")
     runner: Runner = Field("auto", description="where batches run: auto, sequential, threads, processes or dask")
     workers: int | None = Field(None, ge=1, description="parallel workers (unset: the CPU count)")
