@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from schemas.measures import CATALOGUE, CONDITION_KINDS
 from scripts.eval_measures import DEFAULT_DATA, evaluate, load, matches, totals
 from tests.timing import assert_near_linear
-from transforms.measures import ULN, VARIABLES, Measure, across_criteria, extract_measures, lost_comparators
+from transforms.measures import ULN, VARIABLES, Measure, across_criteria, extract_measures, read_criterion
 from transforms.measures.qualify import condition_kind
 
 WEEK = 1 / 52.1775
@@ -415,7 +415,7 @@ def test_a_condition_is_filed_under_one_closed_kind(condition: str | None, kind:
 
 
 def _lost(text: str) -> list[str]:
-    return lost_comparators(text, "INCLUSION", extract_measures(text, "INCLUSION"))
+    return read_criterion(text, "INCLUSION").lost
 
 
 def test_an_equals_sign_where_a_comparator_belongs_is_reported_when_it_cannot_be_read() -> None:

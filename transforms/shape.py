@@ -15,9 +15,9 @@ from transforms.measures import (
     Measure,
     across_criteria,
     as_listed,
-    extract_measures,
-    lost_comparators,
+    read_criterion,
     read_under_heading,
+    unread,
 )
 from transforms.measures.trial import wholly_below
 from transforms.record import Issue, ParsedTrial
@@ -186,11 +186,11 @@ def _criterion_rows(t: ParsedTrial, tid: str, tag: str, issues: list[Issue]) \
         cid = f"{tid}:{c.kind.lower()}:{per_kind[c.kind]}"
         criteria.append((cid, tid, c.kind, per_kind[c.kind], c.text, tag))
         try:
-            measures = extract_measures(c.text, c.kind)
+            measures, lost = read_criterion(c.text, c.kind)
             # a bare span of years (`At least 10 years`) is an age only where no heading names what it is
             if c.kind in previous and all(m.variable == "age" for m in measures):
                 measures = read_under_heading(c.text, c.kind, previous[c.kind]) or measures
-            lost = lost_comparators(c.text, c.kind, measures)
+                lost = unread(lost, measures)
         except Exception as exc:  # a bug in the measure reader loses that criterion's ranges, never the record
             measures, lost = [], []
             issues.append(Issue("criterion_measure", "WARNING",

@@ -23,14 +23,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
+from typing import NamedTuple
 
 from schemas.measures import CATALOGUE, ULN, VARIABLES
-from transforms.measures.assemble import measures, paired_alternatives, readings, restore_lost_comparators
+from transforms.measures.assemble import (
+    measures,
+    paired_alternatives,
+    readings,
+    restore_lost_comparators,
+    unread_lost_comparators,
+)
 from transforms.measures.conditions import find_conditions
 from transforms.measures.convert import converter
 from transforms.measures.link import assign_owners, group_mentions
 from transforms.measures.model import OTHER, Measure, Range
-from transforms.measures.normalise import BARE_EQUALS_RE, clean, lower, may_hold_a_measure, rewrite_words
+from transforms.measures.normalise import clean, lower, may_hold_a_measure, rewrite_words
 from transforms.measures.scan import (
     STRICT_ABBREVIATIONS,
     find_names,
@@ -45,7 +52,8 @@ from transforms.measures.scan import (
 from transforms.measures.trial import across_criteria, as_listed, in_cohorts, in_lists, joined_by_or
 
 __all__ = ["CATALOGUE", "ULN", "VARIABLES", "Measure", "across_criteria", "as_listed", "converter",
-           "extract_measures", "in_cohorts", "in_lists", "joined_by_or", "lost_comparators", "read_under_heading"]
+           "extract_measures", "in_cohorts", "in_lists", "joined_by_or", "read_criterion", "read_under_heading",
+           "unread"]
 
 MAX_TEXT = 20_000  # a criterion longer than this is a mis-split document, not a criterion
 _OPENS_WITH_COMPARATOR_RE = re.compile(r"\s*(?:[<>≤≥]|(?:at\s+(?:least|most)|(?:greater|more|less|fewer)\s+than)\b)",
@@ -58,16 +66,33 @@ _NAMED = {name: (var.name,) for var in CATALOGUE.values() for name in (*var.name
           if _NAME_USES[name] == 1} | {"performance status": ("ecog", "karnofsky")}
 
 
+class Reading(NamedTuple):
+    """What one criterion states: its ranges, and the bounds left unread because `=` stands where `≥` or `≤` belongs
+    (both become `=` when a text passes through an encoding without them), as written."""
+
+    measures: list[Measure]
+    lost: list[str]
+
+
+NOTHING = Reading([], [])
+
+
 def extract_measures(text: str, kind: str) -> list[Measure]:
     """Every variable range stated in one criterion (`kind` INCLUSION or EXCLUSION), as its allowed range."""
+    return read_criterion(text, kind).measures
+
+
+def read_criterion(text: str, kind: str) -> Reading:
+    """Every variable range stated in one criterion (`kind` INCLUSION or EXCLUSION), as its allowed range, and the
+    bounds it left unread for a lost comparator."""
     if not isinstance(text, str) or not may_hold_a_measure(text):
-        return []
+        return NOTHING
     src = clean(text[:MAX_TEXT])
     lowered = lower(src.text)
     folded = lowered.replace("-", " ")
     found = find_names(src.text, folded)
     if not may_yield(found, src.text, folded) or not may_name_a_measure(text):
-        return []
+        return NOTHING
     doc = rewrite_words(src, lowered)
     if doc is src:  # no word rewritten: the names found are the normalised text's
         mentions = scan_mentions(doc.text, lowered, found)
@@ -76,19 +101,20 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
         mentions = scan_mentions(doc.text, lowered)
     named_from = next((men.start for men in mentions if men.kind != OTHER), len(lowered) + 1)
     if named_from > len(lowered) and not may_state_an_age_or_count(lowered):
-        return []
+        return NOTHING
     exprs = scan_expressions(doc.text, lowered, named_from)
     grades = scan_grades(doc.text, mentions)
     if grades:
         exprs = sorted(exprs + grades, key=lambda e: e.start)
     if not exprs:
-        return []
+        return NOTHING
     mark_age_comparatives(doc, exprs)
     exclusion = str(kind or "").strip().upper().startswith("EX")
     groups = group_mentions(mentions, lowered, doc.text, STRICT_ABBREVIATIONS)
     assign_owners(lowered, exprs, groups)
     find_conditions(lowered, doc, exprs, exclusion)
     restore_lost_comparators(doc, exprs, exclusion)
+    lost = [w for w in unread_lost_comparators(doc, exprs, exclusion) if w in text]
     read = [(expr, list(readings(doc, expr, exclusion)))
             for expr in exprs if expr.owner is not None and not expr.dropped]
     paired_alternatives(lowered, read, exclusion)
@@ -97,7 +123,13 @@ def extract_measures(text: str, kind: str) -> list[Measure]:
         for variable, rng in expr_ranges:
             rng.order = order
             ranges.setdefault(variable, []).append(rng)
-    return measures(doc, ranges)
+    stated = measures(doc, ranges)
+    return Reading(stated, unread(lost, stated))
+
+
+def unread(lost: list[str], read: list[Measure]) -> list[str]:
+    """The lost-comparator bounds that no range read covers (`=650 and =5000` may be read as one)."""
+    return [w for w in lost if not any(w in m.source_text for m in read)] if lost else []
 
 
 def read_under_heading(text: str, kind: str, previous: str) -> list[Measure]:
@@ -122,15 +154,3 @@ def read_under_heading(text: str, kind: str, previous: str) -> list[Measure]:
     return [replace(found, source_text=found.source_text.removeprefix(prefix))
             for found in extract_measures(prefix + text, kind)
             if found.variable in _NAMED[heading] and found.source_text.startswith(prefix)]
-
-
-def lost_comparators(text: str, kind: str, read: list[Measure]) -> list[str]:
-    """The bounds of a criterion that read `=` where `≥` or `≤` belongs and so yield no range, as written
-    (`Hemoglobin =9 g/dL`): read with `≥` in its place, the text would give them a range (`read`: the criterion's
-    `extract_measures`)."""
-    if "=" not in text or BARE_EQUALS_RE.search(text) is None:
-        return []
-    read_texts = {m.source_text for m in read}  # a bound read as part of a wider one (`=650 and =5000`) is read
-    probe = BARE_EQUALS_RE.sub("≥", text)
-    written = (m.source_text.replace("≥", "=") for m in extract_measures(probe, kind) if "≥" in m.source_text)
-    return list(dict.fromkeys(w for w in written if w in text and not any(w in r for r in read_texts)))

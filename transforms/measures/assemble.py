@@ -34,7 +34,19 @@ from transforms.measures.model import (
     Range,
     ends_below,
 )
-from transforms.measures.normalise import GE, GT, LE, LOST, LT, POST_BETTER, POST_GE, POST_LE, POST_WORSE, Text
+from transforms.measures.normalise import (
+    EQUALS_PAIR_RE,
+    GE,
+    GT,
+    LE,
+    LOST,
+    LT,
+    POST_BETTER,
+    POST_GE,
+    POST_LE,
+    POST_WORSE,
+    Text,
+)
 from transforms.measures.qualify import condition_fields
 
 # (lower, lower_inclusive, upper, upper_inclusive, unit, raw_value, raw_unit, is_range)
@@ -140,7 +152,7 @@ def restore_lost_comparators(doc: Text, exprs: list[Expr], exclusion: bool) -> N
     for expr in exprs:
         if expr.cmp != LOST:
             continue
-        expr.cmp = None
+        expr.cmp, expr.lost = None, True
         if expr.owner is None or not (expr.n2 is None or (expr.form == GRADE and expr.n2 == expr.n1)):
             continue
         catalogued = [CATALOGUE[v] for v in _resolve_variables(expr.owner, expr, doc.text)]
@@ -150,6 +162,21 @@ def restore_lost_comparators(doc: Text, exprs: list[Expr], exclusion: bool) -> N
             continue
         turned = (exclusion or expr.ruled_out) != expr.negated and not expr.exception  # as `readings` turns it
         expr.cmp, expr.restored = (GE if (sides.pop() == "higher") != turned else LE), True
+
+
+def unread_lost_comparators(doc: Text, exprs: list[Expr], exclusion: bool) -> list[str]:
+    """The bounds whose lost comparator was not read back, as written: what each would read with `≥` in its place
+    (after `restore_lost_comparators`)."""
+    # a pair of `=` left as written (its higher end first, so which was `≥` is unknown) lost its comparators too
+    pairs = [m.span() for m in EQUALS_PAIR_RE.finditer(doc.text)] if "=" in doc.text else []
+    written: list[str] = []
+    for expr in exprs:
+        lost = expr.lost or any(start <= expr.start < end for start, end in pairs)
+        if lost and not expr.restored and expr.owner is not None and not expr.dropped:
+            expr.cmp = GE
+            written += (doc.quote(*rng.span) for _, rng in readings(doc, expr, exclusion))
+            expr.cmp = None
+    return list(dict.fromkeys(w for w in written if w))
 
 
 def _quote(doc: Text, span: tuple[int, int] | None) -> tuple[int, int] | None:

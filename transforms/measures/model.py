@@ -112,7 +112,8 @@ class Expr:
     joined_by: str | None = None  # `or`/`unless` joining it to a bound of another variable (`creatinine … or CrCl …`),
     # `and` between the two bounds an exclusion needs together, or `listed` after `one of the following` or `such as`
     condition: tuple[int, int] | None = None
-    restored: bool = False  # its comparator read back from an `=` that stands for a lost `≥` or `≤` (a caveat)
+    lost: bool = False  # its comparator is an `=` that stands for a lost `≥` or `≤` (an encoding turned both into `=`)
+    restored: bool = False  # … and was read back as the variable's healthier side (a caveat)
 
     @property
     def units(self) -> tuple[str | None, str | None]:
