@@ -289,10 +289,9 @@ def _manifest_rows(f: SourceFile, known_sha256: str | None, part_bytes: int | No
     if f.refused or part_bytes is None:
         return [row]
     try:
-        st = os.stat(f.path)
-        cut = cut_file(f.path, part_bytes, workers) if st.st_size > part_bytes else None
-    except OSError:
-        cut = None  # the batch reads it whole and records why it cannot
+        cut = cut_file(f.path, part_bytes, workers) if os.stat(f.path).st_size > part_bytes else None
+    except Exception:  # unreadable, or a cutter's bug: the batch reads it whole (and records why it cannot)
+        cut = None
     if cut is None:
         return [row]
     sha256, stamp, size, parts = cut

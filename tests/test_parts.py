@@ -167,6 +167,8 @@ def test_a_csv_export_whose_rows_cannot_be_told_apart_is_read_whole(tmp_path):
             list(ictrp_csv.record_starts(iter([broken])))
         assert cut_parts("ictrp_csv", iter([broken]), len(broken), 4000) == []
     assert [start for start, _ in csv_rows([b'a,"b\nc"\r\n', b"d\n\xef"])] == [0, 9, 11]
+    with_bom = b"\xef\xbb\xbfTrialID,public_title\r\n" + b"".join(b"NCT%08d,t\r\n" % n for n in range(3))
+    assert list(ictrp_csv.record_starts([with_bom])) == [25, 40, 55]  # the header named through its byte-order mark
     with pytest.raises(Uncuttable, match="new-line character seen in unquoted field"):  # decode makes it a line break
         list(ctgov_csv_export.record_starts([b"NCT Number,Study Title\nNCT00000001,a\rb\n"]))
 
@@ -206,6 +208,16 @@ def test_each_part_is_a_batch_of_its_own_and_goes_first(export, tmp_path):
     assert [r["part"]["number"] if r["part"] else None for r in firsts] == [0, 1, 2, 3, None]
     whole = write_manifest(files, {}, tmp_path / "whole", None)
     assert [s.files for s in cut_batches(whole, tmp_path / "whole", "run", 500, 10**8)] == [2]
+
+
+def test_a_file_the_cutter_fails_on_is_read_whole(export, tmp_path, monkeypatch):
+    def broken(blocks):
+        raise RuntimeError("a bug")
+        yield 0
+
+    monkeypatch.setattr(ictrp_xml, "record_starts", broken)
+    manifest = write_manifest([SourceFile(str(export / "ictrp.xml"), "ictrp.xml")], {}, tmp_path, 50_000)
+    assert [r["part"] for r in pq.read_table(manifest).to_pylist()] == [None]
 
 
 def test_the_warehouse_of_an_export_read_in_parts_is_that_of_the_export_read_whole(export, tmp_path):
