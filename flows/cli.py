@@ -146,6 +146,8 @@ def ingest(
 
 
 def _print_summary(summary) -> None:
+    from flows.summary import read_in_parts
+
     table = RichTable(title=f"run {summary.run_id}: {summary.status}", show_header=True)
     table.add_column("files")
     table.add_column("count", justify="right")
@@ -164,6 +166,8 @@ def _print_summary(summary) -> None:
         console.print("expectation warnings: " + ", ".join(f"{k} ({v})" for k, v in sorted(summary.warnings.items())))
     if summary.files_quarantined or summary.records_quarantined:
         console.print("see why: trialhouse query \"SELECT file_path, error FROM ingest_file WHERE status = 'QUARANTINED'\"")
+    if summary.parts:
+        console.print(f"read in parts, on every worker at once: {read_in_parts(summary)}")
     console.print(f"warehouse: {summary.warehouse}")
     if summary.data_docs:
         console.print(f"validation report (GX Data Docs): {summary.data_docs}")

@@ -187,7 +187,7 @@ def ingest(config: IngestConfig) -> RunSummary:
                                   data_docs=str(docs.result()) if docs and docs.state.is_completed() else "",
                                   stage_seconds={k: round(v, 3) for k, v in seconds.items()},
                                   transform_cpu_s=round(cpu.get("transform", 0.0), 3),
-                                  validate_cpu_s=round(cpu.get("validate", 0.0), 3))
+                                  validate_cpu_s=round(cpu.get("validate", 0.0), 3), parts=plan.parts)
     record_summary(summary)
     get_run_logger().info("run %s: %s", summary.run_id, summary.status)
     return summary

@@ -7,7 +7,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -125,6 +125,7 @@ class StagedPlan:
     files_to_read: int
     files_unchanged: int
     complete: bool
+    parts: dict[str, int] = field(default_factory=dict)  # the files read in parts: how many parts each
 
 
 def hash_file(path: str | Path) -> str:
@@ -368,4 +369,6 @@ def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int
     write_plan_table(staging, STAGED_UNCHANGED.name, unchanged_table(plan.unchanged))
     write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": plan.present or []},
                                                             schema=arrow_schema(STAGED_PRESENT)))
-    return StagedPlan(str(manifest), files_seen, len(plan.changed), len(plan.unchanged), plan.present is not None)
+    cut = pq.read_table(manifest, columns=["rel", "part"]).filter(pc.is_valid(pc.field("part"))).to_pylist()
+    return StagedPlan(str(manifest), files_seen, len(plan.changed), len(plan.unchanged), plan.present is not None,
+                      {row["rel"]: row["part"]["of"] for row in cut})

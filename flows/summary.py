@@ -34,6 +34,7 @@ class RunSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     transform_cpu_s: float = 0.0  # CPU seconds spent in the pure transform, summed over workers
     validate_cpu_s: float = 0.0  # CPU seconds spent in the per-batch gate, summed over workers
+    parts: dict[str, int] = field(default_factory=dict)  # the large files read in parts: how many parts each
 
     @classmethod
     def from_row(cls, row: dict, warehouse: Path, **extra) -> RunSummary:
@@ -54,4 +55,10 @@ def summary_markdown(summary: RunSummary) -> str:
             f"| files | count |\n|---|---|\n| seen | {summary.files_seen} |\n| loaded | {summary.files_loaded} |\n"
             f"| quarantined | {summary.files_quarantined} |\n| unchanged | {summary.files_unchanged} |\n"
             f"| removed | {summary.files_removed} |\n\ntrials marked removed: {summary.trials_removed}\n\n"
-            f"| table | rows written |\n|---|---|\n{rows}\n\nExpectation warnings:\n{warn}\n")
+            f"| table | rows written |\n|---|---|\n{rows}\n\nExpectation warnings:\n{warn}\n"
+            + (f"\nRead in parts: {read_in_parts(summary)}\n" if summary.parts else ""))
+
+
+def read_in_parts(summary: RunSummary) -> str:
+    """The files read in parts, as the summary names them: `export.xml (12 parts)`."""
+    return ", ".join(f"{path} ({n} parts)" for path, n in sorted(summary.parts.items()))

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from flows.batch import read_file, read_part
 from flows.plan import SourceFile, cut_batches, cut_file, write_manifest
+from flows.summary import summary_markdown
 from scripts.render_ictrp_csv import render as render_csv
 from tests.conftest import load_folder, run_ingest, star_contents
 from transforms.decode import decode
@@ -240,11 +241,13 @@ def test_the_ingest_flow_reads_a_large_export_in_parts_on_its_workers(export, tm
     summary = run_ingest(export, tmp_path / "w.duckdb", tmp_path / "p", part_bytes=60_000, runner="processes",
                          workers=2)
     assert (summary.files_loaded, summary.files_quarantined, summary.records_quarantined) == (1, 0, 0)
+    assert summary.parts == {"ictrp.xml": 8}  # 386 KB in parts of at most 60 KB: 7, then a multiple of 2 workers
+    assert "Read in parts: ictrp.xml (8 parts)" in summary_markdown(summary)
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         assert con.execute("SELECT status, record_count, layout FROM ingest_file").fetchall() == \
             [("LOADED", 48, "ictrp_xml")]
     again = run_ingest(export, tmp_path / "w.duckdb", tmp_path / "p", part_bytes=60_000)
-    assert (again.files_unchanged, again.files_loaded) == (1, 0)
+    assert (again.files_unchanged, again.files_loaded, again.parts) == (1, 0, {})
 
 
 def test_a_part_keeps_the_file_s_head_so_it_parses_alone(export):
