@@ -74,9 +74,6 @@ class Reading(NamedTuple):
     lost: list[str]
 
 
-NOTHING = Reading([], [])
-
-
 def extract_measures(text: str, kind: str) -> list[Measure]:
     """Every variable range stated in one criterion (`kind` INCLUSION or EXCLUSION), as its allowed range."""
     return read_criterion(text, kind).measures
@@ -86,13 +83,13 @@ def read_criterion(text: str, kind: str) -> Reading:
     """Every variable range stated in one criterion (`kind` INCLUSION or EXCLUSION), as its allowed range, and the
     bounds it left unread for a lost comparator."""
     if not isinstance(text, str) or not may_hold_a_measure(text):
-        return NOTHING
+        return Reading([], [])  # lists of its own: a caller may extend them
     src = clean(text[:MAX_TEXT])
     lowered = lower(src.text)
     folded = lowered.replace("-", " ")
     found = find_names(src.text, folded)
     if not may_yield(found, src.text, folded) or not may_name_a_measure(text):
-        return NOTHING
+        return Reading([], [])
     doc = rewrite_words(src, lowered)
     if doc is src:  # no word rewritten: the names found are the normalised text's
         mentions = scan_mentions(doc.text, lowered, found)
@@ -101,13 +98,13 @@ def read_criterion(text: str, kind: str) -> Reading:
         mentions = scan_mentions(doc.text, lowered)
     named_from = next((men.start for men in mentions if men.kind != OTHER), len(lowered) + 1)
     if named_from > len(lowered) and not may_state_an_age_or_count(lowered):
-        return NOTHING
+        return Reading([], [])
     exprs = scan_expressions(doc.text, lowered, named_from)
     grades = scan_grades(doc.text, mentions)
     if grades:
         exprs = sorted(exprs + grades, key=lambda e: e.start)
     if not exprs:
-        return NOTHING
+        return Reading([], [])
     mark_age_comparatives(doc, exprs)
     exclusion = str(kind or "").strip().upper().startswith("EX")
     groups = group_mentions(mentions, lowered, doc.text, STRICT_ABBREVIATIONS)
