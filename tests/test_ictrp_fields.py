@@ -422,18 +422,24 @@ def test_splitters_near_linear_on_long_fields() -> None:
     assert_near_linear(run(100), run(2000))
 
 
-# The line-break pattern, written plainly: `ictrp_text._BREAK` spells it so that every alternative opens with a literal
-# character (the search then skips to candidates, 1.7× faster over the shared corpus's ICTRP fields); both must read
-# every text alike.
-_PLAIN_BREAK = re.compile(r"<br\s*/>[ \t]*(?:\r\n|\r|\n)?[ \t]*<br\s*>|(?:\r\n|\r|\n)?[ \t]*<br\s*/?>|\r\n|\r", re.I)
+# The line-break pattern, written plainly: `ictrp_text._BREAK` spells it so that every alternative opens with `<`, CR
+# or LF (the search then skips to candidates: 2.6× faster over the ICTRP sample's fields), leaving the blanks before a
+# break to the trailing-blank pass; both must decode every text alike.
+_PLAIN_BREAK = re.compile(r"[ \t]*<br\s*/>[ \t]*(?:\r\n|\r|\n)?[ \t]*<br\s*>|(?:\r\n|\r|\n)?[ \t]*<br\s*/?>|\r\n|\r",
+                          re.I)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["<br>", "<BR />", "<Br/>", "<bR >", "<br\n/>", "<br  >", "\r", "\n", "\r\n", " ",
                                  "\t", "a", "<b>", "<p>", "x y", "&lt;br&gt;"]), max_size=16))
-def test_the_fast_break_pattern_reads_as_the_plain_one(pieces: list[str]) -> None:
+def test_the_fast_break_pattern_decodes_as_the_plain_one(pieces: list[str]) -> None:
     text = "".join(pieces)
-    assert ictrp_text._BREAK.sub("\n", text) == _PLAIN_BREAK.sub("\n", text)
+    fast, pattern = ictrp_text.decode(text), ictrp_text._BREAK
+    try:
+        ictrp_text._BREAK = _PLAIN_BREAK
+        assert fast == ictrp_text.decode(text)
+    finally:
+        ictrp_text._BREAK = pattern
 
 
 def test_outcomes_replaced_in_the_record_history_are_left_out() -> None:

@@ -20,11 +20,11 @@ from transforms.record import Intervention, Outcome
 
 # A registry's own `<br />` followed by ICTRP's rendering of the same newline (`\r<br>`) is one line break
 # (NL-OMON: `…concentration and<br /><br>the mNIS+7`); so is a CR/LF right before a `<br>` (`&#x0D;&lt;br&gt;`).
-# Every alternative opens with a literal character, so the search skips to the next `<`, CR, LF, blank or tab.
+# Every alternative opens with a `<`, CR or LF, so the search skips to those; blanks before a break are left to the
+# trailing-blank pass.
 _BR = r"<[bB][rR]"
 _BREAK = re.compile(rf"{_BR}\s*/>[ \t]*(?:\r\n|\r|\n)?[ \t]*{_BR}\s*>|{_BR}\s*/?>"
-                    rf"|\r\n[ \t]*{_BR}\s*/?>|\r[ \t]*{_BR}\s*/?>|\n[ \t]*{_BR}\s*/?>| [ \t]*{_BR}\s*/?>"
-                    rf"|\t[ \t]*{_BR}\s*/?>|\r\n|\r")
+                    rf"|\r\n[ \t]*{_BR}\s*/?>|\r[ \t]*{_BR}\s*/?>|\n[ \t]*{_BR}\s*/?>|\r\n|\r")
 # Block-level tags end a line; inline tags are dropped. Only these names count as tags: `<45 mL` is text.
 _BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|tr|table|h[1-6])(?:\s[^<>]{0,200})?/?>", re.I)
 _INLINE_TAG = re.compile(r"</?(?:b|i|u|em|strong|sup|sub|span|font|a|td|th|tbody|thead)(?:\s[^<>]{0,200})?/?>",
