@@ -442,6 +442,16 @@ def test_the_fast_break_pattern_decodes_as_the_plain_one(pieces: list[str]) -> N
         ictrp_text._BREAK = pattern
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "an", "the", "of", "including", "versus", "vs.", "within", "xwith", "withinx",
+                                 ",", "(", "-", "–", "end.", "in;", " ", "  ", "\n", "patients"]), max_size=12))
+def test_a_line_ending_open_is_told_from_its_last_characters_alone(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    assert ictrp_text.stops_open(line) == bool(ictrp_text._OPEN_END.search(line))
+    assert ictrp_text.continues(line, "Next") == (not ictrp_text._CLOSED_END.search(line)
+                                                 and bool(ictrp_text._OPEN_END.search(line)))
+
+
 def test_outcomes_replaced_in_the_record_history_are_left_out() -> None:
     # ISRCTN keeps the outcomes a change replaced under `Previous …:` in the same field
     raw = ("Current secondary outcome measures as of 17/05/2019:<br>1. Pain at 6 weeks<br>2. Function at 12 weeks<br><br>"

@@ -123,6 +123,7 @@ _MARKER = re.compile(r"^(?:[-•*·▪◦–—‣∙]+\s*|\(?\d{1,2}[.)](?!\d)\
 # The last word of a hard-wrapped line that cannot end a sentence (`… in patients with cardiac involvement by`).
 _OPEN_END = re.compile(r"(?:[,(/&+\-–]|\b(?:a|an|the|and|or|of|in|on|at|by|for|to|with|from|per|as|than|into|"
                        r"versus|vs\.?|between|within|including|after|before|during|over|under)\b)$", re.I)
+_OPEN_END_CHARS = 16  # what `_OPEN_END` can match at a line's end (its longest word), and the character before it
 _CLOSED_END = re.compile(r"[.;:!?]$")
 _LOWER_START = re.compile(r"^[a-z(]")
 _NOTE = re.compile(r"^notes?\s*[:;]\s*", re.I)
@@ -153,14 +154,14 @@ def next_where(items: list, wanted) -> list[int]:
 
 def stops_open(previous: str) -> bool:
     """The line stops where no sentence can: on a comma, a bracket or a word such as `of`, `and`, `with`."""
-    return bool(_OPEN_END.search(previous))
+    return _OPEN_END.search(previous, max(len(previous) - _OPEN_END_CHARS, 0)) is not None
 
 
 def continues(previous: str, line: str) -> bool:
     """The line is the hard-wrapped rest of the previous one: that one stops mid-sentence."""
-    if _CLOSED_END.search(previous):
+    if _CLOSED_END.search(previous, max(len(previous) - 2, 0)):
         return False
-    return bool(_LOWER_START.match(line) or _OPEN_END.search(previous))
+    return bool(_LOWER_START.match(line)) or stops_open(previous)
 
 
 # ---------------------------------------------------------------- outcomes
