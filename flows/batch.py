@@ -10,6 +10,7 @@ import gc
 import hashlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -168,11 +169,11 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
     entries = pq.read_table(spec.manifest).to_pylist()
     writer = ShardWriter(Path(spec.staging), spec.batch_no, STAGED_SCHEMAS)
     try:
-        for first in range(0, len(entries), spec.chunk_files):
+        for chunk in chunks(entries, spec.chunk_files, spec.chunk_bytes):
             _stop_if_requested(spec)
             raw: list[RawFile] = []
             unchanged: list[RawFile] = []
-            for e in entries[first:first + spec.chunk_files]:
+            for e in chunk:
                 if e["part"] is not None:  # the plan found the file changed when it cut it
                     raw.append(read_part(e, spec.max_file_bytes))
                     continue
@@ -196,6 +197,20 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
     gc.collect()  # the batch's rows are garbage now: hand Arrow's freed buffers back before the next batch
     pa.default_memory_pool().release_unused()
     return summary
+
+
+def chunks(entries: list[dict], files: int, size: int) -> Iterator[list[dict]]:
+    """A batch's manifest rows in chunks of at most `files` files and about `size` bytes (a larger file alone)."""
+    chunk: list[dict] = []
+    held = 0
+    for entry in entries:
+        if chunk and (len(chunk) == files or held + (entry["size_bytes"] or 0) > size):
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(entry)
+        held += entry["size_bytes"] or 0
+    if chunk:
+        yield chunk
 
 
 def validate_shards(spec: BatchSpec, shards: dict[str, str], summary: BatchSummary) -> None:

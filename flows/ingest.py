@@ -144,7 +144,8 @@ def ingest(config: IngestConfig) -> RunSummary:
             run = RunRecord(run_id, run.started_at, run.source_dir, plan.files_seen)
             seconds["plan"], clock = time.perf_counter() - clock, time.perf_counter()
             runner = choose_runner(config.runner, plan.files_to_read, config.workers)
-            size = files_per_batch(plan.files_to_read, worker_count(runner, config.workers), config.batch_size)
+            size = files_per_batch(plan.files_to_read, worker_count(runner, config.workers), config.batch_size,
+                                   plan.bytes_to_read, config.part_bytes)
             gazetteer = prepare_gazetteer(config.cache_dir) if config.cache_dir and plan.files_to_read else None
             specs = cut_batches(Path(plan.manifest), staging, run_id, size, config.max_file_bytes, gazetteer)
             request = LoadRequest(run, staging, plan.complete, config.duckdb_memory)

@@ -48,7 +48,8 @@ class BatchSpec:
     staging: str
     run_id: str
     max_file_bytes: int
-    chunk_files: int = 250  # files transformed and written together: bounds a worker's memory
+    chunk_files: int = 250  # files transformed and written together (at most), to bound a worker's memory …
+    chunk_bytes: int = 32 * 1024 * 1024  # … and about this many bytes of them (a larger file alone)
     keep_results: bool = False  # keep every table's GX result for Data Docs (else only failing ones)
     gazetteer: str | None = None  # a prebuilt city gazetteer to load instead of building one (see flows.batch)
 
@@ -60,6 +61,8 @@ MIN_BATCH_FILES, MAX_BATCH_FILES = 500, 5_000
 # largest table at once (10,000-file batches: ≈ 90 MB more per worker, and no faster at 20,000 files when measured
 # again in turns; docs/benchmarks.md).
 BATCHES_PER_WORKER = 1
+# … and a batch holds about this many bytes at most: a few exports of thousands of records each are a batch's work.
+MAX_BATCH_BYTES = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,7 @@ class StagedPlan:
     files_unchanged: int
     complete: bool
     parts: dict[str, int] = field(default_factory=dict)  # the files read in parts: how many parts each
+    bytes_to_read: int = 0  # the size of the files read whole (when the plan looked: with a part size)
 
 
 def hash_file(path: str | Path) -> str:
@@ -266,12 +270,18 @@ def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = Fals
     return listing, known, plan
 
 
-def files_per_batch(n_files: int, workers: int, batch_size: int | None) -> int:
+def files_per_batch(n_files: int, workers: int, batch_size: int | None, n_bytes: int = 0,
+                    part_bytes: int | None = None) -> int:
     """Files per batch: as configured, else about BATCHES_PER_WORKER batches per worker within the bounds (each
-    batch pays a fixed cost for its task run and its gate run)."""
+    batch pays a fixed cost for its task run and its gate run); files of many records (exports too small to cut,
+    `n_bytes` in all) are few but much work, so there are as many batches as their bytes need, and one per worker
+    once they hold a part's worth each."""
     if batch_size:
         return batch_size
-    return max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, -(-n_files // (max(workers, 1) * BATCHES_PER_WORKER))))
+    by_count = max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, -(-n_files // (max(workers, 1) * BATCHES_PER_WORKER))))
+    batches = max(-(-n_files // by_count), -(-n_bytes // MAX_BATCH_BYTES),
+                  min(workers, n_bytes // part_bytes) if part_bytes else 0)
+    return -(-n_files // batches) if n_files else by_count
 
 
 def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path,
@@ -286,11 +296,13 @@ def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path
 
 
 def _manifest_rows(f: SourceFile, known_sha256: str | None, part_bytes: int | None, workers: int) -> list[dict]:
-    row = {"path": f.path, "rel": f.rel, "known_sha256": known_sha256, "refused": f.refused}
+    row: dict[str, str | int | None] = {"path": f.path, "rel": f.rel, "known_sha256": known_sha256,
+                                        "refused": f.refused}
     if f.refused or part_bytes is None:
         return [row]
     try:
-        cut = cut_file(f.path, part_bytes, workers) if os.stat(f.path).st_size > part_bytes else None
+        row["size_bytes"] = size = os.stat(f.path).st_size
+        cut = cut_file(f.path, part_bytes, workers) if size > part_bytes else None
     except Exception:  # unreadable, or a cutter's bug: the batch reads it whole (and records why it cannot)
         cut = None
     if cut is None:
@@ -369,6 +381,8 @@ def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int
     write_plan_table(staging, STAGED_UNCHANGED.name, unchanged_table(plan.unchanged))
     write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": plan.present or []},
                                                             schema=arrow_schema(STAGED_PRESENT)))
-    cut = pq.read_table(manifest, columns=["rel", "part"]).filter(pc.is_valid(pc.field("part"))).to_pylist()
+    rows = pq.read_table(manifest, columns=["rel", "part", "size_bytes"])
+    cut = rows.filter(pc.is_valid(pc.field("part"))).to_pylist()
+    whole = rows.filter(pc.is_null(pc.field("part")))["size_bytes"]
     return StagedPlan(str(manifest), files_seen, len(plan.changed), len(plan.unchanged), plan.present is not None,
-                      {row["rel"]: row["part"]["of"] for row in cut})
+                      {row["rel"]: row["part"]["of"] for row in cut}, pc.sum(whole).as_py() or 0)

@@ -140,3 +140,20 @@ def test_a_batch_ends_at_its_next_chunk_once_the_run_asks_it_to_stop(tmp_path):
     request_stop(tmp_path / "staging")
     with pytest.raises(BatchStopped, match="batch 0 stopped early"):
         run_batch(spec)
+
+
+def test_exports_too_small_to_cut_are_shared_among_the_workers() -> None:
+    mib = 1024 * 1024
+    assert files_per_batch(12, 2, None, 92 * mib, 16 * mib) == 6  # 12 exports of 7.7 MiB: a batch per worker
+    assert files_per_batch(12, 2, None, 1_000 * mib, 16 * mib) == 2  # as many batches as their bytes need
+    assert files_per_batch(5, 2, None, 200_000, 16 * mib) == 5  # the demo: one batch
+    assert files_per_batch(20_000, 2, None, 454 * mib, 16 * mib) == MAX_BATCH_FILES  # 20,000 JSON studies: as before
+    assert files_per_batch(12, 2, None, 92 * mib) == 12  # no part size given: by count alone, one batch
+
+
+def test_a_batch_transforms_its_files_in_chunks_of_bounded_count_and_bytes():
+    from flows.batch import chunks
+
+    entries = [{"size_bytes": size} for size in (10, 10, 30, 5, None, 50, 1)]
+    assert [[e["size_bytes"] for e in chunk] for chunk in chunks(entries, 3, 40)] == \
+        [[10, 10], [30, 5, None], [50], [1]]
