@@ -297,11 +297,13 @@ def dashboard(
 
 @app.command()
 def layouts() -> None:
-    """List the supported input layouts: a text goes to the one most confident it is its own, ties to the first."""
+    """List the supported input layouts: a text goes to the one most confident it is its own, ties to the first; a
+    large file of a layout that can be cut is read in parts (TRIALHOUSE_PART_BYTES)."""
     from transforms.layouts import REGISTRY
 
     for n, layout in enumerate(REGISTRY, start=1):
-        console.print(f"{n}. [bold]{layout.NAME}[/] ({layout.KIND.replace('_', ' ')}): {layout.DESCRIPTION}")
+        kind = layout.KIND.replace("_", " ") + (", read in parts when large" if hasattr(layout, "record_starts") else "")
+        console.print(f"{n}. [bold]{layout.NAME}[/] ({kind}): {layout.DESCRIPTION}")
 
 
 @app.command()
