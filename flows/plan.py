@@ -285,14 +285,15 @@ def files_per_batch(n_files: int, workers: int, batch_size: int | None, n_bytes:
 
 
 def write_manifest(files: list[SourceFile], known: dict[str, str], staging: Path,
-                   part_bytes: int | None = None, workers: int = 1) -> Path:
-    """The run's manifest: one row per file to read, in order (sorted by path), or one per part of a file larger
-    than `part_bytes` whose layout can be cut, in a multiple of `workers` parts (none is cut when it is None)."""
+                   part_bytes: int | None = None, workers: int = 1) -> tuple[Path, pa.Table]:
+    """The run's manifest, and where it is written: one row per file to read, in order (sorted by path), or one per
+    part of a file larger than `part_bytes` whose layout can be cut, in a multiple of `workers` parts (none is cut
+    when it is None)."""
     staging.mkdir(parents=True, exist_ok=True)
     path = staging / "manifest.parquet"
     rows = [row for f in files for row in _manifest_rows(f, known.get(f.rel), part_bytes, workers)]
-    pq.write_table(pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA), path)
-    return path
+    pq.write_table(table := pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA), path)
+    return path, table
 
 
 def _manifest_rows(f: SourceFile, known_sha256: str | None, part_bytes: int | None, workers: int) -> list[dict]:
@@ -377,12 +378,11 @@ def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int
     """Write the plan to the staging folder: the manifest (large files cut in parts of at most about `part_bytes`,
     a multiple of `workers` of them), the unchanged files and (for a folder) every path present, which the load
     reads from there."""
-    manifest = write_manifest(plan.changed, known, staging, part_bytes, workers)
+    manifest, rows = write_manifest(plan.changed, known, staging, part_bytes, workers)
     write_plan_table(staging, STAGED_UNCHANGED.name, unchanged_table(plan.unchanged))
     write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": plan.present or []},
                                                             schema=arrow_schema(STAGED_PRESENT)))
-    rows = pq.read_table(manifest, columns=["rel", "part", "size_bytes"])
-    cut = rows.filter(pc.is_valid(pc.field("part"))).to_pylist()
+    cut = rows.select(["rel", "part"]).filter(pc.is_valid(pc.field("part"))).to_pylist()
     whole = rows.filter(pc.is_null(pc.field("part")))["size_bytes"]
     return StagedPlan(str(manifest), files_seen, len(plan.changed), len(plan.unchanged), plan.present is not None,
                       {row["rel"]: row["part"]["of"] for row in cut}, pc.sum(whole).as_py() or 0)

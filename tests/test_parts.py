@@ -202,12 +202,12 @@ def test_each_part_is_a_batch_of_its_own_and_goes_first(export, tmp_path):
     other = tmp_path / "small.json"
     other.write_text("{}")
     files = [SourceFile(str(export / "ictrp.xml"), "ictrp.xml"), SourceFile(str(other), "small.json")]
-    manifest = write_manifest(files, {}, tmp_path / "staging", 100_000)
+    manifest, _ = write_manifest(files, {}, tmp_path / "staging", 100_000)
     specs = cut_batches(manifest, tmp_path / "staging", "run", 500, 10**8)
     assert [s.files for s in specs] == [1, 1, 1, 1, 1]  # four parts, then the batch of whole files
     firsts = [pq.read_table(s.manifest).to_pylist()[0] for s in specs]
     assert [r["part"]["number"] if r["part"] else None for r in firsts] == [0, 1, 2, 3, None]
-    whole = write_manifest(files, {}, tmp_path / "whole", None)
+    whole, _ = write_manifest(files, {}, tmp_path / "whole", None)
     assert [s.files for s in cut_batches(whole, tmp_path / "whole", "run", 500, 10**8)] == [2]
 
 
@@ -217,7 +217,7 @@ def test_a_file_the_cutter_fails_on_is_read_whole(export, tmp_path, monkeypatch)
         yield 0
 
     monkeypatch.setattr(ictrp_xml, "record_starts", broken)
-    manifest = write_manifest([SourceFile(str(export / "ictrp.xml"), "ictrp.xml")], {}, tmp_path, 50_000)
+    manifest, _ = write_manifest([SourceFile(str(export / "ictrp.xml"), "ictrp.xml")], {}, tmp_path, 50_000)
     assert [r["part"] for r in pq.read_table(manifest).to_pylist()] == [None]
 
 

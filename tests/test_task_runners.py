@@ -47,7 +47,7 @@ def test_what_writes_beside_the_warehouse_runs_on_this_machine():
 
 
 def _manifest_of(n_files: int, staging: Path) -> Path:
-    return write_manifest([SourceFile(f"/src/{i:06d}.json", f"{i:06d}.json") for i in range(n_files)], {}, staging)
+    return write_manifest([SourceFile(f"/src/{i:06d}.json", f"{i:06d}.json") for i in range(n_files)], {}, staging)[0]
 
 
 def test_batches_cover_the_manifest_once_each_taking_every_nth_file_into_a_manifest_of_its_own(tmp_path):

@@ -127,11 +127,9 @@ _DIVISIONS["PR"] = _DIVISIONS["US"]
 
 def detect(text: str) -> float:
     """The first line is a CT.gov export header: it has an `NCT Number` cell and at least two other known columns."""
-    first = _FIRST_LINE.match(text.lstrip("\n"))
-    line = first.group(0) if first else ""
+    line, delimiter = _header_line(text)
     if not _NCT_HEADER.search(line):
         return 0.0
-    delimiter = "\t" if line.count("\t") > line.count(",") else ","
     cells = next(csv.reader([line], delimiter=delimiter), [])
     return 1.0 if sum(_header_key(c) in _HEADER_INDEX for c in cells) >= 3 else 0.0
 
@@ -139,9 +137,7 @@ def detect(text: str) -> float:
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     """One ParsedTrial per data row; a row that cannot be read is a ParseError in the list."""
     body = text.lstrip("\n")
-    first = _FIRST_LINE.match(body)
-    line = first.group(0) if first else ""
-    delimiter = "\t" if line.count("\t") > line.count(",") else ","
+    _, delimiter = _header_line(body)
     if csv.field_size_limit() < _FIELD_LIMIT:
         csv.field_size_limit(_FIELD_LIMIT)
     rows = _rows(body, delimiter, source)
@@ -188,14 +184,19 @@ def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
         head += block
         if b"\n" in head.lstrip(b"\n") or len(head) > _HEADER_BYTES:
             break
-    first = _FIRST_LINE.match(head.lstrip(b"\n").decode("latin-1"))
-    line = first.group(0) if first else ""
     header_read = False
-    for start, cells in csv_rows(chain([head], stream), "\t" if line.count("\t") > line.count(",") else ","):
+    for start, cells in csv_rows(chain([head], stream), _header_line(head.decode("latin-1"))[1]):
         if not header_read:
             header_read = bool(cells)  # the blank lines before the header are not rows of `parse`
         elif any(cell.strip() for cell in cells):
             yield start
+
+
+def _header_line(text: str) -> tuple[str, str]:
+    """The text's first line after blank ones (the header), and the delimiter it uses most: a tab or a comma."""
+    first = _FIRST_LINE.match(text.lstrip("\n"))
+    line = first.group(0) if first else ""
+    return line, "\t" if line.count("\t") > line.count(",") else ","
 
 
 def _rows(body: str, delimiter: str, source: str) -> Iterator[tuple[int, list[str] | ParseError]]:

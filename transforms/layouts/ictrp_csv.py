@@ -103,8 +103,9 @@ def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
     counts: set[int] | None = None
     for start, cells in csv_rows(blocks):
         if counts is None:  # the first row, as `parse` reads it: a header or not
-            counts = {len(cells)} if _is_header(cells) else set(_ORDERS)
-            if _is_header(cells):
+            header = _is_header(cells)
+            counts = {len(cells)} if header else set(_ORDERS)
+            if header:
                 continue
         if not any(c.strip() for c in cells):
             continue

@@ -35,7 +35,6 @@ from transforms.measures.model import (
     ends_below,
 )
 from transforms.measures.normalise import (
-    EQUALS_PAIR_RE,
     GE,
     GT,
     LE,
@@ -46,6 +45,7 @@ from transforms.measures.normalise import (
     POST_LE,
     POST_WORSE,
     Text,
+    in_equals_pair,
 )
 from transforms.measures.qualify import condition_fields
 
@@ -167,11 +167,10 @@ def restore_lost_comparators(doc: Text, exprs: list[Expr], exclusion: bool) -> N
 def unread_lost_comparators(doc: Text, exprs: list[Expr], exclusion: bool) -> list[str]:
     """The bounds whose lost comparator was not read back, as written: what each would read with `≥` in its place
     (after `restore_lost_comparators`)."""
-    # a pair of `=` left as written (its higher end first, so which was `≥` is unknown) lost its comparators too
-    pairs = [m.span() for m in EQUALS_PAIR_RE.finditer(doc.text)] if "=" in doc.text else []
+    in_pair = in_equals_pair(doc.text)  # a pair of `=` left as written lost its comparators too
     written: list[str] = []
     for expr in exprs:
-        lost = expr.lost or any(start <= expr.start < end for start, end in pairs)
+        lost = expr.lost or in_pair(expr.start)
         if lost and not expr.restored and expr.owner is not None and not expr.dropped:
             expr.cmp = GE
             written += (doc.quote(*rng.span) for _, rng in readings(doc, expr, exclusion))

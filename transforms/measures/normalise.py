@@ -253,7 +253,7 @@ _SPACES_RE = re.compile(r" {2,}")
 # Pass 3: `=18 to =90 years`, `=650 pg/mL and =5000 pg/mL`: a range whose two comparators an encoding's best-fit
 # mapping turned into `=` (ICTRP's export); the lower end first, so the first was `≥` and the second `≤`
 _LONE_EQUALS = r"(?<![<>≤≥=!])=(?!=)"  # an `=` that is no part of `<=`, `>=`, `==` or `!=`
-EQUALS_PAIR_RE = re.compile(
+_EQUALS_PAIR_RE = re.compile(
     rf"{_LONE_EQUALS}\s*(?P<low>\d[\d,]*(?:\.\d+)?)(?P<between>[^=<>≤≥;()\d]{{0,20}}?\s*(?:-|~|\bto\b|\band\b)\s*)"
     r"=(?!=)\s*(?P<high>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 # a lone `=` before a number (or a class's roman numeral) that no range pairs with another: the comparator is lost
@@ -287,16 +287,22 @@ def rewrite_words(src: Text, lowered: str) -> Text:
     """The second pass on a cleaned text (given its lower-cased copy): comparator and number words."""
     src = _rewrite(src, _WORDS_RE.finditer(lowered), _replace_words)
     if "=" in src.text:
-        src = _rewrite(src, EQUALS_PAIR_RE.finditer(src.text), _restore_range_ends)
+        src = _rewrite(src, _EQUALS_PAIR_RE.finditer(src.text), _restore_range_ends)
         src = _rewrite(src, _lone_equals(src.text), lambda _: LOST)
     return _rewrite(src, _SPACES_RE.finditer(src.text), lambda m: " ") if "  " in src.text else src
 
 
 def _lone_equals(text: str) -> Iterable[re.Match[str]]:
-    """Each `=` before a number outside a pair of them (the pairs left after `_restore_range_ends` are those whose
-    higher end comes first: which was `≥` is unknown)."""
-    pairs = [m.span() for m in EQUALS_PAIR_RE.finditer(text)]
-    return (m for m in BARE_EQUALS_RE.finditer(text) if not any(start <= m.start() < end for start, end in pairs))
+    """Each `=` before a number outside a pair of them."""
+    in_pair = in_equals_pair(text)
+    return (m for m in BARE_EQUALS_RE.finditer(text) if not in_pair(m.start()))
+
+
+def in_equals_pair(text: str) -> Callable[[int], bool]:
+    """Whether an offset of the text lies in a pair of `=` (after `_restore_range_ends`, the pairs left are those
+    whose higher end comes first: which was `≥` is unknown)."""
+    pairs = [m.span() for m in _EQUALS_PAIR_RE.finditer(text)] if "=" in text else []
+    return lambda at: any(start <= at < end for start, end in pairs)
 
 
 def _restore_range_ends(m: re.Match[str]) -> str | None:
