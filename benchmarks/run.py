@@ -5,10 +5,12 @@ Usage: .venv/bin/python benchmarks/run.py --files 20000 --kind json [--record do
                 benchmark (benchmarks/duckdb_baseline.py) and the ratio is reported
   --kind text   the five text layouts (CSV-export rows, summaries, page copies, legacy dumps, aggregator pages)
   --kind mixed  every single-trial file of the corpus (text, JSON, XML)
-  --kind ictrp-xml, ictrp-csv, ctgov-csv
+  --kind ictrp-xml, ictrp-csv, ctgov-csv, ctgov-json
                 one export of N records, a large file read in parts: the shared ICTRP sample's records replicated
-                (each TrialID with a suffix `X<n>`) as XML or as ICTRP's CSV with a header row, or the rows of the
-                dev corpus's CT.gov search export (ctg-studies_urology.csv) replicated, each with an NCT ID of its own
+                (each TrialID with a suffix `X<n>`) as XML or as ICTRP's CSV with a header row, the rows of the
+                dev corpus's CT.gov search export (ctg-studies_urology.csv) replicated, or its JSON studies as one
+                `ctg-studies.json` array (CT.gov's JSON download), each with an NCT ID of its own; for ctgov-json
+                DuckDB's flattening of the same file runs beside it
   --repeat N    runs the ingest (on a fresh warehouse) and, for json, DuckDB's flattening N times in turns and reports
                 the run with the median ratio (single runs on a shared 2-core VM vary by up to ±30%)
   --api running starts one Prefect API before the timed runs and points them at it, as a scheduled deployment runs
@@ -43,7 +45,9 @@ NCT = re.compile(r"NCT\d{8}")
 TEXT_LAYOUTS = ("ctgov_csv_row", "summary_with_criteria", "ctgov_page_copy", "ctgov_legacy_text", "aggregator_page")
 NO_NCT_LAYOUTS = {"ctgov_csv_row", "ctgov_page_copy", "summary_with_criteria"}  # the first line is the identity
 KINDS = {"json": ("ctgov_json",), "text": TEXT_LAYOUTS, "mixed": (*TEXT_LAYOUTS, "ctgov_json", "ctgov_xml"),
-         "ictrp-xml": (), "ictrp-csv": (), "ctgov-csv": ()}
+         "ictrp-xml": (), "ictrp-csv": (), "ctgov-csv": (), "ctgov-json": ()}
+EXPORTS = ("ictrp-xml", "ictrp-csv", "ctgov-csv", "ctgov-json")  # kinds that write one file of N records
+JSON_KINDS = ("json", "ctgov-json")  # kinds DuckDB's own flattening reads too
 ICTRP_SAMPLE = ROOT.parent / "shared" / "corpus" / "ictrp" / "ictrp_dev.xml"
 TRIAL_ID = re.compile(r"(<TrialID>\s*)([^<\s]+)")
 
@@ -61,6 +65,22 @@ def build_ctgov_export(sample: Path, target: Path, n_records: int) -> int:
         for n in range(n_records):
             out.write(NCT.sub(f"NCT{90_000_000 + n:08d}", rows[n % len(rows)]).rstrip("\n") + "\n")
     return (target / "export.csv").stat().st_size
+
+
+def build_json_array(studies: Path, target: Path, n_records: int) -> int:
+    """Write one `ctg-studies.json` (a JSON array of studies, as CT.gov's download writes it) of n_records studies
+    replicated from the JSON files in `studies`, each with an NCT ID of its own; return bytes written."""
+    templates = [p.read_text(encoding="utf-8").strip() for p in sorted(studies.glob("*.json"))]
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    path = target / "ctg-studies.json"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("[\n")
+        for n in range(n_records):
+            out.write(("," if n else "") + NCT.sub(f"NCT{90_000_000 + n:08d}", templates[n % len(templates)]))
+        out.write("\n]\n")
+    return path.stat().st_size
 
 
 def build_export(sample: Path, target: Path, n_records: int, as_csv: bool) -> int:
@@ -324,10 +344,14 @@ def main() -> int:
     corpus = work / "raw"
     if not (args.reuse and corpus.exists()):
         clock = time.perf_counter()
-        if args.kind in ("ictrp-xml", "ictrp-csv", "ctgov-csv"):
-            size = (build_ctgov_export(args.corpus / "ctgov_csv_export" / "ctg-studies_urology.csv", corpus,
-                                       args.files) if args.kind == "ctgov-csv"
-                    else build_export(ICTRP_SAMPLE, corpus, args.files, args.kind == "ictrp-csv"))
+        if args.kind in EXPORTS:
+            if args.kind == "ctgov-csv":
+                size = build_ctgov_export(args.corpus / "ctgov_csv_export" / "ctg-studies_urology.csv", corpus,
+                                          args.files)
+            elif args.kind == "ctgov-json":
+                size = build_json_array(args.corpus / "ctgov_json", corpus, args.files)
+            else:
+                size = build_export(ICTRP_SAMPLE, corpus, args.files, args.kind == "ictrp-csv")
             print(f"built one export of {args.files:,} records ({size / 2**20:.0f} MiB) in "
                   f"{time.perf_counter() - clock:.1f} s")
         else:
@@ -353,7 +377,7 @@ def main() -> int:
         for _ in range(max(1, args.repeat)):
             clear_warehouse(work)
             ingest = run_ingest(corpus, work, args.ingest_args)
-            duck = run_duckdb_baseline(corpus) if args.kind == "json" else (0, 0.0)
+            duck = run_duckdb_baseline(corpus) if args.kind in JSON_KINDS else (0, 0.0)
             runs.append((ingest, *duck))
             if args.repeat > 1:
                 print(f"run {len(runs)}: {ingest['wall_s']:.1f} s" + (f", DuckDB {duck[1]:.1f} s" if duck[1] else ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 from dataclasses import asdict
@@ -22,7 +23,7 @@ from flows.summary import summary_markdown
 from scripts.render_ictrp_csv import render as render_csv
 from tests.conftest import load_folder, run_ingest, star_contents
 from transforms.decode import decode
-from transforms.layouts import ctgov_csv_export, ictrp_csv, ictrp_xml
+from transforms.layouts import ctgov_csv_export, ctgov_json, ictrp_csv, ictrp_xml
 from transforms.offsets import Uncuttable, csv_rows, pattern_starts
 from transforms.parts import cut_parts, layout_of_head
 from transforms.pipeline import lineage_tables, transform_files
@@ -69,7 +70,9 @@ def test_only_a_large_file_of_a_layout_that_can_be_cut_and_in_an_ascii_encoding_
     text = (shared_dir / "corpus" / "ictrp" / "ictrp_dev.xml").read_text(encoding="utf-8")
     assert layout_of_head(text.encode("utf-8")) == "ictrp_xml"
     assert layout_of_head(text.encode("utf-16")) is None  # a byte search would not find its tags
-    assert layout_of_head(b'{"protocolSection": {}}') is None  # one record: nothing to cut
+    assert layout_of_head(b"<clinical_study><id_info>") is None  # a legacy CT.gov XML study: one record
+    assert layout_of_head(b'{"protocolSection": {}}') == "ctgov_json"  # a study array may be cut; one study is not:
+    assert cut_parts("ctgov_json", [b'{"protocolSection": {}}'], 10**6, 10) == []
     assert layout_of_head(b"\x89PNG\r\n") is None  # not text: read whole, quarantined with the usual reason
     (tmp_path / "e.xml").write_text(text, encoding="utf-8")
     assert cut_file(str(tmp_path / "e.xml"), len(text.encode("utf-8"))) is None  # not larger than one part
@@ -103,6 +106,35 @@ def test_csv_record_starts_are_the_rows_the_parser_reads_in_blocks_of_any_size(r
         [ictrp.index(b'"NCT%08d"' % n) for n in range(len(rows))]
 
 
+_JSON_TEXT = st.lists(st.sampled_from(['{"protocolSection":', ',', '[', '{', '"', "\\", "a", " ", "\n"]),
+                      max_size=12).map("".join)  # what a study's text may hold: escaped, never its structure
+_STUDY = st.tuples(st.dictionaries(st.sampled_from(["a", "b"]), _JSON_TEXT, max_size=3),
+                   st.dictionaries(st.sampled_from(["hasResults", "derivedSection"]), st.just({"x": [{}, {"y": 1}]}))
+                   ).map(lambda ps: {"protocolSection": ps[0], **ps[1]})  # the key CT.gov writes first, first
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_STUDY, min_size=1, max_size=12), st.sampled_from([None, 0, 2]), st.integers(1, 60), st.booleans())
+def test_json_array_record_starts_are_its_studies_and_each_part_parses_alone(studies, indent, block, bom):
+    text = json.dumps(studies, indent=indent, separators=None if indent is not None else (",", ":"))
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    starts = list(ctgov_json.record_starts(data[i:i + block] for i in range(0, len(data), block)))
+    assert len(starts) == len(studies) and all(data[s:s + 1] == b"{" for s in starts)
+    ends = [*starts[1:], len(data)]
+    for n, (start, end) in enumerate(zip(starts, ends, strict=True)):  # each study as the part of its own
+        part = decode(data[:starts[0]] + data[start:end]).text
+        assert json.loads(ctgov_json.close_part(part)) == [studies[n]]
+
+
+@pytest.mark.parametrize("document", [
+    {"studies": [{"protocolSection": {}}, {"protocolSection": {}}]},  # an API page: read whole
+    [{"derivedSection": {}, "protocolSection": {}}, {"protocolSection": {}}],  # the first study opens otherwise
+])
+def test_a_json_document_that_is_not_an_array_of_studies_opening_with_their_protocol_is_not_cut(document):
+    with pytest.raises(Uncuttable):
+        list(ctgov_json.record_starts([json.dumps(document, indent=2).encode()]))
+
+
 @pytest.fixture(scope="module")
 def export(shared_dir: Path, tmp_path_factory) -> Path:
     """The ICTRP sample (48 records, 386 KB) as the one file of a folder."""
@@ -111,11 +143,11 @@ def export(shared_dir: Path, tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module", params=["ictrp-xml", "ictrp-csv", "ictrp-csv-header-crlf", "ctgov-csv"])
+@pytest.fixture(scope="module", params=["ictrp-xml", "ictrp-csv", "ictrp-csv-header-crlf", "ctgov-csv", "ctgov-json"])
 def any_export(request, shared_dir: Path, tmp_path_factory) -> tuple[Path, int]:
     """A large export and how many records it holds: the ICTRP sample as XML, as the full-data CSV (headerless,
     every cell quoted) and as a search export's CSV (a header row, cells quoted only when they must be, CRLF rows);
-    a CT.gov search export (CSV) of the dev corpus."""
+    a CT.gov search export (CSV) of the dev corpus, and its JSON studies as one `ctg-studies.json` array."""
     folder = tmp_path_factory.mktemp(request.param)
     sample = shared_dir / "corpus" / "ictrp" / "ictrp_dev.xml"
     if request.param == "ictrp-xml":
@@ -123,6 +155,11 @@ def any_export(request, shared_dir: Path, tmp_path_factory) -> tuple[Path, int]:
         return folder / "ictrp.xml", 48
     if request.param == "ctgov-csv":
         return shared_dir / "corpus" / "dev" / "raw" / "ctgov_csv_export" / "ctg-studies_urology.csv", 369
+    if request.param == "ctgov-json":
+        studies = sorted((shared_dir / "corpus" / "dev" / "raw" / "ctgov_json").glob("*.json"))
+        (folder / "ctg-studies.json").write_text(
+            "[\n" + ",\n".join(p.read_text(encoding="utf-8").strip() for p in studies) + "\n]\n", encoding="utf-8")
+        return folder / "ctg-studies.json", len(studies)
     with (folder / "ictrp.csv").open("w", encoding="utf-8", newline="") as out:
         header, quoting = ("fields", "minimal") if request.param == "ictrp-csv-header-crlf" else ("none", "all")
         assert render_csv(sample, None, header, quoting, out) == 48

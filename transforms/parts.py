@@ -4,8 +4,9 @@ A part is a byte range that begins at a record, with the index in the file of it
 records it holds, so every record keeps the index it has in the whole file. A layout that can be cut offers
 `record_starts(blocks) -> Iterator[int]`: the byte offset of each record, found the way its `parse` finds them, so
 a part's parse yields exactly the records counted in it (the worker checks). Every part after the first is read
-after the file's head (the bytes before its first record: an XML declaration and root, a CSV header), so it parses
-as the whole file would.
+after the file's head (the bytes before its first record: an XML declaration and root, a CSV header, a JSON
+array's `[`), so it parses as the whole file would; a layout whose parts would still be left open (a JSON array
+cut after a study's `,`) also offers `close_part(text) -> str`, which closes them.
 """
 from __future__ import annotations
 

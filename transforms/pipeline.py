@@ -82,7 +82,9 @@ def _parse_file(f: RawFile, outcome: FileOutcome) -> list[ParsedTrial | ParseErr
         if f.part is None:
             outcome.layout, results = parse_text(decoded.text, f.rel)
         else:
-            results = parse_as(by_name(f.part.layout), decoded.text, source)
+            layout = by_name(f.part.layout)
+            text = layout.close_part(decoded.text) if hasattr(layout, "close_part") else decoded.text
+            results = parse_as(layout, text, source)
     except TrialhouseError as exc:
         outcome.error = str(exc)
         return []

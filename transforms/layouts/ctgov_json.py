@@ -9,6 +9,8 @@ Field names follow the API v2 data structure (https://clinicaltrials.gov/data-ap
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -16,6 +18,7 @@ import orjson
 from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
+from transforms.offsets import Uncuttable, pattern_starts
 from transforms.record import NAMELESS, Arm, CountryListing, Intervention, Outcome, ParsedTrial, Site, names_a_trial
 
 NAME = "ctgov_json"
@@ -29,6 +32,14 @@ _JSON_HEAD = re.compile(r'\A\s*(?:\{\s*(?:"|\})|\[\s*(?:\{|\]))')
 _TYPED_NAME = re.compile(r"^\s*([A-Za-z][A-Za-z /_-]{1,40}?)\s*:\s+(\S.*)$", re.S)
 
 _OUTCOME_LISTS = (("primaryOutcomes", "PRIMARY"), ("secondaryOutcomes", "SECONDARY"), ("otherOutcomes", "OTHER"))
+
+# A study of a `ctg-studies.json` array in its bytes: `{"protocolSection":`, the key CT.gov writes first. Inside a
+# JSON string a quote is escaped, so the sequence is never text; no study holds a nested `protocolSection`. The
+# blanks are bounded so that a block-by-block search knows how far a match can reach.
+_STUDY_OPEN = re.compile(rb'\{[ \t\r\n]{0,200}"protocolSection"[ \t\r\n]{0,200}:')
+_LONGEST_OPEN = 2 + 2 * 200 + len('"protocolSection"')
+_ARRAY_HEAD_BYTES = 3 + 3 * 200 + 2 + len('"protocolSection"')  # the longest match of:
+_ARRAY_OF_STUDIES = re.compile(rb'(?:\xef\xbb\xbf)?[ \t\r\n]{0,200}\[[ \t\r\n]{0,200}\{[ \t\r\n]{0,200}"protocolSection"')
 
 
 def detect(text: str) -> float:
@@ -56,6 +67,27 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
         out.append(trial if names_a_trial(trial) else ParseError(
             source, NAME, f"studies[{n}].protocolSection.identificationModule", NAMELESS))
     return out
+
+
+def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
+    """The byte offset of every study of a `ctg-studies.json` array, so the file can be read in parts; any other
+    document, or an array whose first study does not open with its `protocolSection`, raises offsets.Uncuttable (a
+    study that did not would be counted with the one before it, and its part quarantined by the count's check)."""
+    stream, head = iter(blocks), b""
+    for block in stream:  # as far as the first study's first key
+        head += block
+        if len(head) >= _ARRAY_HEAD_BYTES:
+            break
+    if not _ARRAY_OF_STUDIES.match(head):
+        raise Uncuttable("not a JSON array of studies that each open with their protocolSection")
+    yield from pattern_starts(_STUDY_OPEN, _LONGEST_OPEN, chain([head], stream))
+
+
+def close_part(text: str) -> str:
+    """A part of a study array as a document of its own: the file's head (`[`), its studies, and a `]` for the `,`
+    the cut left before the next study."""
+    body = text.rstrip()
+    return body[:-1] + "]" if body.endswith(",") else text
 
 
 # ---------------------------------------------------------------- segment: document → study objects
