@@ -108,7 +108,8 @@ def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_
     verdict = GateResult()
     cpu = {"transform": 0.0, "validate": 0.0}
     task_runner: ThreadPoolTaskRunner = ThreadPoolTaskRunner(max_workers=n_workers)
-    with task_runner, progress_bar(show_progress, sum(s.files for s in specs)) as bar:
+    by_bytes = all(s.bytes for s in specs)  # a part of a file is its share of the file's bytes
+    with task_runner, progress_bar(show_progress, [s.bytes if by_bytes else s.files for s in specs], by_bytes) as bar:
         futures: dict[Any, BatchSpec] = {task_runner.submit(process_batch, {"spec": spec, "executor": executor}): spec
                                          for spec in specs}
         try:
@@ -118,7 +119,8 @@ def process_batches(specs: list[BatchSpec], executor: Any, n_workers: int, show_
                 cpu["transform"] += summary.transform_cpu_s
                 cpu["validate"] += summary.validate_cpu_s
                 if bar is not None:
-                    bar.advance(bar.task_ids[0], futures[future].files)
+                    spec = futures[future]
+                    bar.advance(bar.task_ids[0], spec.bytes if by_bytes else spec.files)
         except BaseException:  # a failed batch, Ctrl-C or SIGTERM: leaving the block waits for the batches in flight
             request_stop(staging)
             raise
@@ -228,12 +230,21 @@ def showing(stage: str, enabled: bool):
     return Console(stderr=True).status(stage)
 
 
-def progress_bar(enabled: bool, total: int):
-    """A rich progress bar over `total` files on stderr when enabled, else a do-nothing context."""
+def progress_bar(enabled: bool, batches: list[int], in_bytes: bool):
+    """A rich progress bar on stderr over the batches' bytes (or their files when the plan did not size them) when
+    enabled, else a do-nothing context."""
     if not enabled:
         return nullcontext(None)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    bar.add_task("parsing and validating", total=total)
+    done = DownloadColumn(binary_units=True) if in_bytes else MofNCompleteColumn()
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), done, TimeRemainingColumn())
+    bar.add_task("parsing and validating", total=sum(batches))
     return bar

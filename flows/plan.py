@@ -48,6 +48,7 @@ class BatchSpec:
     staging: str
     run_id: str
     max_file_bytes: int
+    bytes: int = 0  # the bytes it reads (a part's own, a whole file's size; 0 where the plan did not stat them)
     chunk_files: int = 250  # files transformed and written together (at most), to bound a worker's memory …
     chunk_bytes: int = 32 * 1024 * 1024  # … and about this many bytes of them (a larger file alone)
     keep_results: bool = False  # keep every table's GX result for Data Docs (else only failing ones)
@@ -362,9 +363,16 @@ def cut_batches(manifest: Path, staging: Path, run_id: str, size: int, max_file_
     for n, rows in enumerate(groups):
         pq.write_table(rows, path := folder / f"batch-{n:06d}.parquet")
         specs.append(BatchSpec(batch_no=n, manifest=str(path), files=rows.num_rows, staging=str(staging),
-                               run_id=run_id, max_file_bytes=max_file_bytes, keep_results=n == 0,
-                               gazetteer=str(gazetteer) if gazetteer else None))
+                               run_id=run_id, max_file_bytes=max_file_bytes, bytes=_bytes_read(rows),
+                               keep_results=n == 0, gazetteer=str(gazetteer) if gazetteer else None))
     return specs
+
+
+def _bytes_read(rows: pa.Table) -> int:
+    """The bytes a batch of manifest rows reads: each part's own, each whole file's size."""
+    part = rows["part"]
+    own = pc.subtract(pc.struct_field(part, "end_byte"), pc.struct_field(part, "first_byte"))
+    return pc.sum(pc.if_else(pc.is_valid(part), own, rows["size_bytes"])).as_py() or 0
 
 
 def unchanged_table(unchanged: list[Unchanged]) -> pa.Table:

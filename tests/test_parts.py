@@ -244,6 +244,8 @@ def test_each_part_is_a_batch_of_its_own_and_goes_first(export, tmp_path):
     assert [s.files for s in specs] == [1, 1, 1, 1, 1]  # four parts, then the batch of whole files
     firsts = [pq.read_table(s.manifest).to_pylist()[0] for s in specs]
     assert [r["part"]["number"] if r["part"] else None for r in firsts] == [0, 1, 2, 3, None]
+    size = (export / "ictrp.xml").stat().st_size  # the progress bar counts bytes: a part is its share of the file
+    assert sum(s.bytes for s in specs[:4]) == size and specs[4].bytes == 2 and all(s.bytes for s in specs)
     whole, _ = write_manifest(files, {}, tmp_path / "whole", None)
     assert [s.files for s in cut_batches(whole, tmp_path / "whole", "run", 500, 10**8)] == [2]
 
