@@ -35,7 +35,7 @@ def test_a_warehouse_folder_that_cannot_be_created_is_one_clear_line(tmp_path):
 def test_layouts_names_those_read_in_parts_when_large():
     done = _run("layouts")
     in_parts = {line.split()[1] for line in done.stdout.splitlines() if "read in parts when large" in line}
-    assert done.returncode == 0 and in_parts == {"ictrp_xml", "ictrp_csv", "ctgov_csv_export"}
+    assert done.returncode == 0 and in_parts == {"ictrp_xml", "ictrp_csv", "ctgov_csv_export", "ctgov_json"}
 
 
 def test_usage_errors_keep_their_exit_code():

@@ -241,3 +241,19 @@ def test_long_single_location_is_linear() -> None:
         return lambda: _site(location)
 
     assert_near_linear(run(500), run(10_000))
+
+
+@pytest.fixture
+def default_csv_cell_limit():
+    """The csv module's own cell limit (128 KiB) for one test, whatever an earlier test raised it to."""
+    before = csv.field_size_limit(128 * 1024)
+    yield
+    csv.field_size_limit(before)
+
+
+def test_a_cell_longer_than_the_csv_module_s_default_limit_is_read_whole(default_csv_cell_limit):
+    sites = "|".join(f"Site {n}, Boston, Massachusetts, 02115, United States" for n in range(4_000))  # ≈ 210 KB
+    [trial] = ctgov_csv_export.parse(export(row(Locations=sites)), "big.csv")
+    assert isinstance(trial, ParsedTrial) and len(trial.sites) == 4_000
+    data = export(row(Locations=sites), row(NCT_Number="NCT07654321")).encode()
+    assert len(list(ctgov_csv_export.record_starts([data]))) == 2

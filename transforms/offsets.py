@@ -6,6 +6,8 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 
+from transforms.csv_cells import allow_long_cells
+
 
 def pattern_starts(pattern: re.Pattern[bytes], longest: int, blocks: Iterable[bytes]) -> Iterator[int]:
     """The offset of every match of `pattern` in the blocks joined, for a pattern whose matches never overlap and
@@ -31,6 +33,7 @@ class Uncuttable(ValueError):
 def csv_rows(blocks: Iterable[bytes], delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """(offset, cells) of each row as the csv module reads it, the cells read as Latin-1 (byte for byte, so only
     what is ASCII in them is meaningful); a row the csv module cannot read raises Uncuttable."""
+    allow_long_cells()
     feed = _ByteLines(blocks)
     reader = csv.reader(feed, delimiter=delimiter)
     while True:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from transforms import geo, registry_fields, vocab
+from transforms.csv_cells import allow_long_cells
 from transforms.errors import ParseError
 from transforms.offsets import csv_rows
 from transforms.outcomes import split_outcome_cell
@@ -24,9 +25,6 @@ from transforms.record import Intervention, Outcome, ParsedTrial, Site, Sponsor
 NAME = "ctgov_csv_export"
 DESCRIPTION = "ClinicalTrials.gov CSV/TSV search export (header 'NCT Number,Study Title,...'), one trial per row"
 KIND = "structured"
-
-# Locations cells of large trials run past the csv module's default 128 KiB cell limit.
-_FIELD_LIMIT = 1 << 26
 
 # Canonical field → the header spellings CT.gov exports have used (compared casefolded, spaces collapsed).
 _COLUMNS: dict[str, tuple[str, ...]] = {
@@ -138,8 +136,7 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     """One ParsedTrial per data row; a row that cannot be read is a ParseError in the list."""
     body = text.lstrip("\n")
     _, delimiter = _header_line(body)
-    if csv.field_size_limit() < _FIELD_LIMIT:
-        csv.field_size_limit(_FIELD_LIMIT)
+    allow_long_cells()
     rows = _rows(body, delimiter, source)
     try:
         _, header = next(rows)
@@ -177,8 +174,6 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
 def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
     """The byte offset of every row `parse` reads as a record: each row after the header but blank ones, so the file
     can be read in parts; a row the csv module cannot read (where `parse` stops) raises offsets.Uncuttable."""
-    if csv.field_size_limit() < _FIELD_LIMIT:
-        csv.field_size_limit(_FIELD_LIMIT)
     stream, head = iter(blocks), b""
     for block in stream:  # as far as the header's line break: the delimiter is the one it uses most
         head += block

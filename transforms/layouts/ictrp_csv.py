@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from transforms import ids
+from transforms.csv_cells import allow_long_cells
 from transforms.errors import ParseError
 from transforms.layouts.ictrp_fields import build, field_of
 from transforms.offsets import Uncuttable, csv_rows
@@ -44,7 +45,6 @@ _BEFORE_2018 = tuple(f for f in _BEFORE_2020 if f != "Target_size")
 # A headerless row is read by its cell count: each export generation has its own.
 _ORDERS: dict[int, tuple[str, ...]] = {len(order): order for order in (FIELD_ORDER, _BEFORE_2020, _BEFORE_2018)}
 
-_FIELD_LIMIT = 1 << 26  # criteria and outcome cells of large trials pass the csv module's 128 KiB default
 _HEAD_CHARS = 1 << 21
 # The first cell of a row, quoted (trailing whitespace and line breaks allowed inside) or not.
 _FIRST_CELL = re.compile(r'\A\s*(?:"\s*(?P<quoted>[^"\n]{1,80}?)\s*"|(?P<bare>[^",\n]{1,80}?))\s*,')
@@ -70,8 +70,7 @@ def detect(text: str) -> float:
 
 def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
     """One ParsedTrial per data row; a row that cannot be read is a ParseError in the list."""
-    if csv.field_size_limit() < _FIELD_LIMIT:
-        csv.field_size_limit(_FIELD_LIMIT)
+    allow_long_cells()
     lines = text.split("\n")
     header = _first_row(text[:_HEAD_CHARS])
     columns: list[str | None] | None = None
@@ -98,8 +97,6 @@ def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
     """The byte offset of every row `parse` reads as a record: each row but a header and blank ones, so the file can
     be read in parts; a row of another cell count (which `parse` may read as more than one record) raises
     offsets.Uncuttable, and the file is read whole."""
-    if csv.field_size_limit() < _FIELD_LIMIT:
-        csv.field_size_limit(_FIELD_LIMIT)
     counts: set[int] | None = None
     for start, cells in csv_rows(blocks):
         if counts is None:  # the first row, as `parse` reads it: a header or not
