@@ -107,7 +107,7 @@ def ingest(
             summary = record_run_if_unchanged(config)  # nothing new: no Prefect, no workers, no gate
             if isinstance(summary, int):
                 api = EarlyApi().start()  # boots while the flow's modules and the workers' modules import
-                if choose_runner(config.runner, summary, config.workers) == "processes":
+                if summary and choose_runner(config.runner, config.workers) == "processes":
                     start_worker_server()
                 try:
                     from flows.ingest import ingest as ingest_flow

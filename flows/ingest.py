@@ -49,10 +49,10 @@ def prepare_gazetteer(cache_dir: Path) -> Path:
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def plan_run(config: IngestConfig, staging: Path) -> StagedPlan:
-    """List the sources, hash the files the warehouse knows, and stage the plan of what to read."""
+def plan_run(config: IngestConfig, staging: Path, workers: int) -> StagedPlan:
+    """List the sources, hash the files the warehouse knows, and stage the plan of what to read (a large export in
+    parts for `workers`)."""
     listing, known, plan = plan_sources(config.sources, config.warehouse, config.full_refresh)
-    workers = worker_count(choose_runner(config.runner, 1, config.workers), config.workers)
     return stage_plan(plan, known, staging, len(listing.files), config.part_bytes, workers)
 
 
@@ -133,6 +133,8 @@ def ingest(config: IngestConfig) -> RunSummary:
     run_id = new_run_id()
     staging = config.staging_root / run_id
     docs_dir = config.warehouse.parent / "data_docs" / run_id
+    runner = choose_runner(config.runner, config.workers)
+    workers = worker_count(runner, config.workers)
     clock, seconds = time.perf_counter(), {}
     with writer_lock(config.warehouse):
         run = RunRecord(run_id, datetime.now(), ", ".join(map(str, config.sources)), 0)
@@ -142,18 +144,17 @@ def ingest(config: IngestConfig) -> RunSummary:
                 get_run_logger().warning("removed the staging of %d earlier run(s) killed before they ended",
                                          abandoned)
             with showing("listing the sources and comparing them with the warehouse", config.show_progress):
-                plan = plan_run(config, staging)
+                plan = plan_run(config, staging, workers)
             run = RunRecord(run_id, run.started_at, run.source_dir, plan.files_seen)
             seconds["plan"], clock = time.perf_counter() - clock, time.perf_counter()
-            runner = choose_runner(config.runner, plan.files_to_read, config.workers)
-            size = files_per_batch(plan.files_to_read, worker_count(runner, config.workers), config.batch_size,
-                                   plan.bytes_to_read, config.part_bytes)
+            size = files_per_batch(plan.files_to_read, workers, config.batch_size, plan.bytes_to_read,
+                                   config.part_bytes)
             gazetteer = prepare_gazetteer(config.cache_dir) if config.cache_dir and plan.files_to_read else None
             specs = cut_batches(Path(plan.manifest), staging, run_id, size, config.max_file_bytes, gazetteer)
             request = LoadRequest(run, staging, plan.complete, config.duckdb_memory)
             with open_executor(runner, config.workers, config.dask_address) as executor:
-                verdict, cpu = process_batches(specs, executor, worker_count(runner, config.workers),
-                                               config.show_progress, staging) if specs else (GateResult(), {})
+                verdict, cpu = process_batches(specs, executor, workers, config.show_progress,
+                                               staging) if specs else (GateResult(), {})
             # the workers are gone before the load: their memory is the load's
             seconds["parse_and_validate"], clock = time.perf_counter() - clock, time.perf_counter()
             try:

@@ -92,14 +92,14 @@ def run_on(executor: Any, fn: Callable[[BatchSpec], T], spec: BatchSpec) -> T:
         raise WorkerDied(spec.batch_no, spec.files) from exc
 
 
-def choose_runner(runner: str, n_files: int, workers: int | None) -> str:
-    """`auto` computes on worker processes whenever there are cores to use and files to read, however few: their
-    server imports the transform and GX on another core while the command starts Prefect's API and imports the
-    flow, where a run in the flow's process would do all of it one after the other."""
+def choose_runner(runner: str, workers: int | None) -> str:
+    """`auto` computes on worker processes whenever there are cores to use, however few the files: their server
+    imports the transform and GX on another core while the command starts Prefect's API and imports the flow, where
+    a run in the flow's process would do all of it one after the other (a pool starts no process before its first
+    batch, so a run with nothing to read pays nothing for it)."""
     if runner != "auto":
         return runner
-    cores = workers or os.cpu_count() or 1
-    return "processes" if cores > 1 and n_files > 0 else "sequential"
+    return "processes" if (workers or os.cpu_count() or 1) > 1 else "sequential"
 
 
 def worker_count(runner: str, workers: int | None) -> int:
