@@ -200,7 +200,8 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
 
 
 def chunks(entries: list[dict], files: int, size: int) -> Iterator[list[dict]]:
-    """A batch's manifest rows in chunks of at most `files` files and about `size` bytes (a larger file alone)."""
+    """A batch's manifest rows in chunks of at most `files` files and about `size` bytes (a larger file alone; a part
+    counts as its file's size, so it is a chunk of its own: a worker holds one part at once)."""
     chunk: list[dict] = []
     held = 0
     for entry in entries:

@@ -147,8 +147,7 @@ def ingest(config: IngestConfig) -> RunSummary:
                 plan = plan_run(config, staging, workers)
             run = RunRecord(run_id, run.started_at, run.source_dir, plan.files_seen)
             seconds["plan"], clock = time.perf_counter() - clock, time.perf_counter()
-            size = files_per_batch(plan.files_to_read, workers, config.batch_size, plan.bytes_to_read,
-                                   config.part_bytes)
+            size = files_per_batch(plan.reads, workers, config.batch_size, plan.bytes_to_read, config.part_bytes)
             gazetteer = prepare_gazetteer(config.cache_dir) if config.cache_dir and plan.files_to_read else None
             specs = cut_batches(Path(plan.manifest), staging, run_id, size, config.max_file_bytes, gazetteer)
             request = LoadRequest(run, staging, plan.complete, config.duckdb_memory)

@@ -130,7 +130,8 @@ class StagedPlan:
     files_unchanged: int
     complete: bool
     parts: dict[str, int] = field(default_factory=dict)  # the files read in parts: how many parts each
-    bytes_to_read: int = 0  # the size of the files read whole (when the plan looked: with a part size)
+    bytes_to_read: int = 0  # the bytes of the files and parts to read (when the plan looked: with a part size)
+    reads: int = 0  # the manifest's rows: each a file read whole or a part of one
 
 
 def hash_file(path: str | Path) -> str:
@@ -273,15 +274,19 @@ def plan_sources(sources: list[Path], warehouse: Path, full_refresh: bool = Fals
 
 def files_per_batch(n_files: int, workers: int, batch_size: int | None, n_bytes: int = 0,
                     part_bytes: int | None = None) -> int:
-    """Files per batch: as configured, else about BATCHES_PER_WORKER batches per worker within the bounds (each
-    batch pays a fixed cost for its task run and its gate run); files of many records (exports too small to cut,
-    `n_bytes` in all) are few but much work, so there are as many batches as their bytes need, and one per worker
-    once they hold a part's worth each."""
+    """Files (or parts of files) per batch: as configured, else about BATCHES_PER_WORKER batches per worker within
+    the bounds (each batch pays a fixed cost for its task run and its gate run); files of many records (exports, and
+    the parts of those cut) are few but much work, so there are as many batches as their bytes (`n_bytes` in all)
+    need, and one per worker once they hold a part's worth each. More than one batch come in a multiple of the
+    workers, so that none runs alone at the end."""
     if batch_size:
         return batch_size
-    by_count = max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, -(-n_files // (max(workers, 1) * BATCHES_PER_WORKER))))
+    workers = max(workers, 1)
+    by_count = max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, -(-n_files // (workers * BATCHES_PER_WORKER))))
     batches = max(-(-n_files // by_count), -(-n_bytes // MAX_BATCH_BYTES),
                   min(workers, n_bytes // part_bytes) if part_bytes else 0)
+    if batches > 1:
+        batches = -(-batches // workers) * workers
     return -(-n_files // batches) if n_files else by_count
 
 
@@ -346,17 +351,13 @@ def cut_file(path: str, part_bytes: int, workers: int = 1) -> tuple[str, str, in
 
 def cut_batches(manifest: Path, staging: Path, run_id: str, size: int, max_file_bytes: int,
                 gazetteer: Path | None = None) -> list[BatchSpec]:
-    """Cut the run's manifest into batches: each part of a file read in parts is a batch of its own (a part is about
-    a batch's work), first, so the longest jobs start first; the whole files go in batches of about `size`, each
-    taking every n-th row into a manifest of its own: the manifest is sorted by path, so files of one layout (which
-    cost alike) sit together, and consecutive ranges would give one worker the costliest layouts. The first batch
-    keeps every GX result for Data Docs."""
+    """Cut the run's manifest into batches of about `size` rows (files read whole, parts of files), each taking every
+    n-th row into a manifest of its own: the manifest is sorted by path, so files of one layout (which cost alike)
+    and the parts of one file sit together, and consecutive ranges would give one worker the costliest layouts. The
+    first batch keeps every GX result for Data Docs."""
     table = pq.read_table(manifest)
-    in_parts = pc.is_valid(table["part"])
-    parts, whole = table.filter(in_parts), table.filter(pc.invert(in_parts))
-    n_whole = -(-whole.num_rows // size)
-    groups = [parts.slice(k, 1) for k in range(parts.num_rows)]
-    groups += [whole.take(pa.array(range(n, whole.num_rows, n_whole), pa.int64())) for n in range(n_whole)]
+    n_batches = -(-table.num_rows // size)
+    groups = [table.take(pa.array(range(n, table.num_rows, n_batches), pa.int64())) for n in range(n_batches)]
     folder = staging / "manifests"
     folder.mkdir(parents=True, exist_ok=True)
     specs = []
@@ -391,6 +392,5 @@ def stage_plan(plan: Plan, known: dict[str, str], staging: Path, files_seen: int
     write_plan_table(staging, STAGED_PRESENT.name, pa.table({"file_path": plan.present or []},
                                                             schema=arrow_schema(STAGED_PRESENT)))
     cut = rows.select(["rel", "part"]).filter(pc.is_valid(pc.field("part"))).to_pylist()
-    whole = rows.filter(pc.is_null(pc.field("part")))["size_bytes"]
     return StagedPlan(str(manifest), files_seen, len(plan.changed), len(plan.unchanged), plan.present is not None,
-                      {row["rel"]: row["part"]["of"] for row in cut}, pc.sum(whole).as_py() or 0)
+                      {row["rel"]: row["part"]["of"] for row in cut}, _bytes_read(rows), rows.num_rows)

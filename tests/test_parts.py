@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.batch import read_file, read_part
-from flows.plan import SourceFile, cut_batches, cut_file, write_manifest
+from flows.plan import SourceFile, cut_batches, cut_file, files_per_batch, write_manifest
 from flows.summary import summary_markdown
 from scripts.render_ictrp_csv import render as render_csv
 from tests.conftest import load_folder, run_ingest, star_contents
@@ -235,19 +235,26 @@ def test_a_part_that_cannot_be_read_quarantines_its_own_records_with_the_reason(
     assert len(first.records) == entries[0]["part"]["records"] and all(e for *_, e in first.records)
 
 
-def test_each_part_is_a_batch_of_its_own_and_goes_first(export, tmp_path):
+def test_the_parts_of_a_file_are_dealt_among_the_batches_like_files(export, tmp_path):
     other = tmp_path / "small.json"
     other.write_text("{}")
     files = [SourceFile(str(export / "ictrp.xml"), "ictrp.xml"), SourceFile(str(other), "small.json")]
-    manifest, _ = write_manifest(files, {}, tmp_path / "staging", 100_000)
-    specs = cut_batches(manifest, tmp_path / "staging", "run", 500, 10**8)
-    assert [s.files for s in specs] == [1, 1, 1, 1, 1]  # four parts, then the batch of whole files
-    firsts = [pq.read_table(s.manifest).to_pylist()[0] for s in specs]
-    assert [r["part"]["number"] if r["part"] else None for r in firsts] == [0, 1, 2, 3, None]
+    plan, _ = write_manifest(files, {}, tmp_path / "staging", 100_000, workers=2)
+    specs = cut_batches(plan, tmp_path / "staging", "run", 2, 10**8)
+    assert [s.files for s in specs] == [2, 2, 1]  # four parts, then the whole file: each batch every third row
+    rows = [pq.read_table(s.manifest).to_pylist() for s in specs]
+    assert [[r["part"]["number"] if r["part"] else None for r in batch] for batch in rows] == [[0, 3], [1, None], [2]]
     size = (export / "ictrp.xml").stat().st_size  # the progress bar counts bytes: a part is its share of the file
-    assert sum(s.bytes for s in specs[:4]) == size and specs[4].bytes == 2 and all(s.bytes for s in specs)
+    assert sum(s.bytes for s in specs) == size + 2 and all(s.bytes for s in specs)
     whole, _ = write_manifest(files, {}, tmp_path / "whole", None)
     assert [s.files for s in cut_batches(whole, tmp_path / "whole", "run", 500, 10**8)] == [2]
+
+
+def test_an_export_in_parts_is_one_batch_per_worker_not_one_per_part():
+    mib = 1 << 20
+    assert files_per_batch(14, 2, None, 204 * mib, 16 * mib) == 7  # a 204 MiB JSON array in 14 parts: 2 batches
+    assert files_per_batch(24, 2, None, 369 * mib, 16 * mib) == 6  # 369 MiB: 3 batches' bytes, 4 on 2 workers
+    assert files_per_batch(4, 2, None, 37 * mib, 16 * mib) == 2
 
 
 def test_a_file_the_cutter_fails_on_is_read_whole(export, tmp_path, monkeypatch):
