@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -27,6 +27,7 @@ from schemas.tables import STAGED_TABLES
 from warehouse.shards import ShardTables, ShardWriter
 
 if TYPE_CHECKING:
+    from transforms.parts import Part
     from transforms.pipeline import RawFile
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
@@ -91,7 +92,7 @@ def read_file(path: str, rel: str, refused: str | None, max_file_bytes: int) -> 
 
 def read_part(entry: dict, max_file_bytes: int) -> RawFile:
     """One part of a file the plan cut: the file's head, then the part's bytes; a part that cannot be read, or of a
-    file that changed since the plan read it, carries the reason instead."""
+    file whose content changed since the plan read it, carries the reason instead."""
     from transforms.parts import Part
     from transforms.pipeline import RawFile
 
@@ -106,16 +107,33 @@ def read_part(entry: dict, max_file_bytes: int) -> RawFile:
     try:
         with open(entry["path"], "rb") as fh:
             st = os.fstat(fh.fileno())
-            if file_stamp(st) != entry["stamp"]:
-                raw.error = (f"{where}: the file changed after the run planned its parts (a later run reads it again "
-                             "if its content changed; `--full-refresh` if only its time stamps did)")
-                return raw
-            head = fh.read(part.head_bytes)
-            fh.seek(part.first_byte)
-            raw.data, raw.stamp = head + fh.read(length), settled_stamp(st)
+            if file_stamp(st) == entry["stamp"]:
+                head = fh.read(part.head_bytes)
+                fh.seek(part.first_byte)
+                raw.data = head + fh.read(length)
+            else:  # touched, or written to: only its content can tell (rare, so the whole file is hashed again)
+                raw.data = _part_if_content_is(fh, part, entry["sha256"])
+                if raw.data is None:
+                    raw.error = f"{where}: the file's content changed after the run planned its parts (the next run " \
+                                "reads it again)"
+                    return raw
+            raw.stamp = settled_stamp(st)
     except OSError as exc:
         raw.error = f"{where}: could not read the file: {exc.strerror or exc}"
     return raw
+
+
+def _part_if_content_is(fh: BinaryIO, part: Part, sha256: str, block_size: int = 1 << 20) -> bytes | None:
+    """The part's bytes after the file's head, taken in one pass that hashes the whole file, if its content is still
+    the one the plan hashed (`sha256`); else None."""
+    digest, head, body, offset = hashlib.sha256(), [], [], 0
+    fh.seek(0)
+    while block := fh.read(block_size):
+        digest.update(block)
+        head.append(block[:max(part.head_bytes - offset, 0)])
+        body.append(block[max(part.first_byte - offset, 0):max(part.end_byte - offset, 0)])
+        offset += len(block)
+    return b"".join(head + body) if digest.hexdigest() == sha256 else None
 
 
 def cached_gazetteer(cache_dir: Path) -> Path:

@@ -3,6 +3,7 @@ are those of the file read whole, and a part that cannot be read quarantines its
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.batch import read_file, read_part
+from flows.batch import _part_if_content_is, read_file, read_part
 from flows.plan import SourceFile, cut_batches, cut_file, files_per_batch, write_manifest
 from flows.summary import summary_markdown
 from scripts.render_ictrp_csv import render as render_csv
@@ -25,7 +26,7 @@ from tests.conftest import load_folder, run_ingest, star_contents
 from transforms.decode import decode
 from transforms.layouts import ctgov_csv_export, ctgov_json, ictrp_csv, ictrp_xml
 from transforms.offsets import Uncuttable, csv_rows, pattern_starts
-from transforms.parts import cut_parts, layout_of_head
+from transforms.parts import Part, cut_parts, layout_of_head
 from transforms.pipeline import lineage_tables, transform_files
 
 _TOKENS = [b"<Trial>", b"<Trial id='7'>", b"<Trial/>", b"<TrialID>", b"<Trials_downloaded_from_ICTRP>", b"</Trial>",
@@ -225,14 +226,28 @@ def test_a_part_that_cannot_be_read_quarantines_its_own_records_with_the_reason(
     assert outcome.error is None and not outcome.speaks_for_file
     too_large = read_part(entries[1], 1000)
     assert too_large.data is None and "part too large" in (too_large.error or "")
+    as_planned = [read_part(e, 10**9).data for e in entries]
+    os.utime(path, ns=(1, 1))  # touched: the stamp moved, the content did not, so every part reads as planned
+    assert [read_part(e, 10**9).data for e in entries] == as_planned and all(as_planned)
     with path.open("ab") as fh:
         fh.write(b"\n")
-    os.utime(path, ns=(1, 1))
     changed = read_part(entries[0], 10**9)
-    assert changed.data is None and "changed after the run planned its parts" in (changed.error or "")
+    assert changed.data is None and "content changed after the run planned its parts" in (changed.error or "")
     [first], _ = transform_files([changed], "run")
     assert first.speaks_for_file and first.error is None and first.layout == "ictrp_xml"
     assert len(first.records) == entries[0]["part"]["records"] and all(e for *_, e in first.records)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=1, max_size=300), st.data(), st.integers(1, 40))
+def test_a_part_taken_while_hashing_the_file_is_the_part_read_directly(data, draw, block_size):
+    head = draw.draw(st.integers(0, len(data)))
+    first = draw.draw(st.integers(head, len(data)))
+    end = draw.draw(st.integers(first, len(data)))
+    part = Part("ictrp_xml", 1, 2, first, end, 0, 1, head)
+    assert _part_if_content_is(io.BytesIO(data), part, hashlib.sha256(data).hexdigest(), block_size) == \
+        data[:head] + data[first:end]
+    assert _part_if_content_is(io.BytesIO(data + b"x"), part, hashlib.sha256(data).hexdigest(), block_size) is None
 
 
 def test_the_parts_of_a_file_are_dealt_among_the_batches_like_files(export, tmp_path):
