@@ -169,7 +169,7 @@ def list_sources(sources: list[Path]) -> Listing:
     and linked folders are listed as refused, so they are accounted for but never read."""
     if len(sources) == 1 and sources[0].is_dir():
         root = sources[0].resolve()
-        return Listing(root, _walk(root), complete=True)
+        return Listing(root, sorted(_files_under(root), key=lambda f: f.rel), complete=True)
     missing = [str(p) for p in sources if not p.is_file()]
     if missing:
         raise FileNotFoundError(f"not a file or folder: {', '.join(missing[:5])}")
@@ -179,32 +179,38 @@ def list_sources(sources: list[Path]) -> Listing:
                                 key=lambda f: f.rel), complete=False)
 
 
-def _walk(root: Path) -> list[SourceFile]:
-    found: list[SourceFile] = []
+def holds_a_file(sources: list[Path]) -> bool:
+    """Whether `list_sources` would list any file, found without listing them all (a folder is walked up to its
+    first file)."""
+    if len(sources) == 1 and sources[0].is_dir():
+        return next(_files_under(sources[0].resolve()), None) is not None
+    return bool(list_sources(sources).files)
+
+
+def _files_under(root: Path) -> Iterator[SourceFile]:
+    """The files under `root`, as the walk finds them (not sorted)."""
     root_text = str(root)
 
-    def visit(folder: str, prefix: str) -> None:
+    def visit(folder: str, prefix: str) -> Iterator[SourceFile]:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
                 rel = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    visit(entry.path, rel + "/")
+                    yield from visit(entry.path, rel + "/")
                 elif entry.is_symlink():
                     target = os.path.realpath(entry.path)
                     if os.path.isdir(target):
-                        found.append(SourceFile(entry.path, rel, "a linked folder"))
+                        yield SourceFile(entry.path, rel, "a linked folder")
                     elif os.path.commonpath([root_text, target]) != root_text:
-                        found.append(SourceFile(entry.path, rel, "a link pointing outside the source folder"))
+                        yield SourceFile(entry.path, rel, "a link pointing outside the source folder")
                     else:
-                        found.append(SourceFile(entry.path, rel))
+                        yield SourceFile(entry.path, rel)
                 else:
-                    found.append(SourceFile(entry.path, rel))
+                    yield SourceFile(entry.path, rel)
 
-    visit(root_text, "")
-    found.sort(key=lambda f: f.rel)
-    return found
+    return visit(root_text, "")
 
 
 # The hashes of the last split, by path and stamp: a command looks at a folder twice when a known file was edited

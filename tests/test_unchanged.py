@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 import flows.plan
+import flows.unchanged
 from flows.settings import IngestConfig
 from flows.summary import RunSummary
 from flows.unchanged import record_run_if_unchanged
@@ -181,3 +182,15 @@ def test_a_run_with_nothing_new_removes_the_staging_of_a_killed_run(loaded):
     (killed / "criterion").mkdir()
     assert isinstance(record_run_if_unchanged(config), RunSummary)
     assert not killed.exists()
+
+
+def test_a_first_run_goes_to_the_flow_after_walking_to_the_first_file_only(tmp_path, monkeypatch):
+    source = tmp_path / "raw"
+    shutil.copytree(SAMPLES, source / "nested")
+    config = IngestConfig(sources=[source], warehouse=tmp_path / "trials.duckdb", parquet_dir=tmp_path / "parquet")
+    monkeypatch.setattr(flows.unchanged, "list_sources", lambda _: pytest.fail("the flow lists them, not the check"))
+    assert record_run_if_unchanged(config) == 1
+    (empty := tmp_path / "empty").mkdir()
+    (empty / ".hidden").write_text("x")
+    assert record_run_if_unchanged(IngestConfig(sources=[empty], warehouse=config.warehouse,
+                                                parquet_dir=config.parquet_dir)) == 0
