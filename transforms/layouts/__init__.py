@@ -5,8 +5,8 @@ field; `free_text`: a rendering for people, read by its shape), `detect(text) ->
 0 = not mine, 1 = certainly mine) and `parse(text, source) -> list[ParsedTrial | ParseError]` (one item per
 record; a record that cannot be built is a ParseError in the list so its siblings still load). A layout of many
 records may offer `record_starts(blocks) -> Iterator[int]`, the byte offset of each record, so that a large file
-is read in parts (transforms.parts), and `close_part(text) -> str` when a part needs closing to parse alone. Layouts know nothing of each other: ties go to the layout registered first,
-and a certain answer ends the search.
+is read in parts (transforms.parts), and `close_part(text) -> str` when a part needs closing to parse alone.
+Layouts know nothing of each other: ties go to the layout registered first, and a certain answer ends the search.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@ array of studies, or an API page `{"studies": […]}`) and the retired classic A
 PascalCase `ProtocolSection` with `…List` wrappers), which is first renamed into the v2 shape.
 
 Segment, then assemble: the JSON is loaded, cut into study objects (`_studies`), each classic study is
-mapped onto v2 module/field names (`_v2_from_classic`), then one builder reads the v2 modules.
+mapped onto v2 module/field names (`_v2_from_classic`), then one builder reads the v2 modules. A large
+`ctg-studies.json` array is read in parts: `record_starts` finds each study in its bytes, `close_part` closes a part.
 Field names follow the API v2 data structure (https://clinicaltrials.gov/data-api/about-api/study-data-structure).
 """
 from __future__ import annotations
