@@ -68,7 +68,8 @@ def ingest(
                                                        "more files")],
     warehouse: WarehouseOpt = None,
     parquet_dir: Annotated[Path | None, typer.Option(help="Parquet root [default: warehouse/parquet]")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="files per worker task [default: sized by the run]")] = None,
+    batch_size: Annotated[int | None, typer.Option(
+        help="files (or parts of large files) per worker task [default: sized by the run]")] = None,
     full_refresh: Annotated[bool, typer.Option("--full-refresh", help="re-parse files even if their content is known")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="exit 3 when any file or record was quarantined")] = False,
     runner: Annotated[str | None, typer.Option(help="where batches run: auto (worker processes on a multi-core machine), "

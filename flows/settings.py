@@ -20,8 +20,8 @@ class Settings(BaseSettings):
 
     warehouse: Path = Field(Path("warehouse/trials.duckdb"), description="DuckDB file to load")
     parquet_dir: Path = Field(Path("warehouse/parquet"), description="Parquet root: one folder per table")
-    batch_size: int | None = Field(None, ge=1, le=100_000,
-                                   description="files per worker task (unset: sized by the run, 500–5,000)")
+    batch_size: int | None = Field(None, ge=1, le=100_000, description="files (or parts of large files) per worker "
+                                   "task (unset: sized by the run)")
     max_file_bytes: int = Field(50 * 1024 * 1024, ge=1, description="larger files are quarantined unread, except "
                                 "those read in parts")
     part_bytes: int = Field(DEFAULT_PART_BYTES, ge=1, description="a larger file of many records (a registry's "
