@@ -4,6 +4,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from transforms.decode import decode
 from transforms.errors import DecodeError
@@ -52,3 +54,32 @@ def test_cyrillic_single_byte_is_not_read_as_windows_latin():
     text = "Исследование эффективности препарата у пациентов с раком лёгкого.\n" * 5
     got = decode(text.encode("cp1251"))
     assert "Исследование" in got.text
+
+
+def test_utf8_with_a_stray_windows_byte_keeps_both_readings():
+    """An export put together from UTF-8 and Windows sources: one record's `–` in cp1252 must not turn every UTF-8
+    `é` of the file into `Ã©` (the whole file read as cp1252)."""
+    text = "Trial Title: Étude de la résistance à l’insuline\nSite: São Paulo, Zürich, Malmö\n" * 20
+    data = text.encode("utf-8") + "Age 18 – 65 years\n".encode("cp1252")
+    got = decode(data)
+    assert got.encoding == "utf-8+cp1252" and got.text == text + "Age 18 – 65 years\n"
+    assert decode(codecs.BOM_UTF8 + data).encoding == "utf-8-bom+cp1252"
+    assert decode(codecs.BOM_UTF8 + data).text == got.text
+
+
+def test_windows_text_with_one_accidental_utf8_pair_is_still_windows_text():
+    text = "Café “quoted” – résumé, naïve, déjà vu, São Paulo\n" * 5 + "RÉ" + "\u00b0C\n"  # `É°` is C9 B0: UTF-8 too
+    got = decode(text.encode("cp1252"))
+    assert got.encoding == "cp1252" and got.text == text
+
+
+_WESTERN = st.text(st.sampled_from("ab ,.\né–“”’°±ÄÖüßç"), max_size=40)
+
+
+@given(_WESTERN, st.sampled_from("é–“”’°±ÄÖüßçÉ"), _WESTERN)
+def test_a_stray_windows_character_in_utf8_text_reads_as_written(before, stray, after):
+    data = before.encode("utf-8") + stray.encode("cp1252") + after.encode("utf-8")
+    if len((before + after).encode("utf-8")) == len(before + after):
+        return  # no UTF-8 character at all: a Windows text (above)
+    got = decode(data)
+    assert got.text == before + stray + after and got.encoding == "utf-8+cp1252"

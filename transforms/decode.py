@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from transforms.errors import DecodeError
@@ -16,6 +17,9 @@ _BOMS = (
 # Bytes that never occur in text in any encoding we accept (NUL is allowed only in UTF-16/32).
 _CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
 _CONTROL_BYTES = bytes(sorted(_CONTROL))
+# A UTF-8 text whose few bytes that are not UTF-8 are read as Windows-1252 (`_utf8_with_stray_bytes`).
+MIXED_UTF8, MIXED_UTF8_BOM = "utf-8+cp1252", "utf-8-bom+cp1252"
+_STRAY_RE = re.compile("[\udc80-\udcff]+")
 _MAGIC = {b"\x89PNG": "PNG image", b"%PDF": "PDF document", b"PK\x03\x04": "ZIP archive",
           b"\x1f\x8b": "gzip archive", b"\xff\xd8\xff": "JPEG image", b"GIF8": "GIF image"}
 
@@ -53,6 +57,9 @@ def _to_str(data: bytes, source: str) -> tuple[str, str]:
             try:
                 return data[len(bom):].decode(enc), enc + "-bom" if enc == "utf-8" else enc
             except UnicodeDecodeError as exc:
+                mixed = _utf8_with_stray_bytes(data[len(bom):]) if enc == "utf-8" else None
+                if mixed is not None:
+                    return mixed, MIXED_UTF8_BOM
                 raise DecodeError(source, f"starts with a {enc} byte-order mark but is not {enc}: {exc}") from exc
     utf16 = _guess_utf16(data)
     if utf16:
@@ -67,6 +74,10 @@ def _to_str(data: bytes, source: str) -> tuple[str, str]:
     if text is not None:
         _refuse_binary(text, source)
         return text, "utf-8"
+    text = _utf8_with_stray_bytes(data)
+    if text is not None:
+        _refuse_binary(text, source)
+        return text, MIXED_UTF8
     text = _western_single_byte(data)
     if text is not None:
         _refuse_binary(text, source)
@@ -89,6 +100,18 @@ def _to_str(data: bytes, source: str) -> tuple[str, str]:
         pass
     _refuse_binary(text, source)
     return text, encoding.replace("_", "-")
+
+
+def _utf8_with_stray_bytes(data: bytes) -> str | None:
+    """The text read as UTF-8, and each byte that is not UTF-8 as Windows-1252, when its UTF-8 characters are at
+    least as many as those stray bytes: a file put together from UTF-8 and Windows sources (an export with one
+    record's `–` in cp1252) keeps its `é` and `–` alike, where reading it all as cp1252 would garble every `é`."""
+    text = data.decode("utf-8", "surrogateescape")  # a stray byte b becomes U+DC00 + b, one character per byte
+    stray = sum(len(run) for run in _STRAY_RE.findall(text))
+    multi_byte = len(data) - len(text)  # a UTF-8 character of n bytes makes n - 1 of the difference
+    if not stray or multi_byte < stray:
+        return None
+    return _STRAY_RE.sub(lambda m: bytes(ord(ch) - 0xDC00 for ch in m.group()).decode("cp1252", "replace"), text)
 
 
 def _western_single_byte(data: bytes) -> str | None:

@@ -14,14 +14,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
-from transforms.decode import decode
+from transforms.decode import MIXED_UTF8, MIXED_UTF8_BOM, decode
 from transforms.errors import TrialhouseError
 from transforms.layouts import detect_layout
 from transforms.offsets import Uncuttable
 
 HEAD_BYTES = 1 << 20  # the part of the file its layout is detected from (a first CSV row may be long)
 # Encodings in which markup, separators and registry IDs are the same bytes as in ASCII, so a byte search finds them.
-ASCII_COMPATIBLE = frozenset({"ascii", "utf-8", "utf-8-bom", "cp1252", "latin-1"})
+ASCII_COMPATIBLE = frozenset({"ascii", "utf-8", "utf-8-bom", "cp1252", "latin-1", MIXED_UTF8, MIXED_UTF8_BOM})
 
 
 @dataclass(frozen=True, slots=True)
