@@ -144,8 +144,8 @@ def export(shared_dir: Path, tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module", params=["ictrp-xml", "ictrp-xml-mixed", "ictrp-csv", "ictrp-csv-header-crlf", "ctgov-csv",
-                                        "ctgov-json"])
+@pytest.fixture(scope="module", params=["ictrp-xml", "ictrp-xml-mixed", "ictrp-csv", "ictrp-csv-header-crlf",
+                                        "ctgov-csv", "ctgov-json"])
 def any_export(request, shared_dir: Path, tmp_path_factory) -> tuple[Path, int]:
     """A large export and how many records it holds: the ICTRP sample as XML, as the full-data CSV (headerless,
     every cell quoted) and as a search export's CSV (a header row, cells quoted only when they must be, CRLF rows);
