@@ -306,11 +306,23 @@ TABLE_HEAD = ("| date | machine | kind | N files | records/s | wall s | plan | p
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 
 
+def cpu_model() -> str:
+    """The processor's model name (Linux's /proc/cpuinfo; else what `platform` says): rows of one host compare, and
+    a VM's host can change between sessions."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown processor"
+
+
 def record_row(path: Path, r: dict) -> None:
     """Append one result row to the benchmark table in `path` (created with its header when missing)."""
     st = r["stages"]
     duck = f"{r['duckdb_s']:.1f} | {r['wall_s'] / r['duckdb_s']:.2f}×" if r.get("duckdb_s") else "– | –"
-    row = (f"| {time.strftime('%Y-%m-%d')} | {platform.machine()}, {r['cores']} cores | {r['kind']} | "
+    row = (f"| {time.strftime('%Y-%m-%d')} | {platform.machine()} ({r['cpu']}), {r['cores']} cores | {r['kind']} | "
            f"{r['files']:,} | {r['records_per_s']:,} | {r['wall_s']:.1f} | "
            + " | ".join(f"{st.get(k, 0):.1f}" for k in ("plan", "parse_and_validate", "load", "publish"))
            + f" | {r['transform_cpu_s']:.0f} | {r['validate_cpu_s']:.0f} | {r['cpu_s']:.0f} | {r['peak_mib']:,} | "
@@ -402,9 +414,9 @@ def main() -> int:
               **({"edited_files": edited["summary"]["files_loaded"], "edited_run_s": round(edited["wall_s"], 2),
                   "edited_run_stages": edited["summary"]["stage_seconds"],
                   "edited_run_peak_mib": round(edited["peak_mib"])} if edited else {}),
-              "duckdb_s": round(duck_s, 2), "duckdb_studies": duck_studies, "cores": cores,
+              "duckdb_s": round(duck_s, 2), "duckdb_studies": duck_studies, "cores": cores, "cpu": cpu_model(),
               "runs": [[round(r[0]["wall_s"], 2), round(r[2], 2)] for r in runs]}
-    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
+    print(f"machine: {platform.machine()} ({result['cpu']}), {cores} cores, Python {platform.python_version()}")
     print(f"{kind} × {args.files:,}: {records:,} trials in {reported['wall_s']:.1f} s = "
           f"{result['records_per_s']:,} records/s; peak memory of the process tree {reported['peak_mib']:,.0f} MiB")
     print("stage seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in summary["stage_seconds"].items()))

@@ -22,7 +22,8 @@ def test_replicated_corpus_has_one_distinct_trial_per_file(shared_dir: Path, tmp
 
 def test_result_rows_append_under_one_header(tmp_path: Path) -> None:
     result = {"kind": "json", "files": 10_000, "records_per_s": 410, "wall_s": 24.4, "peak_mib": 782,
-              "rerun_wall_s": 1.9, "cores": 2, "transform_cpu_s": 20.0, "validate_cpu_s": 5.0, "cpu_s": 40.0,
+              "rerun_wall_s": 1.9, "cores": 2, "cpu": "Intel(R) Xeon(R) Processor", "transform_cpu_s": 20.0,
+              "validate_cpu_s": 5.0, "cpu_s": 40.0,
               "duckdb_s": 12.2, "stages": {"plan": 0.4, "parse_and_validate": 19.5, "load": 1.2, "publish": 0.5}}
     doc = tmp_path / "benchmarks.md"
     doc.write_text("# Benchmarks\n", encoding="utf-8")
@@ -33,7 +34,7 @@ def test_result_rows_append_under_one_header(tmp_path: Path) -> None:
     rows = [line for line in text.splitlines() if re.match(r"\| \d{4}-\d\d-\d\d \|", line)]
     assert [r.split(" | ")[3] for r in rows] == ["10,000", "50,000"]
     assert all(r.count("|") == TABLE_HEAD.splitlines()[0].count("|") for r in rows)
-    assert all(" | 2.00× |" in r for r in rows)
+    assert all(" | 2.00× |" in r and "(Intel(R) Xeon(R) Processor), 2 cores |" in r for r in rows)  # which host
 
 
 def test_repeated_runs_report_the_one_with_the_median_ratio_to_duckdb() -> None:
