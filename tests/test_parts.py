@@ -130,10 +130,14 @@ def test_json_array_record_starts_are_its_studies_and_each_part_parses_alone(stu
 @pytest.mark.parametrize("document", [
     {"studies": [{"protocolSection": {}}, {"protocolSection": {}}]},  # an API page: read whole
     [{"derivedSection": {}, "protocolSection": {}}, {"protocolSection": {}}],  # the first study opens otherwise
+    [{"protocolSection": {}}, {"derivedSection": {}, "protocolSection": {}}, {"protocolSection": {}}],  # one after
+    [{"protocolSection": {"note": "protocolSection"}}, {"protocolSection": {}}],  # the name as a value: not sure
 ])
 def test_a_json_document_that_is_not_an_array_of_studies_opening_with_their_protocol_is_not_cut(document):
+    data = json.dumps(document, indent=2).encode()
     with pytest.raises(Uncuttable):
-        list(ctgov_json.record_starts([json.dumps(document, indent=2).encode()]))
+        list(ctgov_json.record_starts(data[i:i + 7] for i in range(0, len(data), 7)))
+    assert cut_parts("ctgov_json", [data], len(data), 10) == []  # read whole
 
 
 @pytest.fixture(scope="module")

@@ -35,10 +35,12 @@ _TYPED_NAME = re.compile(r"^\s*([A-Za-z][A-Za-z /_-]{1,40}?)\s*:\s+(\S.*)$", re.
 _OUTCOME_LISTS = (("primaryOutcomes", "PRIMARY"), ("secondaryOutcomes", "SECONDARY"), ("otherOutcomes", "OTHER"))
 
 # A study of a `ctg-studies.json` array in its bytes: `{"protocolSection":`, the key CT.gov writes first. Inside a
-# JSON string a quote is escaped, so the sequence is never text; no study holds a nested `protocolSection`. The
-# blanks are bounded so that a block-by-block search knows how far a match can reach.
-_STUDY_OPEN = re.compile(rb'\{[ \t\r\n]{0,200}"protocolSection"[ \t\r\n]{0,200}:')
-_LONGEST_OPEN = 2 + 2 * 200 + len('"protocolSection"')
+# JSON string a quote is escaped, so the sequence is never text. The blanks are bounded so that a block-by-block
+# search knows how far a match can reach. Every `"protocolSection"` of the file must open a study: one that does not
+# (a study whose keys come in another order) makes the file one to read whole.
+_KEY = b'"protocolSection"'
+_STUDY_OPEN = re.compile(rb'\{[ \t\r\n]{0,200}' + _KEY + rb'[ \t\r\n]{0,200}:')
+_LONGEST_OPEN = 2 + 2 * 200 + len(_KEY)
 _ARRAY_HEAD_BYTES = 3 + 3 * 200 + 2 + len('"protocolSection"')  # the longest match of:
 _ARRAY_OF_STUDIES = re.compile(rb'(?:\xef\xbb\xbf)?[ \t\r\n]{0,200}\[[ \t\r\n]{0,200}\{[ \t\r\n]{0,200}"protocolSection"')
 
@@ -72,16 +74,37 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
 
 def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
     """The byte offset of every study of a `ctg-studies.json` array, so the file can be read in parts; any other
-    document, or an array whose first study does not open with its `protocolSection`, raises offsets.Uncuttable (a
-    study that did not would be counted with the one before it, and its part quarantined by the count's check)."""
+    document, or an array with a study that does not open with its `protocolSection` (it would be counted with the
+    study before it), raises offsets.Uncuttable."""
     stream, head = iter(blocks), b""
     for block in stream:  # as far as the first study's first key
         head += block
         if len(head) >= _ARRAY_HEAD_BYTES:
             break
     if not _ARRAY_OF_STUDIES.match(head):
-        raise Uncuttable("not a JSON array of studies that each open with their protocolSection")
-    yield from pattern_starts(_STUDY_OPEN, _LONGEST_OPEN, chain([head], stream))
+        raise Uncuttable("not a JSON array of studies that open with their protocolSection")
+    keys = _Occurrences(_KEY)
+    starts = 0
+    for start in pattern_starts(_STUDY_OPEN, _LONGEST_OPEN, keys.counting(chain([head], stream))):
+        starts += 1
+        yield start
+    if keys.count != starts:
+        raise Uncuttable(f"{keys.count - starts} protocolSection keys do not open a study")
+
+
+class _Occurrences:
+    """How many times `needle` occurs in blocks of bytes as they pass (once for one that spans two blocks)."""
+
+    def __init__(self, needle: bytes):
+        self.needle, self.count, self._tail = needle, 0, b""
+
+    def counting(self, blocks: Iterable[bytes]) -> Iterator[bytes]:
+        """The blocks, unchanged, counted on the way."""
+        for block in blocks:
+            text = self._tail + block
+            self.count += text.count(self.needle)
+            self._tail = text[len(text) - len(self.needle) + 1:]  # too short to hold a whole occurrence again
+            yield block
 
 
 def close_part(text: str) -> str:
