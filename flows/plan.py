@@ -283,14 +283,14 @@ def files_per_batch(n_files: int, workers: int, batch_size: int | None, n_bytes:
     """Files (or parts of files) per batch: as configured, else about BATCHES_PER_WORKER batches per worker within
     the bounds (each batch pays a fixed cost for its task run and its gate run); files of many records (exports, and
     the parts of those cut) are few but much work, so there are as many batches as their bytes (`n_bytes` in all)
-    need, and one per worker once they hold a part's worth each. More than one batch come in a multiple of the
-    workers, so that none runs alone at the end."""
+    need, and one per worker once they hold more than a part's worth in all. More than one batch come in a multiple
+    of the workers, so that none runs alone at the end."""
     if batch_size:
         return batch_size
     workers = max(workers, 1)
     by_count = max(MIN_BATCH_FILES, min(MAX_BATCH_FILES, -(-n_files // (workers * BATCHES_PER_WORKER))))
     batches = max(-(-n_files // by_count), -(-n_bytes // MAX_BATCH_BYTES),
-                  min(workers, n_bytes // part_bytes) if part_bytes else 0)
+                  min(workers, -(-n_bytes // part_bytes)) if part_bytes else 0)
     if batches > 1:
         batches = -(-batches // workers) * workers
     return -(-n_files // batches) if n_files else by_count

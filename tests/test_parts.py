@@ -282,6 +282,7 @@ def test_an_export_in_parts_is_one_batch_per_worker_not_one_per_part():
     assert files_per_batch(14, 2, None, 204 * mib, 16 * mib) == 7  # a 204 MiB JSON array in 14 parts: 2 batches
     assert files_per_batch(24, 2, None, 369 * mib, 16 * mib) == 6  # 369 MiB: 3 batches' bytes, 4 on 2 workers
     assert files_per_batch(4, 2, None, 37 * mib, 16 * mib) == 2
+    assert files_per_batch(2, 2, None, 23 * mib, 16 * mib) == 1  # a 23 MiB export in 2 parts: one on each worker
 
 
 def test_a_file_the_cutter_fails_on_is_read_whole(export, tmp_path, monkeypatch):
