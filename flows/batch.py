@@ -218,11 +218,17 @@ def run_batch(spec: BatchSpec) -> BatchSummary:
 
 
 def chunks(entries: list[dict], files: int, size: int) -> Iterator[list[dict]]:
-    """A batch's manifest rows in chunks of at most `files` files and about `size` bytes (a larger file alone; a part
-    counts as its file's size, so it is a chunk of its own: a worker holds one part at once)."""
+    """A batch's manifest rows in chunks of at most `files` files and about `size` bytes (a larger file alone); a part
+    of a file is a chunk of its own: a worker holds one part at once."""
     chunk: list[dict] = []
     held = 0
     for entry in entries:
+        if entry["part"] is not None:
+            if chunk:
+                yield chunk
+            yield [entry]
+            chunk, held = [], 0
+            continue
         if chunk and (len(chunk) == files or held + (entry["size_bytes"] or 0) > size):
             yield chunk
             chunk, held = [], 0

@@ -152,6 +152,9 @@ def test_exports_too_small_to_cut_are_shared_among_the_workers() -> None:
 def test_a_batch_transforms_its_files_in_chunks_of_bounded_count_and_bytes():
     from flows.batch import chunks
 
-    entries = [{"size_bytes": size} for size in (10, 10, 30, 5, None, 50, 1)]
+    entries = [{"size_bytes": size, "part": None} for size in (10, 10, 30, 5, None, 50, 1)]
     assert [[e["size_bytes"] for e in chunk] for chunk in chunks(entries, 3, 40)] == \
         [[10, 10], [30, 5, None], [50], [1]]
+    part = {"size_bytes": 20, "part": {"number": 0}}  # a part of a 20-byte file: a chunk of its own, whatever its size
+    assert [[e["size_bytes"] for e in chunk] for chunk in chunks([entries[0], part, part, entries[1]], 3, 40)] == \
+        [[10], [20], [20], [10]]

@@ -4,7 +4,8 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 
 from transforms.csv_cells import allow_long_cells
 
@@ -24,6 +25,17 @@ def pattern_starts(pattern: re.Pattern[bytes], longest: int, blocks: Iterable[by
         carry, base = text[stop:], base + stop
     for found in pattern.finditer(carry):
         yield base + found.start()
+
+
+def head_of(blocks: Iterable[bytes], enough: Callable[[bytes], bool]) -> tuple[bytes, Iterator[bytes]]:
+    """The first blocks joined, as far as `enough` of them (or all there are), and every block again from the first:
+    what a cutter reads before it knows how the file is laid out (a CSV header, a JSON array's opening)."""
+    stream, head = iter(blocks), b""
+    for block in stream:
+        head += block
+        if enough(head):
+            break
+    return head, chain([head], stream)
 
 
 class Uncuttable(ValueError):

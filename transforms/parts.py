@@ -16,7 +16,7 @@ from itertools import accumulate
 
 from transforms.decode import MIXED_UTF8, MIXED_UTF8_BOM, decode
 from transforms.errors import TrialhouseError
-from transforms.layouts import detect_layout
+from transforms.layouts import by_name, detect_layout
 from transforms.offsets import Uncuttable
 
 HEAD_BYTES = 1 << 20  # the part of the file its layout is detected from (a first CSV row may be long)
@@ -61,8 +61,6 @@ def cut_parts(layout: str, blocks: Iterable[bytes], size: int, part_bytes: int, 
     """The parts of a file of `size` bytes read as `blocks`, each beginning at a record, at most about `part_bytes`
     and as many as a multiple of `workers` (so that they keep every worker busy to the end); none when the file is
     no bigger than one part or holds too few records to cut."""
-    from transforms.layouts import by_name
-
     wanted = -(-size // max(part_bytes, 1))
     if wanted < 2:
         return []

@@ -13,12 +13,11 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from itertools import chain
 
 from transforms import geo, registry_fields, vocab
 from transforms.csv_cells import allow_long_cells
 from transforms.errors import ParseError
-from transforms.offsets import csv_rows
+from transforms.offsets import csv_rows, head_of
 from transforms.outcomes import split_outcome_cell
 from transforms.record import Intervention, Outcome, ParsedTrial, Site, Sponsor
 
@@ -174,13 +173,10 @@ def parse(text: str, source: str) -> list[ParsedTrial | ParseError]:
 def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
     """The byte offset of every row `parse` reads as a record: each row after the header but blank ones, so the file
     can be read in parts; a row the csv module cannot read (where `parse` stops) raises offsets.Uncuttable."""
-    stream, head = iter(blocks), b""
-    for block in stream:  # as far as the header's line break: the delimiter is the one it uses most
-        head += block
-        if b"\n" in head.lstrip(b"\n") or len(head) > _HEADER_BYTES:
-            break
+    # as far as the header's line break: the delimiter is the one it uses most
+    head, blocks = head_of(blocks, lambda read: b"\n" in read.lstrip(b"\n") or len(read) > _HEADER_BYTES)
     header_read = False
-    for start, cells in csv_rows(chain([head], stream), _header_line(head.decode("latin-1"))[1]):
+    for start, cells in csv_rows(blocks, _header_line(head.decode("latin-1"))[1]):
         if not header_read:
             header_read = bool(cells)  # the blank lines before the header are not rows of `parse`
         elif any(cell.strip() for cell in cells):

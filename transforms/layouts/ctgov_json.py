@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import chain
 from typing import Any
 
 import orjson
@@ -19,7 +18,7 @@ import orjson
 from transforms import registry_fields, vocab
 from transforms.criteria import split_eligibility
 from transforms.errors import ParseError
-from transforms.offsets import Uncuttable, pattern_starts
+from transforms.offsets import Uncuttable, head_of, pattern_starts
 from transforms.record import NAMELESS, Arm, CountryListing, Intervention, Outcome, ParsedTrial, Site, names_a_trial
 
 NAME = "ctgov_json"
@@ -76,16 +75,12 @@ def record_starts(blocks: Iterable[bytes]) -> Iterator[int]:
     """The byte offset of every study of a `ctg-studies.json` array, so the file can be read in parts; any other
     document, or an array with a study that does not open with its `protocolSection` (it would be counted with the
     study before it), raises offsets.Uncuttable."""
-    stream, head = iter(blocks), b""
-    for block in stream:  # as far as the first study's first key
-        head += block
-        if len(head) >= _ARRAY_HEAD_BYTES:
-            break
+    head, blocks = head_of(blocks, lambda read: len(read) >= _ARRAY_HEAD_BYTES)  # as far as the first study's key
     if not _ARRAY_OF_STUDIES.match(head):
         raise Uncuttable("not a JSON array of studies that open with their protocolSection")
     keys = _Occurrences(_KEY)
     starts = 0
-    for start in pattern_starts(_STUDY_OPEN, _LONGEST_OPEN, keys.counting(chain([head], stream))):
+    for start in pattern_starts(_STUDY_OPEN, _LONGEST_OPEN, keys.counting(blocks)):
         starts += 1
         yield start
     if keys.count != starts:

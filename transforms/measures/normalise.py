@@ -257,7 +257,7 @@ _EQUALS_PAIR_RE = re.compile(
     rf"{_LONE_EQUALS}\s*(?P<low>\d[\d,]*(?:\.\d+)?)(?P<between>[^=<>≤≥;()\d]{{0,20}}?\s*(?:-|~|\bto\b|\band\b)\s*)"
     r"=(?!=)\s*(?P<high>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 # a lone `=` before a number (or a class's roman numeral) that no range pairs with another: the comparator is lost
-BARE_EQUALS_RE = re.compile(rf"{_LONE_EQUALS}(?=\s*(?:\d|(?:I{{1,3}}|IV|V)\b))")
+_BARE_EQUALS_RE = re.compile(rf"{_LONE_EQUALS}(?=\s*(?:\d|(?:I{{1,3}}|IV|V)\b))")
 WORD_REPLACEMENTS = _WORDS  # phrase → what the second pass writes for it
 SYMBOL_PATTERNS = tuple(p for p, _ in _SYMBOL_PHRASES)
 _LETTERS_ONLY = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
@@ -295,7 +295,7 @@ def rewrite_words(src: Text, lowered: str) -> Text:
 def _lone_equals(text: str) -> Iterable[re.Match[str]]:
     """Each `=` before a number outside a pair of them."""
     in_pair = in_equals_pair(text)
-    return (m for m in BARE_EQUALS_RE.finditer(text) if not in_pair(m.start()))
+    return (m for m in _BARE_EQUALS_RE.finditer(text) if not in_pair(m.start()))
 
 
 def in_equals_pair(text: str) -> Callable[[int], bool]:
