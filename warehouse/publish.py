@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import duckdb
 
 from schemas.tables import ALL_TABLES
 from warehouse.store import DEFAULT_MEMORY_LIMIT, connect
@@ -11,21 +15,27 @@ from warehouse.store import DEFAULT_MEMORY_LIMIT, connect
 
 def publish_parquet(warehouse: Path, parquet_dir: Path, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> dict[str, Path]:
     """Export every table to `<parquet_dir>/<table>/<table>.parquet` in the warehouse's storage order (temp file, then
-    rename): sorting each table by its key cost 2–3× the write, for an order no SQL reader may rely on."""
+    rename), the tables side by side: most are too small for DuckDB to spread one COPY over the cores (measured at
+    20,000 trials: 0.52 s one after another, 0.29 s two at a time). Sorting each table by its key cost 2–3× the
+    write, for an order no SQL reader may rely on."""
     con = connect(warehouse, memory_limit, read_only=True)
-    out = {}
     try:
-        for table in ALL_TABLES:
-            folder = parquet_dir / table.name
-            folder.mkdir(parents=True, exist_ok=True)
-            final = folder / f"{table.name}.parquet"
-            tmp = folder / f".{table.name}.parquet.tmp"
-            con.execute(f"COPY \"{table.name}\" TO '{tmp}' (FORMAT parquet)")
-            tmp.replace(final)
-            out[table.name] = final
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return dict(zip((t.name for t in ALL_TABLES),
+                            pool.map(lambda table: _export(con, table.name, parquet_dir), ALL_TABLES), strict=True))
     finally:
         con.close()
-    return out
+
+
+def _export(con: duckdb.DuckDBPyConnection, name: str, parquet_dir: Path) -> Path:
+    """Write one table's Parquet file through a cursor of its own (a connection is not shared across threads)."""
+    folder = parquet_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    final, tmp = folder / f"{name}.parquet", folder / f".{name}.parquet.tmp"
+    with con.cursor() as cursor:
+        cursor.execute(f"COPY \"{name}\" TO '{tmp}' (FORMAT parquet)")
+    tmp.replace(final)
+    return final
 
 
 class PublishFailed(RuntimeError):
