@@ -88,17 +88,19 @@ INGEST_RUN = Table(
 
 STAGED_FILE = Table(
     "_files",
-    "staging only: one row per raw file a batch read (its outcome as a whole)",
+    "staging only: one row per raw file a batch read (its outcome as a whole), or per part of a file read in parts "
+    "(the load folds them into the file's row)",
     (
         FILE_PATH,
         FILE_SHA256,
         Column("size_bytes", "BIGINT", "file size in bytes"),
-        Column("encoding", "VARCHAR", "text encoding the file was decoded with"),
+        Column("encoding", "VARCHAR", "text encoding the file (or the part) was decoded with"),
         Column("layout", "VARCHAR", "layout the file was recognised as"),
         Column("error", "VARCHAR", "why the file as a whole could not be loaded"),
         Column("stat_stamp", "VARCHAR", "the file's stamp when it was read (see ingest_file.stat_stamp)"),
+        Column("part", "INTEGER", "which part of the file the row is of (0 first), NULL when it was read whole"),
     ),
-    primary_key=("file_path", "file_sha256"),
+    primary_key=("file_path", "file_sha256", "part"),
     kind="staging",
 )
 

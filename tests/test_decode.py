@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.decode import decode
+from transforms.decode import MIXED_UTF8, MIXED_UTF8_BOM, decode, file_encoding
 from transforms.errors import DecodeError
 
 TEXT = "Trial Title:\r\nCafé “résumé” – ≥ 18 years\u00a0ok\r\n"
@@ -83,3 +83,17 @@ def test_a_stray_windows_character_in_utf8_text_reads_as_written(before, stray, 
         return  # no UTF-8 character at all: a Windows text (above)
     got = decode(data)
     assert got.text == before + stray + after and got.encoding == "utf-8+cp1252"
+
+
+@pytest.mark.parametrize(("parts", "recorded"), [
+    ([], None),
+    (["utf-8"] * 3, "utf-8"),
+    (["utf-8", None, "utf-8"], "utf-8"),  # a part that could not be decoded says nothing
+    (["utf-8", MIXED_UTF8, "utf-8"], MIXED_UTF8),  # a stray Windows byte in a later part
+    (["utf-8", "cp1252"], MIXED_UTF8),  # a later part whose only non-ASCII byte is a Windows one
+    (["utf-8-bom", MIXED_UTF8_BOM], MIXED_UTF8_BOM),
+    (["cp1252", "cp1252"], "cp1252"),
+    (["utf-16-le", "cp1252"], "utf-16-le"),  # parts that disagree otherwise: the first part speaks for the file
+])
+def test_a_file_read_in_parts_records_the_encoding_that_covers_every_part(parts, recorded):
+    assert file_encoding(parts) == recorded

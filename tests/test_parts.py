@@ -23,7 +23,7 @@ from flows.plan import SourceFile, cut_batches, cut_file, files_per_batch, write
 from flows.summary import summary_markdown
 from scripts.render_ictrp_csv import render as render_csv
 from tests.conftest import load_folder, run_ingest, star_contents
-from transforms.decode import decode
+from transforms.decode import MIXED_UTF8, decode, file_encoding
 from transforms.layouts import ctgov_csv_export, ctgov_json, ictrp_csv, ictrp_xml
 from transforms.offsets import Uncuttable, csv_rows, pattern_starts
 from transforms.parts import Part, cut_parts, layout_of_head
@@ -196,12 +196,15 @@ def test_a_file_read_in_parts_stages_the_rows_it_stages_read_whole(any_export):
     assert [o.layout for o in outcomes] == [whole_outcomes[0].layout] * len(entries)
     for name, table in whole.items():
         assert pa.concat_tables([t[name] for t in tables]).equals(table), name
-    # a stamp says whether the file had settled; a file's encoding read in parts is its first part's
-    differ = ["stat_stamp"] + ["encoding"] * ("+" in (whole_outcomes[0].encoding or ""))
-    for name, table in lineage_tables(whole_outcomes).items():
-        assert lineage_tables(outcomes)[name].drop_columns(differ * (name == "_files")).equals(
-            table.drop_columns(differ * (name == "_files"))), name
-    assert len(lineage_tables(outcomes)["_records"]) == n_records
+    in_parts, read_whole = lineage_tables(outcomes), lineage_tables(whole_outcomes)
+    assert in_parts["_records"].equals(read_whole["_records"]) and len(in_parts["_records"]) == n_records
+    # a row per part, the first one the file's (a stamp says whether the file had settled); the encoding the load
+    # records is the one that covers every part: the whole file's
+    assert in_parts["_files"]["part"].to_pylist() == list(range(len(entries)))
+    assert read_whole["_files"]["part"].to_pylist() == [None]
+    same = ["file_path", "file_sha256", "size_bytes", "layout", "error"]
+    assert in_parts["_files"].select(same).slice(0, 1).equals(read_whole["_files"].select(same))
+    assert file_encoding(in_parts["_files"]["encoding"].to_pylist()) == whole_outcomes[0].encoding
 
 
 def test_a_csv_export_whose_rows_cannot_be_told_apart_is_read_whole(tmp_path):
@@ -235,7 +238,7 @@ def test_a_part_that_cannot_be_read_quarantines_its_own_records_with_the_reason(
                                                             second["first_index"] + second["records"] + 1))
     assert all(tid is None and f"yielded {second['records']} records where {second['records'] + 1} begin" in err
                and "part 2 of" in err for _, tid, err in outcome.records)
-    assert outcome.error is None and not outcome.speaks_for_file
+    assert outcome.error is None and outcome.part is not None and outcome.part.number == 1
     too_large = read_part(entries[1], 1000)
     assert too_large.data is None and "part too large" in (too_large.error or "")
     as_planned = [read_part(e, 10**9).data for e in entries]
@@ -246,7 +249,7 @@ def test_a_part_that_cannot_be_read_quarantines_its_own_records_with_the_reason(
     changed = read_part(entries[0], 10**9)
     assert changed.data is None and "content changed after the run planned its parts" in (changed.error or "")
     [first], _ = transform_files([changed], "run")
-    assert first.speaks_for_file and first.error is None and first.layout == "ictrp_xml"
+    assert first.part is not None and first.part.number == 0 and first.error is None and first.layout == "ictrp_xml"
     assert len(first.records) == entries[0]["part"]["records"] and all(e for *_, e in first.records)
 
 
@@ -295,7 +298,15 @@ def test_a_file_the_cutter_fails_on_is_read_whole(export, tmp_path, monkeypatch)
     assert [r["part"] for r in pq.read_table(manifest).to_pylist()] == [None]
 
 
-def test_the_warehouse_of_an_export_read_in_parts_is_that_of_the_export_read_whole(export, tmp_path):
+@pytest.mark.parametrize("stray_byte", [False, True])
+def test_the_warehouse_of_an_export_read_in_parts_is_that_of_the_export_read_whole(export, stray_byte, tmp_path):
+    if stray_byte:  # one cp1252 `–` half-way through a UTF-8 export: only a later part holds it, yet the file's
+        # lineage says what reading it whole says, `utf-8+cp1252`
+        data = (export / "ictrp.xml").read_bytes()
+        assert data.count("–".encode()) == 1 and data.index("–".encode()) > 100_000
+        export = tmp_path / "export"
+        export.mkdir()
+        (export / "ictrp.xml").write_bytes(data.replace("–".encode(), "–".encode("cp1252")))
     whole, parts = tmp_path / "whole.duckdb", tmp_path / "parts.duckdb"
     load_folder(export, whole, tmp_path / "s1")
     outcome = load_folder(export, parts, tmp_path / "s2", part_bytes=50_000)
@@ -308,6 +319,7 @@ def test_the_warehouse_of_an_export_read_in_parts_is_that_of_the_export_read_who
                                                   ("ingest_record", "")):  # a stamp: whether it had settled
             assert a.execute(lineage.format(more, table)).fetchall() == b.execute(lineage.format(more, table)).fetchall()
         assert b.execute("SELECT count(*), max(record_index) FROM ingest_record").fetchone() == (48, 47)
+        assert b.execute("SELECT encoding FROM ingest_file").fetchall() == [(MIXED_UTF8 if stray_byte else "utf-8",)]
 
 
 @pytest.mark.flow

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from transforms.errors import DecodeError
@@ -49,6 +50,18 @@ def decode(data: bytes, source: str = "<bytes>") -> DecodedText:
     if not text.strip():
         raise DecodeError(source, "file holds only whitespace")
     return DecodedText(text, encoding)
+
+
+def file_encoding(part_encodings: Sequence[str | None]) -> str | None:
+    """The encoding to record for a file read in parts, from each part's in order: UTF-8 parts beside parts with
+    Windows-1252 bytes make a mixed file (each part decodes alone, so a part with a stray byte reads as cp1252, or
+    as mixed); otherwise the parts agree, or the first part's speaks for the file."""
+    found = list(dict.fromkeys(e for e in part_encodings if e))
+    if len(found) < 2:
+        return found[0] if found else None
+    if all(e.startswith("utf-8") or e == "cp1252" for e in found) and any(e.startswith("utf-8") for e in found):
+        return MIXED_UTF8_BOM if any(e.startswith("utf-8-bom") for e in found) else MIXED_UTF8
+    return found[0]
 
 
 def _to_str(data: bytes, source: str) -> tuple[str, str]:

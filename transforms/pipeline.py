@@ -41,12 +41,7 @@ class FileOutcome:
     error: str | None = None
     records: list[tuple[int, str | None, str | None]] = field(default_factory=list)  # (index, trial_id, error)
     stamp: str | None = None
-    part: Part | None = None  # the part of the file this outcome is of; the first part speaks for the file
-
-    @property
-    def speaks_for_file(self) -> bool:
-        """Whether this outcome gives the file's lineage row (a whole file, or its first part)."""
-        return self.part is None or self.part.number == 0
+    part: Part | None = None  # the part of the file this outcome is of (the load folds a file's parts into one row)
 
 
 def transform_files(files: Sequence[RawFile], run_id: str) -> tuple[list[FileOutcome], dict[str, pa.Table]]:
@@ -110,13 +105,13 @@ def _part_read(part: Part, outcome: FileOutcome, results: list[ParsedTrial | Par
 
 
 def lineage_tables(outcomes: Sequence[FileOutcome]) -> dict[str, pa.Table]:
-    """The staged lineage of a batch: one `_files` row per file (given by its first part when it is read in parts)
-    and one `_records` row per record it yielded."""
-    heads = [o for o in outcomes if o.speaks_for_file]
-    files = {"file_path": [o.file_path for o in heads], "file_sha256": [o.file_sha256 for o in heads],
-             "size_bytes": [o.size_bytes for o in heads], "encoding": [o.encoding for o in heads],
-             "layout": [o.layout for o in heads], "error": [o.error for o in heads],
-             "stat_stamp": [o.stamp for o in heads]}
+    """The staged lineage of a batch: one `_files` row per file or part of a file, and one `_records` row per record
+    it yielded."""
+    files = {"file_path": [o.file_path for o in outcomes], "file_sha256": [o.file_sha256 for o in outcomes],
+             "size_bytes": [o.size_bytes for o in outcomes], "encoding": [o.encoding for o in outcomes],
+             "layout": [o.layout for o in outcomes], "error": [o.error for o in outcomes],
+             "stat_stamp": [o.stamp for o in outcomes],
+             "part": [o.part.number if o.part is not None else None for o in outcomes]}
     triples = [(o, idx, tid, err) for o in outcomes for idx, tid, err in o.records]
     records = {"file_path": [o.file_path for o, *_ in triples], "file_sha256": [o.file_sha256 for o, *_ in triples],
                "record_index": [idx for _, idx, _, _ in triples],

@@ -19,6 +19,7 @@ from expectations.gate import GateResult
 from schemas.derive import RECORD_COLUMN, arrow_schema, select_list
 from schemas.lineage import STAGED_FILE, STAGED_PRESENT, STAGED_QUARANTINE, STAGED_RECORD, STAGED_UNCHANGED
 from schemas.tables import BY_NAME, STAGED_TABLES, TRACKED_ATTRIBUTES, TRIAL_SOURCE, UNION_TABLES, Table
+from transforms.decode import file_encoding
 from warehouse.identity import remapped_views, rename_trials, resolve_identities
 from warehouse.shards import staged_files
 from warehouse.store import RunRecord, connect, ensure_schema, temp_table
@@ -50,9 +51,10 @@ class LoadOutOfMemory(RuntimeError):
 
 def _stage_views(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
     """A view over every shard of each staged table (an empty typed table when no batch wrote one): `raw_<table>`
-    for the tables whose rows may move to another trial (see warehouse.identity), `st_<table>` for the others."""
+    for the tables whose rows may move to another trial (see warehouse.identity) and for `_files` (see
+    `_fold_file_parts`), `st_<table>` for the others."""
     for table in (*STAGED_TABLES, STAGED_FILE, STAGED_RECORD, STAGED_QUARANTINE, STAGED_UNCHANGED, STAGED_PRESENT):
-        name = f"raw_{table.name}" if table in STAGED_TABLES or table is STAGED_RECORD else f"st_{table.name}"
+        name = f"raw_{table.name}" if table in (*STAGED_TABLES, STAGED_RECORD, STAGED_FILE) else f"st_{table.name}"
         files = staged_files(staging, table.name)
         if files:
             paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
@@ -60,6 +62,17 @@ def _stage_views(con: duckdb.DuckDBPyConnection, staging: Path) -> None:
         else:
             staged = table in STAGED_TABLES
             temp_table(con, name, arrow_schema(table, staging=staged).empty_table())
+
+
+def _fold_file_parts(con: duckdb.DuckDBPyConnection) -> None:
+    """`st__files`: one row per file, a file read in parts given by its first part's row, with the encoding that
+    covers every part (parts decode alone, in batches of their own: see transforms.decode.file_encoding)."""
+    con.execute("CREATE TEMP TABLE st__files AS SELECT * EXCLUDE (part) FROM raw__files WHERE coalesce(part, 0) = 0")
+    differing = con.execute("""SELECT file_path, file_sha256, list(encoding ORDER BY part) FROM raw__files
+                               WHERE part IS NOT NULL GROUP BY ALL HAVING count(DISTINCT encoding) > 1""").fetchall()
+    for path, sha256, encodings in differing:
+        con.execute("UPDATE st__files SET encoding = ? WHERE file_path = ? AND file_sha256 = ?",
+                    [file_encoding(encodings), path, sha256])
 
 
 def _run_cross_checks(con: duckdb.DuckDBPyConnection, verdict: GateResult, stage: str) -> None:
@@ -105,6 +118,7 @@ def load_run(warehouse: Path, request: LoadRequest, before_commit: Callable[[], 
         con.execute("BEGIN TRANSACTION")
         now = datetime.now().replace(microsecond=0)
         _stage_views(con, request.staging)
+        _fold_file_parts(con)
         con.execute("CREATE TEMP TABLE q (_record VARCHAR PRIMARY KEY, reason VARCHAR)")
         con.execute("INSERT INTO q SELECT _record, any_value(reason) FROM st__quarantine GROUP BY ALL")
         con.execute("CREATE TEMP VIEW present AS SELECT file_path FROM st__present")
