@@ -69,7 +69,8 @@ def _fold_file_parts(con: duckdb.DuckDBPyConnection) -> None:
     covers every part (parts decode alone, in batches of their own: see transforms.decode.file_encoding)."""
     con.execute("CREATE TEMP TABLE st__files AS SELECT * EXCLUDE (part) FROM raw__files WHERE coalesce(part, 0) = 0")
     differing = con.execute("""SELECT file_path, file_sha256, list(encoding ORDER BY part) FROM raw__files
-                               WHERE part IS NOT NULL GROUP BY ALL HAVING count(DISTINCT encoding) > 1""").fetchall()
+                               WHERE part IS NOT NULL GROUP BY ALL
+                               HAVING count(DISTINCT coalesce(encoding, '')) > 1""").fetchall()
     for path, sha256, encodings in differing:
         con.execute("UPDATE st__files SET encoding = ? WHERE file_path = ? AND file_sha256 = ?",
                     [file_encoding(encodings), path, sha256])
