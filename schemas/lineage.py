@@ -21,7 +21,8 @@ INGEST_FILE = Table(
         FILE_PATH,
         Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes (empty-file hash when unreadable)", nullable=False),
         Column("size_bytes", "BIGINT", "file size in bytes", min_value=0),
-        Column("encoding", "VARCHAR", "text encoding the file was decoded with"),
+        Column("encoding", "VARCHAR", "text encoding the file was decoded with (`utf-8+cp1252`: UTF-8 with a few "
+               "Windows-1252 bytes; a file read in parts: the encoding that covers every part)"),
         Column("layout", "VARCHAR", "layout the file was recognised as, NULL when none"),
         Column("status", "VARCHAR", "LOADED; QUARANTINED (see error); UNCHANGED (re-seen, not re-read); SUPERSEDED (another source of its trial won); REPLACED (the path now holds other content); REMOVED (gone from the source)", nullable=False,
                allowed=("LOADED", "QUARANTINED", "UNCHANGED", "SUPERSEDED", "REPLACED", "REMOVED")),
