@@ -99,9 +99,9 @@ def test_an_interrupted_run_says_so_is_recorded_failed_and_changes_no_data(seede
     assert result.exit_code == 130, result.output
     assert "interrupted" in result.output and "Traceback" not in result.output
     assert star_contents(copy) == snapshot
-    con = duckdb.connect(str(copy), read_only=True)
-    assert con.execute("SELECT status, error FROM ingest_run ORDER BY started_at DESC LIMIT 1").fetchone() == \
-        ("FAILED", "KeyboardInterrupt: interrupted")
+    with duckdb.connect(str(copy), read_only=True) as con:
+        assert con.execute("SELECT status, error FROM ingest_run ORDER BY started_at DESC LIMIT 1").fetchone() == \
+            ("FAILED", "KeyboardInterrupt: interrupted")
 
 
 def test_a_publish_that_fails_after_the_load_says_so_and_the_next_run_publishes(seeded, tmp_path, monkeypatch):
