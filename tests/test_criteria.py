@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.timing import assert_near_linear
-from transforms.criteria import split_eligibility
+from transforms.criteria import criteria_of_items, split_eligibility
 from transforms.record import Criterion
 
 
@@ -231,3 +231,33 @@ def test_one_skipped_number_still_starts_an_item() -> None:
     assert [t for _, t in pairs(text)] == [
         "Age 18 and over.", "Able to attend follow up visits or at least converse on phone or complete forms.",
         "Competent to provide consent."]
+
+
+# ---------------------------------------------------------------- items a layout segmented itself
+
+def test_items_a_layout_segmented_become_criteria_with_their_own_markers():
+    items = [("INCLUSION", "Age 18 or over", "num."), ("INCLUSION", "1. Signed consent", "•"),
+             ("INCLUSION", "Eligibility Criteria for Prescreening", "num."),  # a bare header: no criterion
+             ("EXCLUSION", "Pregnancy", "-"), ("EXCLUSION", "  ", "-"), ("EXCLUSION", "Inclusion criteria", "-"),
+             ("EXCLUSION", "Exclusion criteria: prior chemotherapy", "-")]  # a header with text is an item
+    assert [(c.kind, c.text, c.marker) for c in criteria_of_items(items)] == [
+        ("INCLUSION", "Age 18 or over", "num."), ("INCLUSION", "Signed consent", "•"),  # the inner number dropped
+        ("EXCLUSION", "Pregnancy", "-"),
+        ("INCLUSION", "Exclusion criteria: prior chemotherapy", "-")]  # the kind the bare header before it set
+
+
+_ITEM_TEXT = st.lists(st.sampled_from(["Age", "18", "1.", "(2)", "a)", "-", "*", "Inclusion criteria", "Exclusion",
+                                       "criteria", ":", "Eligibility", "of the following:", "and", "x"]),
+                      max_size=6).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["INCLUSION", "EXCLUSION"]), _ITEM_TEXT), max_size=12))
+def test_items_read_as_their_list_written_out_and_split(items):
+    lines, section = [], None
+    for kind, text in items:
+        if kind != section:
+            lines.append("Inclusion Criteria:" if kind == "INCLUSION" else "Exclusion Criteria:")
+            section = kind
+        lines.append("- " + text)
+    assert criteria_of_items([(kind, text, "-") for kind, text in items]) == split_eligibility("\n".join(lines))

@@ -17,6 +17,7 @@ header, item, text), then the lines are folded into criteria:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from transforms import vocab
@@ -279,6 +280,36 @@ def unsplit_blocks(text: str | None, **_options: bool) -> list[Criterion]:
     parts = [(INCLUSION, text[:head.start()]), (EXCLUSION, text[head.end():])] if head else [(INCLUSION, text)]
     parts[0] = (INCLUSION, _INCLUSION_HEADER.sub("", parts[0][1], count=1))
     return [Criterion(kind, " ".join(block.split())) for kind, block in parts if block.strip()]
+
+
+def criteria_of_items(items: Iterable[tuple[str, str, str]]) -> list[Criterion]:
+    """Criteria from list items a layout has segmented itself ((kind, text, marker) each, in order), read as
+    `split_eligibility` reads such items written one per line under a header of their kind: a bare header among
+    them (`Eligibility Criteria for Prescreening`) is no criterion and sets the kind of the items after it, and a
+    number left at an item's start (`1. …` after its own marker) is not part of its text."""
+    criteria: list[Criterion] = []
+    section = kind = None
+    started = after_break = False  # a criterion begun since the last header; the line before was a header
+    for item_kind, item, marker in items:
+        if item_kind != section:
+            section = kind = item_kind
+            started, after_break = False, True
+        text = item.strip()
+        header = _header(text, wrapped=started and not after_break, bulleted=True)
+        if header is not None and not header[1]:
+            kind = header[0] or kind
+            started, after_break = False, True
+            continue
+        inner = _INNER_NUMBER.match(text)
+        text = text[inner.end():].strip() if inner else text
+        after_break = False
+        if not text:
+            continue
+        started = True
+        cleaned = vocab.clean(text)
+        if cleaned and _WORDY.search(cleaned):
+            criteria.append(Criterion(kind or INCLUSION, cleaned, marker))
+    return criteria
 
 
 @field_parser("criteria", unsplit_blocks)

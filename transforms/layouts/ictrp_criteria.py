@@ -5,9 +5,9 @@ ICTRP prefixes the fields with `Inclusion criteria: ` / `Exclusion criteria: `; 
 its form (section F.1) to the inclusion criteria. Every bullet or number, at any depth, opens a criterion of its
 own; a line without one is a criterion unless it continues the line before (hard-wrapped, indented under its item,
 or joined by a lone `AND`/`OR`), or only introduces the list (`Participants are eligible … if all of the following
-criteria apply:`, `Medical Conditions:`). Segment, then assemble: the lines are classified here, then written in
-one plain shape (`Exclusion Criteria:` headers and `- item` lines) that `transforms.criteria.split_eligibility`
-turns into criteria.
+criteria apply:`, `Medical Conditions:`). Segment, then assemble: the lines are classified here into items, which
+`transforms.criteria.criteria_of_items` turns into criteria as `split_eligibility` reads a list (once: they are
+not written out and split again).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from transforms import vocab
-from transforms.criteria import EXCLUSION, INCLUSION, marker_of, split_eligibility
+from transforms.criteria import EXCLUSION, INCLUSION, criteria_of_items, marker_of
 from transforms.layouts.ictrp_text import (
     continues,
     is_placeholder,
@@ -64,20 +64,9 @@ def eligibility_text(inclusion: str | None, exclusion: str | None) -> str | None
 
 def criteria(inclusion: str | None, exclusion: str | None) -> list[Criterion]:
     """Criteria of both fields, in order."""
-    lines: list[str] = []
-    markers: dict[str, str] = {}  # each item's own marker: the plain shape writes every item as `- item`
-    current_kind = None
-    for text, field_kind in ((inclusion, INCLUSION), (exclusion, EXCLUSION)):
-        for kind, item, marker in _items(_one_copy(text), field_kind) if text else []:
-            if kind != current_kind:
-                lines.append("Inclusion Criteria:" if kind == INCLUSION else "Exclusion Criteria:")
-                current_kind = kind
-            lines.append("- " + item)
-            markers.setdefault(vocab.clean(item) or "", marker)
-    found = [c for c in split_eligibility("\n".join(lines)) if not is_placeholder(c.text)]
-    for c in found:
-        c.marker = markers.get(c.text, "")
-    return found
+    items = [item for text, field_kind in ((inclusion, INCLUSION), (exclusion, EXCLUSION)) if text
+             for item in _items(_one_copy(text), field_kind)]
+    return [c for c in criteria_of_items(items) if not is_placeholder(c.text)]
 
 
 def _one_copy(text: str) -> str:

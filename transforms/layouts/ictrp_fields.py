@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 
 from schemas.registries import SOURCE_REGISTER_NAMES
 from schemas.vocabularies import IdType, SponsorRole
@@ -54,13 +55,17 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+_NOT_NAME_CHARS = re.compile(r"[^a-z0-9]")
+
+
 def _name_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.casefold())
+    return _NOT_NAME_CHARS.sub("", name.casefold())
 
 
 _FIELD_OF = {_name_key(alias): field for field, aliases in FIELD_ALIASES.items() for alias in aliases}
 
 
+@lru_cache(maxsize=4096)  # an export's few dozen names come back on every record
 def field_of(name: str) -> str | None:
     """The canonical field an export column or element name holds, or None for one no column needs."""
     return _FIELD_OF.get(_name_key(name))
