@@ -18,11 +18,11 @@ def publish_parquet(warehouse: Path, parquet_dir: Path, memory_limit: str = DEFA
     rename), the tables side by side: most are too small for DuckDB to spread one COPY over the cores (measured at
     20,000 trials: 0.52 s one after another, 0.29 s two at a time). Sorting each table by its key cost 2–3× the
     write, for an order no SQL reader may rely on."""
+    names = [table.name for table in ALL_TABLES]
     con = connect(warehouse, memory_limit, read_only=True)
     try:
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            return dict(zip((t.name for t in ALL_TABLES),
-                            pool.map(lambda table: _export(con, table.name, parquet_dir), ALL_TABLES), strict=True))
+            return dict(zip(names, pool.map(lambda name: _export(con, name, parquet_dir), names), strict=True))
     finally:
         con.close()
 

@@ -38,10 +38,13 @@ _OUTCOME_LISTS = (("primaryOutcomes", "PRIMARY"), ("secondaryOutcomes", "SECONDA
 # search knows how far a match can reach. Every `"protocolSection"` of the file must open a study: one that does not
 # (a study whose keys come in another order) makes the file one to read whole.
 _KEY = b'"protocolSection"'
-_STUDY_OPEN = re.compile(rb'\{[ \t\r\n]{0,200}' + _KEY + rb'[ \t\r\n]{0,200}:')
-_LONGEST_OPEN = 2 + 2 * 200 + len(_KEY)
-_ARRAY_HEAD_BYTES = 3 + 3 * 200 + 2 + len('"protocolSection"')  # the longest match of:
-_ARRAY_OF_STUDIES = re.compile(rb'(?:\xef\xbb\xbf)?[ \t\r\n]{0,200}\[[ \t\r\n]{0,200}\{[ \t\r\n]{0,200}"protocolSection"')
+_MOST_BLANKS = 200
+_BLANKS = rb"[ \t\r\n]{0,%d}" % _MOST_BLANKS
+_STUDY_OPEN = re.compile(rb"\{" + _BLANKS + _KEY + _BLANKS + rb":")
+_LONGEST_OPEN = len(b"{:") + 2 * _MOST_BLANKS + len(_KEY)
+# the file's opening as far as the first study's key: a byte-order mark, `[`, `{`, the key
+_ARRAY_OF_STUDIES = re.compile(rb"(?:\xef\xbb\xbf)?" + _BLANKS + rb"\[" + _BLANKS + rb"\{" + _BLANKS + _KEY)
+_ARRAY_HEAD_BYTES = len(b"\xef\xbb\xbf[{") + 3 * _MOST_BLANKS + len(_KEY)  # its longest match
 
 
 def detect(text: str) -> float:
